@@ -1,0 +1,46 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace PocDirectory.BuildingBlocks.Messaging;
+
+/// <summary>
+/// A consumer that applies each message at most once. The inbox row, the handler's changes and the
+/// events it stores in the outbox commit in one transaction: a redelivered message finds its inbox row
+/// and is acknowledged without effect; a handler that throws leaves nothing behind and the message is
+/// retried, then moved to the error queue.
+/// </summary>
+public abstract class IdempotentConsumer<TMessage, TContext>(TContext db) : IConsumer<TMessage>
+    where TMessage : class
+    where TContext : DbContext
+{
+    protected TContext Db { get; } = db;
+
+    public async Task Consume(ConsumeContext<TMessage> context)
+    {
+        var messageId = context.MessageId
+            ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a message id.");
+        var consumer = GetType().FullName!;
+        var cancellationToken = context.CancellationToken;
+
+        Db.ChangeTracker.Clear(); // a retry must not see a failed attempt's entities
+        await using var transaction = await Db.Database.BeginTransactionAsync(cancellationToken);
+
+        // A concurrent duplicate blocks on the primary key until this transaction ends, then inserts nothing.
+        var claimed = await Db.Database.ExecuteSqlAsync($"""
+            INSERT INTO inbox_messages (message_id, consumer, processed_at)
+            VALUES ({messageId}, {consumer}, now())
+            ON CONFLICT DO NOTHING
+            """, cancellationToken);
+        if (claimed == 0)
+        {
+            return;
+        }
+
+        await HandleAsync(context.Message, cancellationToken);
+        await Db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Applies the message through <see cref="Db"/>; do not call SaveChanges.</summary>
+    protected abstract Task HandleAsync(TMessage message, CancellationToken cancellationToken);
+}

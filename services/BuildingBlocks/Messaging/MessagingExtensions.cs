@@ -1,0 +1,43 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace PocDirectory.BuildingBlocks.Messaging;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// MassTransit over RabbitMQ (<c>ConnectionStrings__messaging</c>, an amqp:// URI) with the outbox
+    /// dispatcher for <typeparamref name="TContext"/>. Queues are named <c>{service}-{consumer}</c> in
+    /// kebab case, so two services never share a queue. Failed messages are retried with backoff and
+    /// then moved to the queue's <c>_error</c> queue, never dropped.
+    /// </summary>
+    public static IHostApplicationBuilder AddMessaging<TContext>(
+        this IHostApplicationBuilder builder,
+        string serviceName,
+        Action<IBusRegistrationConfigurator>? configureConsumers = null)
+        where TContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ResourceNames.Messaging)
+            ?? throw new InvalidOperationException($"ConnectionStrings__{ResourceNames.Messaging} is not set.");
+
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<OutboxDispatcher<TContext>>();
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
+            configureConsumers?.Invoke(bus);
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(new Uri(connectionString));
+                rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400)));
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+}

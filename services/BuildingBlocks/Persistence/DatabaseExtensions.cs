@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using PocDirectory.BuildingBlocks.Messaging;
+
+namespace PocDirectory.BuildingBlocks.Persistence;
+
+public static class DatabaseExtensions
+{
+    /// <summary>
+    /// The service's own PostgreSQL database (<c>ConnectionStrings__{connectionName}</c>) with EF Core,
+    /// the outbox wake-up interceptor and a readiness check.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, string connectionName)
+        where TContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings__{connectionName} is not set.");
+
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<OutboxSignalInterceptor>();
+        builder.Services.AddDbContext<TContext>((services, options) => options
+            .UseNpgsql(connectionString)
+            .AddInterceptors(services.GetRequiredService<OutboxSignalInterceptor>()));
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck<TContext>>(connectionName, tags: [ServiceDefaultsExtensions.ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Applies pending migrations before the service takes traffic or messages. EF Core takes a
+    /// database lock while migrating, so replicas starting together are safe. Waits for the server
+    /// for up to <paramref name="timeout"/> (default one minute).
+    /// </summary>
+    public static async Task MigrateDatabaseAsync<TContext>(this IHost app, TimeSpan? timeout = null)
+        where TContext : DbContext
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations");
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromMinutes(1));
+        while (true)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            try
+            {
+                await db.Database.MigrateAsync();
+                logger.LogInformation("Database of {Context} is up to date", typeof(TContext).Name);
+                return;
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && DateTimeOffset.UtcNow < deadline)
+            {
+                logger.LogWarning("Database not reachable yet ({Error}); retrying", ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+    }
+}
+
+internal sealed class DatabaseHealthCheck<TContext>(TContext db) : IHealthCheck where TContext : DbContext
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await db.Database.CanConnectAsync(cancellationToken)
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("Cannot connect to the database.");
+        }
+        catch (Exception ex)
+        {
+            return HealthCheckResult.Unhealthy("Database check failed.", ex);
+        }
+    }
+}

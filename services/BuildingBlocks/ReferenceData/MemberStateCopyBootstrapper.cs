@@ -1,0 +1,70 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PocDirectory.BuildingBlocks.Messaging;
+using PocDirectory.Contracts.MemberStates;
+
+namespace PocDirectory.BuildingBlocks.ReferenceData;
+
+/// <summary>
+/// Events published before this service's queue existed never reached it. So once the bus is up (its
+/// queues are bound), a service whose copy is empty asks the Directory for every State, through the
+/// outbox so the request survives a broker outage.
+/// </summary>
+public sealed partial class MemberStateCopyBootstrapper<TContext>(
+    IServiceScopeFactory scopes,
+    IBusControl bus,
+    IHostEnvironment environment,
+    ILogger<MemberStateCopyBootstrapper<TContext>> logger) : BackgroundService
+    where TContext : DbContext
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await bus.WaitForHealthStatus(BusHealthStatus.Healthy, stoppingToken);
+                await RequestCopyIfEmptyAsync(stoppingToken);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogFailed(ex);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+        }
+    }
+
+    private async Task RequestCopyIfEmptyAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        if (await db.Set<MemberStateCopy>().AnyAsync(cancellationToken))
+        {
+            return;
+        }
+        var requestType = OutboxMessage.TypeName(typeof(MemberStateCopyRequested));
+        var pending = await db.Set<OutboxMessage>()
+            .AnyAsync(m => m.MessageType == requestType && m.SentAt == null && m.FailedAt == null, cancellationToken);
+        if (pending)
+        {
+            return;
+        }
+        db.AddIntegrationEvent(new MemberStateCopyRequested { RequestedBy = environment.ApplicationName });
+        await db.SaveChangesAsync(cancellationToken);
+        LogRequested();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Copy of the Member States is empty; asked the Directory for it")]
+    private partial void LogRequested();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check the copy of the Member States; retrying")]
+    private partial void LogFailed(Exception ex);
+}

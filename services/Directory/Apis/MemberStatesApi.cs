@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PocDirectory.Directory.Model;
+
+namespace PocDirectory.Directory.Apis;
+
+/// <summary>
+/// The reference list of States. Public reference data (names, ISO codes, regional groups), not
+/// directory contacts, so it needs no sign-in.
+/// </summary>
+public static class MemberStatesApi
+{
+    public static RouteGroupBuilder MapMemberStatesApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/directory/member-states").WithTags("Member States").AllowAnonymous();
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{code}", GetAsync);
+        return group;
+    }
+
+    /// <summary>Every State, sorted by name; optionally only one regional group and/or status.</summary>
+    public static async Task<Results<Ok<IReadOnlyList<MemberStateResponse>>, ValidationProblem>> ListAsync(
+        string? regionalGroup, string? status, MemberStateReader reader, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        RegionalGroup? groupFilter = null;
+        if (regionalGroup is not null)
+        {
+            if (RegionalGroups.TryParse(regionalGroup, out var parsed))
+            {
+                groupFilter = parsed;
+            }
+            else
+            {
+                errors["regionalGroup"] = [$"'{regionalGroup}' is not a UN regional group. Use one of: {RegionalGroups.AllowedValues}."];
+            }
+        }
+        UnStatus? statusFilter = null;
+        if (status is not null)
+        {
+            if (Enum.TryParse<UnStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(status, out _))
+            {
+                statusFilter = parsed;
+            }
+            else
+            {
+                errors["status"] = [$"'{status}' is not a status. Use Member or Observer."];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The filter is not valid.");
+        }
+
+        var all = await reader.GetAllAsync(ct);
+        IReadOnlyList<MemberStateResponse> result = all
+            .Where(s => groupFilter is null || s.RegionalGroup == groupFilter.ToString())
+            .Where(s => statusFilter is null || s.UnStatus == statusFilter.ToString())
+            .ToList();
+        return TypedResults.Ok(result);
+    }
+
+    /// <summary>One State by its ISO 3166-1 alpha-2 or alpha-3 code, in any case.</summary>
+    public static async Task<Results<Ok<MemberStateResponse>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> GetAsync(
+        string code, MemberStateReader reader, CancellationToken ct)
+    {
+        var all = await reader.GetAllAsync(ct);
+        var state = all.FirstOrDefault(s =>
+            string.Equals(s.Iso2, code, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(s.Iso3, code, StringComparison.OrdinalIgnoreCase));
+        return state is not null
+            ? TypedResults.Ok(state)
+            : TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Title = "No such State.",
+                Detail = $"No Member State or observer State has the ISO 3166-1 code '{code}'.",
+                Status = StatusCodes.Status404NotFound,
+            });
+    }
+}

@@ -1,0 +1,18 @@
+using PocDirectory.BuildingBlocks.Caching;
+using PocDirectory.BuildingBlocks.Messaging;
+using PocDirectory.BuildingBlocks.Persistence;
+using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Meetings.Infrastructure;
+
+namespace PocDirectory.Meetings.Extensions;
+
+public static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<MeetingsDbContext>(ResourceNames.MeetingsDb);
+        builder.AddRedisCache();
+        builder.AddMessaging<MeetingsDbContext>(ResourceNames.Meetings, bus =>
+            bus.AddMemberStateCopy<MeetingsDbContext>(ResourceNames.Meetings));
+    }
+}

@@ -1,0 +1,18 @@
+using PocDirectory.BuildingBlocks.Caching;
+using PocDirectory.BuildingBlocks.Messaging;
+using PocDirectory.BuildingBlocks.Persistence;
+using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Nominations.Infrastructure;
+
+namespace PocDirectory.Nominations.Extensions;
+
+public static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<NominationsDbContext>(ResourceNames.NominationsDb);
+        builder.AddRedisCache();
+        builder.AddMessaging<NominationsDbContext>(ResourceNames.Nominations, bus =>
+            bus.AddMemberStateCopy<NominationsDbContext>(ResourceNames.Nominations));
+    }
+}

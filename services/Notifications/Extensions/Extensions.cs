@@ -1,0 +1,20 @@
+using PocDirectory.BuildingBlocks.Caching;
+using PocDirectory.BuildingBlocks.Messaging;
+using PocDirectory.BuildingBlocks.Persistence;
+using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Notifications.Infrastructure;
+
+namespace PocDirectory.Notifications.Extensions;
+
+public static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<NotificationsDbContext>(ResourceNames.NotificationsDb);
+        builder.AddRedisCache();
+        builder.AddMessaging<NotificationsDbContext>(ResourceNames.Notifications, bus =>
+            bus.AddMemberStateCopy<NotificationsDbContext>(ResourceNames.Notifications));
+        builder.Services.AddHealthChecks()
+            .AddCheck<SmtpHealthCheck>(ResourceNames.Mail, tags: [ServiceDefaultsExtensions.ReadyTag]);
+    }
+}
