@@ -46,7 +46,7 @@ public sealed class OutboxMessage
 
     public static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 
-    internal object Deserialize(out Type type)
+    public object Deserialize(out Type type)
     {
         type = Type.GetType(MessageType, throwOnError: false)
             ?? throw new OutboxPoisonException($"Message type '{MessageType}' cannot be resolved.");

@@ -20,6 +20,11 @@ public sealed partial class MemberStateCopyBootstrapper<TContext>(
     ILogger<MemberStateCopyBootstrapper<TContext>> logger) : BackgroundService
     where TContext : DbContext
 {
+    private readonly TaskCompletionSource<bool> _checked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the copy was checked; true when a request was stored.</summary>
+    public Task<bool> Checked => _checked.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -27,7 +32,7 @@ public sealed partial class MemberStateCopyBootstrapper<TContext>(
             try
             {
                 await bus.WaitForHealthStatus(BusHealthStatus.Healthy, stoppingToken);
-                await RequestCopyIfEmptyAsync(stoppingToken);
+                _checked.TrySetResult(await RequestCopyIfEmptyAsync(stoppingToken));
                 return;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -42,24 +47,25 @@ public sealed partial class MemberStateCopyBootstrapper<TContext>(
         }
     }
 
-    private async Task RequestCopyIfEmptyAsync(CancellationToken cancellationToken)
+    private async Task<bool> RequestCopyIfEmptyAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         if (await db.Set<MemberStateCopy>().AnyAsync(cancellationToken))
         {
-            return;
+            return false;
         }
         var requestType = OutboxMessage.TypeName(typeof(MemberStateCopyRequested));
         var pending = await db.Set<OutboxMessage>()
             .AnyAsync(m => m.MessageType == requestType && m.SentAt == null && m.FailedAt == null, cancellationToken);
         if (pending)
         {
-            return;
+            return false;
         }
         db.AddIntegrationEvent(new MemberStateCopyRequested { RequestedBy = environment.ApplicationName });
         await db.SaveChangesAsync(cancellationToken);
         LogRequested();
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Copy of the Member States is empty; asked the Directory for it")]

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what PocDirectory needs from Debian's packages, only when it is missing.
+# Usage: scripts/prerequisites.sh [--browser]
+set -euo pipefail
+
+packages=(postgresql redis-server rabbitmq-server python3-aiosmtpd)
+if [[ "${1:-}" == "--browser" ]]; then
+  packages+=(chromium)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  echo "Installing: ${missing[*]}"
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "Need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  # The packages' own system services are never used: the AppHost runs private instances.
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required: https://dotnet.microsoft.com/download" >&2; exit 1; }

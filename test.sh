@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test: unit, integration (real PostgreSQL, RabbitMQ, Redis) and end-to-end (the whole
+# system through the AppHost, and the web front end in Chromium). Each suite starts its own servers
+# on free loopback ports. Ends with "Tests: N passed, N failed, N skipped" from the TRX results.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+scripts/prerequisites.sh --browser || exit 1
+configuration="${CONFIGURATION:-Debug}"
+dotnet build PocDirectory.sln -c "$configuration" -nologo -clp:ErrorsOnly || exit 1
+
+results="TestResults/trx"
+rm -rf "$results"
+status=0
+for suite in UnitTests IntegrationTests EndToEndTests; do
+  echo "== $suite"
+  dotnet test "tests/PocDirectory.$suite" -c "$configuration" --no-build --nologo \
+    --logger "trx;LogFileName=$suite.trx" --logger "console;verbosity=normal" \
+    --results-directory "$results" || status=1
+done
+
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  total=$(value total); executed=$(value executed); ok=$(value passed)
+  bad=$(( $(value failed) + $(value error) + $(value timeout) + $(value aborted) ))
+  passed=$((passed + ok)); failed=$((failed + bad)); skipped=$((skipped + total - executed))
+done
+if ((files < 3)); then
+  echo "Only $files of 3 suites produced results." >&2
+  status=1
+fi
+((failed == 0)) || status=1
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
+exit $status

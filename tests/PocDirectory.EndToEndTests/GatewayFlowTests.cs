@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace PocDirectory.EndToEndTests;
+
+public sealed record MemberStateDto(string Iso2, string Iso3, string Name, string RegionalGroup, string UnStatus);
+
+/// <summary>AppHost → PostgreSQL/EF → outbox → RabbitMQ → consumers → Gateway, on the running system.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class GatewayFlowTests(SystemFixture fixture)
+{
+    private HttpClient Gateway => fixture.Gateway;
+
+    [Fact]
+    public async Task The_gateway_returns_the_193_Member_States_and_the_observers()
+    {
+        var states = await Gateway.GetFromJsonAsync<List<MemberStateDto>>("/api/directory/member-states");
+
+        Assert.Equal(193, states!.Count(s => s.UnStatus == "Member"));
+        Assert.Equal(["State of Palestine", "Holy See"], states.Where(s => s.UnStatus == "Observer").Select(s => s.Name).OrderDescending());
+        var weog = await Gateway.GetFromJsonAsync<List<MemberStateDto>>("/api/directory/member-states?regionalGroup=WEOG&status=Member");
+        Assert.Equal(29, weog!.Count);
+        Assert.Contains(weog, s => s.Iso3 == "USA");
+    }
+
+    [Theory]
+    [InlineData(ResourceNames.Nominations)]
+    [InlineData(ResourceNames.Notifications)]
+    [InlineData(ResourceNames.Meetings)]
+    public async Task Each_service_keeps_its_own_copy_of_the_Member_States(string service)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        List<MemberStateDto>? copy;
+        do
+        {
+            copy = await Gateway.GetFromJsonAsync<List<MemberStateDto>>($"/api/{service}/member-states");
+            if (copy!.Count == 195)
+            {
+                break;
+            }
+            await Task.Delay(500);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Equal(195, copy.Count);
+        var original = await Gateway.GetFromJsonAsync<List<MemberStateDto>>("/api/directory/member-states");
+        Assert.Equal(
+            original!.Select(s => (s.Iso2, s.Iso3, s.Name, s.RegionalGroup, s.UnStatus)).Order(),
+            copy.Select(s => (s.Iso2, s.Iso3, s.Name, s.RegionalGroup, s.UnStatus)).Order());
+    }
+
+    [Fact]
+    public async Task Bad_input_through_the_gateway_is_a_problem_with_field_errors()
+    {
+        var response = await Gateway.GetAsync("/api/directory/member-states?regionalGroup=Nowhere");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("regionalGroup", out _));
+    }
+
+    [Fact]
+    public async Task The_gateway_sets_security_headers_and_hides_its_server()
+    {
+        var response = await Gateway.GetAsync("/api/directory/member-states/KE");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.False(response.Headers.Contains("Server"));
+    }
+
+    [Fact]
+    public async Task An_unknown_api_path_is_not_found()
+    {
+        var response = await Gateway.GetAsync("/api/nothing-here");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_service_reports_healthy_and_alive()
+    {
+        using var http = new HttpClient();
+        foreach (var name in new[] { ResourceNames.Directory, ResourceNames.Nominations, ResourceNames.Notifications, ResourceNames.Meetings, ResourceNames.Identity, ResourceNames.Gateway, ResourceNames.Web })
+        {
+            var url = fixture.System.Url(name);
+            Assert.Equal("Healthy", await http.GetStringAsync(new Uri(url, "/health")));
+            Assert.Equal("Healthy", await http.GetStringAsync(new Uri(url, "/alive")));
+        }
+    }
+}

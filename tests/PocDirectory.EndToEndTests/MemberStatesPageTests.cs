@@ -1,0 +1,85 @@
+using Microsoft.Playwright;
+
+namespace PocDirectory.EndToEndTests;
+
+/// <summary>The Web front end in real Chromium (Debian's), through the Gateway to the Directory.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class MemberStatesPageTests(SystemFixture fixture) : IAsyncLifetime
+{
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic",
+            ],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    [Fact]
+    public async Task The_page_shows_every_State_grouped_by_regional_group()
+    {
+        var page = await _browser.NewPageAsync();
+        var response = await page.GotoAsync(new Uri(fixture.System.Url(ResourceNames.Web), "/member-states").ToString());
+
+        Assert.Equal(200, response!.Status);
+        Assert.Equal("Member States · Global POC Directory", await page.TitleAsync());
+        Assert.Equal("193", await page.GetByTestId("member-count").InnerTextAsync());
+        Assert.Equal("2", await page.GetByTestId("observer-count").InnerTextAsync());
+        var headings = await page.Locator("section.region h2").AllInnerTextsAsync();
+        Assert.Equal(
+            ["African States", "Asia-Pacific States", "Eastern European States", "Latin American and Caribbean States", "Western European and other States", "No regional group"],
+            headings.Select(h => h.Split('\n')[0].Trim()).Select(h => System.Text.RegularExpressions.Regex.Replace(h, @"\s*\d+$", "")));
+        Assert.Equal(54, await page.Locator("section[data-group=African] tbody tr").CountAsync());
+        Assert.Equal(195, await page.Locator("section.region tbody tr").CountAsync());
+
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("member-states.png"), FullPage = false });
+    }
+
+    [Fact]
+    public async Task A_person_can_narrow_the_list_by_group_and_by_name()
+    {
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync(new Uri(fixture.System.Url(ResourceNames.Web), "/member-states").ToString());
+
+        await page.GetByLabel("Regional group").SelectOptionAsync("WesternEuropeanAndOthers");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await page.WaitForURLAsync("**/member-states?group=WesternEuropeanAndOthers*");
+        Assert.Equal(1, await page.Locator("section.region").CountAsync());
+        Assert.Equal(29, await page.Locator("section.region tbody tr").CountAsync());
+
+        await page.GetByLabel("Name or ISO code").FillAsync("KEN");
+        await page.GetByLabel("Regional group").SelectOptionAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await page.WaitForURLAsync("**q=KEN*");
+        var rows = await page.Locator("section.region tbody tr").AllInnerTextsAsync();
+        Assert.Equal("Kenya", Assert.Single(rows).Split('\t')[0].Trim());
+
+        await page.GetByLabel("Name or ISO code").FillAsync("Atlantis");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await page.WaitForURLAsync("**q=Atlantis*");
+        Assert.Contains("No State matches", await page.Locator("main").InnerTextAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("member-states-no-match.png") });
+    }
+
+    private static string ScreenshotPath(string name)
+    {
+        var dir = Path.Combine(RunningSystem.RepositoryRoot, "TestResults", "screenshots");
+        System.IO.Directory.CreateDirectory(dir);
+        return Path.Combine(dir, name);
+    }
+}

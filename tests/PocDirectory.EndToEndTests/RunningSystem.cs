@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace PocDirectory.EndToEndTests;
+
+public sealed record ResourceInfo(string Name, string State, int? Pid, string? Url);
+
+/// <summary>
+/// The whole system started the way a person starts it: the AppHost, here with <c>--isolated</c> so
+/// every server and service gets a free port and a private state folder. Endpoints and pids come from
+/// the AppHost's <c>resources.json</c>.
+/// </summary>
+public sealed class RunningSystem : IAsyncDisposable
+{
+    private readonly Process _appHost;
+    private readonly string _stateDirectory;
+
+    private RunningSystem(Process appHost, string stateDirectory)
+    {
+        _appHost = appHost;
+        _stateDirectory = stateDirectory;
+    }
+
+    public string StateDirectory => _stateDirectory;
+
+    public int AppHostPid => _appHost.Id;
+
+    public bool HasExited => _appHost.HasExited;
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static async Task<RunningSystem> StartAsync(TimeSpan timeout)
+    {
+        var configuration = typeof(RunningSystem).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var appHostDll = Path.Combine(RepositoryRoot, "AppHost", "bin", configuration, "net10.0", "PocDirectory.AppHost.dll");
+        var state = System.IO.Directory.CreateTempSubdirectory("pocdir-e2e-").FullName;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepositoryRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { appHostDll, "--isolated", "--state-dir", state, "--configuration", configuration, "--no-console-logs" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The AppHost did not start.");
+        var log = new StreamWriter(Path.Combine(state, "apphost-console.log")) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var system = new RunningSystem(process, state);
+        try
+        {
+            await system.WaitUntilAsync(r => r.Count > 0 && r.All(x => x.State == "Running"), timeout, "every resource Running");
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    public IReadOnlyList<ResourceInfo> Resources()
+    {
+        var path = Path.Combine(_stateDirectory, "resources.json");
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (!File.Exists(path))
+                {
+                    return [];
+                }
+                using var doc = JsonDocument.Parse(File.ReadAllText(path));
+                return doc.RootElement.GetProperty("resources").EnumerateArray().Select(r => new ResourceInfo(
+                    r.GetProperty("name").GetString()!,
+                    r.GetProperty("state").GetString()!,
+                    r.TryGetProperty("pid", out var pid) && pid.ValueKind == JsonValueKind.Number ? pid.GetInt32() : null,
+                    r.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString() : null)).ToList();
+            }
+            catch (Exception ex) when ((ex is IOException or JsonException) && attempt < 5)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
+    public ResourceInfo Resource(string name) => Resources().Single(r => r.Name == name);
+
+    public Uri Url(string name) => new(Resource(name).Url ?? throw new InvalidOperationException($"{name} has no URL."));
+
+    public async Task<IReadOnlyList<ResourceInfo>> WaitUntilAsync(Func<IReadOnlyList<ResourceInfo>, bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var resources = Resources();
+            if (condition(resources))
+            {
+                return resources;
+            }
+            if (_appHost.HasExited || DateTime.UtcNow > deadline)
+            {
+                var states = string.Join(", ", resources.Select(r => $"{r.Name}={r.State}"));
+                throw new TimeoutException(
+                    $"Waited {timeout.TotalSeconds:0} s for {what} (AppHost {(_appHost.HasExited ? $"exited with {_appHost.ExitCode}" : "running")}; {states}). " +
+                    $"Logs: {_stateDirectory}\n{Tail(Path.Combine(_stateDirectory, "apphost-console.log"))}");
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does, and waits for the AppHost to exit.</summary>
+    public async Task<int> InterruptAsync(TimeSpan timeout)
+    {
+        if (!_appHost.HasExited)
+        {
+            _ = Kill(_appHost.Id, Sigint);
+        }
+        using var cts = new CancellationTokenSource(timeout);
+        await _appHost.WaitForExitAsync(cts.Token);
+        return _appHost.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_appHost.HasExited)
+            {
+                await InterruptAsync(TimeSpan.FromSeconds(90));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            _appHost.Kill(entireProcessTree: true);
+        }
+        _appHost.Dispose();
+    }
+
+    public static bool IsAlive(int pid) => Kill(pid, 0) == 0;
+
+    private static string Tail(string path) =>
+        File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(40)) : "(no AppHost output)";
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "PocDirectory.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("PocDirectory.sln not found above the test output.");
+    }
+
+    private const int Sigint = 2;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}

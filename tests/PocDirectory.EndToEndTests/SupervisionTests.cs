@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace PocDirectory.EndToEndTests;
+
+[Collection(SystemCollection.Name)]
+public sealed class SupervisionTests(SystemFixture fixture)
+{
+    [Theory]
+    [InlineData(ResourceNames.Directory)]
+    [InlineData(ResourceNames.Gateway)]
+    public async Task A_killed_service_is_started_again_and_serves(string service)
+    {
+        var before = fixture.System.Resource(service);
+        Assert.Equal("Running", before.State);
+
+        Process.GetProcessById(before.Pid!.Value).Kill(entireProcessTree: true);
+
+        var after = await fixture.System.WaitUntilAsync(
+            r => r.Single(x => x.Name == service) is { State: "Running" } x && x.Pid != before.Pid,
+            TimeSpan.FromMinutes(2), $"{service} running again with a new process");
+        var restarted = after.Single(x => x.Name == service);
+        Assert.True(RunningSystem.IsAlive(restarted.Pid!.Value));
+        Assert.False(RunningSystem.IsAlive(before.Pid.Value));
+
+        var response = await fixture.Gateway.GetAsync("/api/directory/member-states/KE");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PocDirectory.BuildingBlocks.Messaging;
+using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Contracts.MemberStates;
+using PocDirectory.IntegrationTests.Infrastructure;
+using PocDirectory.Nominations.Infrastructure;
+
+namespace PocDirectory.IntegrationTests.Directory;
+
+/// <summary>
+/// Directory → outbox → RabbitMQ → Nominations, with both real services in-process: a service that
+/// starts with an empty copy asks for one and receives every State.
+/// </summary>
+[Collection(ServersCollection.Name)]
+public sealed class MemberStateCopyTests(ServersFixture servers)
+{
+    private sealed class NominationsFactory(ServersFixture servers, string connectionString) : WebApplicationFactory<NominationsDbContext>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseSetting($"ConnectionStrings:{ResourceNames.NominationsDb}", connectionString);
+            builder.UseSetting($"ConnectionStrings:{ResourceNames.Messaging}", servers.RabbitMq.AmqpUri.ToString());
+            builder.UseSetting($"ConnectionStrings:{ResourceNames.Cache}", servers.Redis.ConnectionString);
+        }
+    }
+
+    [Fact]
+    public async Task A_service_with_an_empty_copy_receives_every_State_from_the_Directory_once()
+    {
+        await using var directory = new DirectoryFactory(servers, await servers.CreateDatabaseAsync("directory"));
+        directory.CreateClient(); // starts it, so its queue exists before anyone asks
+        var nominationsDb = await servers.CreateDatabaseAsync("nominations");
+
+        await using (var nominations = new NominationsFactory(servers, nominationsDb))
+        {
+            var client = nominations.CreateClient();
+            var copy = await Eventually.Until(
+                () => client.GetFromJsonAsync<List<MemberStateCopyItem>>("/api/nominations/member-states")!,
+                states => states!.Count == 195, TimeSpan.FromSeconds(60), "the copy of 195 States");
+            Assert.Contains(copy!, s => s is { Iso2: "FJ", Iso3: "FJI", Name: "Fiji", RegionalGroup: "AsiaPacific", UnStatus: "Member" });
+        }
+
+        // Started again with a full copy, it does not ask again.
+        await using (var again = new NominationsFactory(servers, nominationsDb))
+        {
+            again.CreateClient();
+            var bootstrapper = again.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+                .OfType<MemberStateCopyBootstrapper<NominationsDbContext>>().Single();
+            Assert.False(await bootstrapper.Checked.WaitAsync(TimeSpan.FromSeconds(30)));
+            await using var scope = again.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<NominationsDbContext>();
+            var requestType = OutboxMessage.TypeName(typeof(MemberStateCopyRequested));
+            Assert.Equal(1, await db.Set<OutboxMessage>().CountAsync(m => m.MessageType == requestType));
+            Assert.Equal(195, await db.Set<MemberStateCopy>().CountAsync());
+        }
+    }
+}

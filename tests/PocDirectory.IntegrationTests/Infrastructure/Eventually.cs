@@ -1,0 +1,24 @@
+namespace PocDirectory.IntegrationTests.Infrastructure;
+
+/// <summary>Polls a condition of an asynchronous system until it holds or the time is up.</summary>
+public static class Eventually
+{
+    public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        T last;
+        while (true)
+        {
+            last = await probe();
+            if (done(last))
+            {
+                return last;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}; last value: {last}");
+            }
+            await Task.Delay(100);
+        }
+    }
+}

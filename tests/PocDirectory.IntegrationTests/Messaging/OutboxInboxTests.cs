@@ -1,0 +1,136 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PocDirectory.BuildingBlocks.Messaging;
+using PocDirectory.IntegrationTests.Infrastructure;
+
+namespace PocDirectory.IntegrationTests.Messaging;
+
+[Collection(ServersCollection.Name)]
+public sealed class OutboxInboxTests(ServersFixture servers) : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private MessagingHost _producer = null!;
+    private MessagingHost _consumer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _producer = await MessagingHost.StartAsync(await servers.CreateDatabaseAsync("producer"), servers.RabbitMq.AmqpUri, consumes: false);
+        _consumer = await MessagingHost.StartAsync(await servers.CreateDatabaseAsync("consumer"), servers.RabbitMq.AmqpUri, consumes: true);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _consumer.DisposeAsync();
+        await _producer.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Events_committed_with_a_change_reach_the_consumer_exactly_once()
+    {
+        var ids = await _producer.CreateWidgetsAsync(50);
+
+        await Eventually.Until(_consumer.AppliedCountAsync, n => n >= 50, Patience, "50 applied widgets");
+
+        var applied = await _consumer.WithDbAsync(db => db.Applied.ToListAsync());
+        Assert.Equal(ids.Order(), applied.Select(a => a.Id).Order());
+        Assert.All(applied, a => Assert.Equal(1, a.Times));
+        var unsent = await _producer.WithDbAsync(db => db.Outbox.CountAsync(m => m.SentAt == null));
+        Assert.Equal(0, unsent);
+    }
+
+    [Fact]
+    public async Task Events_of_a_rolled_back_change_are_never_sent()
+    {
+        var rolledBack = Guid.NewGuid();
+        await _producer.WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.Widgets.Add(new Widget { Id = rolledBack });
+            db.AddIntegrationEvent(new WidgetCreated { WidgetId = rolledBack, Sequence = -1 });
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+            return 0;
+        });
+        var marker = (await _producer.CreateWidgetsAsync(1)).Single();
+
+        // The consumer handles one message at a time, in order: once the marker is applied, anything
+        // sent before it would have been applied too.
+        await Eventually.Until(() => _consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == marker)), found => found, Patience, "the marker");
+        Assert.False(await _consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == rolledBack)));
+        Assert.False(await _producer.WithDbAsync(db => db.Widgets.AnyAsync(w => w.Id == rolledBack)));
+        Assert.Equal(1, await _producer.WithDbAsync(db => db.Outbox.CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_is_applied_only_once()
+    {
+        var bus = _producer.Host.Services.GetRequiredService<IBus>();
+        var duplicate = new WidgetCreated { WidgetId = Guid.NewGuid(), Sequence = 1 };
+        var messageId = NewId.NextGuid();
+
+        await bus.Publish(duplicate, context => context.MessageId = messageId);
+        await bus.Publish(duplicate, context => context.MessageId = messageId);
+        var marker = new WidgetCreated { WidgetId = Guid.NewGuid(), Sequence = 2 };
+        await bus.Publish(marker);
+
+        await Eventually.Until(() => _consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == marker.WidgetId)), found => found, Patience, "the marker");
+        var applied = await _consumer.WithDbAsync(db => db.Applied.SingleAsync(a => a.Id == duplicate.WidgetId));
+        Assert.Equal(1, applied.Times);
+        Assert.Equal(1, await _consumer.WithDbAsync(db => db.Inbox.CountAsync(m => m.MessageId == messageId)));
+    }
+
+    [Fact]
+    public async Task A_row_that_can_never_be_sent_is_parked_and_does_not_block_the_rest()
+    {
+        await _producer.WithDbAsync(async db =>
+        {
+            var poison = OutboxMessage.Create(new WidgetCreated { WidgetId = Guid.NewGuid(), Sequence = 0 });
+            db.Entry(poison).Property(m => m.MessageType).CurrentValue = "PocDirectory.Gone.Event, PocDirectory.Gone";
+            db.Outbox.Add(poison);
+            return await db.SaveChangesAsync();
+        });
+        var after = await _producer.CreateWidgetsAsync(3);
+
+        await Eventually.Until(() => _consumer.WithDbAsync(db => db.Applied.CountAsync(a => after.Contains(a.Id))), n => n == 3, Patience, "the rows after the poison one");
+        var parked = await _producer.WithDbAsync(db => db.Outbox.SingleAsync(m => m.FailedAt != null));
+        Assert.Null(parked.SentAt);
+        Assert.Contains("PocDirectory.Gone.Event", parked.LastError);
+    }
+
+    /// <summary>
+    /// The fault test: RabbitMQ is stopped while changes keep being committed, then started again.
+    /// Nothing is lost (every event arrives) and nothing is applied twice.
+    /// </summary>
+    [Fact]
+    public async Task A_broker_outage_loses_nothing_and_duplicates_nothing()
+    {
+        var before = await _producer.CreateWidgetsAsync(20);
+        await Eventually.Until(_consumer.AppliedCountAsync, n => n == 20, Patience, "the first 20 widgets");
+
+        await servers.RabbitMq.StopAsync();
+        List<Guid> during;
+        try
+        {
+            during = await _producer.CreateWidgetsAsync(100, firstSequence: 20);
+
+            // The dispatcher really tried and failed: the rows wait, marked with their attempts.
+            await Eventually.Until(
+                () => _producer.WithDbAsync(db => db.Outbox.CountAsync(m => m.SentAt == null && m.Attempts > 0)),
+                n => n > 0, Patience, "a failed publish attempt");
+            Assert.Equal(20, await _consumer.AppliedCountAsync());
+        }
+        finally
+        {
+            await servers.RabbitMq.StartAsync(CancellationToken.None);
+        }
+
+        var after = await _producer.CreateWidgetsAsync(10, firstSequence: 120);
+        await Eventually.Until(_consumer.AppliedCountAsync, n => n >= 130, TimeSpan.FromMinutes(2), "all 130 widgets after the broker came back");
+
+        var applied = await _consumer.WithDbAsync(db => db.Applied.ToListAsync());
+        Assert.Equal(before.Concat(during).Concat(after).Order(), applied.Select(a => a.Id).Order());
+        Assert.All(applied, a => Assert.Equal(1, a.Times));
+        Assert.Equal(0, await _producer.WithDbAsync(db => db.Outbox.CountAsync(m => m.SentAt == null)));
+    }
+}
