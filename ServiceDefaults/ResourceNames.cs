@@ -3,9 +3,15 @@ namespace PocDirectory;
 /// <summary>
 /// Names of the AppHost's resources. Services read <c>ConnectionStrings__{name}</c> and
 /// <c>services__{name}__http__0</c> with these names, so each is written once, here.
-/// This file is compiled into both ServiceDefaults and the AppHost.
+/// This file is compiled into ServiceDefaults and, as an internal copy, into the AppHost, which must
+/// not depend on the services' libraries.
 /// </summary>
-public static class ResourceNames
+#if RESOURCE_NAMES_INTERNAL
+internal
+#else
+public
+#endif
+static class ResourceNames
 {
     public const string Postgres = "postgres";
     public const string DirectoryDb = "directorydb";

@@ -1,0 +1,66 @@
+using System.Reflection;
+
+namespace PocDirectory.AppHost.Hosting;
+
+/// <summary>The AppHost's command line.</summary>
+public sealed record AppHostOptions
+{
+    public required string RepositoryRoot { get; init; }
+
+    /// <summary><c>--state-dir PATH</c>; default <c>.pocdir/</c> at the repository root.</summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary><c>--reset</c>: wipe the state folder (data and logs) first.</summary>
+    public bool Reset { get; init; }
+
+    /// <summary><c>--isolated</c>: free ports for everything, so a private system runs beside another.</summary>
+    public bool Isolated { get; init; }
+
+    /// <summary><c>--configuration</c>: which build output of the services to run.</summary>
+    public required string Configuration { get; init; }
+
+    /// <summary>False with <c>--no-console-logs</c>: resource output goes only to the log files.</summary>
+    public bool EchoToConsole { get; init; } = true;
+
+    public string DataDirectory => Path.Combine(StateDirectory, "data");
+
+    public string LogDirectory => Path.Combine(StateDirectory, "logs");
+
+    public static AppHostOptions Parse(string[] args)
+    {
+        var root = RepositoryPaths.FindRoot();
+        string? state = null;
+        var configuration = typeof(AppHostOptions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        bool reset = false, isolated = false, echo = true;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--reset": reset = true; break;
+                case "--isolated": isolated = true; break;
+                case "--no-console-logs": echo = false; break;
+                case "--state-dir": state = Value(args, ref i); break;
+                case "--configuration" or "-c": configuration = Value(args, ref i); break;
+                case "--help" or "-h":
+                    throw new ArgumentException(Usage);
+                default:
+                    throw new ArgumentException($"Unknown option '{args[i]}'.{System.Environment.NewLine}{Usage}");
+            }
+        }
+        return new AppHostOptions
+        {
+            RepositoryRoot = root,
+            StateDirectory = Path.GetFullPath(state ?? Path.Combine(root, ".pocdir")),
+            Reset = reset,
+            Isolated = isolated,
+            Configuration = configuration,
+            EchoToConsole = echo,
+        };
+    }
+
+    public const string Usage =
+        "Usage: PocDirectory.AppHost [--reset] [--isolated] [--state-dir PATH] [--configuration Debug|Release] [--no-console-logs]";
+
+    private static string Value(string[] args, ref int i) =>
+        ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.{System.Environment.NewLine}{Usage}");
+}

@@ -1,0 +1,322 @@
+using System.Diagnostics;
+
+namespace PocDirectory.AppHost.Hosting;
+
+/// <summary>Anything the AppHost lists: a process it runs, or a database inside one.</summary>
+public interface IResource
+{
+    string Name { get; }
+    ResourceState State { get; }
+    int? Pid { get; }
+    string? Url { get; }
+}
+
+/// <summary>A resource others can be given as <c>ConnectionStrings__{Name}</c>.</summary>
+public interface IResourceWithConnectionString : IResource
+{
+    string ConnectionString { get; }
+
+    /// <summary>The process resource a dependant has to wait for.</summary>
+    Resource Owner { get; }
+}
+
+/// <summary>
+/// A process the AppHost runs: started and probed until healthy, stopped with the signal its program
+/// expects (then killed if it does not go), and — when supervised — started again with backoff when
+/// it dies on its own. Servers and services share this life cycle; subclasses say only how to
+/// prepare, launch and probe.
+/// </summary>
+public abstract class Resource : IResource, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private ChildProcess? _process;
+    private ResourceLog? _log;
+    private volatile bool _intentionalStop;
+    private CancellationTokenSource _supervision = new();
+    private int _consecutiveRestarts;
+    private DateTimeOffset _runningSince;
+    private ResourceState _state;
+
+    protected Resource(ServerOptions options)
+    {
+        Options = options;
+        FreePorts = options.Port == 0;
+        Port = FreePorts ? PortAllocator.GetFreePort() : options.Port;
+    }
+
+    public ServerOptions Options { get; }
+
+    public string Name => Options.Name;
+
+    public string DataDirectory => Options.DataDirectory;
+
+    /// <summary>The main listening port, fixed for the resource's life so clients can reconnect.</summary>
+    public int Port { get; }
+
+    /// <summary>True when the resource was asked for free ports (port 0): its extra ports are free ones too.</summary>
+    protected bool FreePorts { get; }
+
+    public ResourceState State
+    {
+        get => _state;
+        private set
+        {
+            if (_state != value)
+            {
+                _state = value;
+                StateChanged?.Invoke(this);
+            }
+        }
+    }
+
+    public event Action<Resource>? StateChanged;
+
+    internal void MarkWaiting() => State = ResourceState.Waiting;
+
+    public int? Pid => _process is { HasExited: false } p ? p.Pid : null;
+
+    public abstract string? Url { get; }
+
+    /// <summary>The program and arguments of the current process, to recognise it after the AppHost died.</summary>
+    public string? CommandLine { get; private set; }
+
+    /// <summary>Resources that must be Running before this one starts.</summary>
+    public List<Resource> WaitsFor { get; } = [];
+
+    /// <summary>Start again with backoff after an unexpected exit (the AppHost sets this).</summary>
+    public bool Supervised { get; set; }
+
+    public string LogPath => Log.Path;
+
+    public virtual TimeSpan StartTimeout => TimeSpan.FromSeconds(60);
+
+    public virtual TimeSpan StopTimeout => TimeSpan.FromSeconds(15);
+
+    protected virtual int StopSignal => Posix.SigTerm;
+
+    protected ResourceLog Log => _log ??= new ResourceLog(Name, Options.LogDirectory ?? DataDirectory, Options.EchoToConsole);
+
+    /// <summary>Folders, configuration files, first-time initialisation. Runs before every start.</summary>
+    protected virtual Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected abstract ProcessStartInfo CreateStartInfo();
+
+    /// <summary>One health probe; exceptions count as "not yet".</summary>
+    protected abstract Task<bool> IsHealthyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Work that needs the running server (creating databases).</summary>
+    protected virtual Task AfterHealthyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Clean-up of helpers the process left (RabbitMQ's epmd).</summary>
+    protected virtual Task AfterStoppedAsync() => Task.CompletedTask;
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            await StartCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        if (_process is { HasExited: false })
+        {
+            return;
+        }
+        State = ResourceState.Starting;
+        Directory.CreateDirectory(DataDirectory);
+        await PrepareAsync(cancellationToken);
+
+        var startInfo = CreateStartInfo();
+        CommandLine = string.Join(' ', new[] { startInfo.FileName }.Concat(startInfo.ArgumentList));
+        _intentionalStop = false;
+        var process = ChildProcess.Start(startInfo, Log);
+        _process = process;
+        _ = process.Exited.ContinueWith(t => OnExited(process, t.Result), TaskScheduler.Default);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        try
+        {
+            while (!await ProbeAsync(timeout.Token))
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException(
+                        $"{Name} exited with code {process.Exited.Result} while starting. Last output ({Log.Path}):{Environment.NewLine}{Log.Tail()}");
+                }
+                await Task.Delay(200, timeout.Token);
+            }
+            await AfterHealthyAsync(timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            _intentionalStop = true;
+            process.KillTree();
+            await process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await AfterStoppedAsync();
+            State = ResourceState.Failed;
+            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException(
+                    $"{Name} was not healthy within {StartTimeout.TotalSeconds:0} s. Last output ({Log.Path}):{Environment.NewLine}{Log.Tail()}", ex);
+            }
+            throw;
+        }
+        _runningSince = DateTimeOffset.UtcNow;
+        State = ResourceState.Running;
+    }
+
+    private async Task<bool> ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await IsHealthyAsync(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Graceful stop with the program's own signal; killed if it has not gone within <see cref="StopTimeout"/>.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => EndAsync(graceful: true, cancellationToken);
+
+    /// <summary>SIGKILL to the whole process tree, as a crash would; no restart follows.</summary>
+    public Task KillAsync() => EndAsync(graceful: false, CancellationToken.None);
+
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await StopAsync(cancellationToken);
+        await StartAsync(cancellationToken);
+    }
+
+    private async Task EndAsync(bool graceful, CancellationToken cancellationToken)
+    {
+        // Cancel a pending or running automatic restart first, so it gives up the lock.
+        await _supervision.CancelAsync();
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            _supervision = new CancellationTokenSource();
+            var process = _process;
+            if (process is null || process.HasExited)
+            {
+                if (State != ResourceState.NotStarted)
+                {
+                    await AfterStoppedAsync();
+                    State = ResourceState.Stopped;
+                }
+                return;
+            }
+            _intentionalStop = true;
+            State = ResourceState.Stopping;
+            if (graceful)
+            {
+                process.Signal(StopSignal);
+                if (!await process.WaitForExitAsync(StopTimeout))
+                {
+                    Log.Write($"--- did not stop within {StopTimeout.TotalSeconds:0} s; killing it");
+                    process.KillTree();
+                }
+            }
+            else
+            {
+                process.KillTree();
+            }
+            await process.WaitForExitAsync(TimeSpan.FromSeconds(15));
+            await AfterStoppedAsync();
+            State = ResourceState.Stopped;
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    private void OnExited(ChildProcess process, int exitCode)
+    {
+        if (_intentionalStop || !ReferenceEquals(process, _process))
+        {
+            return;
+        }
+        Log.Write($"--- {Name} exited unexpectedly with code {exitCode}");
+        if (!Supervised)
+        {
+            State = ResourceState.Failed;
+            return;
+        }
+        _ = RestartWithBackoffAsync(_supervision.Token);
+    }
+
+    /// <summary>1 s, 2 s, 4 s … up to 30 s between attempts; the count resets after a minute of running.</summary>
+    public static TimeSpan RestartDelay(int consecutiveRestarts) =>
+        TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Max(0, consecutiveRestarts))));
+
+    private async Task RestartWithBackoffAsync(CancellationToken cancellationToken)
+    {
+        if (DateTimeOffset.UtcNow - _runningSince > TimeSpan.FromMinutes(1))
+        {
+            _consecutiveRestarts = 0;
+        }
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var delay = RestartDelay(_consecutiveRestarts++);
+            State = ResourceState.Restarting;
+            Log.Write($"--- restarting {Name} in {delay.TotalSeconds:0} s");
+            try
+            {
+                await Task.Delay(delay, cancellationToken);
+                await AfterStoppedAsync();
+                await StartAsync(cancellationToken);
+                return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log.Write($"--- restart of {Name} failed: {ex.Message}");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(StopTimeout + TimeSpan.FromSeconds(20));
+            await StopAsync(timeout.Token);
+        }
+        catch (Exception)
+        {
+            _process?.KillTree();
+            await AfterStoppedAsync();
+        }
+        _process?.Dispose();
+        _log?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Starts a standalone resource; on failure nothing is left running.</summary>
+    protected static async Task<T> StartNewAsync<T>(T resource, CancellationToken cancellationToken) where T : Resource
+    {
+        try
+        {
+            await resource.StartAsync(cancellationToken);
+            return resource;
+        }
+        catch
+        {
+            await resource.DisposeAsync();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace PocDirectory.AppHost.Hosting;
+
+public enum ResourceState
+{
+    NotStarted,
+    Waiting,
+    Starting,
+    Running,
+    Restarting,
+    Stopping,
+    Stopped,
+    Failed,
+}

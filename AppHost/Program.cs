@@ -1,0 +1,48 @@
+using PocDirectory;
+using PocDirectory.AppHost.Hosting;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Servers, on fixed loopback ports (none a default port); --isolated picks free ones.
+var postgres = builder.AddPostgres(ResourceNames.Postgres, port: 18432);
+var directoryDb = postgres.AddDatabase(ResourceNames.DirectoryDb);
+var nominationsDb = postgres.AddDatabase(ResourceNames.NominationsDb);
+var notificationsDb = postgres.AddDatabase(ResourceNames.NotificationsDb);
+var meetingsDb = postgres.AddDatabase(ResourceNames.MeetingsDb);
+var identityDb = postgres.AddDatabase(ResourceNames.IdentityDb);
+var messaging = builder.AddRabbitMQ(ResourceNames.Messaging, port: 18472).WithManagementPlugin(port: 18475);
+var cache = builder.AddRedis(ResourceNames.Cache, port: 18479);
+var mail = builder.AddSmtpSink(ResourceNames.Mail, port: 18425);
+
+// Services, each with its own database.
+var identity = builder.AddProject(ResourceNames.Identity, "services/Identity/PocDirectory.Identity.csproj", port: 18415)
+    .WithReference(identityDb).WithReference(messaging).WithReference(cache)
+    .WaitFor(identityDb).WaitFor(messaging).WaitFor(cache);
+
+var directory = builder.AddProject(ResourceNames.Directory, "services/Directory/PocDirectory.Directory.csproj", port: 18411)
+    .WithReference(directoryDb).WithReference(messaging).WithReference(cache)
+    .WaitFor(directoryDb).WaitFor(messaging).WaitFor(cache);
+
+var nominations = builder.AddProject(ResourceNames.Nominations, "services/Nominations/PocDirectory.Nominations.csproj", port: 18412)
+    .WithReference(nominationsDb).WithReference(messaging).WithReference(cache)
+    .WaitFor(nominationsDb).WaitFor(messaging).WaitFor(cache).WaitFor(directory);
+
+var notifications = builder.AddProject(ResourceNames.Notifications, "services/Notifications/PocDirectory.Notifications.csproj", port: 18413)
+    .WithReference(notificationsDb).WithReference(messaging).WithReference(cache).WithReference(mail)
+    .WaitFor(notificationsDb).WaitFor(messaging).WaitFor(cache).WaitFor(mail).WaitFor(directory);
+
+var meetings = builder.AddProject(ResourceNames.Meetings, "services/Meetings/PocDirectory.Meetings.csproj", port: 18414)
+    .WithReference(meetingsDb).WithReference(messaging).WithReference(cache)
+    .WaitFor(meetingsDb).WaitFor(messaging).WaitFor(cache).WaitFor(directory);
+
+// The only public entry, and the front end behind it.
+var gateway = builder.AddProject(ResourceNames.Gateway, "services/Gateway/PocDirectory.Gateway.csproj", port: 18400)
+    .WithReference(directory).WithReference(nominations).WithReference(notifications)
+    .WithReference(meetings).WithReference(identity).WithReference(cache)
+    .WaitFor(directory).WaitFor(nominations).WaitFor(notifications).WaitFor(meetings).WaitFor(identity);
+
+builder.AddProject(ResourceNames.Web, "services/Web/PocDirectory.Web.csproj", port: 18401)
+    .WithReference(gateway)
+    .WaitFor(gateway);
+
+return await builder.Build().RunAsync();
