@@ -37,9 +37,10 @@ public static class MemberStatesApi
         UnStatus? statusFilter = null;
         if (status is not null)
         {
-            if (Enum.TryParse<UnStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(status, out _))
+            var name = Enum.GetNames<UnStatus>().FirstOrDefault(n => n.Equals(status.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (name is not null)
             {
-                statusFilter = parsed;
+                statusFilter = Enum.Parse<UnStatus>(name);
             }
             else
             {
@@ -60,7 +61,7 @@ public static class MemberStatesApi
     }
 
     /// <summary>One State by its ISO 3166-1 alpha-2 or alpha-3 code, in any case.</summary>
-    public static async Task<Results<Ok<MemberStateResponse>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> GetAsync(
+    public static async Task<Results<Ok<MemberStateResponse>, ProblemHttpResult>> GetAsync(
         string code, MemberStateReader reader, CancellationToken ct)
     {
         var all = await reader.GetAllAsync(ct);
@@ -69,11 +70,9 @@ public static class MemberStatesApi
             string.Equals(s.Iso3, code, StringComparison.OrdinalIgnoreCase));
         return state is not null
             ? TypedResults.Ok(state)
-            : TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails
-            {
-                Title = "No such State.",
-                Detail = $"No Member State or observer State has the ISO 3166-1 code '{code}'.",
-                Status = StatusCodes.Status404NotFound,
-            });
+            : TypedResults.Problem(
+                title: "No such State.",
+                detail: $"No Member State or observer State has the ISO 3166-1 code '{code}'.",
+                statusCode: StatusCodes.Status404NotFound);
     }
 }

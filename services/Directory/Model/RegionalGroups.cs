@@ -35,9 +35,9 @@ public static class RegionalGroups
         {
             return true;
         }
-        return Enum.TryParse(value, ignoreCase: true, out group)
-            && Enum.IsDefined(group)
-            && !int.TryParse(value, out _);
+        // Exact names only: Enum.TryParse would also take numbers and comma-separated combinations.
+        var name = Enum.GetNames<RegionalGroup>().FirstOrDefault(n => n.Equals(value, StringComparison.OrdinalIgnoreCase));
+        return name is not null && Enum.TryParse(name, out group);
     }
 
     public static string AllowedValues =>
