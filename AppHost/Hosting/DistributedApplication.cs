@@ -21,8 +21,20 @@ public sealed class DistributedApplication
         _resources = startOrder;
     }
 
-    public static DistributedApplicationBuilder CreateBuilder(string[] args) =>
-        DistributedApplicationBuilder.Create(AppHostOptions.Parse(args));
+    /// <summary>Parses the command line; a wrong one ends the program with the usage and exit code 2.</summary>
+    public static DistributedApplicationBuilder CreateBuilder(string[] args)
+    {
+        try
+        {
+            return DistributedApplicationBuilder.Create(AppHostOptions.Parse(args));
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            Environment.Exit(2);
+            throw; // unreachable
+        }
+    }
 
     public string ResourcesFile => Path.Combine(_options.StateDirectory, "resources.json");
 

@@ -56,20 +56,20 @@ public sealed class MemberStatesPageTests(SystemFixture fixture) : IAsyncLifetim
         var page = await _browser.NewPageAsync();
         await page.GotoAsync(new Uri(fixture.System.Url(ResourceNames.Web), "/member-states").ToString());
 
-        await page.GetByLabel("Regional group").SelectOptionAsync("WesternEuropeanAndOthers");
+        await page.Locator("select[name=group]").SelectOptionAsync("WesternEuropeanAndOthers");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await page.WaitForURLAsync("**/member-states?group=WesternEuropeanAndOthers*");
         Assert.Equal(1, await page.Locator("section.region").CountAsync());
         Assert.Equal(29, await page.Locator("section.region tbody tr").CountAsync());
 
-        await page.GetByLabel("Name or ISO code").FillAsync("KEN");
-        await page.GetByLabel("Regional group").SelectOptionAsync("");
+        await page.Locator("input[name=q]").FillAsync("KEN");
+        await page.Locator("select[name=group]").SelectOptionAsync("");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await page.WaitForURLAsync("**q=KEN*");
         var rows = await page.Locator("section.region tbody tr").AllInnerTextsAsync();
         Assert.Equal("Kenya", Assert.Single(rows).Split('\t')[0].Trim());
 
-        await page.GetByLabel("Name or ISO code").FillAsync("Atlantis");
+        await page.Locator("input[name=q]").FillAsync("Atlantis");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await page.WaitForURLAsync("**q=Atlantis*");
         Assert.Contains("No State matches", await page.Locator("main").InnerTextAsync());

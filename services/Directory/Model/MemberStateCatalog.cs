@@ -1,11 +1,13 @@
 namespace PocDirectory.Directory.Model;
 
 /// <summary>
-/// The 193 UN Member States and the two non-member observer States, as seeded into the Directory:
-/// short English names as on the UN's list of Member States, ISO 3166-1 alpha-2 and alpha-3 codes,
-/// and the UN regional group each belongs to in New York. The United States, which attends the
-/// Western European and other States group as an observer, is counted with it for electoral
-/// purposes, as is customary; Kiribati has been in the Asia-Pacific group since 2010.
+/// The 193 United Nations Member States and the two non-member observer States (Holy See, State of Palestine),
+/// as seeded into the Directory.
+/// Sources: short English names as on the UN's list of Member States, in that list's order (the observer States
+/// in their alphabetical place); ISO 3166-1 alpha-2 and alpha-3 codes; the UN regional groups of Member States
+/// as practised in New York. Türkiye and Israel are counted with the Western European and other States, and so is
+/// the United States, which attends that group as an observer but belongs to it for electoral purposes; Cyprus and
+/// Kiribati (since 2010) are in the Asia-Pacific group, as is the State of Palestine. The Holy See is in no group.
 /// </summary>
 public static class MemberStateCatalog
 {
@@ -85,6 +87,7 @@ public static class MemberStateCatalog
         new("GW", "GNB", "Guinea-Bissau", RegionalGroup.African, UnStatus.Member),
         new("GY", "GUY", "Guyana", RegionalGroup.LatinAmericanAndCaribbean, UnStatus.Member),
         new("HT", "HTI", "Haiti", RegionalGroup.LatinAmericanAndCaribbean, UnStatus.Member),
+        new("VA", "VAT", "Holy See", RegionalGroup.None, UnStatus.Observer),
         new("HN", "HND", "Honduras", RegionalGroup.LatinAmericanAndCaribbean, UnStatus.Member),
         new("HU", "HUN", "Hungary", RegionalGroup.EasternEuropean, UnStatus.Member),
         new("IS", "ISL", "Iceland", RegionalGroup.WesternEuropeanAndOthers, UnStatus.Member),
@@ -175,6 +178,7 @@ public static class MemberStateCatalog
         new("SS", "SSD", "South Sudan", RegionalGroup.African, UnStatus.Member),
         new("ES", "ESP", "Spain", RegionalGroup.WesternEuropeanAndOthers, UnStatus.Member),
         new("LK", "LKA", "Sri Lanka", RegionalGroup.AsiaPacific, UnStatus.Member),
+        new("PS", "PSE", "State of Palestine", RegionalGroup.AsiaPacific, UnStatus.Observer),
         new("SD", "SDN", "Sudan", RegionalGroup.African, UnStatus.Member),
         new("SR", "SUR", "Suriname", RegionalGroup.LatinAmericanAndCaribbean, UnStatus.Member),
         new("SE", "SWE", "Sweden", RegionalGroup.WesternEuropeanAndOthers, UnStatus.Member),
@@ -204,8 +208,6 @@ public static class MemberStateCatalog
         new("YE", "YEM", "Yemen", RegionalGroup.AsiaPacific, UnStatus.Member),
         new("ZM", "ZMB", "Zambia", RegionalGroup.African, UnStatus.Member),
         new("ZW", "ZWE", "Zimbabwe", RegionalGroup.African, UnStatus.Member),
-        new("VA", "VAT", "Holy See", RegionalGroup.None, UnStatus.Observer),
-        new("PS", "PSE", "State of Palestine", RegionalGroup.AsiaPacific, UnStatus.Observer),
     ];
 }
 
