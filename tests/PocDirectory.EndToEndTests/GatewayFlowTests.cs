@@ -73,6 +73,18 @@ public sealed class GatewayFlowTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task Web_pages_carry_a_content_security_policy()
+    {
+        using var http = new HttpClient();
+        var response = await http.GetAsync(new Uri(fixture.System.Url(ResourceNames.Web), "/member-states"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("default-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.False(response.Headers.Contains("Server"));
+    }
+
+    [Fact]
     public async Task An_unknown_api_path_is_not_found()
     {
         var response = await Gateway.GetAsync("/api/nothing-here");
