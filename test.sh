@@ -29,6 +29,20 @@ for trx in "$results"/*.trx; do
   bad=$(( $(value failed) + $(value error) + $(value timeout) + $(value aborted) ))
   passed=$((passed + ok)); failed=$((failed + bad)); skipped=$((skipped + total - executed))
 done
+# The failures again, at the end where they are seen: name, message and the start of the stack.
+python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    for result in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns):
+        if result.get("outcome") not in ("Failed", "Error", "Timeout", "Aborted"):
+            continue
+        print(f"FAILED {result.get('testName')} ({result.get('duration')})")
+        for tag in ("Message", "StackTrace"):
+            node = result.find(f".//t:ErrorInfo/t:{tag}", ns)
+            if node is not None and node.text:
+                print("\n".join("    " + line for line in node.text.strip().splitlines()[:25]))
+PY
 if ((files < 3)); then
   echo "Only $files of 3 suites produced results." >&2
   status=1

@@ -32,6 +32,10 @@ public sealed record AppHostOptions
         string? state = null;
         var configuration = typeof(AppHostOptions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         bool reset = false, isolated = false, echo = true;
+        // "--state-dir=PATH" means "--state-dir PATH".
+        args = args.SelectMany(a => a.StartsWith("--", StringComparison.Ordinal) && a.IndexOf('=') is > 2 and var at
+            ? new[] { a[..at], a[(at + 1)..] }
+            : [a]).ToArray();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -40,7 +44,7 @@ public sealed record AppHostOptions
                 case "--isolated": isolated = true; break;
                 case "--no-console-logs": echo = false; break;
                 case "--state-dir": state = Value(args, ref i); break;
-                case "--configuration" or "-c": configuration = Value(args, ref i); break;
+                case "--configuration" or "-c": configuration = KnownConfiguration(Value(args, ref i)); break;
                 case "--help" or "-h":
                     throw new ArgumentException(Usage);
                 default:
@@ -60,6 +64,11 @@ public sealed record AppHostOptions
 
     public const string Usage =
         "Usage: PocDirectory.AppHost [--reset] [--isolated] [--state-dir PATH] [--configuration Debug|Release] [--no-console-logs]";
+
+    /// <summary>Build output folders are named Debug and Release: accept any casing, refuse the rest.</summary>
+    private static string KnownConfiguration(string value) =>
+        new[] { "Debug", "Release" }.FirstOrDefault(c => c.Equals(value, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"--configuration must be Debug or Release, not '{value}'.{System.Environment.NewLine}{Usage}");
 
     private static string Value(string[] args, ref int i) =>
         ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.{System.Environment.NewLine}{Usage}");

@@ -8,6 +8,8 @@ namespace PocDirectory.AppHost.Hosting;
 /// </summary>
 public sealed class ChildProcess : IDisposable
 {
+    private const string SetSid = "/usr/bin/setsid";
+
     private readonly Process _process;
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -21,13 +23,19 @@ public sealed class ChildProcess : IDisposable
 
     public bool HasExited => _exited.Task.IsCompleted;
 
+    /// <summary>
+    /// Starts the program in a session of its own (through <c>setsid</c>, which execs: the pid is the
+    /// program's). Ctrl+C in a terminal signals the whole foreground process group; only the AppHost
+    /// must receive it, so that it can stop the resources in order instead of all at once.
+    /// </summary>
     public static ChildProcess Start(ProcessStartInfo startInfo, ResourceLog log)
     {
-        startInfo.UseShellExecute = false;
-        startInfo.RedirectStandardOutput = true;
-        startInfo.RedirectStandardError = true;
-        startInfo.RedirectStandardInput = true; // no child reads the AppHost's terminal
-        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        var detached = File.Exists(SetSid) ? WithSetSid(startInfo) : startInfo;
+        detached.UseShellExecute = false;
+        detached.RedirectStandardOutput = true;
+        detached.RedirectStandardError = true;
+        detached.RedirectStandardInput = true; // no child reads the AppHost's terminal
+        var process = new Process { StartInfo = detached, EnableRaisingEvents = true };
         var child = new ChildProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { log.Write(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log.Write(e.Data); } };
@@ -44,15 +52,49 @@ public sealed class ChildProcess : IDisposable
             }
             child._exited.TrySetResult(code);
         };
-        if (!process.Start())
+        try
         {
-            throw new InvalidOperationException($"Could not start {startInfo.FileName}.");
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            process.Dispose();
+            throw new InvalidOperationException($"Could not start {startInfo.FileName}: {ex.Message}", ex);
         }
         child.Pid = process.Id;
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
+    }
+
+    /// <summary>
+    /// Runs a helper program (initdb, chown, epmd) to its end, its output into <paramref name="log"/>.
+    /// Cancellation kills it: nothing is left running behind an abandoned start.
+    /// </summary>
+    public static async Task<int> RunAsync(string program, IEnumerable<string> args, ResourceLog log,
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(program);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Start(start, log);
+        try
+        {
+            return await process.Exited.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.KillTree();
+            await process.WaitForExitAsync(TimeSpan.FromSeconds(5));
+            throw;
+        }
     }
 
     public void Signal(int signal)
@@ -65,6 +107,10 @@ public sealed class ChildProcess : IDisposable
 
     public void KillTree()
     {
+        if (HasExited)
+        {
+            return;
+        }
         try
         {
             _process.Kill(entireProcessTree: true);
@@ -87,4 +133,20 @@ public sealed class ChildProcess : IDisposable
     }
 
     public void Dispose() => _process.Dispose();
+
+    private static ProcessStartInfo WithSetSid(ProcessStartInfo startInfo)
+    {
+        var wrapped = new ProcessStartInfo(SetSid) { WorkingDirectory = startInfo.WorkingDirectory };
+        wrapped.ArgumentList.Add(startInfo.FileName);
+        foreach (var arg in startInfo.ArgumentList)
+        {
+            wrapped.ArgumentList.Add(arg);
+        }
+        wrapped.Environment.Clear(); // exactly the environment asked for, removals included
+        foreach (var (key, value) in startInfo.Environment)
+        {
+            wrapped.Environment[key] = value;
+        }
+        return wrapped;
+    }
 }

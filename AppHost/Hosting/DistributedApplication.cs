@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 
 namespace PocDirectory.AppHost.Hosting;
 
@@ -12,13 +11,16 @@ public sealed class DistributedApplication
 {
     private readonly AppHostOptions _options;
     private readonly IReadOnlyList<Resource> _resources; // dependencies first
+    private readonly ResourceTable _table;
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly object _publishLock = new();
+    private int _signals;
+    private volatile bool _started;
 
     internal DistributedApplication(AppHostOptions options, IReadOnlyList<Resource> startOrder)
     {
         _options = options;
         _resources = startOrder;
+        _table = new ResourceTable(Path.Combine(options.StateDirectory, "resources.json"), startOrder);
     }
 
     /// <summary>Parses the command line; a wrong one ends the program with the usage and exit code 2.</summary>
@@ -36,36 +38,73 @@ public sealed class DistributedApplication
         }
     }
 
-    public string ResourcesFile => Path.Combine(_options.StateDirectory, "resources.json");
+    public IReadOnlyList<Resource> Resources => _resources;
 
-    /// <summary>Runs until Ctrl+C or SIGTERM; returns the process exit code.</summary>
+    public string ResourcesFile => _table.FilePath;
+
+    /// <summary>Runs until Ctrl+C, SIGTERM or SIGHUP; returns the process exit code (0, or 1 when start-up failed).</summary>
     public async Task<int> RunAsync()
     {
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
 
-        KillLeftoversOfPreviousRun();
-        if (_options.Reset && Directory.Exists(_options.StateDirectory))
-        {
-            Say($"--reset: deleting {_options.StateDirectory}");
-            Directory.Delete(_options.StateDirectory, recursive: true);
-        }
         Directory.CreateDirectory(_options.StateDirectory);
+        using var stateLock = LockStateDirectory();
+        if (stateLock is null)
+        {
+            return 1;
+        }
+        Say($"State folder: {_options.StateDirectory}{(_options.Isolated ? " (isolated: free ports)" : "")}");
+        if (SigIntIgnored())
+        {
+            Say("SIGINT is ignored by this process (inherited from its parent): stop it with SIGTERM.");
+        }
+        // Before --reset deletes their folders: processes of a killed AppHost, by pid, then whatever
+        // they started that carries a resource's marker (RabbitMQ's epmd, orphaned server children).
+        foreach (var leftover in _table.KillLeftoversOfPreviousRun())
+        {
+            Say($"Ended {leftover} left running by a previous AppHost");
+        }
+        foreach (var resource in _resources)
+        {
+            foreach (var stray in resource.KillStrays())
+            {
+                Say($"Ended {resource.Name}'s process {stray} left running by a previous AppHost");
+            }
+        }
+        if (_options.Reset)
+        {
+            Say($"--reset: deleting the data and logs in {_options.StateDirectory}");
+            foreach (var entry in new DirectoryInfo(_options.StateDirectory).EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo dir)
+                {
+                    dir.Delete(recursive: true);
+                }
+                else if (entry.Name != LockFileName)
+                {
+                    entry.Delete();
+                }
+            }
+        }
         foreach (var resource in _resources)
         {
             resource.StateChanged += OnStateChanged;
+            resource.Changed += _ => _table.Publish();
             if (resource.WaitsFor.Count > 0)
             {
                 resource.MarkWaiting();
             }
         }
-        Publish();
+        _table.Publish();
 
         var exitCode = 0;
         try
         {
             await StartAllAsync(_shutdown.Token);
-            PrintTable();
+            _started = true;
+            Console.WriteLine(_table.Format());
             Say($"Everything is running. Resource table: {ResourcesFile}. Press Ctrl+C to stop.");
             await Task.Delay(Timeout.Infinite, _shutdown.Token);
         }
@@ -80,26 +119,38 @@ public sealed class DistributedApplication
 
         Say("Stopping…");
         await StopAllAsync();
-        Publish();
+        _table.Publish();
         Say("Stopped.");
         return exitCode;
     }
 
+    /// <summary>The first signal stops in order; another one kills whatever is still running.</summary>
     private void OnSignal(PosixSignalContext context)
     {
-        context.Cancel = true; // we stop in order ourselves
-        _shutdown.Cancel();
+        context.Cancel = true;
+        if (Interlocked.Increment(ref _signals) == 1)
+        {
+            _shutdown.Cancel();
+            return;
+        }
+        Say("Second signal: killing every process now.");
+        foreach (var resource in _resources)
+        {
+            resource.KillImmediately();
+        }
     }
 
-    private async Task StartAllAsync(CancellationToken cancellationToken)
+    private async Task StartAllAsync(CancellationToken shutdown)
     {
+        // The first failure abandons every other start in progress, so the stop can follow at once.
+        using var startup = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         var started = _resources.ToDictionary(r => r, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         var tasks = _resources.Select(async resource =>
         {
             try
             {
-                await Task.WhenAll(resource.WaitsFor.Select(d => started[d].Task)).WaitAsync(cancellationToken);
-                await resource.StartAsync(cancellationToken);
+                await Task.WhenAll(resource.WaitsFor.Select(d => started[d].Task)).WaitAsync(startup.Token);
+                await resource.StartAsync(startup.Token);
                 started[resource].TrySetResult();
             }
             catch (Exception ex)
@@ -109,13 +160,22 @@ public sealed class DistributedApplication
             }
         }).ToList();
 
-        // The first failure ends the start-up; the others are cancelled by the shutdown that follows.
+        Exception? first = null;
         while (tasks.Count > 0)
         {
             var finished = await Task.WhenAny(tasks);
             tasks.Remove(finished);
-            await finished;
+            if (finished.Exception is { } failure && first is null)
+            {
+                first = failure.InnerException ?? failure;
+                await startup.CancelAsync();
+            }
         }
+        if (first is not null && !shutdown.IsCancellationRequested)
+        {
+            throw first;
+        }
+        shutdown.ThrowIfCancellationRequested();
     }
 
     private async Task StopAllAsync()
@@ -144,113 +204,47 @@ public sealed class DistributedApplication
 
     private void OnStateChanged(Resource resource)
     {
-        Say($"{resource.Name}: {resource.State}{(resource.State == ResourceState.Running ? $" (pid {resource.Pid}, {resource.Url})" : "")}");
-        Publish();
-    }
-
-    private IEnumerable<IResource> AllResources()
-    {
-        foreach (var resource in _resources)
+        var details = resource.State == ResourceState.Running ? $" (pid {resource.Pid}, {resource.Url})" : "";
+        Say($"{resource.Name}: {resource.State}{details}");
+        // After start-up, a resource coming back or failing changes the picture: show the whole table.
+        if (_started && !_shutdown.IsCancellationRequested && resource.State is ResourceState.Running or ResourceState.Failed)
         {
-            yield return resource;
-            if (resource is PostgresServer postgres)
-            {
-                foreach (var database in postgres.Databases)
-                {
-                    yield return database;
-                }
-            }
+            Console.WriteLine(_table.Format());
         }
     }
 
-    /// <summary>Writes resources.json atomically, so a reader never sees half a file.</summary>
-    private void Publish()
-    {
-        lock (_publishLock)
-        {
-            var document = new
-            {
-                updatedAt = DateTimeOffset.UtcNow,
-                resources = AllResources().Select(r => new
-                {
-                    name = r.Name,
-                    state = r.State.ToString(),
-                    pid = r.Pid,
-                    url = r.Url,
-                    connectionString = (r as IResourceWithConnectionString)?.ConnectionString,
-                    managementUrl = (r as RabbitMqServer)?.ManagementUrl,
-                    log = (r as Resource)?.Options is { } o ? Path.Combine(o.LogDirectory ?? o.DataDirectory, o.Name + ".log") : null,
-                    commandLine = (r as Resource)?.CommandLine,
-                }),
-            };
-            Directory.CreateDirectory(_options.StateDirectory);
-            var temp = ResourcesFile + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
-            File.Move(temp, ResourcesFile, overwrite: true);
-        }
-    }
-
-    private void PrintTable()
-    {
-        var rows = AllResources().Select(r => (r.Name, State: r.State.ToString(), Pid: r.Pid?.ToString() ?? "", Url: r.Url ?? "")).ToList();
-        var w1 = Math.Max(4, rows.Max(r => r.Name.Length));
-        var w2 = Math.Max(5, rows.Max(r => r.State.Length));
-        var w3 = Math.Max(3, rows.Max(r => r.Pid.Length));
-        var lines = new List<string> { $"{"NAME".PadRight(w1)}  {"STATE".PadRight(w2)}  {"PID".PadRight(w3)}  URL" };
-        lines.AddRange(rows.Select(r => $"{r.Name.PadRight(w1)}  {r.State.PadRight(w2)}  {r.Pid.PadRight(w3)}  {r.Url}"));
-        Console.WriteLine(string.Join(Environment.NewLine, lines));
-    }
+    private const string LockFileName = "apphost.lock";
 
     /// <summary>
-    /// An AppHost that was killed could not stop its children. Their pids and command lines are in the
-    /// old resources.json; any still alive with the same command line is ended before starting again.
+    /// One AppHost per state folder: a second one would take the first one's processes for leftovers
+    /// of a killed run and end them. The lock dies with the process, however it ends.
     /// </summary>
-    private void KillLeftoversOfPreviousRun()
+    private FileStream? LockStateDirectory()
     {
-        if (!File.Exists(ResourcesFile))
-        {
-            return;
-        }
+        var path = Path.Combine(_options.StateDirectory, LockFileName);
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(ResourcesFile));
-            foreach (var r in doc.RootElement.GetProperty("resources").EnumerateArray())
-            {
-                if (r.TryGetProperty("pid", out var pidValue) && pidValue.ValueKind == JsonValueKind.Number
-                    && r.TryGetProperty("commandLine", out var commandValue) && commandValue.GetString() is { } command
-                    && pidValue.GetInt32() is var pid && Posix.IsAlive(pid)
-                    && ReadCommandLine(pid) is { } live
-                    // setpriv execs postgres, and sh runs rabbitmq-server: compare the common tail
-                    && (live == command || command.EndsWith(live, StringComparison.Ordinal) || live.EndsWith(command, StringComparison.Ordinal)))
-                {
-                    Say($"Ending {r.GetProperty("name").GetString()} (pid {pid}) left by a previous run");
-                    try
-                    {
-                        System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true);
-                    }
-                    catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-                    {
-                        // it ended meanwhile
-                    }
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // a damaged table only means there is nothing reliable to clean up
-        }
-    }
-
-    private static string? ReadCommandLine(int pid)
-    {
-        try
-        {
-            var raw = File.ReadAllText($"/proc/{pid}/cmdline");
-            return string.Join(' ', raw.TrimEnd('\0').Split('\0'));
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return stream;
         }
         catch (IOException)
         {
+            Say($"Another AppHost{_table.AppHostPid() switch { { } pid => $" (pid {pid})", null => "" }} is using {_options.StateDirectory}; stop it first or use --state-dir.");
             return null;
+        }
+    }
+
+    /// <summary>.NET leaves a signal ignored when the parent ignored it (as shells do for background jobs).</summary>
+    private static bool SigIntIgnored()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+            return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (Posix.SigInt - 1))) != 0;
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

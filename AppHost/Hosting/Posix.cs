@@ -2,17 +2,113 @@ using System.Runtime.InteropServices;
 
 namespace PocDirectory.AppHost.Hosting;
 
-/// <summary>The few POSIX calls .NET does not offer: sending a chosen signal, asking whether a pid lives.</summary>
+/// <summary>
+/// The few POSIX facts .NET does not offer: sending a chosen signal, the effective user, and what
+/// /proc says about a pid (enough to tell a process from a later one that reused its pid).
+/// </summary>
 public static class Posix
 {
     public const int SigInt = 2;
     public const int SigKill = 9;
     public const int SigTerm = 15;
 
-    public static bool Signal(int pid, int signal) => kill(pid, signal) == 0;
+    public static bool IsRoot => geteuid() == 0;
+
+    public static bool Signal(int pid, int signal) => pid > 0 && kill(pid, signal) == 0;
 
     public static bool IsAlive(int pid) => pid > 0 && kill(pid, 0) == 0;
 
+    /// <summary>Alive and not a zombie: an exited process whose parent has not reaped it holds nothing any more.</summary>
+    public static bool IsRunning(int pid)
+    {
+        if (!IsAlive(pid))
+        {
+            return false;
+        }
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)] != 'Z';
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>SIGKILLs the processes and waits (up to <paramref name="timeout"/>) until none of them runs.</summary>
+    public static void KillAndWait(IEnumerable<int> pids, TimeSpan timeout)
+    {
+        var killed = pids.Where(pid => Signal(pid, SigKill)).ToList();
+        var deadline = DateTime.UtcNow + timeout;
+        while (killed.Any(IsRunning) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>The process's arguments joined by spaces, or null when it is gone.</summary>
+    public static string? CommandLine(int pid)
+    {
+        try
+        {
+            var raw = File.ReadAllText($"/proc/{pid}/cmdline");
+            return raw.Length == 0 ? null : string.Join(' ', raw.TrimEnd('\0').Split('\0'));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// When the process started, in clock ticks since boot (field 22 of /proc/PID/stat). A pid and
+    /// its start time together name one process, even after the pid is reused.
+    /// </summary>
+    public static long? StartTicks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.TryParse(fields[19], out var ticks) ? ticks : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Live processes (other than this one) whose environment holds exactly <c>name=value</c>.</summary>
+    public static IReadOnlyList<int> ProcessesWithEnvironment(string name, string value)
+    {
+        var wanted = name + "=" + value;
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "environ")).Split('\0').Contains(wanted))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // gone meanwhile, or not ours to read
+            }
+        }
+        return found;
+    }
+
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int sig);
+
+    [DllImport("libc")]
+    private static extern uint geteuid();
 }

@@ -10,8 +10,11 @@ namespace PocDirectory.AppHost.Hosting;
 /// </summary>
 public sealed class PostgresServer : Resource
 {
-    private readonly bool _fsyncOff;
+    private const string FallbackBinDirectory = "/usr/lib/postgresql/15/bin";
+    private static readonly Lazy<string> BinDirectory = new(FindBinDirectory);
+
     private readonly List<PostgresDatabase> _databases = [];
+    private bool _fsyncOff;
 
     public PostgresServer(ServerOptions options, bool fsyncOff = false) : base(options) => _fsyncOff = fsyncOff;
 
@@ -22,9 +25,8 @@ public sealed class PostgresServer : Resource
 
     public IReadOnlyList<PostgresDatabase> Databases => _databases;
 
-    private string PgData => Path.Combine(DataDirectory, "pgdata");
-
-    private static bool IsRoot => Environment.UserName == "root";
+    /// <summary>The cluster's folder (PGDATA), inside the data directory.</summary>
+    public string PgData => Path.Combine(DataDirectory, "pgdata");
 
     /// <summary>Fast shutdown: disconnect clients, checkpoint, exit.</summary>
     protected override int StopSignal => Posix.SigInt;
@@ -40,6 +42,17 @@ public sealed class PostgresServer : Resource
         return database;
     }
 
+    /// <summary>
+    /// Trades durability for speed (<c>fsync=off</c>): for throwaway test clusters only, a crash of
+    /// the machine may corrupt them. Takes effect at the next start.
+    /// </summary>
+    public PostgresServer WithFsyncOff()
+    {
+        _fsyncOff = true;
+        return this;
+    }
+
+    /// <summary>Creates the database unless it exists.</summary>
     public async Task CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
     {
         await using var connection = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false");
@@ -57,19 +70,25 @@ public sealed class PostgresServer : Resource
 
     protected override async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        if (IsRoot)
+        if (Posix.IsRoot)
         {
             MakeTraversable(DataDirectory);
         }
         if (!File.Exists(Path.Combine(PgData, "PG_VERSION")))
         {
+            // Empty, or left half-made by an interrupted initdb: start over.
+            if (Directory.Exists(PgData))
+            {
+                Directory.Delete(PgData, recursive: true);
+            }
             Directory.CreateDirectory(PgData);
-            if (IsRoot)
+            if (Posix.IsRoot)
             {
                 await RunAsync("chown", ["-R", "postgres:postgres", PgData], cancellationToken);
             }
-            await RunAsync(AsPostgres(Binary("initdb"),
-                ["-D", PgData, "--auth=trust", "-U", "postgres", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]), cancellationToken);
+            var initdb = AsPostgres(Path.Combine(BinDirectory.Value, "initdb"),
+                ["-D", PgData, "--auth=trust", "-U", "postgres", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]);
+            await RunAsync(initdb.FileName, initdb.ArgumentList, cancellationToken);
         }
         RemoveStalePidFile();
     }
@@ -84,10 +103,9 @@ public sealed class PostgresServer : Resource
         };
         if (_fsyncOff)
         {
-            // Throwaway test clusters only: a crash of the machine may lose them.
             args.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
         }
-        return AsPostgres(Binary("postgres"), args);
+        return AsPostgres(Path.Combine(BinDirectory.Value, "postgres"), args);
     }
 
     protected override async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
@@ -106,6 +124,10 @@ public sealed class PostgresServer : Resource
         }
     }
 
+    /// <summary>
+    /// A killed postmaster leaves postmaster.pid behind; PostgreSQL refuses to start while the pid in
+    /// it belongs to any live process (as it may after a reboot), so it goes unless a postgres lives there.
+    /// </summary>
     private void RemoveStalePidFile()
     {
         var pidFile = Path.Combine(PgData, "postmaster.pid");
@@ -114,16 +136,19 @@ public sealed class PostgresServer : Resource
             return;
         }
         var first = File.ReadLines(pidFile).FirstOrDefault();
-        if (!int.TryParse(first, out var pid) || !Posix.IsAlive(pid))
+        var alive = int.TryParse(first, out var pid) && Posix.IsAlive(pid)
+            && Posix.CommandLine(pid) is { } command && command.Contains("postgres", StringComparison.Ordinal);
+        if (!alive)
         {
-            File.Delete(pidFile); // left by a killed postmaster
+            Log.Write($"--- removing stale {pidFile} (pid {first})");
+            File.Delete(pidFile);
         }
     }
 
     private static ProcessStartInfo AsPostgres(string program, IEnumerable<string> args)
     {
-        var start = IsRoot ? new ProcessStartInfo("setpriv") : new ProcessStartInfo(program);
-        if (IsRoot)
+        var start = new ProcessStartInfo(Posix.IsRoot ? "setpriv" : program);
+        if (Posix.IsRoot)
         {
             foreach (var a in new[] { "--reuid=postgres", "--regid=postgres", "--init-groups", "--", program })
             {
@@ -138,24 +163,36 @@ public sealed class PostgresServer : Resource
         return start;
     }
 
-    /// <summary>The newest installed PostgreSQL's binaries (Debian keeps them out of PATH).</summary>
-    private static string Binary(string name)
+    /// <summary>Debian keeps PostgreSQL's programs out of PATH; <c>pg_config</c> knows where they are.</summary>
+    private static string FindBinDirectory()
     {
-        var root = "/usr/lib/postgresql";
-        var bin = Directory.Exists(root)
-            ? Directory.GetDirectories(root)
-                .Select(d => Path.Combine(d, "bin"))
-                .Where(d => File.Exists(Path.Combine(d, "postgres")))
-                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
-                .FirstOrDefault()
-            : null;
-        return bin is null
-            ? throw new InvalidOperationException("PostgreSQL is not installed (apt-get install postgresql).")
-            : Path.Combine(bin, name);
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("pg_config", "--bindir") { RedirectStandardOutput = true, RedirectStandardError = true });
+            if (process is not null)
+            {
+                var dir = process.StandardOutput.ReadToEnd().Trim();
+                process.WaitForExit();
+                if (process.ExitCode == 0 && File.Exists(Path.Combine(dir, "postgres")))
+                {
+                    return dir;
+                }
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // pg_config is in libpq-dev or postgresql-common; fall back to the known place
+        }
+        return File.Exists(Path.Combine(FallbackBinDirectory, "postgres"))
+            ? FallbackBinDirectory
+            : throw new InvalidOperationException("PostgreSQL is not installed (apt-get install postgresql).");
     }
 
-    /// <summary>The postgres user must be able to reach its data folder through every parent.</summary>
-    private static void MakeTraversable(string directory)
+    /// <summary>
+    /// The postgres user must reach its data folder through every parent; temporary folders are often
+    /// 0700. Only the search (x) permission is added, never read.
+    /// </summary>
+    private void MakeTraversable(string directory)
     {
         Directory.CreateDirectory(directory);
         if (OperatingSystem.IsWindows())
@@ -167,46 +204,21 @@ public sealed class PostgresServer : Resource
             var mode = dir.UnixFileMode;
             if (!mode.HasFlag(UnixFileMode.OtherExecute))
             {
+                Log.Write($"--- chmod o+x {dir.FullName} (so that the postgres user can reach {directory})");
                 dir.UnixFileMode = mode | UnixFileMode.OtherExecute;
             }
         }
     }
 
-    private Task RunAsync(string program, IEnumerable<string> args, CancellationToken cancellationToken)
+    private async Task RunAsync(string program, IEnumerable<string> args, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(program);
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        return RunAsync(start, cancellationToken);
-    }
-
-    private async Task RunAsync(ProcessStartInfo start, CancellationToken cancellationToken)
-    {
-        using var process = ChildProcess.Start(start, Log);
-        var code = await process.Exited.WaitAsync(cancellationToken);
+        var list = args.ToList();
+        var code = await ChildProcess.RunAsync(program, list, Log, cancellationToken,
+            new Dictionary<string, string> { ["LC_ALL"] = "C.UTF-8" });
         if (code != 0)
         {
-            throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} failed with code {code}:{Environment.NewLine}{Log.Tail()}");
+            throw new InvalidOperationException(
+                $"{program} {string.Join(' ', list)} failed with code {code}:{Environment.NewLine}{Log.Tail()}");
         }
     }
-}
-
-/// <summary>A database inside a <see cref="PostgresServer"/>; its state is the server's.</summary>
-public sealed class PostgresDatabase(string name, PostgresServer server) : IResourceWithConnectionString
-{
-    public string Name { get; } = name;
-
-    public PostgresServer Server { get; } = server;
-
-    public Resource Owner => Server;
-
-    public ResourceState State => Server.State;
-
-    public int? Pid => null;
-
-    public string? Url => null;
-
-    public string ConnectionString => Server.ConnectionString(Name);
 }

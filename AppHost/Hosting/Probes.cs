@@ -6,6 +6,15 @@ namespace PocDirectory.AppHost.Hosting;
 /// <summary>Protocol-level health probes: a listening socket is not yet a working server.</summary>
 public static class Probes
 {
+    // Loopback only, so never through a proxy from the environment; no cookies or pooling surprises.
+    private static readonly HttpClient Http = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        UseCookies = false,
+        PooledConnectionLifetime = TimeSpan.FromSeconds(5),
+    })
+    { Timeout = TimeSpan.FromSeconds(2) };
+
     /// <summary>Connects, optionally sends <paramref name="send"/>, and returns what the server answers first.</summary>
     public static async Task<byte[]> ExchangeAsync(int port, byte[]? send, CancellationToken cancellationToken)
     {
@@ -31,8 +40,7 @@ public static class Probes
 
     public static async Task<bool> HttpOkAsync(Uri url, CancellationToken cancellationToken, bool anyStatus = false)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        using var response = await http.GetAsync(url, cancellationToken);
+        using var response = await Http.GetAsync(url, cancellationToken);
         return anyStatus || response.IsSuccessStatusCode;
     }
 }

@@ -23,7 +23,7 @@ public sealed class ProjectResource : Resource
 
     public override string Url => $"http://127.0.0.1:{Port}";
 
-    public override TimeSpan StartTimeout => TimeSpan.FromSeconds(90);
+    protected override TimeSpan DefaultStartTimeout => TimeSpan.FromSeconds(90);
 
     public override TimeSpan StopTimeout => TimeSpan.FromSeconds(10);
 
@@ -104,7 +104,7 @@ public sealed class ProjectResource : Resource
 
     protected override ProcessStartInfo CreateStartInfo()
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(_projectPath)! };
+        var start = new ProcessStartInfo(DotnetHost) { WorkingDirectory = Path.GetDirectoryName(_projectPath)! };
         start.ArgumentList.Add(AssemblyPath);
         foreach (var (key, value) in BuildEnvironment())
         {
@@ -112,6 +112,10 @@ public sealed class ProjectResource : Resource
         }
         return start;
     }
+
+    /// <summary>The dotnet host running the AppHost itself when there is one, else the one on PATH.</summary>
+    private static string DotnetHost =>
+        System.Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
 
     protected override Task<bool> IsHealthyAsync(CancellationToken cancellationToken) =>
         Probes.HttpOkAsync(new Uri(Url + "/health"), cancellationToken);

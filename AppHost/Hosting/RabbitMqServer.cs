@@ -35,14 +35,14 @@ public sealed class RabbitMqServer : Resource, IResourceWithConnectionString
 
     Resource IResourceWithConnectionString.Owner => this;
 
-    public override TimeSpan StartTimeout => TimeSpan.FromSeconds(90);
-
+    /// <summary>The script turns SIGTERM into an orderly stop of the node (about 7 s).</summary>
     public override TimeSpan StopTimeout => TimeSpan.FromSeconds(30);
 
-    /// <summary>Turns on the HTTP API and UI (guest/guest, loopback only). Call before starting.</summary>
-    public RabbitMqServer WithManagementPlugin(int port)
+    /// <summary>Turns on the HTTP API and UI (guest/guest, loopback only); port 0 picks a free one.
+    /// Call before starting.</summary>
+    public RabbitMqServer WithManagementPlugin(int port = 0)
     {
-        ManagementPort = FreePorts ? PortAllocator.GetFreePort() : port;
+        ManagementPort = FreePorts || port == 0 ? PortAllocator.GetFreePort() : port;
         return this;
     }
 
@@ -91,21 +91,16 @@ public sealed class RabbitMqServer : Resource, IResourceWithConnectionString
         return ManagementUrl is null || await Probes.HttpOkAsync(new Uri(ManagementUrl), cancellationToken, anyStatus: true);
     }
 
-    /// <summary>epmd daemonizes out of the process tree: end it explicitly.</summary>
+    /// <summary>epmd daemonizes out of the process tree: end it explicitly, once the node is gone.</summary>
     protected override async Task AfterStoppedAsync()
     {
         try
         {
-            var start = new ProcessStartInfo("epmd") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add("-kill");
-            start.Environment["ERL_EPMD_PORT"] = _epmdPort.ToString();
-            using var process = Process.Start(start);
-            if (process is not null)
-            {
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await ChildProcess.RunAsync("epmd", ["-kill"], Log, timeout.Token,
+                new Dictionary<string, string> { ["ERL_EPMD_PORT"] = _epmdPort.ToString() });
         }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or TimeoutException)
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
         {
             Log.Write($"--- could not stop epmd on port {_epmdPort}: {ex.Message}");
         }

@@ -2,24 +2,6 @@ using System.Diagnostics;
 
 namespace PocDirectory.AppHost.Hosting;
 
-/// <summary>Anything the AppHost lists: a process it runs, or a database inside one.</summary>
-public interface IResource
-{
-    string Name { get; }
-    ResourceState State { get; }
-    int? Pid { get; }
-    string? Url { get; }
-}
-
-/// <summary>A resource others can be given as <c>ConnectionStrings__{Name}</c>.</summary>
-public interface IResourceWithConnectionString : IResource
-{
-    string ConnectionString { get; }
-
-    /// <summary>The process resource a dependant has to wait for.</summary>
-    Resource Owner { get; }
-}
-
 /// <summary>
 /// A process the AppHost runs: started and probed until healthy, stopped with the signal its program
 /// expects (then killed if it does not go), and — when supervised — started again with backoff when
@@ -32,6 +14,9 @@ public abstract class Resource : IResource, IAsyncDisposable
     private ChildProcess? _process;
     private ResourceLog? _log;
     private volatile bool _intentionalStop;
+    private volatile bool _starting;
+    private readonly object _exitLock = new();
+    private ChildProcess? _exitHandled;
     private CancellationTokenSource _supervision = new();
     private int _consecutiveRestarts;
     private DateTimeOffset _runningSince;
@@ -65,19 +50,29 @@ public abstract class Resource : IResource, IAsyncDisposable
             {
                 _state = value;
                 StateChanged?.Invoke(this);
+                Changed?.Invoke(this);
             }
         }
     }
 
     public event Action<Resource>? StateChanged;
 
+    /// <summary>The state or the process changed: what the resource table shows is out of date.</summary>
+    public event Action<Resource>? Changed;
+
     internal void MarkWaiting() => State = ResourceState.Waiting;
 
     public int? Pid => _process is { HasExited: false } p ? p.Pid : null;
 
+    /// <summary>Running, with a live process.</summary>
+    public bool IsRunning => State == ResourceState.Running && Pid is not null;
+
+    /// <summary>Start time of the current process (ticks since boot), which with the pid identifies it.</summary>
+    public long? ProcessStartTicks { get; private set; }
+
     public abstract string? Url { get; }
 
-    /// <summary>The program and arguments of the current process, to recognise it after the AppHost died.</summary>
+    /// <summary>The program and arguments of the current process.</summary>
     public string? CommandLine { get; private set; }
 
     /// <summary>Resources that must be Running before this one starts.</summary>
@@ -88,11 +83,21 @@ public abstract class Resource : IResource, IAsyncDisposable
 
     public string LogPath => Log.Path;
 
-    public virtual TimeSpan StartTimeout => TimeSpan.FromSeconds(60);
+    /// <summary>How long a start may take until healthy (<see cref="ServerOptions.StartTimeout"/> or the kind's default).</summary>
+    public TimeSpan StartTimeout => Options.StartTimeout ?? DefaultStartTimeout;
+
+    protected virtual TimeSpan DefaultStartTimeout => TimeSpan.FromSeconds(60);
 
     public virtual TimeSpan StopTimeout => TimeSpan.FromSeconds(15);
 
     protected virtual int StopSignal => Posix.SigTerm;
+
+    /// <summary>
+    /// Set in the environment of every process a resource starts, and inherited by whatever those
+    /// start in turn, even daemons that leave the process tree (epmd): finding the strays of a crash
+    /// or of a killed AppHost needs no pid.
+    /// </summary>
+    public const string MarkerVariable = "POCDIR_RESOURCE_DATA";
 
     protected ResourceLog Log => _log ??= new ResourceLog(Name, Options.LogDirectory ?? DataDirectory, Options.EchoToConsole);
 
@@ -130,20 +135,25 @@ public abstract class Resource : IResource, IAsyncDisposable
             return;
         }
         State = ResourceState.Starting;
-        Directory.CreateDirectory(DataDirectory);
-        await PrepareAsync(cancellationToken);
-
-        var startInfo = CreateStartInfo();
-        CommandLine = string.Join(' ', new[] { startInfo.FileName }.Concat(startInfo.ArgumentList));
-        _intentionalStop = false;
-        var process = ChildProcess.Start(startInfo, Log);
-        _process = process;
-        _ = process.Exited.ContinueWith(t => OnExited(process, t.Result), TaskScheduler.Default);
-
+        _starting = true;
+        ChildProcess? process = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
         try
         {
+            Directory.CreateDirectory(DataDirectory);
+            LogStrays(KillStrays());
+            await PrepareAsync(timeout.Token);
+            var startInfo = CreateStartInfo();
+            startInfo.Environment[MarkerVariable] = Path.GetFullPath(DataDirectory);
+            _intentionalStop = false;
+            process = ChildProcess.Start(startInfo, Log);
+            _process = process;
+            CommandLine = string.Join(' ', new[] { startInfo.FileName }.Concat(startInfo.ArgumentList));
+            ProcessStartTicks = Posix.StartTicks(process.Pid);
+            _ = process.Exited.ContinueWith(t => OnExited(process, t.Result), TaskScheduler.Default);
+            Changed?.Invoke(this); // a pid to show while starting
+
             while (!await ProbeAsync(timeout.Token))
             {
                 if (process.HasExited)
@@ -151,17 +161,23 @@ public abstract class Resource : IResource, IAsyncDisposable
                     throw new InvalidOperationException(
                         $"{Name} exited with code {process.Exited.Result} while starting. Last output ({Log.Path}):{Environment.NewLine}{Log.Tail()}");
                 }
-                await Task.Delay(200, timeout.Token);
+                await Task.Delay(250, timeout.Token);
             }
             await AfterHealthyAsync(timeout.Token);
         }
         catch (Exception ex)
         {
             _intentionalStop = true;
-            process.KillTree();
-            await process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            _starting = false;
+            if (process is not null)
+            {
+                process.KillTree();
+                await process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            }
             await AfterStoppedAsync();
-            State = ResourceState.Failed;
+            LogStrays(KillStrays());
+            // Abandoned by the caller (shutdown, another resource failed): stopped, not broken.
+            State = cancellationToken.IsCancellationRequested ? ResourceState.Stopped : ResourceState.Failed;
             if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 throw new TimeoutException(
@@ -169,8 +185,15 @@ public abstract class Resource : IResource, IAsyncDisposable
             }
             throw;
         }
+        // What the process is once the wrappers (setsid, setpriv) have exec'd, for people reading the table.
+        CommandLine = Posix.CommandLine(process.Pid) ?? CommandLine;
         _runningSince = DateTimeOffset.UtcNow;
         State = ResourceState.Running;
+        _starting = false;
+        if (process.HasExited)
+        {
+            OnExited(process, process.Exited.Result); // it died between the last probe and now
+        }
     }
 
     private async Task<bool> ProbeAsync(CancellationToken cancellationToken)
@@ -190,6 +213,14 @@ public abstract class Resource : IResource, IAsyncDisposable
 
     /// <summary>SIGKILL to the whole process tree, as a crash would; no restart follows.</summary>
     public Task KillAsync() => EndAsync(graceful: false, CancellationToken.None);
+
+    /// <summary>Kills the process tree at once, without waiting for a stop or start in progress
+    /// (a second Ctrl+C); that stop or start then sees the exit and finishes quickly.</summary>
+    internal void KillImmediately()
+    {
+        _intentionalStop = true;
+        _process?.KillTree();
+    }
 
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
@@ -211,7 +242,9 @@ public abstract class Resource : IResource, IAsyncDisposable
                 if (State != ResourceState.NotStarted)
                 {
                     await AfterStoppedAsync();
-                    State = ResourceState.Stopped;
+                    LogStrays(KillStrays());
+                    // A failure stays visible in the final table; anything else has now stopped.
+                    State = State == ResourceState.Failed ? ResourceState.Failed : ResourceState.Stopped;
                 }
                 return;
             }
@@ -232,6 +265,7 @@ public abstract class Resource : IResource, IAsyncDisposable
             }
             await process.WaitForExitAsync(TimeSpan.FromSeconds(15));
             await AfterStoppedAsync();
+            LogStrays(KillStrays());
             State = ResourceState.Stopped;
         }
         finally
@@ -242,9 +276,18 @@ public abstract class Resource : IResource, IAsyncDisposable
 
     private void OnExited(ChildProcess process, int exitCode)
     {
-        if (_intentionalStop || !ReferenceEquals(process, _process))
+        // While starting, the start itself reports the exit (as a failed start).
+        if (_intentionalStop || _starting || !ReferenceEquals(process, _process))
         {
             return;
+        }
+        lock (_exitLock)
+        {
+            if (ReferenceEquals(_exitHandled, process))
+            {
+                return;
+            }
+            _exitHandled = process;
         }
         Log.Write($"--- {Name} exited unexpectedly with code {exitCode}");
         if (!Supervised)
@@ -253,6 +296,29 @@ public abstract class Resource : IResource, IAsyncDisposable
             return;
         }
         _ = RestartWithBackoffAsync(_supervision.Token);
+    }
+
+    /// <summary>
+    /// Ends processes this resource started earlier that outlived it: helpers after a stop, children of
+    /// a crashed process, or everything a killed AppHost left behind. Never called while it runs.
+    /// </summary>
+    /// <returns>What was ended, as "pid (command line)".</returns>
+    internal IReadOnlyList<string> KillStrays()
+    {
+        var strays = Posix.ProcessesWithEnvironment(MarkerVariable, Path.GetFullPath(DataDirectory))
+            .Where(Posix.IsRunning)
+            .Select(pid => (pid, command: Posix.CommandLine(pid)))
+            .ToList();
+        Posix.KillAndWait(strays.Select(s => s.pid), TimeSpan.FromSeconds(5));
+        return strays.Select(s => $"{s.pid} ({s.command})").ToList();
+    }
+
+    private void LogStrays(IReadOnlyList<string> ended)
+    {
+        foreach (var stray in ended)
+        {
+            Log.Write($"--- ended stray process {stray}");
+        }
     }
 
     /// <summary>1 s, 2 s, 4 s … up to 30 s between attempts; the count resets after a minute of running.</summary>
@@ -299,6 +365,7 @@ public abstract class Resource : IResource, IAsyncDisposable
         {
             _process?.KillTree();
             await AfterStoppedAsync();
+            KillStrays();
         }
         _process?.Dispose();
         _log?.Dispose();

@@ -18,6 +18,7 @@ public sealed class ResourceLog : IDisposable
     private readonly ConsoleColor _color;
     private readonly StreamWriter _file;
     private readonly Queue<string> _tail = new();
+    private bool _closed;
 
     public ResourceLog(string name, string directory, bool echo)
     {
@@ -35,7 +36,19 @@ public sealed class ResourceLog : IDisposable
     {
         lock (_tail)
         {
-            _file.WriteLine(line);
+            // Output pumps may deliver a last line after the resource was disposed.
+            if (_closed)
+            {
+                return;
+            }
+            try
+            {
+                _file.WriteLine(line);
+            }
+            catch (IOException)
+            {
+                // A full disk must not take the AppHost down from inside an output pump.
+            }
             _tail.Enqueue(line);
             if (_tail.Count > 30)
             {
@@ -74,6 +87,7 @@ public sealed class ResourceLog : IDisposable
     {
         lock (_tail)
         {
+            _closed = true;
             _file.Dispose();
         }
     }

@@ -16,4 +16,8 @@ public sealed record ServerOptions
 
     /// <summary>Echo each output line to the console, prefixed with the name.</summary>
     public bool EchoToConsole { get; init; }
+
+    /// <summary>How long a start may take until healthy; null means the resource kind's default
+    /// (servers 60 s, services 90 s).</summary>
+    public TimeSpan? StartTimeout { get; init; }
 }

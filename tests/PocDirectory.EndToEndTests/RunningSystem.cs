@@ -36,13 +36,15 @@ public sealed class RunningSystem : IAsyncDisposable
         var configuration = typeof(RunningSystem).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var appHostDll = Path.Combine(RepositoryRoot, "AppHost", "bin", configuration, "net10.0", "PocDirectory.AppHost.dll");
         var state = System.IO.Directory.CreateTempSubdirectory("pocdir-e2e-").FullName;
-        var start = new ProcessStartInfo("dotnet")
+        // env restores SIGINT's default handling: a shell running this suite in the background hands
+        // its children SIGINT ignored, and the AppHost would then never see the Ctrl+C this suite sends.
+        var start = new ProcessStartInfo("/usr/bin/env")
         {
             WorkingDirectory = RepositoryRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { appHostDll, "--isolated", "--state-dir", state, "--configuration", configuration, "--no-console-logs" })
+        foreach (var arg in new[] { "--default-signal=INT", "dotnet", appHostDll, "--isolated", "--state-dir", state, "--configuration", configuration, "--no-console-logs" })
         {
             start.ArgumentList.Add(arg);
         }

@@ -36,6 +36,7 @@ public sealed class MessagingHost : IAsyncDisposable
             ["Outbox:PublishTimeout"] = "00:00:03",
             ["Outbox:MaxRetryDelay"] = "00:00:01",
         });
+        builder.ConfigureStructuredLogging(); // the services' log filters: no per-command SQL
         builder.AddServiceDatabase<TestDbContext>(DatabaseName);
         builder.AddMessaging<TestDbContext>(service, bus =>
         {
