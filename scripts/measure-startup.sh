@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
-# Measures, on an already built tree: seconds from starting the AppHost to every resource Running,
-# and each process's resident memory after it has been idle for a while. Uses --isolated (free
-# ports, a temporary state folder), so it runs beside a developer's own system.
+# Measures, on an already built tree: seconds from `./run.sh` to every resource Running (including
+# run.sh's own checks and its up-to-date build), and each process's resident memory and CPU use
+# while idle. Runs with --isolated (free ports, a temporary state folder), so it can run beside a
+# developer's own system.
 # Usage: scripts/measure-startup.sh [idle-seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-idle="${1:-30}"
-configuration="${CONFIGURATION:-Debug}"
+idle="${1:-60}"
 state=$(mktemp -d /tmp/pocdir-measure-XXXXXX)
 
 start=$(date +%s.%N)
-dotnet "AppHost/bin/$configuration/net10.0/PocDirectory.AppHost.dll" --isolated --state-dir "$state" \
-  --configuration "$configuration" --no-console-logs >"$state/apphost.out" 2>&1 &
-apphost=$!
-trap 'kill -INT $apphost 2>/dev/null; wait $apphost 2>/dev/null; rm -rf "$state"' EXIT
+./run.sh --isolated --state-dir "$state" --no-console-logs >"$state/run.out" 2>&1 &
+apphost=$! # run.sh execs the AppHost: the same pid
+# A background job has SIGINT ignored; SIGTERM stops the AppHost in the same orderly way.
+trap 'kill -TERM $apphost 2>/dev/null; wait $apphost 2>/dev/null; rm -rf "$state"' EXIT
 
 all_running() {
-  /usr/bin/python3 - "$state/resources.json" <<'PY'
+  python3 - "$state/resources.json" <<'PY'
 import json, sys
 try:
     r = json.load(open(sys.argv[1]))["resources"]
@@ -26,23 +26,65 @@ sys.exit(0 if r and all(x["state"] == "Running" for x in r) else 1)
 PY
 }
 until all_running; do
-  kill -0 $apphost 2>/dev/null || { echo "AppHost exited"; cat "$state/apphost.out"; exit 1; }
+  kill -0 $apphost 2>/dev/null || { echo "the AppHost exited"; cat "$state/run.out"; exit 1; }
   sleep 0.2
 done
 ready=$(date +%s.%N)
-/usr/bin/python3 -c "print(f\"every resource Running after {$ready - $start:.1f} s\")"
+python3 -c "print(f\"./run.sh to every resource Running: {$ready - $start:.1f} s\")"
+grep -o 'Everything is running ([0-9.]* s)' "$state/run.out" | sed 's/^/AppHost alone: /' || true
 
-sleep "$idle"
-echo "resident memory after ${idle} s idle:"
-/usr/bin/python3 - "$state/resources.json" <<'PY'
-import json, sys
-for r in json.load(open(sys.argv[1]))["resources"]:
-    pid = r.get("pid")
-    if not pid:
-        continue
-    try:
-        rss = next(int(l.split()[1]) for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS:"))
-        print(f"  {r['name']:<14} {rss / 1024:7.1f} MiB")
-    except (FileNotFoundError, StopIteration):
-        print(f"  {r['name']:<14} (gone)")
+# Let start-up work (JIT, first cache fills, the copy bootstrap) settle, then sample an idle window.
+# Each resource counts with its child processes (PostgreSQL's backends, RabbitMQ's Erlang node).
+sleep 15
+python3 - "$state/resources.json" "$idle" <<'PY'
+import json, os, sys, time
+resources = [r for r in json.load(open(sys.argv[1]))["resources"] if r.get("pid")]
+idle = int(sys.argv[2])
+hz = os.sysconf("SC_CLK_TCK")
+
+def stat(pid):
+    text = open(f"/proc/{pid}/stat").read()
+    fields = text[text.rindex(")") + 2:].split()
+    return int(fields[1]), int(fields[11]) + int(fields[12])  # ppid, utime + stime
+
+def tree(root):
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parents[int(entry)] = stat(entry)[0]
+            except (OSError, ValueError):
+                pass
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(child for child, parent in parents.items() if parent == pid)
+    return found
+
+def cpu(pids):
+    total = 0
+    for pid in pids:
+        try:
+            total += stat(pid)[1]
+        except OSError:
+            pass
+    return total
+
+def rss_kib(pids):
+    total = 0
+    for pid in pids:
+        try:
+            total += next(int(l.split()[1]) for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            pass
+    return total
+
+trees = {r["name"]: tree(r["pid"]) for r in resources}
+before = {name: cpu(pids) for name, pids in trees.items()}
+time.sleep(idle)
+print(f"idle for {idle} s        resident memory     CPU  processes")
+for name, pids in trees.items():
+    used = (cpu(pids) - before[name]) / hz / idle * 100
+    print(f"  {name:<14} {rss_kib(pids) / 1024:10.1f} MiB  {used:5.1f} %  {len(pids):5}")
 PY

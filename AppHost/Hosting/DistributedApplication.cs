@@ -102,10 +102,11 @@ public sealed class DistributedApplication
         var exitCode = 0;
         try
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             await StartAllAsync(_shutdown.Token);
             _started = true;
             Console.WriteLine(_table.Format());
-            Say($"Everything is running. Resource table: {ResourcesFile}. Press Ctrl+C to stop.");
+            Say($"Everything is running ({clock.Elapsed.TotalSeconds:0.0} s). Resource table: {ResourcesFile}. Press Ctrl+C to stop.");
             await Task.Delay(Timeout.Infinite, _shutdown.Token);
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)

@@ -35,6 +35,9 @@ public sealed class RabbitMqServer : Resource, IResourceWithConnectionString
 
     Resource IResourceWithConnectionString.Owner => this;
 
+    /// <summary>The Erlang node and its plugins take 10–30 s on a busy two-core machine: room to spare.</summary>
+    protected override TimeSpan DefaultStartTimeout => TimeSpan.FromSeconds(120);
+
     /// <summary>The script turns SIGTERM into an orderly stop of the node (about 7 s).</summary>
     public override TimeSpan StopTimeout => TimeSpan.FromSeconds(30);
 

@@ -41,7 +41,7 @@ public sealed class MemberStateCopyTests(ServersFixture servers)
             var client = nominations.CreateClient();
             var copy = await Eventually.Until(
                 () => client.GetFromJsonAsync<List<MemberStateCopyItem>>("/api/nominations/member-states")!,
-                states => states!.Count == 195, TimeSpan.FromSeconds(60), "the copy of 195 States");
+                states => states!.Count == 195, TimeSpan.FromMinutes(2), "the copy of 195 States");
             Assert.Contains(copy!, s => s is { Iso2: "FJ", Iso3: "FJI", Name: "Fiji", RegionalGroup: "AsiaPacific", UnStatus: "Member" });
         }
 
@@ -51,7 +51,7 @@ public sealed class MemberStateCopyTests(ServersFixture servers)
             again.CreateClient();
             var bootstrapper = again.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
                 .OfType<MemberStateCopyBootstrapper<NominationsDbContext>>().Single();
-            Assert.False(await bootstrapper.Checked.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.False(await bootstrapper.Checked.WaitAsync(TimeSpan.FromSeconds(90)));
             await using var scope = again.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<NominationsDbContext>();
             var requestType = OutboxMessage.TypeName(typeof(MemberStateCopyRequested));

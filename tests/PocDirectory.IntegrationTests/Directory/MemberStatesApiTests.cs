@@ -98,7 +98,7 @@ public sealed class MemberStatesApiTests(ServersFixture servers) : IAsyncLifetim
         {
             var response = await _client.GetAsync("/health");
             return await response.Content.ReadAsStringAsync();
-        }, body => body == "Healthy", TimeSpan.FromSeconds(30), "a healthy service");
+        }, body => body == "Healthy", TimeSpan.FromSeconds(90), "a healthy service");
         Assert.Equal("Healthy", health);
         Assert.Equal("Healthy", await _client.GetStringAsync("/alive"));
     }

@@ -33,7 +33,7 @@ public sealed class ServerLifecycleTests : IDisposable
 
         var stored = await Eventually.Until(
             () => Task.FromResult(System.IO.Directory.GetFiles(Path.Combine(smtp.MaildirPath, "new"))),
-            files => files.Length == 1, TimeSpan.FromSeconds(10), "the stored message");
+            files => files.Length == 1, TimeSpan.FromSeconds(30), "the stored message");
         var text = await File.ReadAllTextAsync(stored[0]);
         Assert.Contains("Subject: Ping test 2026-11", text);
         Assert.Contains("poc@example.org", text);
@@ -50,7 +50,7 @@ public sealed class ServerLifecycleTests : IDisposable
 
         await Eventually.Until(() => Task.FromResult((redis.State, redis.Pid)),
             s => s.State == ResourceState.Running && s.Pid is not null && s.Pid != firstPid,
-            TimeSpan.FromSeconds(30), "redis running again");
+            TimeSpan.FromSeconds(90), "redis running again");
         Assert.True(await Probes.AnswersWithAsync(redis.Port, "PING\r\n", "+PONG", CancellationToken.None));
         Assert.False(Posix.IsAlive(firstPid));
     }

@@ -16,7 +16,7 @@ public sealed class ServersFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var postgres = PostgresServer.StartAsync(Options("postgres"), fsyncOff: true, timeout.Token);
         var rabbit = RabbitMqServer.StartAsync(Options("rabbitmq"), timeout.Token);
         var redis = RedisServer.StartAsync(Options("redis"), timeout.Token);
@@ -28,7 +28,8 @@ public sealed class ServersFixture : IAsyncLifetime
     /// <summary>A new empty database with a unique name; returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
     {
-        var name = $"{prefix}_{Guid.NewGuid():N}"[..40];
+        var name = $"{prefix}_{Guid.NewGuid():N}";
+        name = name[..Math.Min(name.Length, 40)];
         await Postgres.CreateDatabaseAsync(name);
         return Postgres.ConnectionString(name);
     }

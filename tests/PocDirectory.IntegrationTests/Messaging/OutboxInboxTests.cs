@@ -9,7 +9,7 @@ namespace PocDirectory.IntegrationTests.Messaging;
 [Collection(ServersCollection.Name)]
 public sealed class OutboxInboxTests(ServersFixture servers) : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
     private MessagingHost _producer = null!;
     private MessagingHost _consumer = null!;
 
@@ -126,7 +126,7 @@ public sealed class OutboxInboxTests(ServersFixture servers) : IAsyncLifetime
         }
 
         var after = await _producer.CreateWidgetsAsync(10, firstSequence: 120);
-        await Eventually.Until(_consumer.AppliedCountAsync, n => n >= 130, TimeSpan.FromMinutes(2), "all 130 widgets after the broker came back");
+        await Eventually.Until(_consumer.AppliedCountAsync, n => n >= 130, TimeSpan.FromMinutes(3), "all 130 widgets after the broker came back");
 
         var applied = await _consumer.WithDbAsync(db => db.Applied.ToListAsync());
         Assert.Equal(before.Concat(during).Concat(after).Order(), applied.Select(a => a.Id).Order());
