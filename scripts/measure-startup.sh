@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures, on an already built tree: seconds from `./run.sh` to every resource Running (including
-# run.sh's own checks and its up-to-date build), and each process's resident memory and CPU use
-# while idle. Runs with --isolated (free ports, a temporary state folder), so it can run beside a
+# run.sh's own checks and its up-to-date build), and each resource's memory (PSS, with its child processes) and CPU
+# use while idle. Runs with --isolated (free ports, a temporary state folder), so it can run beside a
 # developer's own system.
 # Usage: scripts/measure-startup.sh [idle-seconds]
 set -euo pipefail
@@ -71,11 +71,13 @@ def cpu(pids):
             pass
     return total
 
-def rss_kib(pids):
+def memory_kib(pids):
+    # Proportional set size: shared pages (PostgreSQL's shared buffers) are split among their users
+    # instead of being counted once per process.
     total = 0
     for pid in pids:
         try:
-            total += next(int(l.split()[1]) for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS:"))
+            total += next(int(l.split()[1]) for l in open(f"/proc/{pid}/smaps_rollup") if l.startswith("Pss:"))
         except (OSError, StopIteration):
             pass
     return total
@@ -83,8 +85,8 @@ def rss_kib(pids):
 trees = {r["name"]: tree(r["pid"]) for r in resources}
 before = {name: cpu(pids) for name, pids in trees.items()}
 time.sleep(idle)
-print(f"idle for {idle} s        resident memory     CPU  processes")
+print(f"idle for {idle} s     memory (PSS)     CPU  processes")
 for name, pids in trees.items():
     used = (cpu(pids) - before[name]) / hz / idle * 100
-    print(f"  {name:<14} {rss_kib(pids) / 1024:10.1f} MiB  {used:5.1f} %  {len(pids):5}")
+    print(f"  {name:<14} {memory_kib(pids) / 1024:10.1f} MiB  {used:5.1f} %  {len(pids):5}")
 PY

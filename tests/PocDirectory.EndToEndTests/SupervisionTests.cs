@@ -8,7 +8,12 @@ public sealed class SupervisionTests(SystemFixture fixture)
 {
     [Theory]
     [InlineData(ResourceNames.Directory)]
+    [InlineData(ResourceNames.Nominations)]
+    [InlineData(ResourceNames.Notifications)]
+    [InlineData(ResourceNames.Meetings)]
+    [InlineData(ResourceNames.Identity)]
     [InlineData(ResourceNames.Gateway)]
+    [InlineData(ResourceNames.Web)]
     public async Task A_killed_service_is_started_again_and_serves(string service)
     {
         var before = fixture.System.Resource(service);
@@ -23,6 +28,9 @@ public sealed class SupervisionTests(SystemFixture fixture)
         Assert.True(RunningSystem.IsAlive(restarted.Pid!.Value));
         Assert.False(RunningSystem.IsAlive(before.Pid.Value));
 
+        // It serves again: ready by its own health check, and the flow through the gateway works.
+        using var direct = new HttpClient { BaseAddress = new Uri(restarted.Url!) };
+        Assert.Equal("Healthy", await direct.GetStringAsync("/health"));
         var response = await fixture.Gateway.GetAsync("/api/directory/member-states/KE");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
