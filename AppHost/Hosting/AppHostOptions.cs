@@ -54,7 +54,10 @@ public sealed record AppHostOptions
         return new AppHostOptions
         {
             RepositoryRoot = root,
-            StateDirectory = Path.GetFullPath(state ?? Path.Combine(root, ".pocdir")),
+            // An isolated system must not share the developer's state folder (nor its lock): a new one.
+            StateDirectory = Path.GetFullPath(state ?? (isolated
+                ? Path.Combine(Path.GetTempPath(), $"pocdir-{Guid.NewGuid():N}"[..15])
+                : Path.Combine(root, ".pocdir"))),
             Reset = reset,
             Isolated = isolated,
             Configuration = configuration,

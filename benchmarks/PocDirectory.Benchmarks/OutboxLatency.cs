@@ -22,7 +22,7 @@ public sealed class BenchDbContext(DbContextOptions<BenchDbContext> options) : D
     protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddOutboxAndInbox();
 }
 
-/// <summary>Stamps the moment each event is applied (inbox row and effect committed).</summary>
+/// <summary>Stamps the moment the consumer handles each event (past the inbox check, before its commit).</summary>
 public sealed class PingedConsumer(BenchDbContext db) : IdempotentConsumer<Pinged, BenchDbContext>(db)
 {
     public static readonly ConcurrentDictionary<int, long> Received = new();

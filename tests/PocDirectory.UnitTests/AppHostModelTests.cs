@@ -113,6 +113,18 @@ public sealed class AppHostModelTests
     }
 
     [Fact]
+    public void The_state_folder_is_the_repository_one_unless_isolated()
+    {
+        var normal = AppHostOptions.Parse([]);
+        var isolated = AppHostOptions.Parse(["--isolated"]);
+        var another = AppHostOptions.Parse(["--isolated"]);
+
+        Assert.Equal(Path.Combine(normal.RepositoryRoot, ".pocdir"), normal.StateDirectory);
+        Assert.StartsWith(Path.GetTempPath(), isolated.StateDirectory);
+        Assert.NotEqual(isolated.StateDirectory, another.StateDirectory);
+    }
+
+    [Fact]
     public void An_unknown_option_is_refused_with_the_usage()
     {
         var error = Assert.Throws<ArgumentException>(() => AppHostOptions.Parse(["--frobnicate"]));
