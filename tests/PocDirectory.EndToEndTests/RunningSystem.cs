@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Runtime.InteropServices;
 using System.Text.Json;
+using PocDirectory.AppHost.Hosting;
 
 namespace PocDirectory.EndToEndTests;
 
@@ -29,7 +29,7 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public bool HasExited => _appHost.HasExited;
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot { get; } = RepositoryPaths.FindRoot();
 
     public static async Task<RunningSystem> StartAsync(TimeSpan timeout)
     {
@@ -123,7 +123,7 @@ public sealed class RunningSystem : IAsyncDisposable
     {
         if (!_appHost.HasExited)
         {
-            _ = Kill(_appHost.Id, Sigint);
+            _ = Posix.Signal(_appHost.Id, Posix.SigInt);
         }
         using var cts = new CancellationTokenSource(timeout);
         await _appHost.WaitForExitAsync(cts.Token);
@@ -146,25 +146,8 @@ public sealed class RunningSystem : IAsyncDisposable
         _appHost.Dispose();
     }
 
-    public static bool IsAlive(int pid) => Kill(pid, 0) == 0;
+    public static bool IsAlive(int pid) => Posix.IsAlive(pid);
 
     private static string Tail(string path) =>
         File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(40)) : "(no AppHost output)";
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PocDirectory.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("PocDirectory.sln not found above the test output.");
-    }
-
-    private const int Sigint = 2;
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using PocDirectory.AppHost.Hosting;
 
 namespace PocDirectory.EndToEndTests;
 
@@ -20,21 +19,7 @@ public sealed class ShutdownTests
 
         Assert.Equal(0, exitCode);
         Assert.All(pids, pid => Assert.False(RunningSystem.IsAlive(pid), $"process {pid} is still alive"));
-        Assert.All(ports, port => Assert.True(IsFree(port), $"port {port} is still in use"));
+        Assert.All(ports, port => Assert.True(PortAllocator.IsFree(port), $"port {port} is still in use"));
         Assert.All(system.Resources(), r => Assert.Equal("Stopped", r.State));
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

@@ -1,11 +1,10 @@
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.ReferenceData;
 using PocDirectory.Contracts.MemberStates;
+using PocDirectory.Directory.Infrastructure;
 using PocDirectory.IntegrationTests.Infrastructure;
 using PocDirectory.Nominations.Infrastructure;
 
@@ -18,25 +17,14 @@ namespace PocDirectory.IntegrationTests.Directory;
 [Collection(ServersCollection.Name)]
 public sealed class MemberStateCopyTests(ServersFixture servers)
 {
-    private sealed class NominationsFactory(ServersFixture servers, string connectionString) : WebApplicationFactory<NominationsDbContext>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting($"ConnectionStrings:{ResourceNames.NominationsDb}", connectionString);
-            builder.UseSetting($"ConnectionStrings:{ResourceNames.Messaging}", servers.RabbitMq.AmqpUri.ToString());
-            builder.UseSetting($"ConnectionStrings:{ResourceNames.Cache}", servers.Redis.ConnectionString);
-        }
-    }
-
     [Fact]
     public async Task A_service_with_an_empty_copy_receives_every_State_from_the_Directory_once()
     {
-        await using var directory = new DirectoryFactory(servers, await servers.CreateDatabaseAsync("directory"));
+        await using var directory = new ServiceFactory<DirectoryDbContext>(servers, ResourceNames.DirectoryDb, await servers.CreateDatabaseAsync("directory"));
         directory.CreateClient(); // starts it, so its queue exists before anyone asks
         var nominationsDb = await servers.CreateDatabaseAsync("nominations");
 
-        await using (var nominations = new NominationsFactory(servers, nominationsDb))
+        await using (var nominations = new ServiceFactory<NominationsDbContext>(servers, ResourceNames.NominationsDb, nominationsDb))
         {
             var client = nominations.CreateClient();
             var copy = await Eventually.Until(
@@ -46,7 +34,7 @@ public sealed class MemberStateCopyTests(ServersFixture servers)
         }
 
         // Started again with a full copy, it does not ask again.
-        await using (var again = new NominationsFactory(servers, nominationsDb))
+        await using (var again = new ServiceFactory<NominationsDbContext>(servers, ResourceNames.NominationsDb, nominationsDb))
         {
             again.CreateClient();
             var bootstrapper = again.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()

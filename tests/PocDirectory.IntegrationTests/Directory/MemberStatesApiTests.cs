@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using PocDirectory.Directory.Apis;
+using PocDirectory.Directory.Infrastructure;
 using PocDirectory.IntegrationTests.Infrastructure;
 using StackExchange.Redis;
 
@@ -10,12 +11,12 @@ namespace PocDirectory.IntegrationTests.Directory;
 [Collection(ServersCollection.Name)]
 public sealed class MemberStatesApiTests(ServersFixture servers) : IAsyncLifetime
 {
-    private DirectoryFactory _factory = null!;
+    private ServiceFactory<DirectoryDbContext> _factory = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        _factory = new DirectoryFactory(servers, await servers.CreateDatabaseAsync("directory"));
+        _factory = new ServiceFactory<DirectoryDbContext>(servers, ResourceNames.DirectoryDb, await servers.CreateDatabaseAsync("directory"));
         _client = _factory.CreateClient();
         using var redis = await ConnectionMultiplexer.ConnectAsync(servers.Redis.ConnectionString);
         await redis.GetDatabase().KeyDeleteAsync(MemberStateReader.CacheKey);

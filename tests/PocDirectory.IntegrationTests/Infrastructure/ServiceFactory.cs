@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace PocDirectory.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real service in-process (named by a type of its assembly), on the collection's real servers and
+/// its own database, configured as the AppHost configures it.
+/// </summary>
+public sealed class ServiceFactory<TEntryPoint>(ServersFixture servers, string databaseResource, string connectionString)
+    : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting($"ConnectionStrings:{databaseResource}", connectionString);
+        builder.UseSetting($"ConnectionStrings:{ResourceNames.Messaging}", servers.RabbitMq.AmqpUri.ToString());
+        builder.UseSetting($"ConnectionStrings:{ResourceNames.Cache}", servers.Redis.ConnectionString);
+    }
+}
