@@ -31,7 +31,7 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public static string RepositoryRoot { get; } = RepositoryPaths.FindRoot();
 
-    public static async Task<RunningSystem> StartAsync(TimeSpan timeout)
+    public static async Task<RunningSystem> StartAsync(TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var configuration = typeof(RunningSystem).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var appHostDll = Path.Combine(RepositoryRoot, "AppHost", "bin", configuration, "net10.0", "PocDirectory.AppHost.dll");
@@ -47,6 +47,10 @@ public sealed class RunningSystem : IAsyncDisposable
         foreach (var arg in new[] { "--default-signal=INT", "dotnet", appHostDll, "--isolated", "--state-dir", state, "--configuration", configuration, "--no-console-logs" })
         {
             start.ArgumentList.Add(arg);
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("The AppHost did not start.");
         var log = new StreamWriter(Path.Combine(state, "apphost-console.log")) { AutoFlush = true };

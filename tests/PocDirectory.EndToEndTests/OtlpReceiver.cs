@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Net;
+using PocDirectory.AppHost.Hosting;
+
+namespace PocDirectory.EndToEndTests;
+
+/// <summary>
+/// Stands in for an OpenTelemetry collector: an OTLP/HTTP endpoint on loopback that keeps every
+/// export request (path and protobuf body) and answers with an empty success response.
+/// </summary>
+public sealed class OtlpReceiver : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly ConcurrentQueue<(string Path, byte[] Body)> _received = new();
+
+    public OtlpReceiver()
+    {
+        Endpoint = new Uri($"http://127.0.0.1:{PortAllocator.GetFreePort()}/");
+        _listener.Prefixes.Add(Endpoint.ToString());
+        _listener.Start();
+        _ = Task.Run(ReceiveAsync);
+    }
+
+    public Uri Endpoint { get; }
+
+    /// <summary>The environment that makes the AppHost's services export here.</summary>
+    public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
+    {
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Endpoint.ToString().TrimEnd('/'),
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
+        ["OTEL_METRIC_EXPORT_INTERVAL"] = "5000",
+    };
+
+    public IReadOnlyList<(string Path, byte[] Body)> Received => _received.ToList();
+
+    private async Task ReceiveAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return; // stopped
+            }
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            _received.Enqueue((context.Request.Url!.AbsolutePath, body.ToArray()));
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/x-protobuf";
+            context.Response.Close();
+        }
+    }
+
+    public void Dispose() => _listener.Close();
+}
