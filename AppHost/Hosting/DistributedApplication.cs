@@ -105,7 +105,7 @@ public sealed class DistributedApplication
             var clock = System.Diagnostics.Stopwatch.StartNew();
             await StartAllAsync(_shutdown.Token);
             _started = true;
-            Console.WriteLine(_table.Format());
+            Terminal.WriteLine(_table.Format());
             Say($"Everything is running ({clock.Elapsed.TotalSeconds:0.0} s). Resource table: {ResourcesFile}. Press Ctrl+C to stop.");
             await Task.Delay(Timeout.Infinite, _shutdown.Token);
         }
@@ -210,7 +210,7 @@ public sealed class DistributedApplication
         // After start-up, a resource coming back or failing changes the picture: show the whole table.
         if (_started && !_shutdown.IsCancellationRequested && resource.State is ResourceState.Running or ResourceState.Failed)
         {
-            Console.WriteLine(_table.Format());
+            Terminal.WriteLine(_table.Format());
         }
     }
 
@@ -249,5 +249,5 @@ public sealed class DistributedApplication
         }
     }
 
-    private static void Say(string message) => Console.WriteLine($"[apphost] {message}");
+    private static void Say(string message) => Terminal.WriteLine($"[apphost] {message}");
 }

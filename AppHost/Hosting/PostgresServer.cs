@@ -126,7 +126,8 @@ public sealed class PostgresServer : Resource
 
     /// <summary>
     /// A killed postmaster leaves postmaster.pid behind; PostgreSQL refuses to start while the pid in
-    /// it belongs to any live process (as it may after a reboot), so it goes unless a postgres lives there.
+    /// it belongs to any live process (as it may after a reboot, to the system's own PostgreSQL), so it
+    /// goes unless that process is a postgres serving this very data folder.
     /// </summary>
     private void RemoveStalePidFile()
     {
@@ -137,7 +138,8 @@ public sealed class PostgresServer : Resource
         }
         var first = File.ReadLines(pidFile).FirstOrDefault();
         var alive = int.TryParse(first, out var pid) && Posix.IsAlive(pid)
-            && Posix.CommandLine(pid) is { } command && command.Contains("postgres", StringComparison.Ordinal);
+            && Posix.CommandLine(pid) is { } command && command.Contains("postgres", StringComparison.Ordinal)
+            && command.Contains(PgData, StringComparison.Ordinal);
         if (!alive)
         {
             Log.Write($"--- removing stale {pidFile} (pid {first})");

@@ -143,11 +143,18 @@ public abstract class Resource : IResource, IAsyncDisposable
         {
             Directory.CreateDirectory(DataDirectory);
             LogStrays(KillStrays());
+            // Another program on the port would answer the health probe in this one's place.
+            if (!PortAllocator.IsFree(Port))
+            {
+                throw new InvalidOperationException(
+                    $"{Name} cannot start: port {Port} on 127.0.0.1 is already in use by another program.");
+            }
             await PrepareAsync(timeout.Token);
             var startInfo = CreateStartInfo();
             startInfo.Environment[MarkerVariable] = Path.GetFullPath(DataDirectory);
             _intentionalStop = false;
             process = ChildProcess.Start(startInfo, Log);
+            _process?.Dispose(); // the previous, exited process
             _process = process;
             CommandLine = string.Join(' ', new[] { startInfo.FileName }.Concat(startInfo.ArgumentList));
             ProcessStartTicks = Posix.StartTicks(process.Pid);
@@ -230,7 +237,9 @@ public abstract class Resource : IResource, IAsyncDisposable
 
     private async Task EndAsync(bool graceful, CancellationToken cancellationToken)
     {
-        // Cancel a pending or running automatic restart first, so it gives up the lock.
+        // From here on an exit is no crash, not even one that happened just before and is still being
+        // reported; then cancel a pending or running automatic restart, so it gives up the lock.
+        _intentionalStop = true;
         await _supervision.CancelAsync();
         await _lifecycle.WaitAsync(cancellationToken);
         try

@@ -6,7 +6,6 @@ namespace PocDirectory.AppHost.Hosting;
 /// </summary>
 public sealed class ResourceLog : IDisposable
 {
-    private static readonly object ConsoleLock = new();
     private static readonly ConsoleColor[] Palette =
     [
         ConsoleColor.Cyan, ConsoleColor.Green, ConsoleColor.Yellow, ConsoleColor.Magenta, ConsoleColor.Blue,
@@ -59,19 +58,7 @@ public sealed class ResourceLog : IDisposable
         {
             return;
         }
-        lock (ConsoleLock)
-        {
-            if (!Console.IsOutputRedirected)
-            {
-                Console.ForegroundColor = _color;
-            }
-            Console.Write($"[{_name}] ");
-            if (!Console.IsOutputRedirected)
-            {
-                Console.ResetColor();
-            }
-            Console.WriteLine(line);
-        }
+        Terminal.WriteLine(line, $"[{_name}] ", _color);
     }
 
     /// <summary>The last lines written, for error messages.</summary>

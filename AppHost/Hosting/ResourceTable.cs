@@ -33,6 +33,15 @@ public sealed class ResourceTable(string filePath, IReadOnlyList<Resource> resou
     /// <summary>Writes the file to a temporary name and renames it, so a reader never sees half a file.</summary>
     public void Publish()
     {
+        // The snapshot is taken under the lock too: a writer with an older picture must not finish last.
+        lock (_lock)
+        {
+            Write();
+        }
+    }
+
+    private void Write()
+    {
         var document = new
         {
             appHostPid = Environment.ProcessId,
@@ -51,20 +60,17 @@ public sealed class ResourceTable(string filePath, IReadOnlyList<Resource> resou
             }).ToList(),
             updatedAt = DateTimeOffset.UtcNow,
         };
-        lock (_lock)
+        try
         {
-            try
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-                var temp = FilePath + ".tmp";
-                File.WriteAllText(temp, JsonSerializer.Serialize(document, Indented));
-                File.Move(temp, FilePath, overwrite: true);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Called from state changes on any thread: a table that cannot be written must not stop the system.
-                Console.Error.WriteLine($"[apphost] could not write {FilePath}: {ex.Message}");
-            }
+            Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+            var temp = FilePath + ".tmp";
+            File.WriteAllText(temp, JsonSerializer.Serialize(document, Indented));
+            File.Move(temp, FilePath, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Called from state changes on any thread: a table that cannot be written must not stop the system.
+            Terminal.WriteLine($"[apphost] could not write {FilePath}: {ex.Message}", error: true);
         }
     }
 

@@ -56,6 +56,23 @@ public sealed class ServerLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task A_server_that_dies_as_it_is_being_stopped_stays_stopped()
+    {
+        await using var redis = new RedisServer(Options("dying")) { Supervised = true };
+        await redis.StartAsync();
+        var pid = redis.Pid!.Value;
+
+        Process.GetProcessById(pid).Kill(); // the crash and the stop race each other
+        await redis.StopAsync();
+
+        // The first automatic restart would come after 1 s: give it three.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(ResourceState.Stopped, redis.State);
+        Assert.Null(redis.Pid);
+        Assert.DoesNotContain(Process.GetProcessesByName("redis-server"), p => GetCommandLine(p.Id).Contains($"--port {redis.Port}"));
+    }
+
+    [Fact]
     public async Task PostgreSQL_data_survives_a_stop_and_a_start()
     {
         await using var postgres = await PostgresServer.StartAsync(Options("postgres"), fsyncOff: false, CancellationToken.None);
@@ -79,7 +96,7 @@ public sealed class ServerLifecycleTests : IDisposable
         var error = await Assert.ThrowsAnyAsync<Exception>(() => RedisServer.StartAsync(Options("busy", port), CancellationToken.None));
 
         Assert.Contains("busy", error.Message);
-        Assert.Contains("Address already in use", error.Message);
+        Assert.Contains($"port {port} on 127.0.0.1 is already in use", error.Message);
         Assert.DoesNotContain(Process.GetProcessesByName("redis-server"), p => GetCommandLine(p.Id).Contains($"--port {port}"));
     }
 
