@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,18 +12,22 @@ namespace PocDirectory.BuildingBlocks.ReferenceData;
 /// <summary>
 /// Events published before this service's queue existed never reached it. So once the bus is up (its
 /// queues are bound), a service whose copy is empty asks the Directory for every State, through the
-/// outbox so the request survives a broker outage.
+/// outbox so the request survives a broker outage. A request can still come to nothing (no Directory
+/// had ever declared its queue yet, or its handling faulted): while the copy stays empty the service
+/// asks again every <c>ReferenceData:RecheckInterval</c> (one minute by default).
 /// </summary>
 public sealed partial class MemberStateCopyBootstrapper<TContext>(
     IServiceScopeFactory scopes,
     IBusControl bus,
     IHostEnvironment environment,
+    IConfiguration configuration,
     ILogger<MemberStateCopyBootstrapper<TContext>> logger) : BackgroundService
     where TContext : DbContext
 {
     private readonly TaskCompletionSource<bool> _checked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeSpan _recheck = configuration.GetValue("ReferenceData:RecheckInterval", TimeSpan.FromMinutes(1));
 
-    /// <summary>Completes once the copy was checked; true when a request was stored.</summary>
+    /// <summary>Completes once the copy was first checked; true when a request was stored.</summary>
     public Task<bool> Checked => _checked.Task;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -32,8 +37,13 @@ public sealed partial class MemberStateCopyBootstrapper<TContext>(
             try
             {
                 await bus.WaitForHealthStatus(BusHealthStatus.Healthy, stoppingToken);
-                _checked.TrySetResult(await RequestCopyIfEmptyAsync(stoppingToken));
-                return;
+                var outcome = await RequestCopyIfEmptyAsync(stoppingToken);
+                _checked.TrySetResult(outcome == Outcome.Requested);
+                if (outcome == Outcome.HasCopy)
+                {
+                    return;
+                }
+                await Task.Delay(_recheck, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -47,25 +57,27 @@ public sealed partial class MemberStateCopyBootstrapper<TContext>(
         }
     }
 
-    private async Task<bool> RequestCopyIfEmptyAsync(CancellationToken cancellationToken)
+    private enum Outcome { HasCopy, RequestPending, Requested }
+
+    private async Task<Outcome> RequestCopyIfEmptyAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         if (await db.Set<MemberStateCopy>().AnyAsync(cancellationToken))
         {
-            return false;
+            return Outcome.HasCopy;
         }
         var requestType = OutboxMessage.TypeName(typeof(MemberStateCopyRequested));
         var pending = await db.Set<OutboxMessage>()
             .AnyAsync(m => m.MessageType == requestType && m.SentAt == null && m.FailedAt == null, cancellationToken);
         if (pending)
         {
-            return false;
+            return Outcome.RequestPending; // still waiting for the broker: one request at a time
         }
         db.AddIntegrationEvent(new MemberStateCopyRequested { RequestedBy = environment.ApplicationName });
         await db.SaveChangesAsync(cancellationToken);
         LogRequested();
-        return true;
+        return Outcome.Requested;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Copy of the Member States is empty; asked the Directory for it")]

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PocDirectory.BuildingBlocks.Messaging;
@@ -46,5 +47,44 @@ public sealed class MemberStateCopyTests(ServersFixture servers)
             Assert.Equal(1, await db.Set<OutboxMessage>().CountAsync(m => m.MessageType == requestType));
             Assert.Equal(195, await db.Set<MemberStateCopy>().CountAsync());
         }
+    }
+
+    /// <summary>
+    /// The request is lost (here: purged from the Directory's queue before any Directory read it). The
+    /// service, its copy still empty, asks again and gets its copy.
+    /// </summary>
+    [Fact]
+    public async Task A_service_whose_request_came_to_nothing_asks_again()
+    {
+        var nominationsDb = await servers.CreateDatabaseAsync("nominations");
+        await using var nominations = new ServiceFactory<NominationsDbContext>(servers, ResourceNames.NominationsDb, nominationsDb)
+            .WithWebHostBuilder(b => b.UseSetting("ReferenceData:RecheckInterval", "00:00:03"));
+        var client = nominations.CreateClient();
+        var requestType = OutboxMessage.TypeName(typeof(MemberStateCopyRequested));
+        async Task<int> SentRequestsAsync()
+        {
+            await using var scope = nominations.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<NominationsDbContext>();
+            return await db.Set<OutboxMessage>().CountAsync(m => m.MessageType == requestType && m.SentAt != null);
+        }
+
+        await Eventually.Until(SentRequestsAsync, n => n >= 1, TimeSpan.FromMinutes(1), "the first request sent");
+        await PurgeAsync("directory-member-state-copy-requested");
+
+        await using var directory = new ServiceFactory<DirectoryDbContext>(servers, ResourceNames.DirectoryDb, await servers.CreateDatabaseAsync("directory"));
+        directory.CreateClient();
+        await Eventually.Until(
+            () => client.GetFromJsonAsync<List<MemberStateCopyItem>>("/api/nominations/member-states")!,
+            states => states!.Count == 195, TimeSpan.FromMinutes(2), "the copy of 195 States");
+        Assert.True(await SentRequestsAsync() >= 2);
+    }
+
+    private async Task PurgeAsync(string queue)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = servers.RabbitMq.AmqpUri };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false); // as MassTransit declares it
+        await channel.QueuePurgeAsync(queue);
     }
 }

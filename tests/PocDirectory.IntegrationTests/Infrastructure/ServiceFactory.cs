@@ -1,11 +1,15 @@
+using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace PocDirectory.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A real service in-process (named by a type of its assembly), on the collection's real servers and
-/// its own database, configured as the AppHost configures it.
+/// its own database, configured as the AppHost configures it. Its start waits until the bus is up:
+/// a host disposed while its bus was still starting would leave behind a consumer, on the queue it
+/// shares with the next test's host, whose services are gone (every message it takes faults).
 /// </summary>
 public sealed class ServiceFactory<TEntryPoint>(ServersFixture servers, string databaseResource, string connectionString)
     : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
@@ -16,5 +20,6 @@ public sealed class ServiceFactory<TEntryPoint>(ServersFixture servers, string d
         builder.UseSetting($"ConnectionStrings:{databaseResource}", connectionString);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.Messaging}", servers.RabbitMq.AmqpUri.ToString());
         builder.UseSetting($"ConnectionStrings:{ResourceNames.Cache}", servers.Redis.ConnectionString);
+        builder.ConfigureServices(services => services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true));
     }
 }
