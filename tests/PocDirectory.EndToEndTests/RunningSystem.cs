@@ -147,6 +147,19 @@ public sealed class RunningSystem : IAsyncDisposable
         {
             _appHost.Kill(entireProcessTree: true);
         }
+        // The databases and the broker's files (≈ 100 MB) go once everything has stopped; the logs stay
+        // for whoever reads a failure.
+        if (_appHost.HasExited && _appHost.ExitCode == 0)
+        {
+            try
+            {
+                System.IO.Directory.Delete(Path.Combine(_stateDirectory, "data"), recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // left in the temporary folder
+            }
+        }
         _appHost.Dispose();
     }
 
