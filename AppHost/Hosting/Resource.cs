@@ -64,9 +64,6 @@ public abstract class Resource : IResource, IAsyncDisposable
 
     public int? Pid => _process is { HasExited: false } p ? p.Pid : null;
 
-    /// <summary>Running, with a live process.</summary>
-    public bool IsRunning => State == ResourceState.Running && Pid is not null;
-
     /// <summary>Start time of the current process (ticks since boot), which with the pid identifies it.</summary>
     public long? ProcessStartTicks { get; private set; }
 
@@ -215,12 +212,6 @@ public abstract class Resource : IResource, IAsyncDisposable
         }
     }
 
-    /// <summary>Graceful stop with the program's own signal; killed if it has not gone within <see cref="StopTimeout"/>.</summary>
-    public Task StopAsync(CancellationToken cancellationToken = default) => EndAsync(graceful: true, cancellationToken);
-
-    /// <summary>SIGKILL to the whole process tree, as a crash would; no restart follows.</summary>
-    public Task KillAsync() => EndAsync(graceful: false, CancellationToken.None);
-
     /// <summary>Kills the process tree at once, without waiting for a stop or start in progress
     /// (a second Ctrl+C); that stop or start then sees the exit and finishes quickly.</summary>
     internal void KillImmediately()
@@ -229,13 +220,8 @@ public abstract class Resource : IResource, IAsyncDisposable
         _process?.KillTree();
     }
 
-    public async Task RestartAsync(CancellationToken cancellationToken = default)
-    {
-        await StopAsync(cancellationToken);
-        await StartAsync(cancellationToken);
-    }
-
-    private async Task EndAsync(bool graceful, CancellationToken cancellationToken)
+    /// <summary>Graceful stop with the program's own signal; killed if it has not gone within <see cref="StopTimeout"/>.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         // From here on an exit is no crash, not even one that happened just before and is still being
         // reported; then cancel a pending or running automatic restart, so it gives up the lock.
@@ -257,19 +243,11 @@ public abstract class Resource : IResource, IAsyncDisposable
                 }
                 return;
             }
-            _intentionalStop = true;
             State = ResourceState.Stopping;
-            if (graceful)
+            process.Signal(StopSignal);
+            if (!await process.WaitForExitAsync(StopTimeout))
             {
-                process.Signal(StopSignal);
-                if (!await process.WaitForExitAsync(StopTimeout))
-                {
-                    Log.Write($"--- did not stop within {StopTimeout.TotalSeconds:0} s; killing it");
-                    process.KillTree();
-                }
-            }
-            else
-            {
+                Log.Write($"--- did not stop within {StopTimeout.TotalSeconds:0} s; killing it");
                 process.KillTree();
             }
             await process.WaitForExitAsync(TimeSpan.FromSeconds(15));

@@ -163,8 +163,6 @@ public sealed class RunningSystem : IAsyncDisposable
         _appHost.Dispose();
     }
 
-    public static bool IsAlive(int pid) => Posix.IsAlive(pid);
-
     private static string Tail(string path) =>
         File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(40)) : "(no AppHost output)";
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using PocDirectory.AppHost.Hosting;
 
 namespace PocDirectory.EndToEndTests;
 
@@ -25,8 +26,8 @@ public sealed class SupervisionTests(SystemFixture fixture)
             r => r.Single(x => x.Name == service) is { State: "Running" } x && x.Pid != before.Pid,
             TimeSpan.FromMinutes(2), $"{service} running again with a new process");
         var restarted = after.Single(x => x.Name == service);
-        Assert.True(RunningSystem.IsAlive(restarted.Pid!.Value));
-        Assert.False(RunningSystem.IsAlive(before.Pid.Value));
+        Assert.True(Posix.IsAlive(restarted.Pid!.Value));
+        Assert.False(Posix.IsAlive(before.Pid.Value));
 
         // It serves again: ready by its own health check, and the flow through the gateway works.
         using var direct = new HttpClient { BaseAddress = new Uri(restarted.Url!) };

@@ -69,7 +69,7 @@ public sealed class ServerLifecycleTests : IDisposable
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal(ResourceState.Stopped, redis.State);
         Assert.Null(redis.Pid);
-        Assert.DoesNotContain(Process.GetProcessesByName("redis-server"), p => GetCommandLine(p.Id).Contains($"--port {redis.Port}"));
+        Assert.DoesNotContain(Process.GetProcessesByName("redis-server"), p => (Posix.CommandLine(p.Id) ?? "").Contains($"--port {redis.Port}"));
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class ServerLifecycleTests : IDisposable
 
         Assert.Contains("busy", error.Message);
         Assert.Contains($"port {port} on 127.0.0.1 is already in use", error.Message);
-        Assert.DoesNotContain(Process.GetProcessesByName("redis-server"), p => GetCommandLine(p.Id).Contains($"--port {port}"));
+        Assert.DoesNotContain(Process.GetProcessesByName("redis-server"), p => (Posix.CommandLine(p.Id) ?? "").Contains($"--port {port}"));
     }
 
     private static async Task<object?> ExecuteAsync(PostgresServer postgres, string sql)
@@ -106,17 +106,5 @@ public sealed class ServerLifecycleTests : IDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync();
-    }
-
-    private static string GetCommandLine(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
-        }
-        catch (IOException)
-        {
-            return "";
-        }
     }
 }
