@@ -1,21 +1,25 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every PocDirectory service shares, in the shape of Aspire's ServiceDefaults:
-/// telemetry, health endpoints, problem details and resilient HttpClients.
+/// What every PocDirectory service shares, in the shape of Aspire's ServiceDefaults: telemetry, health
+/// endpoints, problem details, service discovery and resilient HttpClients.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
     public const string LiveTag = "live";
     public const string ReadyTag = "ready";
+    public const string HealthPath = "/health";
+    public const string AlivePath = "/alive";
+    public const string MetricsPath = "/metrics";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -25,7 +29,16 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails();
         // Nothing tells a caller which server software answers.
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddDefaultResilience());
+
+        // Endpoints such as http://gateway resolve from services__gateway__http__0, as under Aspire.
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler(options =>
+                // A POST or PATCH that timed out may still have been applied: never send it twice.
+                options.Retry.DisableFor(HttpMethod.Post, HttpMethod.Patch, HttpMethod.Connect));
+            http.AddServiceDiscovery();
+        });
         return builder;
     }
 
@@ -39,6 +52,7 @@ public static class ServiceDefaultsExtensions
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Migrations", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(options =>
         {
@@ -59,27 +73,50 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// <c>/alive</c>: the process answers. <c>/health</c>: every check (database, broker, cache) passes.
-    /// Mapped in every environment: a health endpoint that exists only in Development is a 404 in production.
+    /// <c>/metrics</c>: Prometheus' scrape. Mapped in every environment: a health endpoint that exists
+    /// only in Development is a 404 in production.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteStatusOnly });
-        app.MapHealthChecks("/alive", new HealthCheckOptions
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(LiveTag),
-            ResponseWriter = WriteStatusOnly,
+            ResponseWriter = HealthReportWriter.WriteAsync,
         });
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }
+}
 
-    // Check names and exception messages stay out of the public answer; they are in the logs.
-    private static Task WriteStatusOnly(HttpContext context, HealthReport report)
+/// <summary>
+/// The health report as JSON: overall status and, per check, its status and duration. Descriptions,
+/// exception messages and data stay out (they can name hosts or connection details); they are in
+/// the service's log.
+/// </summary>
+public static class HealthReportWriter
+{
+    public static async Task WriteAsync(HttpContext context, HealthReport report)
     {
-        context.Response.ContentType = "text/plain";
+        context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsync(report.Status.ToString());
+        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        json.WriteStartObject();
+        json.WriteString("status", report.Status.ToString());
+        json.WriteNumber("durationMs", Math.Round(report.TotalDuration.TotalMilliseconds, 1));
+        json.WriteStartObject("checks");
+        foreach (var (name, entry) in report.Entries)
+        {
+            json.WriteStartObject(name);
+            json.WriteString("status", entry.Status.ToString());
+            json.WriteNumber("durationMs", Math.Round(entry.Duration.TotalMilliseconds, 1));
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+        json.WriteEndObject();
+        await json.FlushAsync(context.RequestAborted);
     }
 }

@@ -1,72 +1,66 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// OpenTelemetry without OpenTelemetry.Extensions.Hosting (absent from the registry): the providers are
-/// built with the SDK, owned by the container and flushed when the host stops. The framework and
-/// libraries emit on their own sources, so no instrumentation package is needed.
+/// OpenTelemetry as Aspire's ServiceDefaults template writes it: ASP.NET Core, HttpClient and runtime
+/// instrumentation, the project's own sources, OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is
+/// set, and a Prometheus scrape endpoint. Libraries add their own sources where they are registered
+/// (Npgsql with the database, MassTransit with the bus, YARP in the gateway), as Aspire's client
+/// integrations do.
 /// </summary>
 public static class TelemetryExtensions
 {
-    /// <summary>Activity sources the services listen to; wildcards are allowed.</summary>
-    public static readonly string[] TraceSources =
-        ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", "MassTransit", "Yarp.ReverseProxy", "PocDirectory.*"];
-
-    public static readonly string[] Meters =
-    [
-        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Routing",
-        "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting", "System.Net.Http", "System.Runtime",
-        "Npgsql", "MassTransit", "Yarp.ReverseProxy", "PocDirectory.*",
-    ];
+    /// <summary>The project's own activity sources and meters (outbox, caches…).</summary>
+    public const string OwnSources = "PocDirectory.*";
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
-        var exportOtlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
 
-        builder.Services.AddSingleton(_ =>
+        // The service name comes from OTEL_SERVICE_NAME, which the AppHost sets, as Aspire does.
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(OwnSources)
+                // Prometheus' pull model for the operations team's scraper. The exporter is the
+                // OpenTelemetry project's own and has only ever been published as a prerelease.
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName, OwnSources)
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsOperationalEndpoint(context.Request.Path))
+                .AddHttpClientInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            var tracing = Sdk.CreateTracerProviderBuilder()
-                .ConfigureResource(r => r.AddService(serviceName))
-                .AddSource(TraceSources);
-            if (exportOtlp)
-            {
-                tracing.AddOtlpExporter();
-            }
-            return tracing.Build();
-        });
-        builder.Services.AddSingleton(_ =>
-        {
-            var metrics = Sdk.CreateMeterProviderBuilder()
-                .ConfigureResource(r => r.AddService(serviceName))
-                .AddMeter(Meters);
-            if (exportOtlp)
-            {
-                metrics.AddOtlpExporter();
-            }
-            return metrics.Build();
-        });
-        builder.Services.AddHostedService<TelemetryLifetime>();
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
         return builder;
     }
 
-    /// <summary>Creates the providers when the host starts and flushes them when it stops.</summary>
-    private sealed class TelemetryLifetime(TracerProvider tracing, MeterProvider metrics) : IHostedService
+    /// <summary>Adds a library's activity source and meter (e.g. "MassTransit", "Yarp.ReverseProxy").</summary>
+    public static IServiceCollection AddTelemetrySource(this IServiceCollection services, string source)
     {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken)
-        {
-            tracing.ForceFlush(5_000);
-            metrics.ForceFlush(5_000);
-            return Task.CompletedTask;
-        }
+        services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource(source))
+            .WithMetrics(metrics => metrics.AddMeter(source));
+        return services;
     }
+
+    /// <summary>Health probes and scrapes every few seconds would bury the requests people make.</summary>
+    private static bool IsOperationalEndpoint(PathString path) =>
+        path.StartsWithSegments(ServiceDefaultsExtensions.HealthPath)
+        || path.StartsWithSegments(ServiceDefaultsExtensions.AlivePath)
+        || path.StartsWithSegments(ServiceDefaultsExtensions.MetricsPath);
 }

@@ -5,7 +5,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddGatewayRateLimiting(builder.Configuration);
 var (routes, clusters) = ProxyConfiguration.Build(builder.Configuration);
-builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddServiceDiscoveryDestinationResolver();
+builder.Services.AddTelemetrySource("Yarp.ReverseProxy");
 
 var app = builder.Build();
 

@@ -92,14 +92,37 @@ public sealed class GatewayFlowTests(SystemFixture fixture)
     }
 
     [Fact]
-    public async Task Every_service_reports_healthy_and_alive()
+    public async Task Every_service_reports_healthy_and_alive_and_serves_metrics()
     {
         using var http = new HttpClient();
         foreach (var name in new[] { ResourceNames.Directory, ResourceNames.Nominations, ResourceNames.Notifications, ResourceNames.Meetings, ResourceNames.Identity, ResourceNames.Gateway, ResourceNames.Web })
         {
             var url = fixture.System.Url(name);
-            Assert.Equal("Healthy", await http.GetStringAsync(new Uri(url, "/health")));
-            Assert.Equal("Healthy", await http.GetStringAsync(new Uri(url, "/alive")));
+            Assert.Equal("Healthy", await HealthStatusAsync(http, new Uri(url, "/health")));
+            Assert.Equal("Healthy", await HealthStatusAsync(http, new Uri(url, "/alive")));
+            Assert.Contains("# TYPE", await http.GetStringAsync(new Uri(url, "/metrics")));
         }
+    }
+
+    [Theory]
+    [InlineData(ResourceNames.Directory, new[] { ResourceNames.DirectoryDb, ResourceNames.Cache })]
+    [InlineData(ResourceNames.Notifications, new[] { ResourceNames.NotificationsDb, ResourceNames.Cache, ResourceNames.Mail })]
+    public async Task Health_names_each_check_with_its_status_and_duration(string service, string[] expected)
+    {
+        using var http = new HttpClient();
+        using var health = JsonDocument.Parse(await http.GetStringAsync(new Uri(fixture.System.Url(service), "/health")));
+        var checks = health.RootElement.GetProperty("checks");
+        foreach (var name in expected)
+        {
+            Assert.Equal("Healthy", checks.GetProperty(name).GetProperty("status").GetString());
+            Assert.True(checks.GetProperty(name).GetProperty("durationMs").GetDouble() >= 0);
+        }
+        Assert.Contains(checks.EnumerateObject(), c => c.Name.StartsWith("masstransit", StringComparison.Ordinal));
+    }
+
+    internal static async Task<string?> HealthStatusAsync(HttpClient http, Uri url)
+    {
+        using var health = JsonDocument.Parse(await http.GetStringAsync(url));
+        return health.RootElement.GetProperty("status").GetString();
     }
 }

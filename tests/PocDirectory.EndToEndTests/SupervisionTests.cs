@@ -31,7 +31,7 @@ public sealed class SupervisionTests(SystemFixture fixture)
 
         // It serves again: ready by its own health check, and the flow through the gateway works.
         using var direct = new HttpClient { BaseAddress = new Uri(restarted.Url!) };
-        Assert.Equal("Healthy", await direct.GetStringAsync("/health"));
+        Assert.Equal("Healthy", await GatewayFlowTests.HealthStatusAsync(direct, new Uri(direct.BaseAddress, "/health")));
         var response = await fixture.Gateway.GetAsync("/api/directory/member-states/KE");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

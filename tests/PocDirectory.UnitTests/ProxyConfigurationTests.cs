@@ -18,7 +18,8 @@ public sealed class ProxyConfigurationTests
 
         Assert.Equal(["directory", "meetings"], routes.Select(r => r.RouteId));
         Assert.Equal("/api/directory/{**rest}", routes[0].Match.Path);
-        Assert.Equal("http://127.0.0.1:5004", clusters.Single(c => c.ClusterId == "meetings").Destinations!["meetings"].Address);
+        // Resolved by service discovery from services:meetings:http:0 when the proxy sends.
+        Assert.Equal("http://meetings", clusters.Single(c => c.ClusterId == "meetings").Destinations!["meetings"].Address);
         Assert.All(routes, r => Assert.Equal(RateLimiting.PolicyName, r.RateLimiterPolicy));
     }
 

@@ -12,7 +12,8 @@ public static class MessagingExtensions
     /// MassTransit over RabbitMQ (<c>ConnectionStrings__messaging</c>, an amqp:// URI) with the outbox
     /// dispatcher for <typeparamref name="TContext"/>. Queues are named <c>{service}-{consumer}</c> in
     /// kebab case, so two services never share a queue. Failed messages are retried with backoff and
-    /// then moved to the queue's <c>_error</c> queue, never dropped.
+    /// then moved to the queue's <c>_error</c> queue, never dropped. MassTransit registers its own bus
+    /// readiness check and emits traces and metrics on its "MassTransit" source.
     /// </summary>
     public static IHostApplicationBuilder AddMessaging<TContext>(
         this IHostApplicationBuilder builder,
@@ -26,6 +27,7 @@ public static class MessagingExtensions
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<OutboxDispatcher<TContext>>();
+        builder.Services.AddTelemetrySource("MassTransit");
 
         builder.Services.AddMassTransit(bus =>
         {

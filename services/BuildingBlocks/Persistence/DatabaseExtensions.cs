@@ -2,10 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using PocDirectory.BuildingBlocks.Messaging;
 
 namespace PocDirectory.BuildingBlocks.Persistence;
@@ -14,7 +15,7 @@ public static class DatabaseExtensions
 {
     /// <summary>
     /// The service's own PostgreSQL database (<c>ConnectionStrings__{connectionName}</c>) with EF Core,
-    /// the outbox wake-up interceptor and a readiness check.
+    /// the outbox wake-up interceptor, a readiness check and Npgsql's traces and metrics.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, string connectionName)
         where TContext : DbContext
@@ -28,7 +29,10 @@ public static class DatabaseExtensions
             .UseNpgsql(connectionString)
             .AddInterceptors(services.GetRequiredService<OutboxSignalInterceptor>()));
         builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck<TContext>>(connectionName, tags: [ServiceDefaultsExtensions.ReadyTag]);
+            .AddDbContextCheck<TContext>(connectionName, tags: [ServiceDefaultsExtensions.ReadyTag]);
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddNpgsql())
+            .WithMetrics(metrics => metrics.AddNpgsqlInstrumentation());
         return builder;
     }
 
@@ -57,23 +61,6 @@ public static class DatabaseExtensions
                 logger.LogWarning("Database not reachable yet ({Error}); retrying", ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }
-        }
-    }
-}
-
-internal sealed class DatabaseHealthCheck<TContext>(TContext db) : IHealthCheck where TContext : DbContext
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await db.Database.CanConnectAsync(cancellationToken)
-                ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy("Cannot connect to the database.");
-        }
-        catch (Exception ex)
-        {
-            return HealthCheckResult.Unhealthy("Database check failed.", ex);
         }
     }
 }

@@ -1,71 +1,67 @@
+using System.ComponentModel;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Options;
 using PocDirectory.BuildingBlocks.Caching;
 using PocDirectory.Directory.Infrastructure;
+using PocDirectory.Directory.Model;
 
 namespace PocDirectory.Directory.Apis;
 
+/// <summary>The State list as it sits in the cache: one shared, never modified instance.</summary>
+[ImmutableObject(true)]
+public sealed record MemberStateList(IReadOnlyList<MemberStateResponse> States);
+
 /// <summary>
-/// Reads the State list through Redis (cache-aside): the list changes rarely and is read on every
-/// page. When Redis is down the database answers alone; a cache fault never fails a request.
+/// Reads the State list through <see cref="HybridCache"/>: the list changes rarely and is read on
+/// every page. Each filter's answer is cached as the JSON bytes sent, so a read from memory neither
+/// queries nor serializes. When Redis is down the process memory and the database answer alone; a
+/// cache fault never fails a request.
 /// </summary>
-public sealed partial class MemberStateReader(DirectoryDbContext db, RedisConnection redis, ILogger<MemberStateReader> logger)
+public sealed class MemberStateReader(
+    DirectoryDbContext db,
+    HybridCache cache,
+    CacheInvalidator invalidator,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {
-    public const string CacheKey = "directory:member-states:v1";
-    private static readonly TimeSpan Ttl = TimeSpan.FromMinutes(10);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public const string KeyPrefix = "directory:member-states:v2:";
+    public const string ListKey = KeyPrefix + "list";
 
     public async Task<IReadOnlyList<MemberStateResponse>> GetAllAsync(CancellationToken ct)
     {
-        var cached = await TryReadCacheAsync();
-        if (cached is not null)
+        var list = await cache.GetOrCreateAsync(ListKey, async token =>
         {
-            return cached;
-        }
-        var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
-        var result = states.Select(MemberStateResponse.From).ToList();
-        await TryWriteCacheAsync(result);
-        return result;
+            var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(token);
+            return new MemberStateList(states.Select(MemberStateResponse.From).ToList());
+        }, cancellationToken: ct);
+        return list.States;
     }
 
-    public async Task InvalidateAsync()
-    {
-        try
+    /// <summary>The list, filtered, as the JSON body of the answer.</summary>
+    public ValueTask<CachedJson> GetJsonAsync(RegionalGroup? group, UnStatus? status, CancellationToken ct) =>
+        cache.GetOrCreateAsync(JsonKey(group, status), async token =>
         {
-            await (await redis.GetDatabaseAsync()).KeyDeleteAsync(CacheKey);
-        }
-        catch (Exception ex)
-        {
-            LogCacheFault(ex);
-        }
-    }
+            var all = await GetAllAsync(token);
+            var filtered = all
+                .Where(s => group is null || s.RegionalGroup == group.ToString())
+                .Where(s => status is null || s.UnStatus == status.ToString())
+                .ToList();
+            return CachedJson.Serialize(filtered, json.Value.SerializerOptions);
+        }, cancellationToken: ct);
 
-    private async Task<IReadOnlyList<MemberStateResponse>?> TryReadCacheAsync()
-    {
-        try
-        {
-            var value = await (await redis.GetDatabaseAsync()).StringGetAsync(CacheKey);
-            return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<List<MemberStateResponse>>((string)value!, Json);
-        }
-        catch (Exception ex)
-        {
-            LogCacheFault(ex);
-            return null;
-        }
-    }
+    /// <summary>Drops every cached form of the list, in this replica and in every other.</summary>
+    public Task InvalidateAsync(CancellationToken ct = default) => invalidator.InvalidateAsync(AllKeys, ct);
 
-    private async Task TryWriteCacheAsync(IReadOnlyList<MemberStateResponse> states)
-    {
-        try
-        {
-            await (await redis.GetDatabaseAsync()).StringSetAsync(CacheKey, JsonSerializer.Serialize(states, Json), Ttl);
-        }
-        catch (Exception ex)
-        {
-            LogCacheFault(ex);
-        }
-    }
+    public static string JsonKey(RegionalGroup? group, UnStatus? status) =>
+        $"{KeyPrefix}json:{group?.ToString() ?? "all"}:{status?.ToString() ?? "all"}";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis cache unavailable; reading the database")]
-    private partial void LogCacheFault(Exception ex);
+    /// <summary>Every key the reader can fill: the list and each combination of filters.</summary>
+    public static readonly IReadOnlyList<string> AllKeys =
+    [
+        ListKey,
+        .. from g in Enum.GetValues<RegionalGroup>().Select(g => (RegionalGroup?)g).Append(null)
+           from s in Enum.GetValues<UnStatus>().Select(s => (UnStatus?)s).Append(null)
+           select JsonKey(g, s),
+    ];
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using PocDirectory.BuildingBlocks.Caching;
 using PocDirectory.Directory.Model;
 
 namespace PocDirectory.Directory.Apis;
@@ -18,7 +19,7 @@ public static class MemberStatesApi
     }
 
     /// <summary>Every State, sorted by name; optionally only one regional group and/or status.</summary>
-    public static async Task<Results<Ok<IReadOnlyList<MemberStateResponse>>, ValidationProblem>> ListAsync(
+    public static async Task<Results<CachedJsonResult<IReadOnlyList<MemberStateResponse>>, ValidationProblem>> ListAsync(
         string? regionalGroup, string? status, MemberStateReader reader, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -52,12 +53,7 @@ public static class MemberStatesApi
             return TypedResults.ValidationProblem(errors, title: "The filter is not valid.");
         }
 
-        var all = await reader.GetAllAsync(ct);
-        IReadOnlyList<MemberStateResponse> result = all
-            .Where(s => groupFilter is null || s.RegionalGroup == groupFilter.ToString())
-            .Where(s => statusFilter is null || s.UnStatus == statusFilter.ToString())
-            .ToList();
-        return TypedResults.Ok(result);
+        return new CachedJsonResult<IReadOnlyList<MemberStateResponse>>(await reader.GetJsonAsync(groupFilter, statusFilter, ct));
     }
 
     /// <summary>One State by its ISO 3166-1 alpha-2 or alpha-3 code, in any case.</summary>

@@ -3,8 +3,9 @@ using Yarp.ReverseProxy.Configuration;
 namespace PocDirectory.Gateway.Extensions;
 
 /// <summary>
-/// One route per service: <c>/api/{service}/…</c> goes unchanged to that service, whose address comes
-/// from <c>services__{service}__http__0</c> exactly as under Aspire.
+/// One route per service: <c>/api/{service}/…</c> goes unchanged to that service. Destinations are
+/// named <c>http://{service}</c> and resolved by Microsoft.Extensions.ServiceDiscovery from
+/// <c>services__{service}__http__0</c>, exactly as under Aspire.
 /// </summary>
 public static class ProxyConfiguration
 {
@@ -20,10 +21,9 @@ public static class ProxyConfiguration
         var clusters = new List<ClusterConfig>();
         foreach (var service in Services)
         {
-            var address = configuration[$"services:{service}:http:0"];
-            if (string.IsNullOrWhiteSpace(address))
+            if (string.IsNullOrWhiteSpace(configuration[$"services:{service}:http:0"]))
             {
-                continue; // not referenced: its routes answer 404
+                continue; // not referenced: its routes answer 404 instead of failing to resolve
             }
             routes.Add(new RouteConfig
             {
@@ -37,7 +37,7 @@ public static class ProxyConfiguration
                 ClusterId = service,
                 Destinations = new Dictionary<string, DestinationConfig>
                 {
-                    [service] = new() { Address = address },
+                    [service] = new() { Address = $"http://{service}" },
                 },
                 HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig
                 {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace PocDirectory.Notifications.Infrastructure;
 
 /// <summary>Ready only when the SMTP server greets with 220: e-mail to POCs depends on it.</summary>
+// Hand-written: AspNetCore.HealthChecks.Network (the library's SMTP check) is not in the package registry.
 public sealed class SmtpHealthCheck(IConfiguration configuration) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -15,9 +15,12 @@ public static class GatewayClientExtensions
 {
     public static IServiceCollection AddGatewayClients(this IServiceCollection services, IConfiguration configuration)
     {
-        var gateway = configuration[$"services:{ResourceNames.Gateway}:http:0"]
-            ?? throw new InvalidOperationException($"services__{ResourceNames.Gateway}__http__0 is not set.");
-        services.AddHttpClient<MemberStateClient>(http => http.BaseAddress = new Uri(gateway.TrimEnd('/') + "/"));
+        if (string.IsNullOrWhiteSpace(configuration[$"services:{ResourceNames.Gateway}:http:0"]))
+        {
+            throw new InvalidOperationException($"services__{ResourceNames.Gateway}__http__0 is not set.");
+        }
+        // Resolved by service discovery, as under Aspire.
+        services.AddHttpClient<MemberStateClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"));
         return services;
     }
 }

@@ -14,6 +14,8 @@ namespace PocDirectory.IntegrationTests.Infrastructure;
 public sealed class ServiceFactory<TEntryPoint>(ServersFixture servers, string databaseResource, string connectionString)
     : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
 {
+    public string ConnectionString => connectionString;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
