@@ -73,8 +73,13 @@ public sealed partial class OutboxDispatcher<TContext>(
     }
 
     /// <summary>
-    /// Claims one batch and publishes it in order. Returns how many rows were claimed and how many were
-    /// handled: sent, or parked because they can never be sent.
+    /// Claims one batch and publishes it pipelined: every row's publish is issued in row order on the
+    /// bus's channel without waiting for the previous confirmation, then the broker's confirmations are
+    /// awaited together (as MassTransit's own PublishBatch does). A row is marked sent only once its
+    /// own confirmation arrived; a row whose publish failed stays unsent and is retried, so after a
+    /// broker fault a later row may arrive before an earlier one (consumers order by their data, not
+    /// by arrival). Returns how many rows were claimed and how many were handled: sent, or parked
+    /// because they can never be sent.
     /// </summary>
     public async Task<(int Claimed, int Published)> DispatchBatchAsync(CancellationToken cancellationToken)
     {
@@ -92,55 +97,78 @@ public sealed partial class OutboxDispatcher<TContext>(
                 """)
             .ToListAsync(cancellationToken);
 
-        var published = 0;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.PublishTimeout);
+        var handled = 0;
+        var publishing = new List<(OutboxMessage Row, Task Confirmed)>(batch.Count);
         foreach (var row in batch)
         {
-            if (!await TryPublishAsync(row, cancellationToken))
+            row.Attempts++;
+            if (TryDeserialize(row, out var message, out var type))
             {
-                break; // keep order: the rest waits for the broker too
+                publishing.Add((row, PublishAsync(row, message, type, timeout.Token)));
             }
-            published++;
+            else
+            {
+                handled++; // parked
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(publishing.Select(p => p.Confirmed));
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Each row's own outcome is read below.
+        }
+        cancellationToken.ThrowIfCancellationRequested(); // stopping: nothing is marked, the rows go out again later
+        var sent = 0;
+        foreach (var (row, confirmed) in publishing)
+        {
+            if (confirmed.IsCompletedSuccessfully)
+            {
+                row.SentAt = clock.GetUtcNow();
+                row.LastError = null;
+                sent++;
+            }
+            else
+            {
+                var error = confirmed.Exception?.InnerException?.Message ?? "The broker did not confirm in time.";
+                row.LastError = Truncate(error, 2000);
+                Failures.Add(1);
+                LogPublishFailed(row.Id, row.Attempts, error);
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        Sent.Add(batch.Count(r => r.SentAt is not null)); // every claimed row was unsent
-        return (batch.Count, published);
+        Sent.Add(sent);
+        return (batch.Count, handled + sent);
     }
 
-    private async Task<bool> TryPublishAsync(OutboxMessage row, CancellationToken cancellationToken)
+    private bool TryDeserialize(OutboxMessage row, out object message, out Type type)
     {
-        row.Attempts++;
-        object message;
-        Type type;
         try
         {
             message = row.Deserialize(out type);
+            return true;
         }
         catch (OutboxPoisonException ex)
         {
             row.FailedAt = clock.GetUtcNow();
             row.LastError = ex.Message;
             LogPoisoned(row.Id, row.MessageType, ex.Message);
-            return true;
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.PublishTimeout);
-        try
-        {
-            await bus.Publish(message, type, context => context.MessageId = row.MessageId, timeout.Token);
-            row.SentAt = clock.GetUtcNow();
-            row.LastError = null;
-            return true;
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            row.LastError = Truncate(ex.Message, 2000);
-            Failures.Add(1);
-            LogPublishFailed(row.Id, row.Attempts, ex.Message);
+            message = null!;
+            type = null!;
             return false;
         }
+    }
+
+    private Task PublishAsync(OutboxMessage row, object message, Type type, CancellationToken cancellationToken)
+    {
+        var messageId = row.MessageId;
+        return bus.Publish(message, type, context => context.MessageId = messageId, cancellationToken);
     }
 
     private async Task CleanupIfDueAsync(CancellationToken cancellationToken)
