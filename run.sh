@@ -5,7 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-scripts/prerequisites.sh
 # Build the configuration the AppHost will run: --configuration X, -c X or --configuration=X.
 configuration="${CONFIGURATION:-Debug}"
 args=("$@")
@@ -20,5 +19,6 @@ case "${configuration,,}" in
   release) configuration=Release ;;
   *) echo "--configuration must be Debug or Release, not '$configuration'." >&2; exit 2 ;;
 esac
+scripts/prerequisites.sh
 dotnet build PocDirectory.sln -c "$configuration" -nologo -clp:ErrorsOnly
 exec dotnet "AppHost/bin/$configuration/net10.0/PocDirectory.AppHost.dll" --configuration "$configuration" "$@"

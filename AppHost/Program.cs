@@ -14,7 +14,8 @@ var messaging = builder.AddRabbitMQ(ResourceNames.Messaging, port: 18472).WithMa
 var cache = builder.AddRedis(ResourceNames.Cache, port: 18479);
 var mail = builder.AddSmtpSink(ResourceNames.Mail, port: 18425);
 
-// Services, each with its own database.
+// Services, each with its own database. None waits for another: they never call each other, and a
+// service whose copy of the Member States is empty keeps asking the Directory until it answers.
 var identity = builder.AddProject(ResourceNames.Identity, "services/Identity/PocDirectory.Identity.csproj", port: 18415)
     .WithReference(identityDb).WithReference(messaging).WithReference(cache)
     .WaitFor(identityDb).WaitFor(messaging).WaitFor(cache);
@@ -25,21 +26,21 @@ var directory = builder.AddProject(ResourceNames.Directory, "services/Directory/
 
 var nominations = builder.AddProject(ResourceNames.Nominations, "services/Nominations/PocDirectory.Nominations.csproj", port: 18412)
     .WithReference(nominationsDb).WithReference(messaging).WithReference(cache)
-    .WaitFor(nominationsDb).WaitFor(messaging).WaitFor(cache).WaitFor(directory);
+    .WaitFor(nominationsDb).WaitFor(messaging).WaitFor(cache);
 
 var notifications = builder.AddProject(ResourceNames.Notifications, "services/Notifications/PocDirectory.Notifications.csproj", port: 18413)
     .WithReference(notificationsDb).WithReference(messaging).WithReference(cache).WithReference(mail)
-    .WaitFor(notificationsDb).WaitFor(messaging).WaitFor(cache).WaitFor(mail).WaitFor(directory);
+    .WaitFor(notificationsDb).WaitFor(messaging).WaitFor(cache).WaitFor(mail);
 
 var meetings = builder.AddProject(ResourceNames.Meetings, "services/Meetings/PocDirectory.Meetings.csproj", port: 18414)
     .WithReference(meetingsDb).WithReference(messaging).WithReference(cache)
-    .WaitFor(meetingsDb).WaitFor(messaging).WaitFor(cache).WaitFor(directory);
+    .WaitFor(meetingsDb).WaitFor(messaging).WaitFor(cache);
 
-// The only public entry, and the front end behind it.
+// The only public entry, and the front end behind it. The gateway starts beside the services instead
+// of after them: it must answer a service that is away (restarting, say) with a clean 502 anyway.
 var gateway = builder.AddProject(ResourceNames.Gateway, "services/Gateway/PocDirectory.Gateway.csproj", port: 18400)
     .WithReference(directory).WithReference(nominations).WithReference(notifications)
-    .WithReference(meetings).WithReference(identity).WithReference(cache)
-    .WaitFor(directory).WaitFor(nominations).WaitFor(notifications).WaitFor(meetings).WaitFor(identity);
+    .WithReference(meetings).WithReference(identity).WithReference(cache);
 
 builder.AddProject(ResourceNames.Web, "services/Web/PocDirectory.Web.csproj", port: 18401)
     .WithReference(gateway)

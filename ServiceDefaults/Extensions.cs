@@ -53,6 +53,8 @@ public static class ServiceDefaultsExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        // YARP logs two lines per proxied request at Information: at load, the gateway's main cost.
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(options =>
         {

@@ -28,7 +28,7 @@ public static class TelemetryExtensions
         });
 
         // The service name comes from OTEL_SERVICE_NAME, which the AppHost sets, as Aspire does.
-        builder.Services.AddOpenTelemetry()
+        var otel = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
@@ -36,26 +36,34 @@ public static class TelemetryExtensions
                 .AddMeter(OwnSources)
                 // Prometheus' pull model for the operations team's scraper. The exporter is the
                 // OpenTelemetry project's own and has only ever been published as a prerelease.
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
+                .AddPrometheusExporter());
+
+        // Spans are recorded only when there is somewhere to send them: recording every request's
+        // spans to drop them cost the gateway a quarter of its throughput (docs/benchmarks.md).
+        // Trace context still flows between services and into the logs either way.
+        if (IsOtlpConfigured(builder))
+        {
+            otel.WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName, OwnSources)
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsOperationalEndpoint(context.Request.Path))
                 .AddHttpClientInstrumentation());
-
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            otel.UseOtlpExporter();
         }
         return builder;
     }
 
-    /// <summary>Adds a library's activity source and meter (e.g. "MassTransit", "Yarp.ReverseProxy").</summary>
-    public static IServiceCollection AddTelemetrySource(this IServiceCollection services, string source)
+    public static bool IsOtlpConfigured(IHostApplicationBuilder builder) =>
+        !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
+    /// <summary>Adds a library's meter and, when spans are exported, its activity source (e.g. "MassTransit").</summary>
+    public static IHostApplicationBuilder AddTelemetrySource(this IHostApplicationBuilder builder, string source)
     {
-        services.AddOpenTelemetry()
-            .WithTracing(tracing => tracing.AddSource(source))
-            .WithMetrics(metrics => metrics.AddMeter(source));
-        return services;
+        var otel = builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(source));
+        if (IsOtlpConfigured(builder))
+        {
+            otel.WithTracing(tracing => tracing.AddSource(source));
+        }
+        return builder;
     }
 
     /// <summary>Health probes and scrapes every few seconds would bury the requests people make.</summary>

@@ -32,6 +32,8 @@ done
 ready=$(date +%s.%N)
 python3 -c "print(f\"./run.sh to every resource Running: {$ready - $start:.1f} s\")"
 grep -o 'Everything is running ([0-9.]* s)' "$state/run.out" | sed 's/^/AppHost alone: /' || true
+# Where the AppHost's time went: when each resource started and became Running.
+grep -E ': (Starting|Running) at ' "$state/run.out" | sed -E 's/^\[apphost\] /  /; s/ \(pid.*//' || true
 
 # Let start-up work (JIT, first cache fills, the copy bootstrap) settle, then sample an idle window.
 # Each resource counts with its child processes (PostgreSQL's backends, RabbitMQ's Erlang node).

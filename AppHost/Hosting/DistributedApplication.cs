@@ -13,6 +13,7 @@ public sealed class DistributedApplication
     private readonly IReadOnlyList<Resource> _resources; // dependencies first
     private readonly ResourceTable _table;
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly System.Diagnostics.Stopwatch _clock = new();
     private int _signals;
     private volatile bool _started;
 
@@ -102,11 +103,11 @@ public sealed class DistributedApplication
         var exitCode = 0;
         try
         {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
+            _clock.Start();
             await StartAllAsync(_shutdown.Token);
             _started = true;
             Terminal.WriteLine(_table.Format());
-            Say($"Everything is running ({clock.Elapsed.TotalSeconds:0.0} s). Resource table: {ResourcesFile}. Press Ctrl+C to stop.");
+            Say($"Everything is running ({_clock.Elapsed.TotalSeconds:0.0} s). Resource table: {ResourcesFile}. Press Ctrl+C to stop.");
             await Task.Delay(Timeout.Infinite, _shutdown.Token);
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
@@ -206,7 +207,9 @@ public sealed class DistributedApplication
     private void OnStateChanged(Resource resource)
     {
         var details = resource.State == ResourceState.Running ? $" (pid {resource.Pid}, {resource.Url})" : "";
-        Say($"{resource.Name}: {resource.State}{details}");
+        // During start-up, when it happened: where the start-up time goes, read off the console.
+        var at = _started || !_clock.IsRunning ? "" : $" at {_clock.Elapsed.TotalSeconds:0.0} s";
+        Say($"{resource.Name}: {resource.State}{at}{details}");
         // After start-up, a resource coming back or failing changes the picture: show the whole table.
         if (_started && !_shutdown.IsCancellationRequested && resource.State is ResourceState.Running or ResourceState.Failed)
         {

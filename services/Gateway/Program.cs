@@ -6,11 +6,11 @@ builder.AddServiceDefaults();
 builder.Services.AddGatewayRateLimiting(builder.Configuration);
 var (routes, clusters) = ProxyConfiguration.Build(builder.Configuration);
 builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddServiceDiscoveryDestinationResolver();
-builder.Services.AddTelemetrySource("Yarp.ReverseProxy");
+builder.AddTelemetrySource("Yarp.ReverseProxy");
 
 var app = builder.Build();
 
-app.UseSecurityHeaders(SecurityHeadersExtensions.ApiPolicy);
+app.UseSecurityHeaders(SecurityHeaderPolicies.Api());
 app.MapDefaultEndpoints();
 app.UseRateLimiter();
 app.MapReverseProxy();

@@ -9,7 +9,7 @@ builder.Services.AddGatewayClients(builder.Configuration);
 
 var app = builder.Build();
 
-app.UseSecurityHeaders(SecurityHeadersExtensions.PagePolicy);
+app.UseSecurityHeaders(SecurityHeaderPolicies.Page());
 app.MapDefaultEndpoints();
 app.UseAntiforgery();
 app.MapStaticAssets();

@@ -9,6 +9,7 @@ namespace PocDirectory.BuildingBlocks.Messaging;
 /// and is acknowledged without effect; a handler that throws leaves nothing behind and the message is
 /// retried, then moved to the error queue.
 /// </summary>
+// Hand-written: MassTransit's own EF Core inbox (MassTransit.EntityFrameworkCore) is not in the package registry.
 public abstract class IdempotentConsumer<TMessage, TContext>(TContext db) : IConsumer<TMessage>
     where TMessage : class
     where TContext : DbContext

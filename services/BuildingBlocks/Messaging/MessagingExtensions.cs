@@ -27,7 +27,7 @@ public static class MessagingExtensions
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<OutboxDispatcher<TContext>>();
-        builder.Services.AddTelemetrySource("MassTransit");
+        builder.AddTelemetrySource("MassTransit");
 
         builder.Services.AddMassTransit(bus =>
         {

@@ -124,6 +124,7 @@ public sealed partial class OutboxDispatcher<TContext>(
         }
         cancellationToken.ThrowIfCancellationRequested(); // stopping: nothing is marked, the rows go out again later
         var sent = 0;
+        string? firstError = null;
         foreach (var (row, confirmed) in publishing)
         {
             if (confirmed.IsCompletedSuccessfully)
@@ -131,14 +132,18 @@ public sealed partial class OutboxDispatcher<TContext>(
                 row.SentAt = clock.GetUtcNow();
                 row.LastError = null;
                 sent++;
+                continue;
             }
-            else
-            {
-                var error = confirmed.Exception?.InnerException?.Message ?? "The broker did not confirm in time.";
-                row.LastError = Truncate(error, 2000);
-                Failures.Add(1);
-                LogPublishFailed(row.Id, row.Attempts, error);
-            }
+            var error = confirmed.Exception?.InnerException?.Message ?? "The broker did not confirm in time.";
+            row.LastError = Truncate(error, 2000);
+            firstError ??= error;
+        }
+        if (firstError is not null)
+        {
+            // One line per batch, not per row: during a broker outage every row of every attempt fails.
+            var failed = publishing.Count - sent;
+            Failures.Add(failed);
+            LogPublishFailed(failed, publishing.Count, batch[0].Id, batch[0].Attempts, firstError);
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -188,8 +193,8 @@ public sealed partial class OutboxDispatcher<TContext>(
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {Id} not published (attempt {Attempt}): {Error}")]
-    private partial void LogPublishFailed(long id, int attempt, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Failed} of {Count} outbox messages from {FirstId} not published (attempt {Attempt}): {Error}")]
+    private partial void LogPublishFailed(int failed, int count, long firstId, int attempt, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {Id} of type {Type} can never be published and was parked: {Error}")]
     private partial void LogPoisoned(long id, string type, string error);

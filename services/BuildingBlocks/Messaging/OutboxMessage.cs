@@ -7,6 +7,7 @@ namespace PocDirectory.BuildingBlocks.Messaging;
 /// An integration event stored in the same transaction as the change that caused it, and relayed to
 /// RabbitMQ afterwards by <see cref="OutboxDispatcher{TContext}"/>.
 /// </summary>
+// Hand-written: MassTransit's own EF Core outbox and inbox (MassTransit.EntityFrameworkCore) are not in the package registry.
 public sealed class OutboxMessage
 {
     public long Id { get; private set; }

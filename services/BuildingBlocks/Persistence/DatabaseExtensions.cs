@@ -30,9 +30,11 @@ public static class DatabaseExtensions
             .AddInterceptors(services.GetRequiredService<OutboxSignalInterceptor>()));
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<TContext>(connectionName, tags: [ServiceDefaultsExtensions.ReadyTag]);
-        builder.Services.AddOpenTelemetry()
-            .WithTracing(tracing => tracing.AddNpgsql())
-            .WithMetrics(metrics => metrics.AddNpgsqlInstrumentation());
+        var otel = builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddNpgsqlInstrumentation());
+        if (TelemetryExtensions.IsOtlpConfigured(builder))
+        {
+            otel.WithTracing(tracing => tracing.AddNpgsql());
+        }
         return builder;
     }
 

@@ -1,0 +1,73 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace PocDirectory.UnitTests;
+
+/// <summary>The HttpClient defaults every service gets: service discovery and the standard resilience handler.</summary>
+public sealed class ServiceDefaultsTests
+{
+    [Fact]
+    public async Task A_failing_GET_is_retried_and_reaches_the_address_named_in_configuration()
+    {
+        var server = new CountingHandler(HttpStatusCode.ServiceUnavailable);
+        using var host = Build(server);
+
+        var response = await host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("test").GetAsync("http://gateway/api/x");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(4, server.Requests.Count); // the first try and three retries
+        Assert.All(server.Requests, uri => Assert.Equal("http://127.0.0.1:5999/api/x", uri.ToString()));
+    }
+
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PATCH")]
+    public async Task A_request_that_may_have_been_applied_is_never_sent_twice(string method)
+    {
+        var server = new CountingHandler(HttpStatusCode.ServiceUnavailable);
+        using var host = Build(server);
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), "http://gateway/api/x") { Content = new StringContent("{}") };
+        var response = await host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("test").SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Single(server.Requests);
+    }
+
+    private static IHost Build(CountingHandler server)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["services:gateway:http:0"] = "http://127.0.0.1:5999",
+        });
+        builder.AddServiceDefaults();
+        builder.Services.AddHttpClient("test").ConfigurePrimaryHttpMessageHandler(() => server);
+        // The defaults wait seconds between retries; the count is what is tested here.
+        builder.Services.Configure<HttpStandardResilienceOptions>("test-standard", options =>
+        {
+            options.Retry.Delay = TimeSpan.FromMilliseconds(1);
+            options.Retry.BackoffType = DelayBackoffType.Constant;
+            options.Retry.UseJitter = false;
+        });
+        return builder.Build();
+    }
+
+    private sealed class CountingHandler(HttpStatusCode status) : HttpMessageHandler
+    {
+        public List<Uri> Requests { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            lock (Requests)
+            {
+                Requests.Add(request.RequestUri!);
+            }
+            return Task.FromResult(new HttpResponseMessage(status));
+        }
+    }
+}
