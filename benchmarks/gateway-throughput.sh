@@ -20,22 +20,8 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-url_of() {
-  python3 - "$state/resources.json" "$1" <<'PY'
-import json, sys
-print(next(r["url"] for r in json.load(open(sys.argv[1]))["resources"] if r["name"] == sys.argv[2]))
-PY
-}
-all_running() {
-  python3 - "$state/resources.json" <<'PY'
-import json, sys
-try:
-    r = json.load(open(sys.argv[1]))["resources"]
-except Exception:
-    sys.exit(1)
-sys.exit(0 if r and all(x["state"] == "Running" for x in r) else 1)
-PY
-}
+url_of() { scripts/resources.py url "$state/resources.json" "$1"; }
+all_running() { scripts/resources.py all-running "$state/resources.json"; }
 
 # The system, in Release, with the per-client limit raised so that the load is not refused.
 RateLimiting__PermitsPerMinute=1000000000 ./run.sh --configuration Release --isolated --state-dir "$state" --no-console-logs >"$state/run.out" 2>&1 &

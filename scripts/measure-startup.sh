@@ -15,16 +15,7 @@ apphost=$! # run.sh execs the AppHost: the same pid
 # A background job has SIGINT ignored; SIGTERM stops the AppHost in the same orderly way.
 trap 'kill -TERM $apphost 2>/dev/null; wait $apphost 2>/dev/null; rm -rf "$state"' EXIT
 
-all_running() {
-  python3 - "$state/resources.json" <<'PY'
-import json, sys
-try:
-    r = json.load(open(sys.argv[1]))["resources"]
-except Exception:
-    sys.exit(1)
-sys.exit(0 if r and all(x["state"] == "Running" for x in r) else 1)
-PY
-}
+all_running() { scripts/resources.py all-running "$state/resources.json"; }
 until all_running; do
   kill -0 $apphost 2>/dev/null || { echo "the AppHost exited"; cat "$state/run.out"; exit 1; }
   sleep 0.2

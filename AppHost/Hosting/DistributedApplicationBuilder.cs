@@ -1,6 +1,7 @@
 namespace PocDirectory.AppHost.Hosting;
 
 /// <summary>Declares the resources of the system, as Aspire's builder does.</summary>
+// Hand-written: Aspire.Hosting (and its DCP orchestrator) is not in the package registry; see ARCHITECTURE.md.
 public sealed class DistributedApplicationBuilder
 {
     private readonly List<Resource> _resources = [];

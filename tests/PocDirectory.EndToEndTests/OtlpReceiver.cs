@@ -8,6 +8,7 @@ namespace PocDirectory.EndToEndTests;
 /// Stands in for an OpenTelemetry collector: an OTLP/HTTP endpoint on loopback that keeps every
 /// export request (path and protobuf body) and answers with an empty success response.
 /// </summary>
+// Hand-written: no OpenTelemetry collector runs here (not in Debian, no Docker), and the registry has no OTLP receiver package.
 public sealed class OtlpReceiver : IDisposable
 {
     private readonly HttpListener _listener = new();

@@ -48,7 +48,7 @@ public sealed class ServiceDefaultsTests
         builder.AddServiceDefaults();
         builder.Services.AddHttpClient("test").ConfigurePrimaryHttpMessageHandler(() => server);
         // The defaults wait seconds between retries; the count is what is tested here.
-        builder.Services.Configure<HttpStandardResilienceOptions>("test-standard", options =>
+        builder.Services.ConfigureAll<HttpStandardResilienceOptions>(options =>
         {
             options.Retry.Delay = TimeSpan.FromMilliseconds(1);
             options.Retry.BackoffType = DelayBackoffType.Constant;
