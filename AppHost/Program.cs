@@ -42,6 +42,12 @@ var gateway = builder.AddProject(ResourceNames.Gateway, "services/Gateway/PocDir
     .WithReference(directory).WithReference(nominations).WithReference(notifications)
     .WithReference(meetings).WithReference(identity).WithReference(cache);
 
+// Tokens are issued and checked under the gateway's address, the one public origin.
+foreach (var service in new[] { identity, directory, nominations, notifications, meetings })
+{
+    service.WithReference(gateway);
+}
+
 builder.AddProject(ResourceNames.Web, "services/Web/PocDirectory.Web.csproj", port: 18401)
     .WithReference(gateway)
     .WaitFor(gateway);

@@ -3,6 +3,10 @@ using PocDirectory.Gateway.Extensions;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+// The gateway is the tokens' issuer origin: unless configured, its own address. A second wall:
+// each service checks every token again, with its own audience.
+builder.Configuration[AuthenticationExtensions.IssuerKey] ??= builder.Configuration["urls"]?.Split(';')[0];
+builder.AddTokenValidation();
 builder.Services.AddGatewayRateLimiting(builder.Configuration);
 var (routes, clusters) = ProxyConfiguration.Build(builder.Configuration);
 builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddServiceDiscoveryDestinationResolver();

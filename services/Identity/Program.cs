@@ -1,6 +1,14 @@
 using PocDirectory.BuildingBlocks.Persistence;
+using PocDirectory.Identity.Apis;
+using PocDirectory.Identity.Commands;
 using PocDirectory.Identity.Extensions;
 using PocDirectory.Identity.Infrastructure;
+using PocDirectory.Identity.Tokens;
+
+if (IdentityCommands.IsCommand(args))
+{
+    return await IdentityCommands.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,7 +18,10 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 await app.MigrateDatabaseAsync<PocIdentityDbContext>();
+await app.SeedScopesAsync();
 
 app.MapDefaultEndpoints();
+app.MapTokenApi();
 
 app.Run();
+return 0;

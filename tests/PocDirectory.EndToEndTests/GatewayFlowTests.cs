@@ -33,9 +33,12 @@ public sealed class GatewayFlowTests(SystemFixture fixture)
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         List<MemberStateDto>? copy;
+        var token = await fixture.TokenAsync();
         do
         {
-            copy = await Gateway.GetFromJsonAsync<List<MemberStateDto>>($"/api/{service}/member-states");
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/{service}/member-states");
+            request.Headers.Authorization = new("Bearer", token);
+            copy = await (await Gateway.SendAsync(request)).Content.ReadFromJsonAsync<List<MemberStateDto>>();
             if (copy!.Count == 195)
             {
                 break;
@@ -85,10 +88,14 @@ public sealed class GatewayFlowTests(SystemFixture fixture)
     }
 
     [Fact]
-    public async Task An_unknown_api_path_is_not_found()
+    public async Task An_unknown_api_path_is_not_found_and_without_a_token_not_even_that()
     {
-        var response = await Gateway.GetAsync("/api/nothing-here");
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        // Without a token nothing is revealed, not even which paths exist.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Gateway.GetAsync("/api/nothing-here")).StatusCode);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/nothing-here");
+        request.Headers.Authorization = new("Bearer", await fixture.TokenAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await Gateway.SendAsync(request)).StatusCode);
     }
 
     [Fact]

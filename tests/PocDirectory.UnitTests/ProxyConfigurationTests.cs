@@ -16,11 +16,29 @@ public sealed class ProxyConfigurationTests
 
         var (routes, clusters) = ProxyConfiguration.Build(configuration);
 
-        Assert.Equal(["directory", "meetings"], routes.Select(r => r.RouteId));
+        Assert.Equal(["directory", "member-states", "meetings"], routes.Select(r => r.RouteId));
         Assert.Equal("/api/directory/{**rest}", routes[0].Match.Path);
+        Assert.Null(routes[0].AuthorizationPolicy); // the fallback: a valid token
+        Assert.Equal(ProxyConfiguration.Anonymous, routes.Single(r => r.RouteId == "member-states").AuthorizationPolicy);
         // Resolved by service discovery from services:meetings:http:0 when the proxy sends.
         Assert.Equal("http://meetings", clusters.Single(c => c.ClusterId == "meetings").Destinations!["meetings"].Address);
         Assert.All(routes, r => Assert.Equal(RateLimiting.PolicyName, r.RateLimiterPolicy));
+    }
+
+    [Fact]
+    public void Identity_serves_discovery_and_tokens_without_a_token_and_everything_else_with_one()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["services:identity:http:0"] = "http://127.0.0.1:5005",
+        }).Build();
+
+        var (routes, _) = ProxyConfiguration.Build(configuration);
+
+        Assert.Equal("/.well-known/{**rest}", routes.Single(r => r.RouteId == "discovery").Match.Path);
+        Assert.Equal("/connect/{**rest}", routes.Single(r => r.RouteId == "token").Match.Path);
+        Assert.All(routes.Where(r => r.RouteId != "identity"), r => Assert.Equal(ProxyConfiguration.Anonymous, r.AuthorizationPolicy));
+        Assert.Null(routes.Single(r => r.RouteId == "identity").AuthorizationPolicy);
     }
 
     [Fact]

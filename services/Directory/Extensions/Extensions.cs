@@ -13,6 +13,7 @@ public static class Extensions
     {
         builder.AddServiceDatabase<DirectoryDbContext>(ResourceNames.DirectoryDb);
         builder.AddRedisCache();
+        builder.AddTokenValidation(ResourceNames.Directory);
         builder.AddMessaging<DirectoryDbContext>(ResourceNames.Directory, bus =>
             bus.AddConsumer<MemberStateCopyRequestedConsumer>());
         builder.Services.AddScoped<MemberStateReader>();

@@ -3,16 +3,28 @@ using Yarp.ReverseProxy.Configuration;
 namespace PocDirectory.Gateway.Extensions;
 
 /// <summary>
-/// One route per service: <c>/api/{service}/…</c> goes unchanged to that service. Destinations are
-/// named <c>http://{service}</c> and resolved by Microsoft.Extensions.ServiceDiscovery from
-/// <c>services__{service}__http__0</c>, exactly as under Aspire.
+/// One route per service: <c>/api/{service}/…</c> goes unchanged to that service, for a valid access
+/// token only. Identity's discovery, keys and token endpoints, and the public list of Member States,
+/// are the anonymous routes. Destinations are named <c>http://{service}</c> and resolved by
+/// Microsoft.Extensions.ServiceDiscovery from <c>services__{service}__http__0</c>, exactly as under Aspire.
 /// </summary>
 public static class ProxyConfiguration
 {
+    /// <summary>YARP's name for "no authorization": the route answers without a token.</summary>
+    public const string Anonymous = "anonymous";
+
     public static readonly string[] Services =
     [
         ResourceNames.Directory, ResourceNames.Nominations, ResourceNames.Notifications,
         ResourceNames.Meetings, ResourceNames.Identity,
+    ];
+
+    /// <summary>Paths that need no token: (route id, service, path pattern).</summary>
+    private static readonly (string RouteId, string Service, string Path)[] AnonymousRoutes =
+    [
+        ("discovery", ResourceNames.Identity, "/.well-known/{**rest}"),
+        ("token", ResourceNames.Identity, "/connect/{**rest}"),
+        ("member-states", ResourceNames.Directory, "/api/directory/member-states/{**rest}"),
     ];
 
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(IConfiguration configuration)
@@ -25,13 +37,8 @@ public static class ProxyConfiguration
             {
                 continue; // not referenced: its routes answer 404 instead of failing to resolve
             }
-            routes.Add(new RouteConfig
-            {
-                RouteId = service,
-                ClusterId = service,
-                RateLimiterPolicy = RateLimiting.PolicyName,
-                Match = new RouteMatch { Path = $"/api/{service}/{{**rest}}" },
-            });
+            routes.Add(Route(service, service, $"/api/{service}/{{**rest}}", authorizationPolicy: null));
+            routes.AddRange(AnonymousRoutes.Where(r => r.Service == service).Select(r => Route(r.RouteId, service, r.Path, Anonymous)));
             clusters.Add(new ClusterConfig
             {
                 ClusterId = service,
@@ -47,4 +54,19 @@ public static class ProxyConfiguration
         }
         return (routes, clusters);
     }
+
+    /// <summary>A null policy means the gateway's fallback policy: a valid access token.</summary>
+    private static RouteConfig Route(string routeId, string service, string path, string? authorizationPolicy) => new()
+    {
+        RouteId = routeId,
+        ClusterId = service,
+        RateLimiterPolicy = RateLimiting.PolicyName,
+        AuthorizationPolicy = authorizationPolicy,
+        Match = new RouteMatch { Path = path },
+        // Identity writes its public addresses (discovery, keys, token endpoint) from the Host the
+        // caller used: the gateway's, not its own.
+        Transforms = service == ResourceNames.Identity
+            ? [new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" }]
+            : null,
+    };
 }

@@ -12,6 +12,7 @@ public static class Extensions
     {
         builder.AddServiceDatabase<MeetingsDbContext>(ResourceNames.MeetingsDb);
         builder.AddRedisCache();
+        builder.AddTokenValidation(ResourceNames.Meetings);
         builder.AddMessaging<MeetingsDbContext>(ResourceNames.Meetings, bus =>
             bus.AddMemberStateCopy<MeetingsDbContext>(ResourceNames.Meetings));
     }

@@ -12,6 +12,7 @@ public static class Extensions
     {
         builder.AddServiceDatabase<NominationsDbContext>(ResourceNames.NominationsDb);
         builder.AddRedisCache();
+        builder.AddTokenValidation(ResourceNames.Nominations);
         builder.AddMessaging<NominationsDbContext>(ResourceNames.Nominations, bus =>
             bus.AddMemberStateCopy<NominationsDbContext>(ResourceNames.Nominations));
     }

@@ -12,6 +12,7 @@ public static class Extensions
     {
         builder.AddServiceDatabase<NotificationsDbContext>(ResourceNames.NotificationsDb);
         builder.AddRedisCache();
+        builder.AddTokenValidation(ResourceNames.Notifications);
         builder.AddMessaging<NotificationsDbContext>(ResourceNames.Notifications, bus =>
             bus.AddMemberStateCopy<NotificationsDbContext>(ResourceNames.Notifications));
         builder.Services.AddHealthChecks()

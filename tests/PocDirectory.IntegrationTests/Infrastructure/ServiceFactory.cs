@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace PocDirectory.IntegrationTests.Infrastructure;
 
@@ -22,6 +23,8 @@ public sealed class ServiceFactory<TEntryPoint>(ServersFixture servers, string d
         builder.UseSetting($"ConnectionStrings:{databaseResource}", connectionString);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.Messaging}", servers.RabbitMq.AmqpUri.ToString());
         builder.UseSetting($"ConnectionStrings:{ResourceNames.Cache}", servers.Redis.ConnectionString);
+        // No token server runs here: tests of anonymous endpoints, and of refusals, need none.
+        builder.UseSetting(AuthenticationExtensions.IssuerKey, "http://127.0.0.1:9/");
         builder.ConfigureServices(services => services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true));
     }
 }

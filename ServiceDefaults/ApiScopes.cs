@@ -1,0 +1,29 @@
+namespace PocDirectory;
+
+/// <summary>
+/// The access token scopes and the API (audience) each one opens. Tokens carry the audiences of their
+/// scopes; each service accepts only tokens addressed to it. Written once, for Identity, which issues
+/// them, and every service, which checks them.
+/// </summary>
+public static class ApiScopes
+{
+    public const string DirectoryRead = "directory.read";
+    public const string NominationsRead = "nominations.read";
+    public const string NotificationsRead = "notifications.read";
+    public const string MeetingsRead = "meetings.read";
+
+    /// <summary>Scope → the audience (the service's resource name) it grants.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Audiences = new Dictionary<string, string>
+    {
+        [DirectoryRead] = ResourceNames.Directory,
+        [NominationsRead] = ResourceNames.Nominations,
+        [NotificationsRead] = ResourceNames.Notifications,
+        [MeetingsRead] = ResourceNames.Meetings,
+    };
+
+    /// <summary>Read-only scopes a machine client (a national CERT's tool) may be granted.</summary>
+    public static readonly IReadOnlyList<string> MachineReadable = [DirectoryRead, NominationsRead, NotificationsRead, MeetingsRead];
+
+    /// <summary>The claim that binds a principal to one State (ISO 3166-1 alpha-3).</summary>
+    public const string StateClaim = "state";
+}

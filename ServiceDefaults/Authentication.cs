@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Validation.AspNetCore;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Every service checks access tokens itself, against Identity's discovery document reached through
+/// the gateway (the tokens' issuer): signature, issuer, lifetime and audience. Deny by default:
+/// an endpoint answers anonymously only when it says <c>AllowAnonymous</c>.
+/// </summary>
+public static class AuthenticationExtensions
+{
+    public const string IssuerKey = "Authentication:Issuer";
+
+    /// <summary>
+    /// Validates tokens addressed to one of <paramref name="audiences"/> (none: any audience of this
+    /// issuer, as the gateway does).
+    /// </summary>
+    public static TBuilder AddTokenValidation<TBuilder>(this TBuilder builder, params string[] audiences)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var issuer = Issuer(builder.Configuration);
+        builder.Services.AddOpenIddict().AddValidation(validation =>
+        {
+            validation.SetIssuer(issuer);
+            if (audiences.Length > 0)
+            {
+                validation.AddAudiences(audiences);
+            }
+            validation.UseSystemNetHttp();
+            // From the Authorization header only: reading a form body for a token would consume the
+            // body the gateway must forward (and tokens in URLs end up in logs).
+            validation.UseAspNetCore()
+                .DisableAccessTokenExtractionFromBodyForm()
+                .DisableAccessTokenExtractionFromQueryString();
+        });
+        builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        builder.Services.AddAuthorization(options => options.FallbackPolicy =
+            new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return builder;
+    }
+
+    /// <summary>
+    /// The tokens' issuer: <c>Authentication:Issuer</c>, else the gateway's address
+    /// (<c>services__gateway__http__0</c>), the one public origin.
+    /// </summary>
+    public static Uri Issuer(IConfiguration configuration)
+    {
+        var value = configuration[IssuerKey] ?? configuration[$"services:{PocDirectory.ResourceNames.Gateway}:http:0"]
+            ?? throw new InvalidOperationException(
+                $"Set {IssuerKey} or services__{PocDirectory.ResourceNames.Gateway}__http__0: access tokens cannot be checked without their issuer.");
+        return new Uri(value.TrimEnd('/') + "/");
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs an Identity administrative command against the local system started by ./run.sh.
+#   scripts/identity.sh machine-client add --client-id cert-fra --state FRA --scopes directory.read
+#   scripts/identity.sh machine-client revoke --client-id cert-fra
+#   scripts/identity.sh signing-key rotate
+# Usage: scripts/identity.sh [--state-dir PATH] COMMAND...   (default state folder: .pocdir)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+state=.pocdir
+if [[ "${1:-}" == "--state-dir" ]]; then
+  state="$2"
+  shift 2
+fi
+configuration="${CONFIGURATION:-Debug}"
+[[ -f "$state/resources.json" ]] || { echo "No system in $state: start it with ./run.sh first." >&2; exit 1; }
+url=$(scripts/resources.py url "$state/resources.json" postgres) # postgresql://127.0.0.1:PORT
+export ConnectionStrings__identitydb="Host=127.0.0.1;Port=${url##*:};Username=postgres;Database=identitydb"
+exec dotnet "services/Identity/bin/$configuration/net10.0/PocDirectory.Identity.dll" "$@"

@@ -1,0 +1,89 @@
+using PocDirectory.BuildingBlocks.Persistence;
+using PocDirectory.Identity.Infrastructure;
+using PocDirectory.Identity.Tokens;
+
+namespace PocDirectory.Identity.Commands;
+
+/// <summary>
+/// Administrative commands run with the service's own configuration (<c>ConnectionStrings__identitydb</c>),
+/// for operators of the Secretariat; <c>scripts/identity.sh</c> runs them against the local system.
+/// </summary>
+public static class IdentityCommands
+{
+    public const string Usage = """
+        Usage: PocDirectory.Identity machine-client add --client-id ID --state ISO3 [--scopes a,b] [--name NAME]
+               PocDirectory.Identity machine-client revoke --client-id ID
+               PocDirectory.Identity signing-key rotate
+        """;
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "machine-client" or "signing-key";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddServiceDatabase<PocIdentityDbContext>(ResourceNames.IdentityDb);
+        builder.Services.AddOpenIddict().AddCore(core => core.UseEntityFrameworkCore().UseDbContext<PocIdentityDbContext>());
+        builder.Services.AddScoped<MachineClients>();
+        using var host = builder.Build();
+        await host.MigrateDatabaseAsync<PocIdentityDbContext>();
+        await using var scope = host.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        try
+        {
+            var options = Options(args.Skip(2).ToArray());
+            switch ((args[0], args.ElementAtOrDefault(1)))
+            {
+                case ("machine-client", "add"):
+                    var scopes = (options.GetValueOrDefault("--scopes") ?? ApiScopes.DirectoryRead)
+                        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    var created = await services.GetRequiredService<MachineClients>().CreateAsync(
+                        Required(options, "--client-id"), Required(options, "--state"), scopes, options.GetValueOrDefault("--name"), CancellationToken.None);
+                    Console.WriteLine($"client_id:     {created.ClientId}");
+                    Console.WriteLine($"client_secret: {created.ClientSecret}");
+                    Console.WriteLine($"state:         {created.State}");
+                    Console.WriteLine($"scopes:        {string.Join(' ', created.Scopes)}");
+                    Console.WriteLine("The secret is shown this once; only its hash is stored.");
+                    return 0;
+                case ("machine-client", "revoke"):
+                    var id = Required(options, "--client-id");
+                    if (!await services.GetRequiredService<MachineClients>().RevokeAsync(id, CancellationToken.None))
+                    {
+                        Console.Error.WriteLine($"No machine client '{id}'.");
+                        return 1;
+                    }
+                    Console.WriteLine($"Revoked {id}: no new token; tokens already issued lapse within 10 minutes.");
+                    return 0;
+                case ("signing-key", "rotate"):
+                    var key = await SigningKeyStore.RotateAsync(services.GetRequiredService<PocIdentityDbContext>(), TimeProvider.System, CancellationToken.None);
+                    Console.WriteLine($"New signing key {key.Id:N}; the previous one stays published for {SigningKeyStore.Overlap.TotalMinutes:0} minutes. Restart Identity to sign with it.");
+                    return 0;
+                default:
+                    throw new ArgumentException($"Unknown command '{string.Join(' ', args.Take(2))}'.");
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+    }
+
+    private static Dictionary<string, string> Options(string[] args)
+    {
+        var options = new Dictionary<string, string>();
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"'{args[i]}' needs a value.");
+            }
+            options[args[i]] = args[i + 1];
+        }
+        return options;
+    }
+
+    private static string Required(Dictionary<string, string> options, string name) =>
+        options.GetValueOrDefault(name) ?? throw new ArgumentException($"{name} is required.");
+}

@@ -1,0 +1,25 @@
+namespace PocDirectory.Identity.Model;
+
+/// <summary>
+/// A key that signs access tokens (or encrypts the tokens only the server reads). Kept in the database so that a restart or a second replica signs
+/// with the same key and tokens already issued stay valid. The newest key signs; older ones stay
+/// published (JWKS) until <see cref="RetiredAt"/>, so a rotation signs nobody out.
+/// </summary>
+public sealed class SigningKey
+{
+    public Guid Id { get; set; }
+
+    /// <summary><see cref="Signing"/> (access tokens) or <see cref="Encryption"/> (the server's own tokens).</summary>
+    public required string Purpose { get; set; }
+
+    public const string Signing = "signing";
+    public const string Encryption = "encryption";
+
+    /// <summary>The RSA private key, PKCS#8.</summary>
+    public required byte[] Pkcs8 { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>No longer published: every token it signed has expired.</summary>
+    public DateTimeOffset? RetiredAt { get; set; }
+}

@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using PocDirectory.Identity.Infrastructure;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace PocDirectory.Identity.Tokens;
+
+/// <summary>A machine client as created: its secret is shown this once and stored only hashed.</summary>
+public sealed record CreatedMachineClient(string ClientId, string ClientSecret, string State, IReadOnlyList<string> Scopes);
+
+/// <summary>
+/// Clients of national CERT tools: client credentials, bound to one State, read-only scopes.
+/// OpenIddict stores the secret hashed (PBKDF2) and checks it at the token endpoint.
+/// </summary>
+public sealed partial class MachineClients(IOpenIddictApplicationManager applications, PocIdentityDbContext db)
+{
+    public const string StateProperty = "state";
+
+    public async Task<CreatedMachineClient> CreateAsync(string clientId, string state, IReadOnlyCollection<string> scopes, string? displayName, CancellationToken ct)
+    {
+        var errors = new List<string>();
+        if (!ClientIdPattern().IsMatch(clientId))
+        {
+            errors.Add($"client id '{clientId}': use 3 to 64 lower-case letters, digits and hyphens.");
+        }
+        state = state.Trim().ToUpperInvariant();
+        if (!await db.MemberStates.AnyAsync(s => s.Iso3 == state, ct))
+        {
+            errors.Add(await db.MemberStates.AnyAsync(ct)
+                ? $"State '{state}': not the ISO 3166-1 alpha-3 code of a Member or observer State."
+                : "the copy of the Member States is still empty: start the system once so that Identity receives it.");
+        }
+        var unknown = scopes.Except(ApiScopes.MachineReadable).ToList();
+        if (unknown.Count > 0)
+        {
+            errors.Add($"scopes {string.Join(", ", unknown)}: a machine client may have only {string.Join(", ", ApiScopes.MachineReadable)}.");
+        }
+        if (errors.Count == 0 && await applications.FindByClientIdAsync(clientId, ct) is not null)
+        {
+            errors.Add($"client id '{clientId}' is taken.");
+        }
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, errors));
+        }
+
+        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientSecret = secret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = displayName ?? $"{clientId} ({state})",
+            Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials },
+        };
+        foreach (var scope in scopes)
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
+        }
+        descriptor.Properties[StateProperty] = JsonSerializer.SerializeToElement(state);
+        await applications.CreateAsync(descriptor, ct);
+        return new CreatedMachineClient(clientId, secret, state, scopes.ToList());
+    }
+
+    /// <summary>Deletes the client: it gets no new token; a token already issued lapses within its 10 minutes.</summary>
+    public async Task<bool> RevokeAsync(string clientId, CancellationToken ct)
+    {
+        var application = await applications.FindByClientIdAsync(clientId, ct);
+        if (application is null)
+        {
+            return false;
+        }
+        await applications.DeleteAsync(application, ct);
+        return true;
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{2,63}$")]
+    private static partial Regex ClientIdPattern();
+}

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PocDirectory.EndToEndTests;
+
+/// <summary>
+/// Tokens from Identity through the gateway, and their checks: by the gateway and again by every
+/// service on its own port. Anything but a valid token addressed to the service is a 401 problem.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class AccessTests(SystemFixture fixture)
+{
+    private static readonly string[] ProtectedServices = [ResourceNames.Nominations, ResourceNames.Notifications, ResourceNames.Meetings];
+
+    [Fact]
+    public async Task Discovery_through_the_gateway_names_the_gateway_as_issuer_and_publishes_the_signing_key()
+    {
+        using var discovery = JsonDocument.Parse(await fixture.Gateway.GetStringAsync("/.well-known/openid-configuration"));
+        var gateway = fixture.System.Url(ResourceNames.Gateway).ToString();
+        Assert.Equal(gateway, discovery.RootElement.GetProperty("issuer").GetString());
+        Assert.Equal(gateway + "connect/token", discovery.RootElement.GetProperty("token_endpoint").GetString());
+        var jwksUri = discovery.RootElement.GetProperty("jwks_uri").GetString()!;
+        Assert.StartsWith(gateway, jwksUri);
+
+        using var jwks = JsonDocument.Parse(await fixture.Gateway.GetStringAsync(jwksUri));
+        var key = jwks.RootElement.GetProperty("keys").EnumerateArray().First(k => k.GetProperty("use").GetString() == "sig");
+        Assert.Equal("RSA", key.GetProperty("kty").GetString());
+        Assert.False(key.TryGetProperty("d", out _)); // the public half only
+    }
+
+    [Fact]
+    public async Task A_token_is_a_short_lived_signed_JWT_for_the_requested_APIs_bound_to_the_clients_State()
+    {
+        var (header, payload) = Decode(await fixture.TokenAsync("directory.read nominations.read"));
+
+        Assert.Equal("RS256", header["alg"]!.GetValue<string>());
+        Assert.Equal(fixture.System.Url(ResourceNames.Gateway).ToString(), payload["iss"]!.GetValue<string>());
+        Assert.True(payload["exp"]!.GetValue<long>() - payload["iat"]!.GetValue<long>() <= 600);
+        Assert.Equal("FRA", payload["state"]!.GetValue<string>());
+        Assert.Equal("e2e-cert-fra", payload["sub"]!.GetValue<string>());
+        var audiences = payload["aud"] is JsonArray array ? array.Select(a => a!.GetValue<string>()).ToList() : [payload["aud"]!.GetValue<string>()];
+        Assert.Equal([ResourceNames.Directory, ResourceNames.Nominations], audiences.Order());
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_or_an_unknown_client_gets_no_token()
+    {
+        var wrongSecret = await fixture.Client.RequestTokenAsync(fixture.Gateway, "directory.read", secret: "not-the-secret");
+        Assert.False(wrongSecret.IsSuccessStatusCode);
+        Assert.Contains("invalid_client", await wrongSecret.Content.ReadAsStringAsync());
+
+        var unknown = await new MachineClient("nobody-here", "x").RequestTokenAsync(fixture.Gateway, "directory.read");
+        Assert.Contains("invalid_client", await unknown.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_scope_the_client_was_not_granted_is_refused()
+    {
+        var client = await MachineClient.CreateAsync(fixture.System, "e2e-directory-only", "DEU", "directory.read");
+        var response = await client.RequestTokenAsync(fixture.Gateway, "directory.read nominations.read");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("scope", error.RootElement.GetProperty("error_description").GetString());
+    }
+
+    [Fact]
+    public async Task A_revoked_client_gets_no_new_token()
+    {
+        var client = await MachineClient.CreateAsync(fixture.System, "e2e-revoked", "KEN", "directory.read");
+        Assert.True((await client.RequestTokenAsync(fixture.Gateway, "directory.read")).IsSuccessStatusCode);
+
+        var (exitCode, output, _) = await MachineClient.RunAsync(fixture.System, "machine-client", "revoke", "--client-id", "e2e-revoked");
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Revoked", output);
+
+        Assert.Contains("invalid_client", await (await client.RequestTokenAsync(fixture.Gateway, "directory.read")).Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("XYZ", "not the ISO 3166-1 alpha-3 code")]
+    [InlineData("FRA", "a machine client may have only")]
+    public async Task A_machine_client_is_refused_an_unknown_State_or_a_scope_beyond_reading(string state, string message)
+    {
+        var scopes = state == "FRA" ? "directory.read,directory.write" : "directory.read";
+        var (exitCode, _, error) = await MachineClient.RunAsync(fixture.System,
+            "machine-client", "add", "--client-id", $"e2e-refused-{state.ToLowerInvariant()}", "--state", state, "--scopes", scopes);
+        Assert.Equal(2, exitCode);
+        Assert.Contains(message, error);
+    }
+
+    public static TheoryData<string, bool> ServicesAndPaths()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var service in ProtectedServices)
+        {
+            data.Add(service, true);
+            data.Add(service, false);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ServicesAndPaths))]
+    public async Task A_valid_token_addressed_to_the_service_is_accepted(string service, bool throughGateway)
+    {
+        var response = await GetAsync(service, throughGateway, await fixture.TokenAsync());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(ServicesAndPaths))]
+    public async Task Every_forged_missing_or_misaddressed_token_is_a_401_problem(string service, bool throughGateway)
+    {
+        var valid = await fixture.TokenAsync();
+        var directoryOnly = await fixture.TokenAsync("directory.read");
+        var forgeries = new Dictionary<string, string?>
+        {
+            ["no token"] = null,
+            ["not a JWT"] = "not-a-token",
+            ["alg none"] = AlgNone(valid),
+            ["signed by an unknown key"] = SignedByUnknownKey(valid, payload => { }),
+            ["wrong issuer, own key"] = SignedByUnknownKey(valid, payload => payload["iss"] = "http://127.0.0.1:1/"),
+            ["expired, own key"] = SignedByUnknownKey(valid, payload => payload["exp"] = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds()),
+            ["tampered claims"] = Tampered(valid, payload => payload["state"] = "DEU"),
+            ["wrong audience"] = directoryOnly,
+        };
+
+        foreach (var (name, token) in forgeries)
+        {
+            var response = await GetAsync(service, throughGateway, token);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{name}: {(int)response.StatusCode}");
+            Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", $"{name}: {response.Content.Headers.ContentType}");
+        }
+    }
+
+    [Fact]
+    public async Task The_public_list_of_Member_States_needs_no_token_even_with_a_forged_one()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/directory/member-states/KE");
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Gateway.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_signing_key_survives_a_restart_of_Identity_and_earlier_tokens_stay_valid()
+    {
+        var token = await fixture.TokenAsync();
+        var kid = Decode(token).Header["kid"]!.GetValue<string>();
+        var before = fixture.System.Resource(ResourceNames.Identity);
+
+        Process.GetProcessById(before.Pid!.Value).Kill(entireProcessTree: true);
+        await fixture.System.WaitUntilAsync(
+            r => r.Single(x => x.Name == ResourceNames.Identity) is { State: "Running" } x && x.Pid != before.Pid,
+            TimeSpan.FromMinutes(2), "identity running again");
+
+        Assert.Equal(kid, Decode(await fixture.TokenAsync()).Header["kid"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(ResourceNames.Nominations, true, token)).StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(string service, bool throughGateway, string? token)
+    {
+        using var http = new HttpClient { BaseAddress = throughGateway ? fixture.System.Url(ResourceNames.Gateway) : fixture.System.Url(service) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/{service}/member-states");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        var response = await http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    private static (JsonObject Header, JsonObject Payload) Decode(string jwt)
+    {
+        var parts = jwt.Split('.');
+        return (JsonNode.Parse(FromBase64Url(parts[0]))!.AsObject(), JsonNode.Parse(FromBase64Url(parts[1]))!.AsObject());
+    }
+
+    private static string AlgNone(string jwt)
+    {
+        var (header, payload) = Decode(jwt);
+        header["alg"] = "none";
+        return $"{Encode(header)}.{Encode(payload)}.";
+    }
+
+    private static string SignedByUnknownKey(string jwt, Action<JsonObject> change)
+    {
+        var (header, payload) = Decode(jwt);
+        change(payload);
+        using var rsa = RSA.Create(2048);
+        var signed = $"{Encode(header)}.{Encode(payload)}";
+        var signature = rsa.SignData(Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return $"{signed}.{ToBase64Url(signature)}";
+    }
+
+    private static string Tampered(string jwt, Action<JsonObject> change)
+    {
+        var (header, payload) = Decode(jwt);
+        change(payload);
+        return $"{Encode(header)}.{Encode(payload)}.{jwt.Split('.')[2]}";
+    }
+
+    private static string Encode(JsonObject json) => ToBase64Url(Encoding.UTF8.GetBytes(json.ToJsonString()));
+
+    private static string ToBase64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[] FromBase64Url(string text)
+    {
+        var padded = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(padded.PadRight(padded.Length + (4 - padded.Length % 4) % 4, '='));
+    }
+}
