@@ -2,7 +2,9 @@ using PocDirectory.BuildingBlocks.Caching;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Notifications.Email;
 using PocDirectory.Notifications.Infrastructure;
+using PocDirectory.Notifications.IntegrationEvents;
 
 namespace PocDirectory.Notifications.Extensions;
 
@@ -14,7 +16,13 @@ public static class Extensions
         builder.AddRedisCache();
         builder.AddTokenValidation(ResourceNames.Notifications);
         builder.AddMessaging<NotificationsDbContext>(ResourceNames.Notifications, bus =>
-            bus.AddMemberStateCopy<NotificationsDbContext>(ResourceNames.Notifications));
+        {
+            bus.AddMemberStateCopy<NotificationsDbContext>(ResourceNames.Notifications);
+            bus.AddConsumer<SendEmailConsumer>();
+        });
+        builder.Services.AddOptions<EmailOptions>().BindConfiguration("Email");
+        builder.Services.AddSingleton<EmailTemplates>();
+        builder.Services.AddHostedService<EmailSender>();
         builder.Services.AddHealthChecks()
             .AddCheck<SmtpHealthCheck>(ResourceNames.Mail, tags: [ServiceDefaultsExtensions.ReadyTag]);
     }

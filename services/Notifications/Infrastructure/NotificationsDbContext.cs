@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Notifications.Model;
 
 namespace PocDirectory.Notifications.Infrastructure;
 
@@ -8,9 +9,31 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
 {
     public DbSet<MemberStateCopy> MemberStates => Set<MemberStateCopy>();
 
+    public DbSet<EmailDelivery> EmailDeliveries => Set<EmailDelivery>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox();
         modelBuilder.AddMemberStateCopy();
+        modelBuilder.Entity<EmailDelivery>(e =>
+        {
+            e.ToTable("email_deliveries");
+            e.Property(d => d.Id).HasColumnName("id");
+            e.Property(d => d.To).HasColumnName("to_address").HasMaxLength(320);
+            e.Property(d => d.ToName).HasColumnName("to_name").HasMaxLength(300);
+            e.Property(d => d.Template).HasColumnName("template").HasMaxLength(64);
+            e.Property(d => d.RequestedBy).HasColumnName("requested_by").HasMaxLength(64);
+            e.Property(d => d.Subject).HasColumnName("subject");
+            e.Property(d => d.TextBody).HasColumnName("text_body");
+            e.Property(d => d.HtmlBody).HasColumnName("html_body");
+            e.Property(d => d.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16);
+            e.Property(d => d.Attempts).HasColumnName("attempts");
+            e.Property(d => d.NextAttemptAt).HasColumnName("next_attempt_at");
+            e.Property(d => d.LastError).HasColumnName("last_error");
+            e.Property(d => d.CreatedAt).HasColumnName("created_at");
+            e.Property(d => d.SentAt).HasColumnName("sent_at");
+            // The sender's query: what is pending and due.
+            e.HasIndex(d => new { d.Status, d.NextAttemptAt });
+        });
     }
 }

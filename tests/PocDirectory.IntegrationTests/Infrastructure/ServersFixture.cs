@@ -3,7 +3,7 @@ using PocDirectory.AppHost.Hosting;
 namespace PocDirectory.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Real PostgreSQL, RabbitMQ and Redis servers for one test collection, on free loopback ports with
+/// Real PostgreSQL, RabbitMQ, Redis and SMTP servers for one test collection, on free loopback ports with
 /// their data in a temporary folder, started by the AppHost's own resource library.
 /// </summary>
 public sealed class ServersFixture : IAsyncLifetime
@@ -14,15 +14,19 @@ public sealed class ServersFixture : IAsyncLifetime
     public RabbitMqServer RabbitMq { get; private set; } = null!;
     public RedisServer Redis { get; private set; } = null!;
 
+    public SmtpSink Smtp { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var postgres = PostgresServer.StartAsync(Options("postgres"), fsyncOff: true, timeout.Token);
         var rabbit = RabbitMqServer.StartAsync(Options("rabbitmq"), timeout.Token);
         var redis = RedisServer.StartAsync(Options("redis"), timeout.Token);
+        var smtp = SmtpSink.StartAsync(Options("mail"), timeout.Token);
         Postgres = await postgres;
         RabbitMq = await rabbit;
         Redis = await redis;
+        Smtp = await smtp;
     }
 
     /// <summary>A new empty database with a unique name; returns its connection string.</summary>
@@ -36,6 +40,7 @@ public sealed class ServersFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await DisposeQuietly(Smtp);
         await DisposeQuietly(Redis);
         await DisposeQuietly(RabbitMq);
         await DisposeQuietly(Postgres);

@@ -1,0 +1,134 @@
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using PocDirectory.Contracts.Notifications;
+using PocDirectory.IntegrationTests.Infrastructure;
+using PocDirectory.Notifications.Infrastructure;
+using PocDirectory.Notifications.Model;
+
+namespace PocDirectory.IntegrationTests.Notifications;
+
+/// <summary>SendEmail → Notifications → a real SMTP server, read back from its Maildir as MIME.</summary>
+[Collection(ServersCollection.Name)]
+public sealed class EmailDeliveryTests(ServersFixture servers) : IAsyncLifetime
+{
+    private WebApplicationFactory<NotificationsDbContext> _notifications = null!;
+
+    public async Task InitializeAsync()
+    {
+        var factory = new ServiceFactory<NotificationsDbContext>(servers, ResourceNames.NotificationsDb, await servers.CreateDatabaseAsync("notifications"));
+        _notifications = factory.WithWebHostBuilder(b => b
+            .UseSetting($"ConnectionStrings:{ResourceNames.Mail}", servers.Smtp.ConnectionString)
+            .UseSetting("Email:RetryDelay", "00:00:01")
+            .UseSetting("Email:PollInterval", "00:00:00.200"));
+        _notifications.CreateClient().Dispose();
+    }
+
+    public async Task DisposeAsync() => await _notifications.DisposeAsync();
+
+    [Fact]
+    public async Task An_e_mail_is_rendered_with_values_escaped_in_HTML_and_sent_once_however_often_it_is_asked_for()
+    {
+        var email = Email("security-notice", new Dictionary<string, string>
+        {
+            ["name"] = "<b>Ana</b> & Co",
+            ["event"] = "Passkey added\r\nBcc: attacker@example.org",
+            ["time"] = "2026-11-25 10:00 UTC",
+            ["details"] = "Chromium on Linux",
+        });
+        var messageId = Guid.NewGuid();
+        await PublishAsync(email, messageId);
+        await PublishAsync(email, messageId); // redelivered
+        await PublishAsync(email, Guid.NewGuid()); // asked for again
+
+        await Eventually.Until(() => StatusAsync(email.EmailId), s => s == DeliveryStatus.Sent, TimeSpan.FromSeconds(30), "the e-mail sent");
+        await Task.Delay(1500); // any second copy would be sent by now
+        var message = Assert.Single(await MessagesToAsync(email.To));
+
+        Assert.Equal($"{email.EmailId:N}@pocdirectory", message.MessageId);
+        Assert.Equal("Security notice: Passkey added Bcc: attacker@example.org", message.Subject);
+        Assert.Empty(message.Bcc);
+        Assert.Equal(email.To, message.To.Mailboxes.Single().Address);
+        Assert.Contains("Dear <b>Ana</b> & Co,", message.TextBody);
+        Assert.Contains("Dear &lt;b&gt;Ana&lt;/b&gt; &amp; Co,", message.HtmlBody);
+        Assert.DoesNotContain("<b>Ana</b>", message.HtmlBody);
+    }
+
+    [Fact]
+    public async Task While_the_SMTP_server_is_away_an_e_mail_waits_and_goes_out_once_it_is_back()
+    {
+        var email = Email("invitation", new Dictionary<string, string>
+        {
+            ["name"] = "Kofi", ["inviter"] = "The Secretariat", ["roles"] = "point of contact",
+            ["link"] = "http://127.0.0.1/invitation/abc", ["expires"] = "28 November 2026",
+        });
+        await servers.Smtp.StopAsync();
+        try
+        {
+            await PublishAsync(email, Guid.NewGuid());
+            var delivery = await Eventually.Until(() => DeliveryAsync(email.EmailId), d => d is { Attempts: >= 1 },
+                TimeSpan.FromSeconds(30), "a failed attempt");
+            Assert.Equal(DeliveryStatus.Pending, delivery!.Status);
+            Assert.Contains("SMTP", delivery.LastError);
+        }
+        finally
+        {
+            await servers.Smtp.StartAsync(CancellationToken.None);
+        }
+
+        await Eventually.Until(() => StatusAsync(email.EmailId), s => s == DeliveryStatus.Sent, TimeSpan.FromSeconds(60), "the e-mail sent");
+        var message = Assert.Single(await MessagesToAsync(email.To));
+        Assert.Contains("http://127.0.0.1/invitation/abc", message.TextBody);
+    }
+
+    [Theory]
+    [InlineData("no-such-template", "someone@example.org", "No e-mail template")]
+    [InlineData("invitation", "not an address", "is not an e-mail address")]
+    public async Task An_e_mail_that_can_never_be_sent_is_logged_as_failed_and_not_retried(string template, string to, string error)
+    {
+        var email = Email(template, new Dictionary<string, string>()) with { To = to };
+        await PublishAsync(email, Guid.NewGuid());
+
+        var delivery = await Eventually.Until(() => DeliveryAsync(email.EmailId), d => d is not null, TimeSpan.FromSeconds(30), "the delivery log");
+        Assert.Equal(DeliveryStatus.Failed, delivery!.Status);
+        Assert.Contains(error, delivery.LastError);
+        Assert.Equal(0, delivery.Attempts);
+    }
+
+    private static SendEmail Email(string template, Dictionary<string, string> values) => new()
+    {
+        EmailId = Guid.NewGuid(),
+        To = $"poc-{Guid.NewGuid():N}@example.org",
+        Template = template,
+        Values = values,
+        RequestedBy = "tests",
+    };
+
+    private Task PublishAsync(SendEmail email, Guid messageId) =>
+        _notifications.Services.GetRequiredService<IBus>().Publish(email, context => context.MessageId = messageId);
+
+    private async Task<EmailDelivery?> DeliveryAsync(Guid id)
+    {
+        await using var scope = _notifications.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().EmailDeliveries.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id);
+    }
+
+    private async Task<DeliveryStatus?> StatusAsync(Guid id) => (await DeliveryAsync(id))?.Status;
+
+    private async Task<List<MimeMessage>> MessagesToAsync(string address)
+    {
+        var messages = new List<MimeMessage>();
+        foreach (var file in System.IO.Directory.GetFiles(Path.Combine(servers.Smtp.MaildirPath, "new")))
+        {
+            var message = await MimeMessage.LoadAsync(file);
+            if (message.To.Mailboxes.Any(m => m.Address == address))
+            {
+                messages.Add(message);
+            }
+        }
+        return messages;
+    }
+}
