@@ -5,6 +5,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
+using PocDirectory.BuildingBlocks.Audit;
+using PocDirectory.Contracts.Audit;
+using PocDirectory.Identity.Infrastructure;
 using PocDirectory.Identity.Tokens;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -20,7 +23,7 @@ public static class TokenApi
         routes.MapPost("/connect/token", ExchangeAsync).AllowAnonymous().ExcludeFromDescription();
 
     private static async Task<IResult> ExchangeAsync(
-        HttpContext http, IOpenIddictApplicationManager applications, IOpenIddictScopeManager scopes, CancellationToken ct)
+        HttpContext http, IOpenIddictApplicationManager applications, IOpenIddictScopeManager scopes, PocIdentityDbContext db, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -53,6 +56,9 @@ public static class TokenApi
         }
         identity.SetResources(resources);
         identity.SetDestinations(_ => [Destinations.AccessToken]);
+        db.AddAuditRecord(ResourceNames.Identity, "token.issued", AuditOutcomes.Success, http,
+            actor: request.ClientId, state: state.GetString(), detail: string.Join(' ', identity.GetScopes()));
+        await db.SaveChangesAsync(ct);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

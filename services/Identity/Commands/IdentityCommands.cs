@@ -1,4 +1,5 @@
 using PocDirectory.BuildingBlocks.Persistence;
+using PocDirectory.Identity.Audit;
 using PocDirectory.Identity.Infrastructure;
 using PocDirectory.Identity.Tokens;
 
@@ -14,9 +15,10 @@ public static class IdentityCommands
         Usage: PocDirectory.Identity machine-client add --client-id ID --state ISO3 [--scopes a,b] [--name NAME]
                PocDirectory.Identity machine-client revoke --client-id ID
                PocDirectory.Identity signing-key rotate
+               PocDirectory.Identity audit verify
         """;
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "machine-client" or "signing-key";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "machine-client" or "signing-key" or "audit";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -58,6 +60,15 @@ public static class IdentityCommands
                     var key = await SigningKeyStore.RotateAsync(services.GetRequiredService<PocIdentityDbContext>(), TimeProvider.System, CancellationToken.None);
                     Console.WriteLine($"New signing key {key.Id:N}; the previous one stays published for {SigningKeyStore.Overlap.TotalMinutes:0} minutes. Restart Identity to sign with it.");
                     return 0;
+                case ("audit", "verify"):
+                    var result = await AuditLog.VerifyAsync(services.GetRequiredService<PocIdentityDbContext>(), CancellationToken.None);
+                    if (result.Intact)
+                    {
+                        Console.WriteLine($"Audit log intact: {result.Records} records, each chained to the one before.");
+                        return 0;
+                    }
+                    Console.Error.WriteLine($"Audit log BROKEN at record {result.BrokenAt}: {result.Problem}.");
+                    return 1;
                 default:
                     throw new ArgumentException($"Unknown command '{string.Join(' ', args.Take(2))}'.");
             }

@@ -6,6 +6,7 @@ using PocDirectory.BuildingBlocks.Caching;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Identity.Audit;
 using PocDirectory.Identity.Infrastructure;
 using PocDirectory.Identity.Tokens;
 
@@ -21,7 +22,10 @@ public static class Extensions
         builder.AddServiceDatabase<PocIdentityDbContext>(ResourceNames.IdentityDb);
         builder.AddRedisCache();
         builder.AddMessaging<PocIdentityDbContext>(ResourceNames.Identity, bus =>
-            bus.AddMemberStateCopy<PocIdentityDbContext>(ResourceNames.Identity));
+        {
+            bus.AddMemberStateCopy<PocIdentityDbContext>(ResourceNames.Identity);
+            bus.AddConsumer<AuditRecordedConsumer>();
+        });
         builder.AddTokenServer();
     }
 
@@ -44,6 +48,9 @@ public static class Extensions
                 server.RegisterScopes([.. ApiScopes.Audiences.Keys]);
                 server.SetAccessTokenLifetime(AccessTokenLifetime);
                 server.DisableAccessTokenEncryption();
+                server.AddEventHandler<OpenIddictServerEvents.ApplyTokenResponseContext>(handler => handler
+                    .UseScopedHandler<AuditRefusedTokenRequests>()
+                    .SetOrder(int.MinValue + 100_000));
                 server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
                     // TLS ends in front of the gateway (or nowhere, on loopback); the gateway forwards plain HTTP.

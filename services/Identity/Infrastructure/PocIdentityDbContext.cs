@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Identity.Audit;
 using PocDirectory.Identity.Model;
 
 namespace PocDirectory.Identity.Infrastructure;
@@ -18,6 +19,8 @@ public sealed class PocIdentityDbContext(DbContextOptions<PocIdentityDbContext> 
 
     public DbSet<MemberStateCopy> MemberStates => Set<MemberStateCopy>();
 
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -30,6 +33,29 @@ public sealed class PocIdentityDbContext(DbContextOptions<PocIdentityDbContext> 
             key.Property(k => k.Pkcs8).HasColumnName("pkcs8");
             key.Property(k => k.CreatedAt).HasColumnName("created_at");
             key.Property(k => k.RetiredAt).HasColumnName("retired_at");
+        });
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_log");
+            e.HasKey(a => a.Sequence);
+            e.Property(a => a.Sequence).HasColumnName("sequence").ValueGeneratedNever();
+            e.Property(a => a.AuditId).HasColumnName("audit_id");
+            e.HasIndex(a => a.AuditId).IsUnique();
+            e.Property(a => a.OccurredAt).HasColumnName("occurred_at");
+            e.Property(a => a.Service).HasColumnName("service").HasMaxLength(64);
+            e.Property(a => a.Actor).HasColumnName("actor").HasMaxLength(256);
+            e.Property(a => a.Roles).HasColumnName("roles").HasMaxLength(256);
+            e.Property(a => a.State).HasColumnName("state").HasMaxLength(3);
+            e.Property(a => a.Action).HasColumnName("action").HasMaxLength(64);
+            e.Property(a => a.Target).HasColumnName("target").HasMaxLength(256);
+            e.Property(a => a.Outcome).HasColumnName("outcome").HasMaxLength(16);
+            e.Property(a => a.Detail).HasColumnName("detail").HasMaxLength(2000);
+            e.Property(a => a.TraceId).HasColumnName("trace_id").HasMaxLength(32);
+            e.Property(a => a.ClientIp).HasColumnName("client_ip").HasMaxLength(64);
+            e.Property(a => a.PreviousHash).HasColumnName("previous_hash");
+            e.Property(a => a.Hash).HasColumnName("hash");
+            e.HasIndex(a => a.OccurredAt);
+            e.HasIndex(a => a.Actor);
         });
         modelBuilder.AddOutboxAndInbox();
         modelBuilder.AddMemberStateCopy();

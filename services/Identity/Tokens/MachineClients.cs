@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
+using PocDirectory.BuildingBlocks.Audit;
+using PocDirectory.Contracts.Audit;
 using PocDirectory.Identity.Infrastructure;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -18,6 +20,9 @@ public sealed record CreatedMachineClient(string ClientId, string ClientSecret, 
 public sealed partial class MachineClients(IOpenIddictApplicationManager applications, PocIdentityDbContext db)
 {
     public const string StateProperty = "state";
+
+    /// <summary>Who acts, for the audit log: the operator running the command on the server.</summary>
+    private static readonly string actor = $"operator:{Environment.UserName}";
 
     public async Task<CreatedMachineClient> CreateAsync(string clientId, string state, IReadOnlyCollection<string> scopes, string? displayName, CancellationToken ct)
     {
@@ -61,7 +66,12 @@ public sealed partial class MachineClients(IOpenIddictApplicationManager applica
             descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
         }
         descriptor.Properties[StateProperty] = JsonSerializer.SerializeToElement(state);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await applications.CreateAsync(descriptor, ct);
+        db.AddAuditRecord(ResourceNames.Identity, "machine-client.created", AuditOutcomes.Success,
+            actor: actor, target: clientId, state: state, detail: string.Join(' ', scopes));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return new CreatedMachineClient(clientId, secret, state, scopes.ToList());
     }
 
@@ -73,7 +83,11 @@ public sealed partial class MachineClients(IOpenIddictApplicationManager applica
         {
             return false;
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await applications.DeleteAsync(application, ct);
+        db.AddAuditRecord(ResourceNames.Identity, "machine-client.revoked", AuditOutcomes.Success, actor: actor, target: clientId);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return true;
     }
 
