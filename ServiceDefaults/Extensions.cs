@@ -22,6 +22,12 @@ public static class ServiceDefaultsExtensions
     public const string AlivePath = "/alive";
     public const string MetricsPath = "/metrics";
 
+    /// <summary>WebApplication adds UseAuthentication at the front of the pipeline unless this key says it is set.</summary>
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
+    private static bool IsAnonymousEndpoint(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null;
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureStructuredLogging();
@@ -79,17 +85,31 @@ public static class ServiceDefaultsExtensions
     /// <c>/metrics</c>: Prometheus' scrape. Mapped in every environment: a health endpoint that exists
     /// only in Development is a 404 in production.
     /// </summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <param name="authenticateEveryRequest">
+    /// True only for Identity, whose token server answers its requests from inside the authentication
+    /// step. Elsewhere a request to an anonymous endpoint (which never challenges) is served without
+    /// checking the token it may carry: checking it cost the gateway and the Directory half their
+    /// throughput on the public Member States list (docs/benchmarks.md).
+    /// </param>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool authenticateEveryRequest = false)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Placed here, after the status code pages, so that a 401 or 403 is a problem details answer too.
         if (app.Services.GetService<IAuthenticationSchemeProvider>() is not null)
         {
-            app.UseAuthentication();
+            if (authenticateEveryRequest)
+            {
+                app.UseAuthentication();
+            }
+            else
+            {
+                // An anonymous endpoint never challenges, so its requests need no token check at all.
+                app.UseWhen(context => !IsAnonymousEndpoint(context), branch => branch.UseAuthentication());
+                ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true; // WebApplication must not add it again
+            }
             app.UseAuthorization();
         }
-
         // Anonymous: probes and scrapers carry no token, and none of these reveals data or secrets.
         app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
         app.MapHealthChecks(AlivePath, new HealthCheckOptions

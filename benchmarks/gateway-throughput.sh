@@ -2,6 +2,7 @@
 # Throughput of GET /api/directory/member-states (about 28 KB of JSON), measured in one run:
 #   ceiling   - a bare YARP proxy -> Kestrel hop returning the same bytes as a constant
 #   gateway   - the real system, Release build, through the gateway (rate limit raised for the run)
+#   gateway+token - the same, carrying a bearer token (the gateway validates it: the cost of a token)
 #   directory - the same request straight to the Directory service
 # wrk runs on the same 2 cores as the servers. Usage: benchmarks/gateway-throughput.sh [seconds] [connections]
 set -euo pipefail
@@ -35,6 +36,14 @@ gateway="$(url_of gateway)$path"
 directory="$(url_of directory)$path"
 curl -sf "$gateway" -o "$state/body.json"
 
+# A machine client and a token (10 minutes: longer than the run), as a CERT tool would get one.
+until secret=$(CONFIGURATION=Release scripts/identity.sh --state-dir "$state" machine-client add \
+  --client-id bench --state FRA --scopes directory.read 2>/dev/null | awk '/^client_secret:/ {print $2}') && [[ -n "$secret" ]]; do
+  sleep 1 # until Identity has its copy of the Member States
+done
+token=$(curl -sf "${gateway%$path}/connect/token" -d grant_type=client_credentials -d client_id=bench \
+  -d "client_secret=$secret" -d scope=directory.read | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+
 # The ceiling, from the benchmark program (built by run.sh's Release build of the solution).
 bench="benchmarks/PocDirectory.Benchmarks/bin/Release/net10.0/PocDirectory.Benchmarks.dll"
 backend_port=$(free_port)
@@ -47,17 +56,23 @@ ceiling="http://127.0.0.1:$proxy_port$path"
 until curl -sf "$ceiling" -o /dev/null; do sleep 0.2; done
 
 echo "GET $path: $(wc -c <"$state/body.json") bytes from the gateway, $(curl -s "$ceiling" | wc -c) from the ceiling"
-echo "wrk, 1 thread, $connections connections, ${duration} s each after a 5 s warm-up; $(nproc) cores shared"
-printf '%-10s %12s %10s %10s\n' target requests/s p50 p99
+echo "wrk, 1 thread, $connections connections, ${duration} s each after a 10 s warm-up; $(nproc) cores shared"
+printf '%-14s %12s %10s %10s\n' target requests/s p50 p99
 declare -A rate
-for target in ceiling gateway directory; do
-  url="${!target}"
-  wrk -t1 -c"$connections" -d5s "$url" >/dev/null
-  out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "$url")
+for target in ceiling gateway gateway+token directory; do
+  url="${gateway}"
+  header=()
+  case "$target" in
+    ceiling) url="$ceiling" ;;
+    directory) url="$directory" ;;
+    gateway+token) header=(-H "Authorization: Bearer $token") ;;
+  esac
+  wrk -t1 -c"$connections" -d10s "${header[@]}" "$url" >/dev/null # warm-up: connections, tiered JIT
+  out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "${header[@]}" "$url")
   rate[$target]=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   errors=$(grep -E 'Non-2xx|Socket errors' <<<"$out" || true)
-  printf '%-10s %12s %10s %10s %s\n' "$target" "${rate[$target]}" "$p50" "$p99" "$errors"
+  printf '%-14s %12s %10s %10s %s\n' "$target" "${rate[$target]}" "$p50" "$p99" "$errors"
 done
-python3 -c "print(f'gateway / ceiling: {${rate[gateway]} / ${rate[ceiling]} * 100:.0f} %')"
+python3 -c "print(f'gateway / ceiling: {${rate[gateway]} / ${rate[ceiling]} * 100:.0f} %; with a token: {${rate[gateway+token]} / ${rate[ceiling]} * 100:.0f} %')"

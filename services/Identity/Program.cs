@@ -20,7 +20,7 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync<PocIdentityDbContext>();
 await app.SeedScopesAsync();
 
-app.MapDefaultEndpoints();
+app.MapDefaultEndpoints(authenticateEveryRequest: true); // the token server answers from the authentication step
 app.MapTokenApi();
 
 app.Run();
