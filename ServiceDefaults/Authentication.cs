@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenIddict.Validation.AspNetCore;
 
 namespace Microsoft.Extensions.Hosting;
@@ -25,6 +26,7 @@ public static class AuthenticationExtensions
         builder.Services.AddOpenIddict().AddValidation(validation =>
         {
             validation.SetIssuer(issuer);
+            validation.AddRevocationList();
             if (audiences.Length > 0)
             {
                 validation.AddAudiences(audiences);
@@ -40,6 +42,17 @@ public static class AuthenticationExtensions
         builder.Services.AddAuthorization(options => options.FallbackPolicy =
             new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return builder;
+    }
+
+    /// <summary>Refuses tokens of revoked subjects (see <see cref="RevocationList"/>), after the token itself was validated.</summary>
+    public static OpenIddictValidationBuilder AddRevocationList(this OpenIddictValidationBuilder validation)
+    {
+        validation.Services.TryAddSingleton(TimeProvider.System);
+        validation.Services.TryAddSingleton<RevocationList>();
+        validation.Services.AddHostedService(services => services.GetRequiredService<RevocationList>());
+        return validation.AddEventHandler<OpenIddict.Validation.OpenIddictValidationEvents.ProcessAuthenticationContext>(handler => handler
+            .UseSingletonHandler<RevocationList.RejectRevokedTokens>()
+            .SetOrder(OpenIddict.Validation.OpenIddictValidationHandlers.ValidateAccessToken.Descriptor.Order + 1_000));
     }
 
     /// <summary>

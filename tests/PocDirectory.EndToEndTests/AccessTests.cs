@@ -69,16 +69,31 @@ public sealed class AccessTests(SystemFixture fixture)
     }
 
     [Fact]
-    public async Task A_revoked_client_gets_no_new_token()
+    public async Task A_revoked_client_gets_no_new_token_and_the_ones_it_holds_are_refused_everywhere_within_a_minute()
     {
-        var client = await MachineClient.CreateAsync(fixture.System, "e2e-revoked", "KEN", "directory.read");
-        Assert.True((await client.RequestTokenAsync(fixture.Gateway, "directory.read")).IsSuccessStatusCode);
+        var client = await MachineClient.CreateAsync(fixture.System, "e2e-revoked", "KEN", SystemFixture.AllReadScopes.Replace(' ', ','));
+        var token = await client.AccessTokenAsync(fixture.Gateway, SystemFixture.AllReadScopes);
+        foreach (var (service, throughGateway) in ProtectedServices.SelectMany(s => new[] { (s, true), (s, false) }))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await GetAsync(service, throughGateway, token)).StatusCode);
+        }
 
         var (exitCode, output, _) = await MachineClient.RunAsync(fixture.System, "machine-client", "revoke", "--client-id", "e2e-revoked");
         Assert.Equal(0, exitCode);
         Assert.Contains("Revoked", output);
+        var revokedAt = Stopwatch.StartNew();
 
         Assert.Contains("invalid_client", await (await client.RequestTokenAsync(fixture.Gateway, "directory.read")).Content.ReadAsStringAsync());
+        foreach (var (service, throughGateway) in ProtectedServices.SelectMany(s => new[] { (s, true), (s, false) }))
+        {
+            while ((await GetAsync(service, throughGateway, token)).StatusCode != HttpStatusCode.Unauthorized)
+            {
+                Assert.True(revokedAt.Elapsed < TimeSpan.FromMinutes(1), $"{service} ({(throughGateway ? "gateway" : "direct")}) still accepts the revoked token");
+                await Task.Delay(500);
+            }
+        }
+        // Another client's token is untouched.
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(ResourceNames.Nominations, true, await fixture.TokenAsync())).StatusCode);
     }
 
     [Theory]

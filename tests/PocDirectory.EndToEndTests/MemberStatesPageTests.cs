@@ -55,24 +55,28 @@ public sealed class MemberStatesPageTests(SystemFixture fixture) : IAsyncLifetim
     {
         var page = await _browser.NewPageAsync();
         await page.GotoAsync(new Uri(fixture.System.Url(ResourceNames.Web), "/member-states").ToString());
+        // Blazor's enhanced navigation may patch the page in place (no new "load" event): wait for the
+        // address, then let the assertions wait for the content.
+        var committed = new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit };
 
         await page.Locator("select[name=group]").SelectOptionAsync("WesternEuropeanAndOthers");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
-        await page.WaitForURLAsync("**/member-states?group=WesternEuropeanAndOthers*");
+        await page.WaitForURLAsync("**/member-states?group=WesternEuropeanAndOthers*", committed);
+        await Assertions.Expect(page.Locator("section.region tbody tr")).ToHaveCountAsync(29);
         Assert.Equal(1, await page.Locator("section.region").CountAsync());
-        Assert.Equal(29, await page.Locator("section.region tbody tr").CountAsync());
 
         await page.Locator("input[name=q]").FillAsync("KEN");
         await page.Locator("select[name=group]").SelectOptionAsync("");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
-        await page.WaitForURLAsync("**q=KEN*");
+        await page.WaitForURLAsync("**q=KEN*", committed);
+        await Assertions.Expect(page.Locator("section.region tbody tr")).ToHaveCountAsync(1);
         var rows = await page.Locator("section.region tbody tr").AllInnerTextsAsync();
         Assert.Equal("Kenya", Assert.Single(rows).Split('\t')[0].Trim());
 
         await page.Locator("input[name=q]").FillAsync("Atlantis");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
-        await page.WaitForURLAsync("**q=Atlantis*");
-        Assert.Contains("No State matches", await page.Locator("main").InnerTextAsync());
+        await page.WaitForURLAsync("**q=Atlantis*", committed);
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("No State matches");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("member-states-no-match.png") });
     }
 

@@ -54,7 +54,7 @@ public static class IdentityCommands
                         Console.Error.WriteLine($"No machine client '{id}'.");
                         return 1;
                     }
-                    Console.WriteLine($"Revoked {id}: no new token; tokens already issued lapse within 10 minutes.");
+                    Console.WriteLine($"Revoked {id}: no new token; the tokens it holds are refused everywhere within a minute.");
                     return 0;
                 case ("signing-key", "rotate"):
                     var key = await SigningKeyStore.RotateAsync(services.GetRequiredService<PocIdentityDbContext>(), TimeProvider.System, CancellationToken.None);

@@ -9,6 +9,7 @@ using PocDirectory.BuildingBlocks.ReferenceData;
 using PocDirectory.Identity.Audit;
 using PocDirectory.Identity.Infrastructure;
 using PocDirectory.Identity.Tokens;
+using PocDirectory.Identity.IntegrationEvents;
 
 namespace PocDirectory.Identity.Extensions;
 
@@ -25,6 +26,7 @@ public static class Extensions
         {
             bus.AddMemberStateCopy<PocIdentityDbContext>(ResourceNames.Identity);
             bus.AddConsumer<AuditRecordedConsumer>();
+            bus.AddConsumer<PrincipalRevokedConsumer>();
         });
         builder.AddTokenServer();
     }
@@ -59,6 +61,7 @@ public static class Extensions
             .AddValidation(validation =>
             {
                 validation.UseLocalServer();
+                validation.AddRevocationList();
                 validation.AddAudiences(ResourceNames.Identity);
                 validation.UseAspNetCore()
                     .DisableAccessTokenExtractionFromBodyForm()

@@ -4,7 +4,9 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using PocDirectory.BuildingBlocks.Audit;
+using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.Contracts.Audit;
+using PocDirectory.Contracts.Identity;
 using PocDirectory.Identity.Infrastructure;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -75,7 +77,7 @@ public sealed partial class MachineClients(IOpenIddictApplicationManager applica
         return new CreatedMachineClient(clientId, secret, state, scopes.ToList());
     }
 
-    /// <summary>Deletes the client: it gets no new token; a token already issued lapses within its 10 minutes.</summary>
+    /// <summary>Deletes the client: it gets no new token, and those it holds are refused everywhere within a minute.</summary>
     public async Task<bool> RevokeAsync(string clientId, CancellationToken ct)
     {
         var application = await applications.FindByClientIdAsync(clientId, ct);
@@ -86,6 +88,8 @@ public sealed partial class MachineClients(IOpenIddictApplicationManager applica
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await applications.DeleteAsync(application, ct);
         db.AddAuditRecord(ResourceNames.Identity, "machine-client.revoked", AuditOutcomes.Success, actor: actor, target: clientId);
+        // Tokens already issued stop working everywhere within RevocationList.RefreshInterval.
+        db.AddIntegrationEvent(new PrincipalRevoked { Subject = clientId, RevokedAt = DateTimeOffset.UtcNow });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return true;

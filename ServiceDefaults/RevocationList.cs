@@ -1,0 +1,120 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation;
+using StackExchange.Redis;
+using static OpenIddict.Validation.OpenIddictValidationEvents;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Subjects whose tokens were revoked before they expire, shared through Redis (the hash
+/// <see cref="RedisKey"/>: subject → revocation time). Each process reads it every
+/// <see cref="RefreshInterval"/> and refuses a token of a listed subject issued at or before that
+/// time: a revocation reaches every service within that interval. While Redis is away the last list
+/// read stays in force. Entries older than the longest token lifetime are dropped: such tokens have
+/// expired anyway.
+/// </summary>
+public sealed partial class RevocationList(IServiceProvider services, IConfiguration configuration, TimeProvider clock, ILogger<RevocationList> logger)
+    : BackgroundService
+{
+    public const string RedisKey = "pocdir:revoked-subjects";
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>Tokens live at most 10 minutes; a revocation older than this can match no valid token.</summary>
+    public static readonly TimeSpan Horizon = TimeSpan.FromMinutes(15);
+
+    private volatile FrozenDictionary<string, DateTimeOffset> _revoked = FrozenDictionary<string, DateTimeOffset>.Empty;
+
+    public bool IsRevoked(string? subject, DateTimeOffset? issuedAt) =>
+        subject is not null && _revoked.TryGetValue(subject, out var revokedAt) && (issuedAt is null || issuedAt <= revokedAt);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The process's shared connection where it has one (the services), else one of its own (the gateway).
+        var redis = services.GetService(typeof(IConnectionMultiplexer)) as IConnectionMultiplexer;
+        await using var own = redis is null ? await ConnectAsync() : null;
+        redis ??= own;
+        if (redis is null)
+        {
+            LogNoRedis();
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RefreshAsync(redis.GetDatabase());
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                LogRefreshFailed(ex);
+            }
+            try
+            {
+                await Task.Delay(RefreshInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<ConnectionMultiplexer?> ConnectAsync()
+    {
+        var value = configuration.GetConnectionString(PocDirectory.ResourceNames.Cache);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        var options = ConfigurationOptions.Parse(value);
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
+
+    public async Task RefreshAsync(IDatabase redis)
+    {
+        var cutoff = clock.GetUtcNow() - Horizon;
+        var entries = await redis.HashGetAllAsync(RedisKey);
+        _revoked = entries
+            .Select(e => (Subject: (string)e.Name!, At: DateTimeOffset.FromUnixTimeMilliseconds((long)e.Value)))
+            .Where(e => e.At > cutoff)
+            .ToFrozenDictionary(e => e.Subject, e => e.At);
+    }
+
+    /// <summary>Adds a revocation to Redis and drops the entries past the horizon.</summary>
+    public static async Task AddAsync(IDatabase redis, string subject, DateTimeOffset revokedAt, DateTimeOffset now)
+    {
+        await redis.HashSetAsync(RedisKey, subject, revokedAt.ToUnixTimeMilliseconds());
+        foreach (var entry in await redis.HashGetAllAsync(RedisKey))
+        {
+            if (DateTimeOffset.FromUnixTimeMilliseconds((long)entry.Value) < now - Horizon)
+            {
+                await redis.HashDeleteAsync(RedisKey, entry.Name);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No ConnectionStrings__cache: revoked tokens are refused only when they expire")]
+    private partial void LogNoRedis();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The list of revoked subjects could not be read from Redis; the last one read stays in force")]
+    private partial void LogRefreshFailed(Exception ex);
+
+    /// <summary>Refuses a validated access token whose subject was revoked after it was issued.</summary>
+    public sealed class RejectRevokedTokens(RevocationList list) : IOpenIddictValidationHandler<ProcessAuthenticationContext>
+    {
+        public ValueTask HandleAsync(ProcessAuthenticationContext context)
+        {
+            var principal = context.AccessTokenPrincipal;
+            if (principal is not null && list.IsRevoked(principal.GetClaim(OpenIddictConstants.Claims.Subject), principal.GetCreationDate()))
+            {
+                context.Reject(OpenIddictConstants.Errors.InvalidToken, "The token was revoked.");
+            }
+            return ValueTask.CompletedTask;
+        }
+    }
+}
