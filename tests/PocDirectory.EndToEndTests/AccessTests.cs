@@ -172,9 +172,48 @@ public sealed class AccessTests(SystemFixture fixture)
             r => r.Single(x => x.Name == ResourceNames.Identity) is { State: "Running" } x && x.Pid != before.Pid,
             TimeSpan.FromMinutes(2), "identity running again");
 
-        Assert.Equal(kid, Decode(await fixture.TokenAsync()).Header["kid"]!.GetValue<string>());
+        Assert.Equal(kid, Decode(await fixture.TokenAsync(fresh: true)).Header["kid"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(ResourceNames.Nominations, true, token)).StatusCode);
     }
+
+    [Fact]
+    public async Task Token_requests_from_one_address_are_limited_in_Redis_with_a_429_problem()
+    {
+        // From an address of its own on the loopback network, so that no other test shares its count.
+        using var handler = new SocketsHttpHandler { ConnectCallback = FromAddress(IPAddress.Parse("127.0.0.3")) };
+        using var gateway = new HttpClient(handler) { BaseAddress = fixture.System.Url(ResourceNames.Gateway) };
+        var guesser = new MachineClient("e2e-cert-fra", "a-guess");
+
+        HttpResponseMessage response;
+        var attempts = 0;
+        do
+        {
+            response = await guesser.RequestTokenAsync(gateway, "directory.read");
+            attempts++;
+        }
+        while (response.StatusCode != HttpStatusCode.TooManyRequests && attempts <= 31);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal(31, attempts); // 30 a minute are allowed
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.InRange(response.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
+        // Other addresses are not affected.
+        Assert.True((await fixture.Client.RequestTokenAsync(fixture.Gateway, "directory.read")).IsSuccessStatusCode);
+        // The count is in Redis, where every gateway replica reads it.
+        var cache = fixture.System.Url(ResourceNames.Cache);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{cache.Host}:{cache.Port}");
+        var keys = redis.GetServer(cache.Host, cache.Port).Keys(pattern: "*sign-in:127.0.0.3*").ToList();
+        Assert.NotEmpty(keys);
+    }
+
+    private static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> FromAddress(IPAddress source) =>
+        async (context, cancellationToken) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(source, 0));
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        };
 
     private async Task<HttpResponseMessage> GetAsync(string service, bool throughGateway, string? token)
     {

@@ -24,8 +24,28 @@ public sealed class SystemFixture : IAsyncLifetime
         Client = await MachineClient.CreateAsync(System, "e2e-cert-fra", "FRA", AllReadScopes.Replace(' ', ','));
     }
 
-    /// <summary>A fresh token of <see cref="Client"/> with every read scope.</summary>
-    public Task<string> TokenAsync(string scope = AllReadScopes) => Client.AccessTokenAsync(Gateway, scope);
+    private readonly Dictionary<string, (string Token, DateTime Until)> _tokens = [];
+
+    /// <summary>
+    /// A token of <see cref="Client"/>, reused for a few minutes like a real client would: the token
+    /// endpoint allows a client address only so many requests a minute.
+    /// </summary>
+    public async Task<string> TokenAsync(string scope = AllReadScopes, bool fresh = false)
+    {
+        lock (_tokens)
+        {
+            if (!fresh && _tokens.TryGetValue(scope, out var cached) && cached.Until > DateTime.UtcNow)
+            {
+                return cached.Token;
+            }
+        }
+        var token = await Client.AccessTokenAsync(Gateway, scope);
+        lock (_tokens)
+        {
+            _tokens[scope] = (token, DateTime.UtcNow.AddMinutes(5));
+        }
+        return token;
+    }
 
     public async Task DisposeAsync()
     {

@@ -39,6 +39,7 @@ public sealed class ProxyConfigurationTests
         Assert.Equal("/connect/{**rest}", routes.Single(r => r.RouteId == "token").Match.Path);
         Assert.All(routes.Where(r => r.RouteId != "identity"), r => Assert.Equal(ProxyConfiguration.Anonymous, r.AuthorizationPolicy));
         Assert.Null(routes.Single(r => r.RouteId == "identity").AuthorizationPolicy);
+        Assert.Equal(RateLimiting.SignInPolicyName, routes.Single(r => r.RouteId == "token").RateLimiterPolicy);
     }
 
     [Fact]

@@ -60,7 +60,8 @@ public static class ProxyConfiguration
     {
         RouteId = routeId,
         ClusterId = service,
-        RateLimiterPolicy = RateLimiting.PolicyName,
+        // Tokens (and, later, sign-in) get the stricter limit shared by every replica.
+        RateLimiterPolicy = routeId == "token" ? RateLimiting.SignInPolicyName : RateLimiting.PolicyName,
         AuthorizationPolicy = authorizationPolicy,
         Match = new RouteMatch { Path = path },
         // Identity writes its public addresses (discovery, keys, token endpoint) from the Host the

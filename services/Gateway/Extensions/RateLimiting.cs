@@ -1,36 +1,76 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using RedisRateLimiting;
+using StackExchange.Redis;
 
 namespace PocDirectory.Gateway.Extensions;
 
-/// <summary>A fixed window per client address; excess requests get 429 with a Retry-After header.</summary>
+/// <summary>
+/// Per client address: a fixed window in this process for every route, and a stricter one for
+/// sign-in and tokens held in Redis, so that every gateway replica counts the same attempts (a
+/// password or secret guesser gains nothing from spreading over replicas). Excess requests get a 429
+/// problem with Retry-After.
+/// </summary>
 public static class RateLimiting
 {
     public const string PolicyName = "per-client";
+    public const string SignInPolicyName = "sign-in";
 
     public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var permitLimit = configuration.GetValue("RateLimiting:PermitsPerMinute", 600);
+        var signInLimit = configuration.GetValue("RateLimiting:SignInPermitsPerMinute", 30);
+        var redis = configuration.GetConnectionString(ResourceNames.Cache)
+            ?? throw new InvalidOperationException($"ConnectionStrings__{ResourceNames.Cache} is not set: sign-in limits are kept in Redis.");
+        services.AddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            options.AbortOnConnectFail = false;
+            options.BacklogPolicy = BacklogPolicy.FailFast;
+            return ConnectionMultiplexer.Connect(options);
+        });
+
+        services.AddOptions<RateLimiterOptions>().Configure<IServiceProvider>((options, provider) =>
+        {
+            var multiplexer = provider.GetRequiredService<IConnectionMultiplexer>();
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimiting).FullName!);
+            options.AddPolicy(SignInPolicyName, http =>
+            {
+                var key = $"pocdir:sign-in:{ClientAddress(http)}";
+                return RateLimitPartition.Get(key, _ => new RedisOrLocalRateLimiter(
+                    new RedisFixedWindowRateLimiter<string>(key, new RedisFixedWindowRateLimiterOptions
+                    {
+                        ConnectionMultiplexerFactory = () => multiplexer,
+                        PermitLimit = signInLimit,
+                        Window = TimeSpan.FromMinutes(1),
+                    }),
+                    new FixedWindowRateLimiter(Window(signInLimit)),
+                    logger));
+            });
+        });
         return services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = async (context, ct) =>
             {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
                 await Results.Problem(
                         title: "Too many requests.",
-                        detail: $"At most {permitLimit} requests a minute are accepted from one client.",
+                        detail: "Too many requests from this address; try again after the time in Retry-After.",
                         statusCode: StatusCodes.Status429TooManyRequests)
                     .ExecuteAsync(context.HttpContext);
             };
-            options.AddPolicy(PolicyName, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = permitLimit,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                }));
+            options.AddPolicy(PolicyName, http => RateLimitPartition.GetFixedWindowLimiter(ClientAddress(http), _ => Window(permitLimit)));
         });
     }
+
+    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static FixedWindowRateLimiterOptions Window(int permits) => new()
+    {
+        PermitLimit = permits,
+        Window = TimeSpan.FromMinutes(1),
+        QueueLimit = 0,
+    };
 }
