@@ -47,7 +47,7 @@ public sealed partial class RevocationList(IServiceProvider services, IConfigura
             {
                 await RefreshAsync(redis.GetDatabase());
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogRefreshFailed(ex);
             }
@@ -69,34 +69,43 @@ public sealed partial class RevocationList(IServiceProvider services, IConfigura
         {
             return null;
         }
-        var options = ConfigurationOptions.Parse(value);
-        options.AbortOnConnectFail = false;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        return await ConnectionMultiplexer.ConnectAsync(options);
+        return await ConnectionMultiplexer.ConnectAsync(RedisOptions.Parse(value));
     }
 
     public async Task RefreshAsync(IDatabase redis)
     {
         var cutoff = clock.GetUtcNow() - Horizon;
         var entries = await redis.HashGetAllAsync(RedisKey);
-        _revoked = entries
-            .Select(e => (Subject: (string)e.Name!, At: DateTimeOffset.FromUnixTimeMilliseconds((long)e.Value)))
-            .Where(e => e.At > cutoff)
-            .ToFrozenDictionary(e => e.Subject, e => e.At);
+        var revoked = new Dictionary<string, DateTimeOffset>();
+        foreach (var entry in entries)
+        {
+            // A value that is not a time is ignored rather than allowed to stop the refresh.
+            if (long.TryParse(entry.Value.ToString(), out var ms) && DateTimeOffset.FromUnixTimeMilliseconds(ms) is var at && at > cutoff)
+            {
+                revoked[entry.Name.ToString()] = at;
+            }
+        }
+        _revoked = revoked.ToFrozenDictionary();
     }
 
-    /// <summary>Adds a revocation to Redis and drops the entries past the horizon.</summary>
+    /// <summary>
+    /// Adds a revocation to Redis and drops the entries past the horizon. An entry is dropped only if
+    /// it still holds the old time it was read with, so a subject revoked again meanwhile stays listed.
+    /// </summary>
     public static async Task AddAsync(IDatabase redis, string subject, DateTimeOffset revokedAt, DateTimeOffset now)
     {
         await redis.HashSetAsync(RedisKey, subject, revokedAt.ToUnixTimeMilliseconds());
         foreach (var entry in await redis.HashGetAllAsync(RedisKey))
         {
-            if (DateTimeOffset.FromUnixTimeMilliseconds((long)entry.Value) < now - Horizon)
+            if (!long.TryParse(entry.Value.ToString(), out var ms) || DateTimeOffset.FromUnixTimeMilliseconds(ms) < now - Horizon)
             {
-                await redis.HashDeleteAsync(RedisKey, entry.Name);
+                await redis.ScriptEvaluateAsync(DeleteIfUnchanged, [RedisKey], [entry.Name, entry.Value]);
             }
         }
     }
+
+    private const string DeleteIfUnchanged =
+        "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No ConnectionStrings__cache: revoked tokens are refused only when they expire")]
     private partial void LogNoRedis();

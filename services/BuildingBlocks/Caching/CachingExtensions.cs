@@ -25,14 +25,7 @@ public static class CachingExtensions
     {
         var configuration = builder.Configuration.GetConnectionString(ResourceNames.Cache)
             ?? throw new InvalidOperationException($"ConnectionStrings__{ResourceNames.Cache} is not set.");
-        var options = ConfigurationOptions.Parse(configuration);
-        options.AbortOnConnectFail = false;
-        options.ConnectTimeout = 2000;
-        options.SyncTimeout = 2000;
-        options.AsyncTimeout = 2000;
-        // While Redis is away a cache read must fail fast and fall back to the database, not wait.
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        options.ClientName = builder.Environment.ApplicationName;
+        var options = RedisOptions.Parse(configuration, builder.Environment.ApplicationName);
 
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
 

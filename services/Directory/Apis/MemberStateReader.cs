@@ -20,7 +20,7 @@ public sealed record MemberStateList(IReadOnlyList<MemberStateResponse> States);
 /// cache fault never fails a request.
 /// </summary>
 public sealed class MemberStateReader(
-    DirectoryDbContext db,
+    IServiceScopeFactory scopes,
     HybridCache cache,
     CacheInvalidator invalidator,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
@@ -32,6 +32,10 @@ public sealed class MemberStateReader(
     {
         var list = await cache.GetOrCreateAsync(ListKey, async token =>
         {
+            // A scope of its own: callers waiting for the same fill share this call, and it must
+            // outlive the request that started it.
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<DirectoryDbContext>();
             var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(token);
             return new MemberStateList(states.Select(MemberStateResponse.From).ToList());
         }, cancellationToken: ct);

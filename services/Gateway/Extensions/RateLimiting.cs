@@ -22,13 +22,7 @@ public static class RateLimiting
         var signInLimit = configuration.GetValue("RateLimiting:SignInPermitsPerMinute", 30);
         var redis = configuration.GetConnectionString(ResourceNames.Cache)
             ?? throw new InvalidOperationException($"ConnectionStrings__{ResourceNames.Cache} is not set: sign-in limits are kept in Redis.");
-        services.AddSingleton<IConnectionMultiplexer>(_ =>
-        {
-            var options = ConfigurationOptions.Parse(redis);
-            options.AbortOnConnectFail = false;
-            options.BacklogPolicy = BacklogPolicy.FailFast;
-            return ConnectionMultiplexer.Connect(options);
-        });
+        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisOptions.Parse(redis, ResourceNames.Gateway)));
 
         services.AddOptions<RateLimiterOptions>().Configure<IServiceProvider>((options, provider) =>
         {

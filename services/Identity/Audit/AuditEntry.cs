@@ -53,22 +53,25 @@ public sealed class AuditEntry
             AuditId = record.AuditId,
             // Microseconds: what PostgreSQL keeps, so the hash reads back the same.
             OccurredAt = new DateTimeOffset(record.OccurredAt.UtcTicks / 10 * 10, TimeSpan.Zero),
-            Service = record.Service,
-            Actor = record.Actor,
-            Roles = record.Roles,
-            State = record.State,
-            Action = record.Action,
-            Target = record.Target,
-            Outcome = record.Outcome,
-            Detail = record.Detail,
-            TraceId = record.TraceId,
-            ClientIp = record.ClientIp,
+            // Cut to the columns' sizes: a record too long to store would be lost from the chain.
+            Service = Cut(record.Service, 64)!,
+            Actor = Cut(record.Actor, 256)!,
+            Roles = Cut(record.Roles, 256),
+            State = Cut(record.State, 3),
+            Action = Cut(record.Action, 64)!,
+            Target = Cut(record.Target, 256),
+            Outcome = Cut(record.Outcome, 16)!,
+            Detail = Cut(record.Detail, 2000),
+            TraceId = Cut(record.TraceId, 32),
+            ClientIp = Cut(record.ClientIp, 64),
             PreviousHash = previousHash,
             Hash = [],
         };
         entry.Hash = entry.ComputeHash();
         return entry;
     }
+
+    private static string? Cut(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 
     /// <summary>SHA-256 over the previous hash and every field, each length-prefixed so no two records encode alike.</summary>
     public byte[] ComputeHash()

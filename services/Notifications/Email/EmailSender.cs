@@ -96,6 +96,10 @@ public sealed partial class EmailSender(
 
         foreach (var delivery in due)
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break; // stopping: what was sent is still recorded below; the rest stays due
+            }
             delivery.Attempts++;
             if (connectError is not null)
             {
@@ -117,8 +121,15 @@ public sealed partial class EmailSender(
                 Failed.Add(1);
                 LogRefused(delivery.Id, (int)ex.StatusCode);
             }
-            catch (Exception ex) when (ex is SmtpCommandException or SmtpProtocolException or IOException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                delivery.Attempts--; // not attempted after all
+                break;
+            }
+            catch (Exception ex)
+            {
+                // Any other fault is this e-mail's alone: recorded and retried, never a reason to
+                // lose the record of the ones already sent in this round.
                 Retry(delivery, ex.Message);
                 if (!smtp.IsConnected)
                 {
@@ -126,12 +137,20 @@ public sealed partial class EmailSender(
                 }
             }
         }
-        if (smtp.IsConnected)
+        try
         {
-            await smtp.DisconnectAsync(quit: true, cancellationToken);
+            if (smtp.IsConnected)
+            {
+                await smtp.DisconnectAsync(quit: true, CancellationToken.None);
+            }
         }
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        catch (Exception ex)
+        {
+            LogRoundFailed(ex); // the messages were accepted already: what follows must still commit
+        }
+        // Not cancellable: the e-mails the server accepted must be recorded as sent, or they go out twice.
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
         return due.Count;
     }
 
