@@ -26,22 +26,32 @@ public static class AuthenticationExtensions
         builder.Services.AddOpenIddict().AddValidation(validation =>
         {
             validation.SetIssuer(issuer);
-            validation.AddRevocationList();
             if (audiences.Length > 0)
             {
                 validation.AddAudiences(audiences);
             }
             validation.UseSystemNetHttp();
-            // From the Authorization header only: reading a form body for a token would consume the
-            // body the gateway must forward (and tokens in URLs end up in logs).
-            validation.UseAspNetCore()
-                .DisableAccessTokenExtractionFromBodyForm()
-                .DisableAccessTokenExtractionFromQueryString();
+            validation.UseHeaderTokensDenyingByDefault();
         });
-        builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-        builder.Services.AddAuthorization(options => options.FallbackPolicy =
-            new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return builder;
+    }
+
+    /// <summary>
+    /// What every token check shares, whether it reads the keys from the discovery document or, in
+    /// Identity, from its own server: tokens from the Authorization header only (reading a form body
+    /// for a token would consume the body the gateway must forward, and tokens in URLs end up in
+    /// logs), revoked subjects refused, and every endpoint not marked anonymous refused without one.
+    /// </summary>
+    public static OpenIddictValidationBuilder UseHeaderTokensDenyingByDefault(this OpenIddictValidationBuilder validation)
+    {
+        validation.AddRevocationList();
+        validation.UseAspNetCore()
+            .DisableAccessTokenExtractionFromBodyForm()
+            .DisableAccessTokenExtractionFromQueryString();
+        validation.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        validation.Services.AddAuthorization(options => options.FallbackPolicy =
+            new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return validation;
     }
 
     /// <summary>Refuses tokens of revoked subjects (see <see cref="RevocationList"/>), after the token itself was validated.</summary>

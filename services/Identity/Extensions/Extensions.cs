@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
-using OpenIddict.Validation.AspNetCore;
 using PocDirectory.BuildingBlocks.Caching;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.Persistence;
@@ -61,15 +59,9 @@ public static class Extensions
             .AddValidation(validation =>
             {
                 validation.UseLocalServer();
-                validation.AddRevocationList();
                 validation.AddAudiences(ResourceNames.Identity);
-                validation.UseAspNetCore()
-                    .DisableAccessTokenExtractionFromBodyForm()
-                    .DisableAccessTokenExtractionFromQueryString();
+                validation.UseHeaderTokensDenyingByDefault();
             });
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysSetup>();
-        builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-        builder.Services.AddAuthorization(options => options.FallbackPolicy =
-            new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
     }
 }

@@ -24,7 +24,7 @@ public sealed partial class MachineClients(IOpenIddictApplicationManager applica
     public const string StateProperty = "state";
 
     /// <summary>Who acts, for the audit log: the operator running the command on the server.</summary>
-    private static readonly string actor = $"operator:{Environment.UserName}";
+    private static readonly string OperatorActor = $"operator:{Environment.UserName}";
 
     public async Task<CreatedMachineClient> CreateAsync(string clientId, string state, IReadOnlyCollection<string> scopes, string? displayName, CancellationToken ct)
     {
@@ -54,7 +54,7 @@ public sealed partial class MachineClients(IOpenIddictApplicationManager applica
             throw new ArgumentException(string.Join(Environment.NewLine, errors));
         }
 
-        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var secret = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = clientId,
@@ -71,7 +71,7 @@ public sealed partial class MachineClients(IOpenIddictApplicationManager applica
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await applications.CreateAsync(descriptor, ct);
         db.AddAuditRecord(ResourceNames.Identity, "machine-client.created", AuditOutcomes.Success,
-            actor: actor, target: clientId, state: state, detail: string.Join(' ', scopes));
+            actor: OperatorActor, target: clientId, state: state, detail: string.Join(' ', scopes));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return new CreatedMachineClient(clientId, secret, state, scopes.ToList());
@@ -87,15 +87,13 @@ public sealed partial class MachineClients(IOpenIddictApplicationManager applica
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await applications.DeleteAsync(application, ct);
-        db.AddAuditRecord(ResourceNames.Identity, "machine-client.revoked", AuditOutcomes.Success, actor: actor, target: clientId);
+        db.AddAuditRecord(ResourceNames.Identity, "machine-client.revoked", AuditOutcomes.Success, actor: OperatorActor, target: clientId);
         // Tokens already issued stop working everywhere within RevocationList.RefreshInterval.
         db.AddIntegrationEvent(new PrincipalRevoked { Subject = clientId, RevokedAt = DateTimeOffset.UtcNow });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return true;
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{2,63}$")]
     private static partial Regex ClientIdPattern();

@@ -86,7 +86,7 @@ public sealed partial class EmailSender(
         string? connectError = null;
         try
         {
-            var server = SmtpServer();
+            var server = MailServer.TryGet(configuration, out var address) ? address : throw new InvalidOperationException(MailServer.Expected);
             await smtp.ConnectAsync(server.Host, server.Port, SecureSocketOptions.None, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -178,14 +178,6 @@ public sealed partial class EmailSender(
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Body = new BodyBuilder { TextBody = delivery.TextBody, HtmlBody = delivery.HtmlBody }.ToMessageBody();
         return message;
-    }
-
-    private Uri SmtpServer()
-    {
-        var value = configuration.GetConnectionString(ResourceNames.Mail);
-        return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == "smtp"
-            ? uri
-            : throw new InvalidOperationException($"ConnectionStrings__{ResourceNames.Mail} must be smtp://host:port.");
     }
 
     private static string Truncate(string value) => value.Length <= 2000 ? value : value[..2000];

@@ -9,10 +9,9 @@ public sealed class SmtpHealthCheck(IConfiguration configuration) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var value = configuration.GetConnectionString(ResourceNames.Mail);
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != "smtp")
+        if (!MailServer.TryGet(configuration, out var uri))
         {
-            return HealthCheckResult.Unhealthy($"ConnectionStrings__{ResourceNames.Mail} must be smtp://host:port.");
+            return HealthCheckResult.Unhealthy(MailServer.Expected);
         }
         try
         {
