@@ -48,8 +48,12 @@ foreach (var service in new[] { identity, directory, nominations, notifications,
     service.WithReference(gateway);
 }
 
-builder.AddProject(ResourceNames.Web, "services/Web/PocDirectory.Web.csproj", port: 18401)
-    .WithReference(gateway)
-    .WaitFor(gateway);
+// The Web signs people in at Identity as a confidential client; its secret is made for this state folder.
+var webClientSecret = builder.AddGeneratedSecret("web-client-secret");
+var web = builder.AddProject(ResourceNames.Web, "services/Web/PocDirectory.Web.csproj", port: 18401)
+    .WithReference(gateway).WithReference(identity).WithReference(cache)
+    .WithEnvironment("Authentication__ClientSecret", webClientSecret)
+    .WaitFor(gateway).WaitFor(cache);
+identity.WithReference(web).WithEnvironment("Identity__WebClientSecret", webClientSecret);
 
 return await builder.Build().RunAsync();

@@ -12,6 +12,9 @@ public static class ApiScopes
     public const string NotificationsRead = "notifications.read";
     public const string MeetingsRead = "meetings.read";
 
+    /// <summary>Identity's own API (accounts, invitations, the audit log), for people signed in to the Web only.</summary>
+    public const string IdentityApi = "identity.api";
+
     /// <summary>Scope → the audience (the service's resource name) it grants.</summary>
     public static readonly IReadOnlyDictionary<string, string> Audiences = new Dictionary<string, string>
     {
@@ -19,6 +22,7 @@ public static class ApiScopes
         [NominationsRead] = ResourceNames.Nominations,
         [NotificationsRead] = ResourceNames.Notifications,
         [MeetingsRead] = ResourceNames.Meetings,
+        [IdentityApi] = ResourceNames.Identity,
     };
 
     /// <summary>Read-only scopes a machine client (a national CERT's tool) may be granted.</summary>

@@ -40,11 +40,14 @@ public static class AuthenticationExtensions
     /// What every token check shares, whether it reads the keys from the discovery document or, in
     /// Identity, from its own server: tokens from the Authorization header only (reading a form body
     /// for a token would consume the body the gateway must forward, and tokens in URLs end up in
-    /// logs), revoked subjects refused, and every endpoint not marked anonymous refused without one.
+    /// logs), revoked subjects and single-factor person tokens refused, and every endpoint not marked anonymous refused without one.
     /// </summary>
     public static OpenIddictValidationBuilder UseHeaderTokensDenyingByDefault(this OpenIddictValidationBuilder validation)
     {
         validation.AddRevocationList();
+        validation.AddEventHandler<OpenIddict.Validation.OpenIddictValidationEvents.ProcessAuthenticationContext>(handler => handler
+            .UseSingletonHandler<MultiFactorTokens.RejectSingleFactorPersonTokens>()
+            .SetOrder(OpenIddict.Validation.OpenIddictValidationHandlers.ValidateAccessToken.Descriptor.Order + 1_001));
         validation.UseAspNetCore()
             .DisableAccessTokenExtractionFromBodyForm()
             .DisableAccessTokenExtractionFromQueryString();

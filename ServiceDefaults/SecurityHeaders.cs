@@ -15,15 +15,29 @@ public static class SecurityHeaderPolicies
         csp.AddFrameAncestors().None();
     });
 
-    /// <summary>Pages load their own styles, images and forms only; no scripts from anywhere else.</summary>
-    public static HeaderPolicyCollection Page() => Common().AddContentSecurityPolicy(csp =>
+    /// <summary>
+    /// Pages load their own styles, images and forms only; no scripts from anywhere else. A form may
+    /// also lead to <paramref name="formTargets"/> (origins a sign-in form's redirects end at).
+    /// </summary>
+    public static HeaderPolicyCollection Page(params string[] formTargets) => Common().AddContentSecurityPolicy(csp =>
     {
         csp.AddDefaultSrc().Self();
         csp.AddImgSrc().Self().Data();
-        csp.AddFormAction().Self();
+        var forms = csp.AddFormAction().Self();
+        foreach (var target in formTargets)
+        {
+            forms.From(target);
+        }
         csp.AddFrameAncestors().None();
         csp.AddBaseUri().Self();
     });
+
+    /// <summary>
+    /// Identity's pages, served through the gateway: the account pages and the browser steps of
+    /// OpenID Connect (authorize, end session). They carry page headers; everything else API headers.
+    /// </summary>
+    public static bool IsIdentityPage(Microsoft.AspNetCore.Http.PathString path) =>
+        path.StartsWithSegments("/account") || path.StartsWithSegments("/connect/authorize") || path.StartsWithSegments("/connect/endsession");
 
     private static HeaderPolicyCollection Common() => new HeaderPolicyCollection()
         .AddContentTypeOptionsNoSniff()

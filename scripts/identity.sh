@@ -3,6 +3,7 @@
 #   scripts/identity.sh machine-client add --client-id cert-fra --state FRA --scopes directory.read
 #   scripts/identity.sh machine-client revoke --client-id cert-fra
 #   scripts/identity.sh signing-key rotate
+#   scripts/identity.sh invitation create --email a.person@example.org --name "A Person" --roles directory-manager
 # Usage: scripts/identity.sh [--state-dir PATH] COMMAND...   (default state folder: .pocdir)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,4 +16,6 @@ configuration="${CONFIGURATION:-Debug}"
 [[ -f "$state/resources.json" ]] || { echo "No system in $state: start it with ./run.sh first." >&2; exit 1; }
 url=$(scripts/resources.py url "$state/resources.json" postgres) # postgresql://127.0.0.1:PORT
 export ConnectionStrings__identitydb="Host=127.0.0.1;Port=${url##*:};Username=postgres;Database=identitydb"
+# Links in e-mails (invitations) point at the gateway, the one public origin.
+export services__gateway__http__0="$(scripts/resources.py url "$state/resources.json" gateway)"
 exec dotnet "services/Identity/bin/$configuration/net10.0/PocDirectory.Identity.dll" "$@"

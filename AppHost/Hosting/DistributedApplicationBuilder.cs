@@ -28,6 +28,36 @@ public sealed class DistributedApplicationBuilder
     public ProjectResource AddProject(string name, string projectPath, int port) =>
         Add(new ProjectResource(For(name, port), Path.Combine(Options.RepositoryRoot, projectPath), Options.Configuration));
 
+    /// <summary>
+    /// A secret shared by resources (like Aspire's generated parameters): made once at random and kept
+    /// in the state folder (<c>secrets/NAME</c>, readable by the owner only), never in the repository.
+    /// </summary>
+    public string AddGeneratedSecret(string name)
+    {
+        var directory = Path.Combine(Options.StateDirectory, "secrets");
+        var path = Path.Combine(directory, name);
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 32 } existing)
+        {
+            return existing;
+        }
+        var secret = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, options))
+        {
+            writer.Write(secret);
+        }
+        return secret;
+    }
+
     public DistributedApplication Build() => new(Options, StartOrder(_resources));
 
     /// <summary>Dependencies before dependants; a cycle is a mistake in the declaration.</summary>

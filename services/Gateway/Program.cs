@@ -14,7 +14,8 @@ builder.AddTelemetrySource("Yarp.ReverseProxy");
 
 var app = builder.Build();
 
-app.UseSecurityHeaders(SecurityHeaderPolicies.Api());
+var apiHeaders = SecurityHeaderPolicies.Api();
+app.UseWhen(context => !SecurityHeaderPolicies.IsIdentityPage(context.Request.Path), branch => branch.UseSecurityHeaders(apiHeaders));
 app.MapDefaultEndpoints();
 app.UseRateLimiter();
 app.MapReverseProxy();

@@ -1,4 +1,6 @@
+using PocDirectory;
 using PocDirectory.BuildingBlocks.Persistence;
+using PocDirectory.Identity.Accounts;
 using PocDirectory.Identity.Apis;
 using PocDirectory.Identity.Commands;
 using PocDirectory.Identity.Extensions;
@@ -19,9 +21,21 @@ var app = builder.Build();
 
 await app.MigrateDatabaseAsync<PocIdentityDbContext>();
 await app.SeedScopesAsync();
+await app.SeedRolesAsync();
+await app.RegisterWebClientAsync();
 
+// Identity's pages (sign-in, invitation, enrolment, account) carry page headers; everything else the API ones.
+var pageHeaders = SecurityHeaderPolicies.Page(app.Configuration[$"services:{ResourceNames.Web}:http:0"] is { Length: > 0 } web ? [web] : []);
+var apiHeaders = SecurityHeaderPolicies.Api();
+app.UseWhen(context => SecurityHeaderPolicies.IsIdentityPage(context.Request.Path), branch => branch.UseSecurityHeaders(pageHeaders));
+app.UseWhen(context => !SecurityHeaderPolicies.IsIdentityPage(context.Request.Path), branch => branch.UseSecurityHeaders(apiHeaders));
 app.MapDefaultEndpoints(authenticateEveryRequest: true); // the token server answers from the authentication step
+app.UseAntiforgery();
+app.MapStaticAssets().AllowAnonymous();
+app.MapRazorPages();
 app.MapTokenApi();
+app.MapAuthorizationApi();
+app.MapUsersApi();
 
 app.Run();
 return 0;

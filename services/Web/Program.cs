@@ -4,15 +4,19 @@ using PocDirectory.Web.Services;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+// The Web's pages are public or ask for sign-in themselves; sessions and tokens are its own (not bearer tokens).
+builder.AddWebSessions();
 builder.Services.AddRazorComponents();
 builder.Services.AddGatewayClients(builder.Configuration);
 
 var app = builder.Build();
 
-app.UseSecurityHeaders(SecurityHeaderPolicies.Page());
-app.MapDefaultEndpoints();
+// Sign-in redirects to Identity through the gateway: forms may lead there.
+app.UseSecurityHeaders(SecurityHeaderPolicies.Page(AuthenticationExtensions.Issuer(app.Configuration).GetLeftPart(UriPartial.Authority)));
+app.MapDefaultEndpoints(authenticateEveryRequest: true); // every page shows who is signed in; the OIDC callbacks run here
 app.UseAntiforgery();
 app.MapStaticAssets();
+app.MapSignInEndpoints();
 app.MapRazorComponents<App>();
 
 app.Run();

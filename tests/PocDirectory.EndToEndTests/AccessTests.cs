@@ -180,7 +180,7 @@ public sealed class AccessTests(SystemFixture fixture)
     public async Task Token_requests_from_one_address_are_limited_in_Redis_with_a_429_problem()
     {
         // From an address of its own on the loopback network, so that no other test shares its count.
-        using var handler = new SocketsHttpHandler { ConnectCallback = FromAddress(IPAddress.Parse("127.0.0.3")) };
+        using var handler = new SocketsHttpHandler { ConnectCallback = Loopback.FromAddress(IPAddress.Parse("127.0.0.3")) };
         using var gateway = new HttpClient(handler) { BaseAddress = fixture.System.Url(ResourceNames.Gateway) };
         var guesser = new MachineClient("e2e-cert-fra", "a-guess");
 
@@ -206,15 +206,6 @@ public sealed class AccessTests(SystemFixture fixture)
         Assert.NotEmpty(keys);
     }
 
-    private static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> FromAddress(IPAddress source) =>
-        async (context, cancellationToken) =>
-        {
-            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(source, 0));
-            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-        };
-
     private async Task<HttpResponseMessage> GetAsync(string service, bool throughGateway, string? token)
     {
         using var http = new HttpClient { BaseAddress = throughGateway ? fixture.System.Url(ResourceNames.Gateway) : fixture.System.Url(service) };
@@ -228,7 +219,7 @@ public sealed class AccessTests(SystemFixture fixture)
         return response;
     }
 
-    private static (JsonObject Header, JsonObject Payload) Decode(string jwt)
+    internal static (JsonObject Header, JsonObject Payload) Decode(string jwt)
     {
         var parts = jwt.Split('.');
         return (JsonNode.Parse(FromBase64Url(parts[0]))!.AsObject(), JsonNode.Parse(FromBase64Url(parts[1]))!.AsObject());
@@ -243,11 +234,17 @@ public sealed class AccessTests(SystemFixture fixture)
 
     private static string SignedByUnknownKey(string jwt, Action<JsonObject> change)
     {
+        using var rsa = RSA.Create(2048);
+        return SignedBy(rsa, jwt, change);
+    }
+
+    /// <summary><paramref name="jwt"/> with its payload changed, signed (RS256) with <paramref name="key"/>.</summary>
+    internal static string SignedBy(RSA key, string jwt, Action<JsonObject> change)
+    {
         var (header, payload) = Decode(jwt);
         change(payload);
-        using var rsa = RSA.Create(2048);
         var signed = $"{Encode(header)}.{Encode(payload)}";
-        var signature = rsa.SignData(Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var signature = key.SignData(Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return $"{signed}.{ToBase64Url(signature)}";
     }
 

@@ -6,34 +6,18 @@ namespace PocDirectory.EndToEndTests;
 [Collection(SystemCollection.Name)]
 public sealed class MemberStatesPageTests(SystemFixture fixture) : IAsyncLifetime
 {
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private Chromium _chromium = null!;
 
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-quic",
-            ],
-        });
-    }
+    private IBrowser Browser => _chromium.Browser;
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-    }
+    public async Task InitializeAsync() => _chromium = await Chromium.LaunchAsync();
+
+    public async Task DisposeAsync() => await _chromium.DisposeAsync();
 
     [Fact]
     public async Task The_page_shows_every_State_grouped_by_regional_group()
     {
-        var page = await _browser.NewPageAsync();
+        var page = await Browser.NewPageAsync();
         var response = await page.GotoAsync(new Uri(fixture.System.Url(ResourceNames.Web), "/member-states").ToString());
 
         Assert.Equal(200, response!.Status);
@@ -47,13 +31,13 @@ public sealed class MemberStatesPageTests(SystemFixture fixture) : IAsyncLifetim
         Assert.Equal(54, await page.Locator("section[data-group=African] tbody tr").CountAsync());
         Assert.Equal(195, await page.Locator("section.region tbody tr").CountAsync());
 
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("member-states.png"), FullPage = false });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("member-states.png"), FullPage = false });
     }
 
     [Fact]
     public async Task A_person_can_narrow_the_list_by_group_and_by_name()
     {
-        var page = await _browser.NewPageAsync();
+        var page = await Browser.NewPageAsync();
         await page.GotoAsync(new Uri(fixture.System.Url(ResourceNames.Web), "/member-states").ToString());
         // Blazor's enhanced navigation may patch the page in place (no new "load" event): wait for the
         // address, then let the assertions wait for the content.
@@ -77,13 +61,6 @@ public sealed class MemberStatesPageTests(SystemFixture fixture) : IAsyncLifetim
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await page.WaitForURLAsync("**q=Atlantis*", committed);
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("No State matches");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("member-states-no-match.png") });
-    }
-
-    private static string ScreenshotPath(string name)
-    {
-        var dir = Path.Combine(RunningSystem.RepositoryRoot, "TestResults", "screenshots");
-        System.IO.Directory.CreateDirectory(dir);
-        return Path.Combine(dir, name);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("member-states-no-match.png") });
     }
 }

@@ -26,7 +26,7 @@ public sealed class ProxyConfigurationTests
     }
 
     [Fact]
-    public void Identity_serves_discovery_and_tokens_without_a_token_and_everything_else_with_one()
+    public void Identity_serves_discovery_tokens_and_its_pages_without_a_token_and_its_API_with_one()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -36,10 +36,20 @@ public sealed class ProxyConfigurationTests
         var (routes, _) = ProxyConfiguration.Build(configuration);
 
         Assert.Equal("/.well-known/{**rest}", routes.Single(r => r.RouteId == "discovery").Match.Path);
-        Assert.Equal("/connect/{**rest}", routes.Single(r => r.RouteId == "token").Match.Path);
+        Assert.Equal("/connect/token", routes.Single(r => r.RouteId == "token").Match.Path);
+        Assert.Equal("/connect/{**rest}", routes.Single(r => r.RouteId == "connect").Match.Path);
+        Assert.Equal("/account/{**rest}", routes.Single(r => r.RouteId == "account").Match.Path);
         Assert.All(routes.Where(r => r.RouteId != "identity"), r => Assert.Equal(ProxyConfiguration.Anonymous, r.AuthorizationPolicy));
         Assert.Null(routes.Single(r => r.RouteId == "identity").AuthorizationPolicy);
-        Assert.Equal(RateLimiting.SignInPolicyName, routes.Single(r => r.RouteId == "token").RateLimiterPolicy);
+        Assert.Equal("/api/identity/{**rest}", routes.Single(r => r.RouteId == "identity").Match.Path);
+
+        // Posting credentials counts against the sign-in limit; reading pages and discovery does not.
+        Assert.Equal(["account-forms", "token"], routes.Where(r => r.RateLimiterPolicy == RateLimiting.SignInPolicyName).Select(r => r.RouteId).Order());
+        Assert.All(routes.Where(r => r.RateLimiterPolicy == RateLimiting.SignInPolicyName), r =>
+        {
+            Assert.Equal(["POST"], r.Match.Methods!);
+            Assert.True(r.Order < 0); // before the route of the same path for any method
+        });
     }
 
     [Fact]

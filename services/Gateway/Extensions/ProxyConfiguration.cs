@@ -19,13 +19,24 @@ public static class ProxyConfiguration
         ResourceNames.Meetings, ResourceNames.Identity,
     ];
 
-    /// <summary>Paths that need no token: (route id, service, path pattern).</summary>
-    private static readonly (string RouteId, string Service, string Path)[] AnonymousRoutes =
+    /// <summary>
+    /// Paths that need no token: (route id, service, path pattern, method or null for any). Posting
+    /// credentials (the token endpoint, the sign-in and account forms) counts against the stricter
+    /// sign-in limit; reading the pages does not.
+    /// </summary>
+    private static readonly (string RouteId, string Service, string Path, string? Method)[] AnonymousRoutes =
     [
-        ("discovery", ResourceNames.Identity, "/.well-known/{**rest}"),
-        ("token", ResourceNames.Identity, "/connect/{**rest}"),
-        ("member-states", ResourceNames.Directory, "/api/directory/member-states/{**rest}"),
+        ("discovery", ResourceNames.Identity, "/.well-known/{**rest}", null),
+        ("token", ResourceNames.Identity, "/connect/token", HttpMethods.Post),
+        ("connect", ResourceNames.Identity, "/connect/{**rest}", null),
+        ("account-forms", ResourceNames.Identity, "/account/{**rest}", HttpMethods.Post),
+        ("account", ResourceNames.Identity, "/account/{**rest}", null),
+        ("member-states", ResourceNames.Directory, "/api/directory/member-states/{**rest}", null),
     ];
+
+    /// <summary>Routes whose requests count against the sign-in limit.</summary>
+    public static readonly IReadOnlySet<string> SignInRoutes = new HashSet<string> { "token", "account-forms" };
+
 
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(IConfiguration configuration)
     {
@@ -37,8 +48,8 @@ public static class ProxyConfiguration
             {
                 continue; // not referenced: its routes answer 404 instead of failing to resolve
             }
-            routes.Add(Route(service, service, $"/api/{service}/{{**rest}}", authorizationPolicy: null));
-            routes.AddRange(AnonymousRoutes.Where(r => r.Service == service).Select(r => Route(r.RouteId, service, r.Path, Anonymous)));
+            routes.Add(Route(service, service, $"/api/{service}/{{**rest}}", method: null, authorizationPolicy: null));
+            routes.AddRange(AnonymousRoutes.Where(r => r.Service == service).Select(r => Route(r.RouteId, service, r.Path, r.Method, Anonymous)));
             clusters.Add(new ClusterConfig
             {
                 ClusterId = service,
@@ -56,14 +67,16 @@ public static class ProxyConfiguration
     }
 
     /// <summary>A null policy means the gateway's fallback policy: a valid access token.</summary>
-    private static RouteConfig Route(string routeId, string service, string path, string? authorizationPolicy) => new()
+    private static RouteConfig Route(string routeId, string service, string path, string? method, string? authorizationPolicy) => new()
     {
         RouteId = routeId,
         ClusterId = service,
-        // Tokens (and, later, sign-in) get the stricter limit shared by every replica.
-        RateLimiterPolicy = routeId == "token" ? RateLimiting.SignInPolicyName : RateLimiting.PolicyName,
+        // Credentials get the stricter limit shared by every replica.
+        RateLimiterPolicy = SignInRoutes.Contains(routeId) ? RateLimiting.SignInPolicyName : RateLimiting.PolicyName,
         AuthorizationPolicy = authorizationPolicy,
-        Match = new RouteMatch { Path = path },
+        // A route for one method goes before the route of the same path for any method.
+        Order = method is null ? 0 : -1,
+        Match = new RouteMatch { Path = path, Methods = method is null ? null : [method] },
         // Identity writes its public addresses (discovery, keys, token endpoint) from the Host the
         // caller used: the gateway's, not its own.
         Transforms = service == ResourceNames.Identity

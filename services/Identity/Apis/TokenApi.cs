@@ -2,11 +2,13 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.Contracts.Audit;
+using PocDirectory.Identity.Accounts;
 using PocDirectory.Identity.Infrastructure;
 using PocDirectory.Identity.Tokens;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -23,25 +25,30 @@ public static class TokenApi
         routes.MapPost("/connect/token", ExchangeAsync).AllowAnonymous().ExcludeFromDescription();
 
     private static async Task<IResult> ExchangeAsync(
-        HttpContext http, IOpenIddictApplicationManager applications, IOpenIddictScopeManager scopes, PocIdentityDbContext db, CancellationToken ct)
+        HttpContext http, IOpenIddictApplicationManager applications, IOpenIddictScopeManager scopes, PocIdentityDbContext db,
+        UserManager<PocUser> users, SignInManager<PocUser> signIn, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
+        {
+            return await PersonExchangeAsync(http, request, users, signIn, scopes, db, ct);
+        }
         if (!request.IsClientCredentialsGrantType())
         {
-            return Forbid(Errors.UnsupportedGrantType, "Only the client credentials grant is accepted here.");
+            return AuthorizationApi.Forbid(Errors.UnsupportedGrantType, "This grant type is not accepted.");
         }
 
         var application = await applications.FindByClientIdAsync(request.ClientId!, ct);
         if (application is null)
         {
-            return Forbid(Errors.InvalidClient, "The client is not known.");
+            return AuthorizationApi.Forbid(Errors.InvalidClient, "The client is not known.");
         }
         var properties = await applications.GetPropertiesAsync(application, ct);
         if (!properties.TryGetValue(MachineClients.StateProperty, out var state) || state.ValueKind != JsonValueKind.String)
         {
             // Every machine client is bound to one State; one without is refused rather than trusted with all.
-            return Forbid(Errors.InvalidClient, "The client is not bound to a State.");
+            return AuthorizationApi.Forbid(Errors.InvalidClient, "The client is not bound to a State.");
         }
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
@@ -62,11 +69,30 @@ public static class TokenApi
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    private static IResult Forbid(string error, string description) => Results.Forbid(
-        new AuthenticationProperties(new Dictionary<string, string?>
+    /// <summary>
+    /// A code or refresh token the Web presents for a person. OpenIddict has validated it (and, for a
+    /// refresh token, that it was not used before: they rotate); the account must still be allowed to
+    /// sign in, and the new tokens say what the account holds now, with the sign-in's methods.
+    /// </summary>
+    private static async Task<IResult> PersonExchangeAsync(
+        HttpContext http, OpenIddictRequest request, UserManager<PocUser> users, SignInManager<PocUser> signIn,
+        IOpenIddictScopeManager scopes, PocIdentityDbContext db, CancellationToken ct)
+    {
+        var granted = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal
+            ?? throw new InvalidOperationException("The code or refresh token was not authenticated.");
+        var user = await users.FindByIdAsync(granted.GetClaim(Claims.Subject) ?? "");
+        if (user is null || !await signIn.CanSignInAsync(user))
         {
-            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
-            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
-        }),
-        [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+            return AuthorizationApi.Forbid(Errors.InvalidGrant, "The account can no longer sign in.");
+        }
+        var methods = granted.GetClaims(Claims.AuthenticationMethodReference);
+        var principal = await PersonPrincipal.CreateAsync(user, users, methods, granted.GetScopes(), scopes, ct);
+        if (request.IsAuthorizationCodeGrantType())
+        {
+            db.AddAuditRecord(ResourceNames.Identity, "sign-in", AuditOutcomes.Success, http,
+                actor: user.Id, state: user.State, target: request.ClientId, detail: string.Join(' ', methods));
+            await db.SaveChangesAsync(ct);
+        }
+        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
 }

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Identity;
 using PocDirectory.BuildingBlocks.Persistence;
+using PocDirectory.Identity.Accounts;
 using PocDirectory.Identity.Audit;
 using PocDirectory.Identity.Infrastructure;
 using PocDirectory.Identity.Tokens;
@@ -14,11 +16,14 @@ public static class IdentityCommands
     public const string Usage = """
         Usage: PocDirectory.Identity machine-client add --client-id ID --state ISO3 [--scopes a,b] [--name NAME]
                PocDirectory.Identity machine-client revoke --client-id ID
+               PocDirectory.Identity invitation create --email ADDRESS --name NAME --roles r1,r2 [--state ISO3]
+                 (roles: directory-manager, focal-point, point-of-contact, chair-office, operations;
+                  the first directory manager of a fresh system is invited this way)
                PocDirectory.Identity signing-key rotate
                PocDirectory.Identity audit verify
         """;
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "machine-client" or "signing-key" or "audit";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "machine-client" or "signing-key" or "audit" or "invitation";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -27,6 +32,11 @@ public static class IdentityCommands
         builder.AddServiceDatabase<PocIdentityDbContext>(ResourceNames.IdentityDb);
         builder.Services.AddOpenIddict().AddCore(core => core.UseEntityFrameworkCore().UseDbContext<PocIdentityDbContext>());
         builder.Services.AddScoped<MachineClients>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddIdentityCore<PocUser>(options => options.User.RequireUniqueEmail = true)
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PocIdentityDbContext>();
+        builder.Services.AddScoped<Invitations>();
         using var host = builder.Build();
         await host.MigrateDatabaseAsync<PocIdentityDbContext>();
         await using var scope = host.Services.CreateAsyncScope();
@@ -56,6 +66,14 @@ public static class IdentityCommands
                     }
                     Console.WriteLine($"Revoked {id}: no new token; the tokens it holds are refused everywhere within a minute.");
                     return 0;
+                case ("invitation", "create"):
+                    var roles = Required(options, "--roles").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    var sent = await services.GetRequiredService<Invitations>().InviteAsync(
+                        Required(options, "--email"), Required(options, "--name"), roles, options.GetValueOrDefault("--state"),
+                        OperatorActor, http: null, CancellationToken.None);
+                    Console.WriteLine($"Invitation e-mailed to {sent.Email}; the link works once, until {sent.ExpiresAt:yyyy-MM-dd HH:mm} UTC:");
+                    Console.WriteLine(sent.Link);
+                    return 0;
                 case ("signing-key", "rotate"):
                     var key = await SigningKeyStore.RotateAsync(services.GetRequiredService<PocIdentityDbContext>(), TimeProvider.System, CancellationToken.None);
                     Console.WriteLine($"New signing key {key.Id:N}; the previous one stays published for {SigningKeyStore.Overlap.TotalMinutes:0} minutes. Restart Identity to sign with it.");
@@ -73,6 +91,11 @@ public static class IdentityCommands
                     throw new ArgumentException($"Unknown command '{string.Join(' ', args.Take(2))}'.");
             }
         }
+        catch (FieldErrorsException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
         catch (ArgumentException ex)
         {
             Console.Error.WriteLine(ex.Message);
@@ -80,6 +103,9 @@ public static class IdentityCommands
             return 2;
         }
     }
+
+    /// <summary>Who acts, for the audit log: the operator running the command on the server.</summary>
+    public static readonly string OperatorActor = $"operator:{Environment.UserName}";
 
     private static Dictionary<string, string> Options(string[] args)
     {

@@ -1,9 +1,13 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using PocDirectory.BuildingBlocks.Caching;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Identity.Accounts;
 using PocDirectory.Identity.Audit;
 using PocDirectory.Identity.Infrastructure;
 using PocDirectory.Identity.Tokens;
@@ -27,6 +31,80 @@ public static class Extensions
             bus.AddConsumer<PrincipalRevokedConsumer>();
         });
         builder.AddTokenServer();
+        builder.AddAccounts();
+    }
+
+    /// <summary>
+    /// People's accounts (ASP.NET Core Identity) and the pages where they sign in: invitation only,
+    /// passwords of 12 characters or more that are not common, lockout after 5 failures, a second
+    /// factor for everyone. The sign-in cookie is Identity's own (the Web has its own session); its
+    /// keys live in identitydb, so a restart or a second replica keeps people signed in.
+    /// </summary>
+    public static void AddAccounts(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddIdentityCore<PocUser>(options =>
+            {
+                options.Password.RequiredLength = PasswordPolicy.MinimumLength;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 1;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.RequireUniqueEmail = true;
+                options.SignIn.RequireConfirmedAccount = true; // see ActiveAccountConfirmation: accepted and not disabled
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PocIdentityDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<PasswordPolicy>();
+        builder.Services.AddScoped<IUserConfirmation<PocUser>, ActiveAccountConfirmation>();
+        builder.Services.AddScoped<Invitations>();
+        builder.Services.AddScoped<SignInSteps>();
+        builder.Services.AddScoped<AccountSessions>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddAuthentication().AddIdentityCookies(cookies =>
+        {
+            cookies.ApplicationCookie!.Configure(options =>
+            {
+                options.Cookie.Name = "pocdir-identity";
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.HttpOnly = true;
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.SlidingExpiration = true;
+                options.LoginPath = "/account/sign-in";
+                options.LogoutPath = "/connect/endsession";
+                options.AccessDeniedPath = "/account/enrol";
+            });
+            cookies.TwoFactorUserIdCookie!.Configure(options =>
+            {
+                options.Cookie.Name = "pocdir-identity-2fa";
+                options.Cookie.HttpOnly = true;
+                options.ExpireTimeSpan = TimeSpan.FromMinutes(5);
+            });
+            cookies.ExternalCookie!.Configure(options => options.Cookie.Name = "pocdir-identity-external");
+        });
+        // A disabled account or "sign out everywhere" (a new security stamp) ends Identity's own sessions within a minute.
+        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AccountPolicies.SignedIn, policy => policy
+                .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireAuthenticatedUser())
+            .AddPolicy(AccountPolicies.SignedInWithTwoFactors, policy => policy
+                .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireAuthenticatedUser()
+                .RequireClaim(OpenIddict.Abstractions.OpenIddictConstants.Claims.AuthenticationMethodReference, MultiFactorTokens.MultiFactor))
+            .AddPolicy(AccountPolicies.DirectoryManager, policy => policy
+                .RequireAuthenticatedUser()
+                .RequireRole(Roles.DirectoryManager));
+        builder.Services.AddDataProtection()
+            .SetApplicationName("pocdir-identity")
+            .PersistKeysToDbContext<PocIdentityDbContext>();
+        builder.Services.AddAntiforgery(options => options.Cookie.Name = "pocdir-identity-antiforgery");
+        builder.Services.AddRazorPages();
     }
 
     /// <summary>
@@ -44,15 +122,25 @@ public static class Extensions
             {
                 server.SetIssuer(issuer);
                 server.SetTokenEndpointUris("connect/token");
+                server.SetAuthorizationEndpointUris("connect/authorize");
+                server.SetEndSessionEndpointUris("connect/endsession");
                 server.AllowClientCredentialsFlow();
-                server.RegisterScopes([.. ApiScopes.Audiences.Keys]);
+                server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                server.AllowRefreshTokenFlow();
+                server.RegisterScopes([.. ApiScopes.Audiences.Keys, .. PersonPrincipal.IdentityScopes]);
                 server.SetAccessTokenLifetime(AccessTokenLifetime);
+                server.SetIdentityTokenLifetime(AccessTokenLifetime);
+                server.SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(2));
+                // A Web session lasts a working day at most; each refresh token is used once (they rotate).
+                server.SetRefreshTokenLifetime(TimeSpan.FromHours(8));
                 server.DisableAccessTokenEncryption();
                 server.AddEventHandler<OpenIddictServerEvents.ApplyTokenResponseContext>(handler => handler
                     .UseScopedHandler<AuditRefusedTokenRequests>()
                     .SetOrder(int.MinValue + 100_000));
                 server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
                     // TLS ends in front of the gateway (or nowhere, on loopback); the gateway forwards plain HTTP.
                     .DisableTransportSecurityRequirement();
             })

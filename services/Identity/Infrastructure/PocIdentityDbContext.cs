@@ -1,20 +1,27 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Identity.Accounts;
 using PocDirectory.Identity.Audit;
 using PocDirectory.Identity.Model;
 
 namespace PocDirectory.Identity.Infrastructure;
 
 /// <summary>
-/// Accounts and roles (ASP.NET Core Identity's schema), OpenIddict's applications, scopes,
-/// authorizations and tokens, the signing keys, and the service's outbox and inbox.
+/// Accounts and roles (ASP.NET Core Identity's schema), invitations, OpenIddict's applications,
+/// scopes, authorizations and tokens, the signing keys, the data protection keys that protect the
+/// sign-in cookies (shared by every replica), and the service's outbox and inbox.
 /// </summary>
 public sealed class PocIdentityDbContext(DbContextOptions<PocIdentityDbContext> options)
-    : IdentityDbContext<IdentityUser>(options)
+    : IdentityDbContext<PocUser>(options), IDataProtectionKeyContext
 {
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
+
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
     public DbSet<MemberStateCopy> MemberStates => Set<MemberStateCopy>();
@@ -57,6 +64,31 @@ public sealed class PocIdentityDbContext(DbContextOptions<PocIdentityDbContext> 
             e.HasIndex(a => a.OccurredAt);
             e.HasIndex(a => a.Actor);
         });
+        modelBuilder.Entity<PocUser>(user =>
+        {
+            user.Property(u => u.DisplayName).HasMaxLength(Accounts.Invitations.MaxNameLength);
+            user.Property(u => u.State).HasMaxLength(3);
+        });
+        modelBuilder.Entity<Invitation>(i =>
+        {
+            i.ToTable("invitations");
+            i.Property(x => x.Id).HasColumnName("id");
+            i.Property(x => x.Email).HasColumnName("email").HasMaxLength(256);
+            i.Property(x => x.DisplayName).HasColumnName("display_name").HasMaxLength(Accounts.Invitations.MaxNameLength);
+            i.Property(x => x.Roles).HasColumnName("roles").HasMaxLength(256);
+            i.Property(x => x.State).HasColumnName("state").HasMaxLength(3);
+            i.Property(x => x.TokenHash).HasColumnName("token_hash");
+            i.HasIndex(x => x.TokenHash).IsUnique();
+            i.Property(x => x.CreatedAt).HasColumnName("created_at");
+            i.Property(x => x.ExpiresAt).HasColumnName("expires_at");
+            i.Property(x => x.AcceptedAt).HasColumnName("accepted_at");
+            i.Property(x => x.WithdrawnAt).HasColumnName("withdrawn_at");
+            i.Property(x => x.InvitedBy).HasColumnName("invited_by").HasMaxLength(256);
+            i.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(450);
+            i.HasIndex(x => x.Email);
+            i.Ignore(x => x.RoleList);
+        });
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
         modelBuilder.AddOutboxAndInbox();
         modelBuilder.AddMemberStateCopy();
     }

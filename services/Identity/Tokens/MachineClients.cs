@@ -23,8 +23,7 @@ public sealed partial class MachineClients(IOpenIddictApplicationManager applica
 {
     public const string StateProperty = "state";
 
-    /// <summary>Who acts, for the audit log: the operator running the command on the server.</summary>
-    private static readonly string OperatorActor = $"operator:{Environment.UserName}";
+    private static readonly string OperatorActor = Commands.IdentityCommands.OperatorActor;
 
     public async Task<CreatedMachineClient> CreateAsync(string clientId, string state, IReadOnlyCollection<string> scopes, string? displayName, CancellationToken ct)
     {

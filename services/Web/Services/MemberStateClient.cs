@@ -21,6 +21,9 @@ public static class GatewayClientExtensions
         }
         // Resolved by service discovery, as under Aspire.
         services.AddHttpClient<MemberStateClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"));
+        // Calls made for the signed-in person carry their access token.
+        services.AddHttpClient<IdentityClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
+            .AddHttpMessageHandler<UserAccessTokenHandler>();
         return services;
     }
 }

@@ -21,6 +21,9 @@ public sealed class EndpointTableTests(ServersFixture servers)
 {
     private const string Anonymous = "anonymous";
     private const string Token = "token";
+    private const string DirectoryManager = "policy:directory-manager";
+    private const string SignedInPage = "policy:signed-in";
+    private const string TwoFactorPage = "policy:signed-in-mfa";
 
     /// <summary>(service, method, route) → access. "*" is any method. Tokens must also carry the service's audience.</summary>
     private static readonly Dictionary<(string Service, string Method, string Route), string> Table = new()
@@ -31,6 +34,38 @@ public sealed class EndpointTableTests(ServersFixture servers)
         [(ResourceNames.Notifications, "GET", "/api/notifications/member-states")] = Token,
         [(ResourceNames.Meetings, "GET", "/api/meetings/member-states")] = Token,
         [(ResourceNames.Identity, "POST", "/connect/token")] = Anonymous,
+        // The browser steps of OpenID Connect decide themselves: the sign-in cookie with two factors, or the sign-in page.
+        [(ResourceNames.Identity, "GET", "/connect/authorize")] = Anonymous,
+        [(ResourceNames.Identity, "POST", "/connect/authorize")] = Anonymous,
+        [(ResourceNames.Identity, "GET", "/connect/endsession")] = Anonymous,
+        [(ResourceNames.Identity, "POST", "/connect/endsession")] = Anonymous,
+        // Identity's pages: the steps before a complete sign-in are open; enrolment needs the password
+        // step; the account page needs both factors.
+        [(ResourceNames.Identity, "*", "/account/sign-in")] = Anonymous,
+        [(ResourceNames.Identity, "*", "/account/two-factor")] = Anonymous,
+        [(ResourceNames.Identity, "*", "/account/recovery")] = Anonymous,
+        [(ResourceNames.Identity, "*", "/account/invitation")] = Anonymous,
+        [(ResourceNames.Identity, "*", "/account/signed-out")] = Anonymous,
+        [(ResourceNames.Identity, "*", "/account/enrol")] = SignedInPage,
+        [(ResourceNames.Identity, "*", "/account/manage")] = TwoFactorPage,
+        [(ResourceNames.Identity, "GET", "/account/identity.{fingerprint}.css")] = Anonymous,
+        [(ResourceNames.Identity, "HEAD", "/account/identity.{fingerprint}.css")] = Anonymous,
+        [(ResourceNames.Identity, "GET", "/account/identity.{fingerprint}.css.gz")] = Anonymous,
+        [(ResourceNames.Identity, "HEAD", "/account/identity.{fingerprint}.css.gz")] = Anonymous,
+        [(ResourceNames.Identity, "GET", "/account/identity.css")] = Anonymous,
+        [(ResourceNames.Identity, "HEAD", "/account/identity.css")] = Anonymous,
+        [(ResourceNames.Identity, "GET", "/account/identity.css.gz")] = Anonymous,
+        [(ResourceNames.Identity, "HEAD", "/account/identity.css.gz")] = Anonymous,
+        // The framework's fallback for static files changed during development: behind a token like everything unlisted.
+        [(ResourceNames.Identity, "GET", "/{**path:file}")] = Token,
+        [(ResourceNames.Identity, "HEAD", "/{**path:file}")] = Token,
+        // Identity's API: who am I for any person; the accounts for the directory manager only.
+        [(ResourceNames.Identity, "GET", "/api/identity/me")] = Token,
+        [(ResourceNames.Identity, "GET", "/api/identity/users")] = DirectoryManager,
+        [(ResourceNames.Identity, "GET", "/api/identity/invitations")] = DirectoryManager,
+        [(ResourceNames.Identity, "POST", "/api/identity/invitations")] = DirectoryManager,
+        [(ResourceNames.Identity, "POST", "/api/identity/users/{id}/disable")] = DirectoryManager,
+        [(ResourceNames.Identity, "POST", "/api/identity/users/{id}/enable")] = DirectoryManager,
     };
 
     private static readonly string[] OperationalRoutes = ["/health", "/alive", "/metrics"];
@@ -70,10 +105,17 @@ public sealed class EndpointTableTests(ServersFixture servers)
         foreach (var endpoint in factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
         {
             var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"];
-            var access = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null ? Anonymous : Token;
+            var policies = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>()
+                .Select(a => a.Policy ?? (a.Roles is null ? null : "roles:" + a.Roles)).OfType<string>().Distinct().Order().ToList();
+            var access = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null ? Anonymous
+                : policies.Count > 0 ? "policy:" + string.Join('+', policies)
+                : Token;
+            // Static assets carry a content hash in their name; one line stands for every version.
+            var route = System.Text.RegularExpressions.Regex.Replace(
+                "/" + endpoint.RoutePattern.RawText!.TrimStart('/'), @"\.[a-z0-9]{10}(?=\.css)", ".{fingerprint}");
             foreach (var method in methods)
             {
-                into[(service, method, "/" + endpoint.RoutePattern.RawText!.TrimStart('/'))] = access;
+                into[(service, method, route)] = access;
             }
         }
     }

@@ -1,0 +1,39 @@
+namespace PocDirectory;
+
+/// <summary>
+/// The roles a person may hold (several at once). The State-bound ones act for the one State in the
+/// person's <see cref="ApiScopes.StateClaim"/>. Written once, for Identity, which grants them, and
+/// every service, which checks them.
+/// </summary>
+public static class Roles
+{
+    /// <summary>The Secretariat: everything, including user administration and the audit log.</summary>
+    public const string DirectoryManager = "directory-manager";
+
+    /// <summary>Acts for one State: nominates and maintains its points of contact.</summary>
+    public const string FocalPoint = "focal-point";
+
+    /// <summary>A point of contact of one State: reads the directory, answers ping tests.</summary>
+    public const string PointOfContact = "point-of-contact";
+
+    /// <summary>The Chair's office: meetings, silence procedures, letters; no contact data.</summary>
+    public const string ChairOffice = "chair-office";
+
+    /// <summary>Operations: health, metrics, queues; never contact data, never the audit log's content.</summary>
+    public const string Operations = "operations";
+
+    public static readonly IReadOnlyList<string> All = [DirectoryManager, FocalPoint, PointOfContact, ChairOffice, Operations];
+
+    /// <summary>Roles that only make sense for one State.</summary>
+    public static readonly IReadOnlyList<string> StateBound = [FocalPoint, PointOfContact];
+
+    public static string DisplayName(string role) => role switch
+    {
+        DirectoryManager => "Directory manager",
+        FocalPoint => "State focal point",
+        PointOfContact => "Point of contact",
+        ChairOffice => "Chair's office",
+        Operations => "Operations",
+        _ => role,
+    };
+}

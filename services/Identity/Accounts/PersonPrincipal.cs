@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace PocDirectory.Identity.Accounts;
+
+/// <summary>
+/// What a person's tokens say: who (sub, name, email), what they may do (roles, State), how they
+/// signed in (amr) and for which APIs (scopes → audiences). Built afresh from the account at every
+/// code exchange and refresh, so a role removed or an account disabled is seen at the next refresh.
+/// </summary>
+public static class PersonPrincipal
+{
+    /// <summary>The OpenID Connect scopes the Web may ask for besides the API scopes.</summary>
+    public static readonly string[] IdentityScopes = [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess];
+
+    public static async Task<ClaimsPrincipal> CreateAsync(
+        PocUser user, UserManager<PocUser> users, IEnumerable<string> amr, IEnumerable<string> scopes,
+        IOpenIddictScopeManager scopeManager, CancellationToken ct)
+    {
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, user.Id);
+        identity.SetClaim(Claims.Name, user.DisplayName);
+        identity.SetClaim(Claims.Email, user.Email);
+        identity.SetClaims(Claims.Role, [.. await users.GetRolesAsync(user)]);
+        if (user.State is not null)
+        {
+            identity.SetClaim(ApiScopes.StateClaim, user.State);
+        }
+        identity.SetClaims(Claims.AuthenticationMethodReference, [.. amr.Distinct(StringComparer.Ordinal)]);
+        identity.SetScopes(scopes);
+        var resources = new List<string>();
+        await foreach (var resource in scopeManager.ListResourcesAsync(identity.GetScopes(), ct))
+        {
+            resources.Add(resource);
+        }
+        identity.SetResources(resources);
+        identity.SetDestinations(claim => claim.Type switch
+        {
+            // Everything a service decides on goes into the access token; the Web reads the same from the ID token.
+            Claims.Name or Claims.Email or Claims.Role or ApiScopes.StateClaim or Claims.AuthenticationMethodReference
+                => [Destinations.AccessToken, Destinations.IdentityToken],
+            _ => [Destinations.AccessToken],
+        });
+        return new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>How the person signed in, from the sign-in cookie's claims, in RFC 8176's words.</summary>
+    public static IReadOnlyList<string> MethodsOf(ClaimsPrincipal cookie) =>
+        cookie.FindAll(Claims.AuthenticationMethodReference).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList();
+}

@@ -1,0 +1,110 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using PocDirectory.BuildingBlocks.Audit;
+using PocDirectory.Contracts.Audit;
+using PocDirectory.Identity.Infrastructure;
+
+namespace PocDirectory.Identity.Accounts;
+
+/// <summary>
+/// The sign-in steps behind the pages, each audited (success and failure). Failures count towards
+/// the account's lockout (5 in a row: 15 minutes), whichever step they happen at.
+/// </summary>
+public sealed class SignInSteps(SignInManager<PocUser> signIn, UserManager<PocUser> users, IPasswordHasher<PocUser> hasher, PocIdentityDbContext db)
+{
+    public const string Refused =
+        "The e-mail address or password is not right, or the account is locked for a while after too many attempts.";
+
+    public const string CodeRefused =
+        "The code is not right or has expired, or the account is locked for a while after too many attempts.";
+
+    /// <summary>A hash to check unknown addresses' passwords against, so that they take as long as known ones.</summary>
+    private static readonly Lazy<string> DecoyHash = new(() =>
+        new PasswordHasher<PocUser>().HashPassword(new PocUser(), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
+
+    public async Task<SignInResult> PasswordAsync(string? email, string? password, HttpContext http, CancellationToken ct)
+    {
+        email = email?.Trim() ?? "";
+        password ??= "";
+        var user = email.Length is > 0 and <= 256 ? await users.FindByEmailAsync(email) : null;
+        SignInResult result;
+        if (user is null)
+        {
+            hasher.VerifyHashedPassword(new PocUser(), DecoyHash.Value, password);
+            result = SignInResult.Failed;
+        }
+        else
+        {
+            result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+        }
+        await AuditAsync("sign-in.password", result, user, email.Length <= 256 ? email : email[..256], http, ct);
+        return result;
+    }
+
+    /// <summary>The account that passed the password step and waits for its second factor, or null.</summary>
+    public Task<PocUser?> PendingUserAsync() => signIn.GetTwoFactorAuthenticationUserAsync();
+
+    /// <summary>Null when no password step is pending (it expired after 5 minutes, or never happened).</summary>
+    public async Task<SignInResult?> AuthenticatorAsync(string? code, HttpContext http, CancellationToken ct)
+    {
+        var user = await PendingUserAsync();
+        if (user is null)
+        {
+            return null;
+        }
+        var result = await signIn.TwoFactorAuthenticatorSignInAsync(Normalize(code), isPersistent: false, rememberClient: false);
+        if (result.Succeeded)
+        {
+            await RecordMethodsAsync(user, "otp");
+        }
+        await AuditAsync("sign-in.authenticator", result, user, user.Email, http, ct);
+        return result;
+    }
+
+    public async Task<SignInResult?> RecoveryCodeAsync(string? code, HttpContext http, CancellationToken ct)
+    {
+        var user = await PendingUserAsync();
+        if (user is null)
+        {
+            return null;
+        }
+        var result = await signIn.TwoFactorRecoveryCodeSignInAsync((code ?? "").Replace(" ", "", StringComparison.Ordinal).Trim());
+        if (result.Succeeded)
+        {
+            await RecordMethodsAsync(user);
+        }
+        else if (!result.IsLockedOut)
+        {
+            // Recovery codes are not counted by Identity itself; a guess must cost as much as a wrong TOTP code.
+            await users.AccessFailedAsync(user);
+        }
+        await AuditAsync("sign-in.recovery-code", result, user, user.Email, http, ct);
+        return result;
+    }
+
+    /// <summary>
+    /// Identity's sign-in marks a two-factor sign-in with amr "mfa" only; the session (and so the
+    /// tokens) also says which factors, in RFC 8176's words: the password, and "otp" for the
+    /// authenticator app (a recovery code is neither a device nor a key, and is left unnamed).
+    /// </summary>
+    private Task RecordMethodsAsync(PocUser user, params string[] second) =>
+        signIn.SignInWithClaimsAsync(user, isPersistent: false,
+            [new Claim("amr", "pwd"), .. second.Select(m => new Claim("amr", m)), new Claim("amr", MultiFactorTokens.MultiFactor)]);
+
+    private async Task AuditAsync(string action, SignInResult result, PocUser? user, string? target, HttpContext http, CancellationToken ct)
+    {
+        var outcome = result.Succeeded || result.RequiresTwoFactor ? AuditOutcomes.Success : AuditOutcomes.Failure;
+        var detail = result switch
+        {
+            { Succeeded: true } => "signed in",
+            { RequiresTwoFactor: true } => "second factor required",
+            { IsLockedOut: true } => "locked out",
+            { IsNotAllowed: true } => "account not allowed (disabled)",
+            _ => user is null ? "unknown account" : "wrong credential",
+        };
+        db.AddAuditRecord(ResourceNames.Identity, action, outcome, http, actor: user?.Id ?? "anonymous", target: target, state: user?.State, detail: detail);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static string Normalize(string? code) => (code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).Trim();
+}

@@ -1,0 +1,110 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PocDirectory.BuildingBlocks.Audit;
+using PocDirectory.Contracts.Audit;
+using PocDirectory.Identity.Accounts;
+using PocDirectory.Identity.Infrastructure;
+using QRCoder;
+
+namespace PocDirectory.Identity.Pages.Account;
+
+/// <summary>
+/// Enrolment of the authenticator app (TOTP, RFC 6238): the only page an account without a second
+/// factor reaches. Confirming a code switches two-factor sign-in on for good and shows ten recovery codes once.
+/// </summary>
+[Authorize(Policy = AccountPolicies.SignedIn)]
+public sealed class EnrolModel(
+    UserManager<PocUser> users, SignInManager<PocUser> signIn, PocIdentityDbContext db, IConfiguration configuration, TimeProvider clock) : PageModel
+{
+    public const int RecoveryCodeCount = 10;
+
+    [BindProperty]
+    public string? Code { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? Error { get; private set; }
+
+    public string FormattedKey { get; private set; } = "";
+
+    public string QrCodeDataUri { get; private set; } = "";
+
+    public IReadOnlyList<string>? RecoveryCodes { get; private set; }
+
+    public string ContinueUrl { get; private set; } = "/account/manage";
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return await SignInAgainAsync();
+        }
+        if (user.TwoFactorEnabled)
+        {
+            return User.HasClaim("amr", MultiFactorTokens.MultiFactor)
+                ? LocalRedirect(AccountPages.SafeReturnUrl(ReturnUrl))
+                // Enrolled already: a second factor is proven at sign-in, not replaced from a password-only session.
+                : await SignInAgainAsync();
+        }
+        await ShowKeyAsync(user);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null || user.TwoFactorEnabled)
+        {
+            return await SignInAgainAsync();
+        }
+        var code = (Code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+        {
+            Error = "That code is not right. Check the time on your phone and enter the code the app shows now.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            await ShowKeyAsync(user);
+            return Page();
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await users.SetTwoFactorEnabledAsync(user, true);
+        RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount) ?? []];
+        db.AddAuditRecord(ResourceNames.Identity, "mfa.enrolled", AuditOutcomes.Success, HttpContext, actor: user.Id, state: user.State, detail: "authenticator app");
+        db.AddSecurityNotice(user, "Authenticator app set up", "An authenticator app now confirms your sign-ins; ten recovery codes were issued.", clock);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false,
+            [new Claim("amr", "pwd"), new Claim("amr", "otp"), new Claim("amr", MultiFactorTokens.MultiFactor)]);
+        ContinueUrl = !string.IsNullOrEmpty(ReturnUrl)
+            ? AccountPages.SafeReturnUrl(ReturnUrl)
+            : configuration[$"services:{ResourceNames.Web}:http:0"] is { Length: > 0 } web ? web.TrimEnd('/') + "/signin" : "/account/manage";
+        return Page();
+    }
+
+    private async Task<IActionResult> SignInAgainAsync()
+    {
+        await signIn.SignOutAsync();
+        return RedirectToPage("/Account/SignIn", new { ReturnUrl });
+    }
+
+    private async Task ShowKeyAsync(PocUser user)
+    {
+        var key = await users.GetAuthenticatorKeyAsync(user);
+        if (string.IsNullOrEmpty(key))
+        {
+            await users.ResetAuthenticatorKeyAsync(user);
+            key = await users.GetAuthenticatorKeyAsync(user) ?? throw new InvalidOperationException("No authenticator key.");
+        }
+        FormattedKey = string.Join(' ', key.ToLowerInvariant().Chunk(4).Select(c => new string(c)));
+        var issuer = "POC Directory";
+        var uri = $"otpauth://totp/{Uri.EscapeDataString(issuer)}:{Uri.EscapeDataString(user.Email!)}?secret={key}&issuer={Uri.EscapeDataString(issuer)}&digits=6";
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
+        QrCodeDataUri = "data:image/png;base64," + Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(6));
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PocDirectory.BuildingBlocks.Audit;
+using PocDirectory.Contracts.Audit;
+using PocDirectory.Identity.Accounts;
+using PocDirectory.Identity.Infrastructure;
+
+namespace PocDirectory.Identity.Pages.Account;
+
+/// <summary>My account: what the account holds, new recovery codes, and sign out everywhere.</summary>
+[Authorize(Policy = AccountPolicies.SignedInWithTwoFactors)]
+public sealed class ManageModel(
+    UserManager<PocUser> users, SignInManager<PocUser> signIn, AccountSessions sessions, PocIdentityDbContext db,
+    IConfiguration configuration, TimeProvider clock) : PageModel
+{
+    public PocUser Account { get; private set; } = null!;
+
+    public IList<string> RoleNames { get; private set; } = [];
+
+    public int RecoveryCodesLeft { get; private set; }
+
+    public IReadOnlyList<string>? NewRecoveryCodes { get; private set; }
+
+    public string? Message { get; private set; }
+
+    public string? WebUrl { get; } = configuration[$"services:{ResourceNames.Web}:http:0"];
+
+    public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Challenge();
+
+    public async Task<IActionResult> OnPostRecoveryCodesAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        NewRecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(Account, EnrolModel.RecoveryCodeCount) ?? []];
+        db.AddAuditRecord(ResourceNames.Identity, "mfa.recovery-codes-renewed", AuditOutcomes.Success, HttpContext, state: Account.State);
+        db.AddSecurityNotice(Account, "New recovery codes", "New recovery codes were made; the earlier ones no longer work.", clock);
+        await db.SaveChangesAsync(ct);
+        RecoveryCodesLeft = await users.CountRecoveryCodesAsync(Account);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostSignOutEverywhereAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        await sessions.EndAllAsync(Account, "account.signed-out-everywhere", HttpContext, ct);
+        await signIn.SignOutAsync();
+        return RedirectToPage("/Account/SignedOut");
+    }
+
+    private async Task<bool> LoadAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return false;
+        }
+        Account = user;
+        RoleNames = await users.GetRolesAsync(user);
+        RecoveryCodesLeft = await users.CountRecoveryCodesAsync(user);
+        return true;
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PocDirectory.Identity.Accounts;
+
+namespace PocDirectory.Identity.Pages.Account;
+
+/// <summary>The second step: a code from the authenticator app. Failures count towards the lockout.</summary>
+[AllowAnonymous]
+public sealed class TwoFactorModel(SignInSteps steps) : PageModel
+{
+    [BindProperty]
+    public string? Code { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync() =>
+        await steps.PendingUserAsync() is null ? RedirectToPage("/Account/SignIn", new { ReturnUrl }) : Page();
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var result = await steps.AuthenticatorAsync(Code, HttpContext, ct);
+        if (result is null)
+        {
+            return RedirectToPage("/Account/SignIn", new { ReturnUrl });
+        }
+        if (result.Succeeded)
+        {
+            return LocalRedirect(AccountPages.SafeReturnUrl(ReturnUrl));
+        }
+        Error = SignInSteps.CodeRefused;
+        return Page();
+    }
+}

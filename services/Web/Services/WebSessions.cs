@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace PocDirectory.Web.Services;
+
+/// <summary>
+/// The Web as a backend-for-frontend: it signs people in at Identity (authorization code with PKCE,
+/// as a confidential client), keeps their tokens on the server (the session lives in Redis; the
+/// browser holds only an HttpOnly, SameSite cookie naming it), refreshes the access token before it
+/// expires (refresh tokens rotate), and calls the APIs through the gateway with it. Data protection
+/// keys are in Redis too, so a restart or a second replica keeps every session.
+/// </summary>
+public static class WebSessions
+{
+    public const string SecretKey = "Authentication:ClientSecret";
+
+    /// <summary>Every scope the Web asks for: the person's identity, refresh, and each API.</summary>
+    public static readonly string[] Scopes = ["openid", "profile", "email", "roles", "offline_access", .. ApiScopes.Audiences.Keys];
+
+    public static void AddWebSessions(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var issuer = AuthenticationExtensions.Issuer(configuration);
+        var redis = configuration.GetConnectionString(ResourceNames.Cache)
+            ?? throw new InvalidOperationException($"ConnectionStrings__{ResourceNames.Cache} is not set: the Web keeps its sessions in Redis.");
+        var multiplexer = ConnectionMultiplexer.Connect(RedisOptions.Parse(redis, ResourceNames.Web));
+        builder.Services.AddSingleton<IConnectionMultiplexer>(multiplexer);
+        builder.Services.AddDataProtection()
+            .SetApplicationName("pocdir-web")
+            .PersistKeysToStackExchangeRedis(multiplexer, "pocdir:dataprotection:web");
+        builder.Services.AddStackExchangeRedisCache(options =>
+        {
+            options.ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(multiplexer);
+            options.InstanceName = "pocdir:web-session:";
+        });
+        builder.Services.AddSingleton<RedisTicketStore>();
+        builder.Services.AddTransient<IdentityBackchannelHandler>();
+        builder.Services.AddHttpClient(IdentityBackchannelHandler.ClientName).AddHttpMessageHandler<IdentityBackchannelHandler>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddTransient<UserAccessTokenHandler>();
+        builder.Services.AddSingleton<TokenRefresher>();
+
+        builder.Services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                options.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
+            })
+            .AddCookie(options =>
+            {
+                options.Cookie.Name = "pocdir-web";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.SlidingExpiration = true;
+                options.AccessDeniedPath = "/access-denied";
+                options.Events.OnValidatePrincipal = context =>
+                    context.HttpContext.RequestServices.GetRequiredService<TokenRefresher>().RefreshIfDueAsync(context);
+            })
+            .AddOpenIdConnect(options =>
+            {
+                options.Authority = issuer.ToString();
+                options.RequireHttpsMetadata = issuer.Scheme == Uri.UriSchemeHttps || !issuer.IsLoopback;
+                options.ClientId = ResourceNames.Web;
+                options.ClientSecret = configuration[SecretKey]
+                    ?? throw new InvalidOperationException($"{SecretKey} is not set: the Web cannot sign anyone in.");
+                options.ResponseType = "code";
+                options.ResponseMode = "query";
+                options.UsePkce = true;
+                options.SaveTokens = true;
+                options.MapInboundClaims = false;
+                options.GetClaimsFromUserInfoEndpoint = false;
+                options.Scope.Clear();
+                foreach (var scope in Scopes)
+                {
+                    options.Scope.Add(scope);
+                }
+                options.TokenValidationParameters.NameClaimType = "name";
+                options.TokenValidationParameters.RoleClaimType = "role";
+                // The answer comes back as a top-level GET (response mode query): Lax is enough, and the
+                // cookies stay usable on a plain-HTTP loopback address.
+                options.CorrelationCookie.Name = "pocdir-web-correlation.";
+                options.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.NonceCookie.Name = "pocdir-web-nonce.";
+                options.NonceCookie.SameSite = SameSiteMode.Lax;
+                options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            });
+        // Options that need services: the Redis session store, and server-to-server calls to Identity directly.
+        builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<RedisTicketStore>((options, store) => options.SessionStore = store);
+        builder.Services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
+            .Configure<IHttpClientFactory>((options, clients) => options.Backchannel = clients.CreateClient(IdentityBackchannelHandler.ClientName));
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddAuthorization();
+    }
+
+    public static void MapSignInEndpoints(this WebApplication app)
+    {
+        app.MapGet("/signin", (string? returnUrl) => Results.Challenge(
+            new AuthenticationProperties { RedirectUri = SafeLocal(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme]));
+        // A form post with the antiforgery token: no other site can sign a person out.
+        app.MapPost("/signout", (HttpContext http, [Microsoft.AspNetCore.Mvc.FromForm] string? returnUrl) => Results.SignOut(
+            new AuthenticationProperties { RedirectUri = "/" },
+            [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]));
+    }
+
+    public static string SafeLocal(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
+}
+
+/// <summary>
+/// Sessions in Redis: the cookie carries only a random key; the tickets (with the tokens) stay on the
+/// server, protected by the shared data protection keys.
+/// </summary>
+public sealed class RedisTicketStore(IDistributedCache cache, IDataProtectionProvider protection) : ITicketStore
+{
+    private readonly IDataProtector _protector = protection.CreateProtector("pocdir-web-session");
+
+    public async Task<string> StoreAsync(AuthenticationTicket ticket)
+    {
+        var key = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await RenewAsync(key, ticket);
+        return key;
+    }
+
+    public Task RenewAsync(string key, AuthenticationTicket ticket) =>
+        cache.SetAsync(key, _protector.Protect(TicketSerializer.Default.Serialize(ticket)), new DistributedCacheEntryOptions
+        {
+            AbsoluteExpiration = ticket.Properties.ExpiresUtc ?? DateTimeOffset.UtcNow.AddHours(8),
+        });
+
+    public async Task<AuthenticationTicket?> RetrieveAsync(string key)
+    {
+        var bytes = await cache.GetAsync(key);
+        if (bytes is null)
+        {
+            return null;
+        }
+        try
+        {
+            return TicketSerializer.Default.Deserialize(_protector.Unprotect(bytes));
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null; // keys lost: the person signs in again
+        }
+    }
+
+    public Task RemoveAsync(string key) => cache.RemoveAsync(key);
+}
+
+/// <summary>
+/// The Web's server-to-server calls to Identity (discovery, keys, code exchange, refresh) go to
+/// Identity directly on the internal network, under the gateway's name: they are the Web's own
+/// calls, not a browser's, and must not count against the gateway's per-address sign-in limit.
+/// </summary>
+public sealed class IdentityBackchannelHandler(IConfiguration configuration) : DelegatingHandler
+{
+    public const string ClientName = "identity-backchannel";
+
+    private readonly Uri _gateway = AuthenticationExtensions.Issuer(configuration);
+
+    private readonly Uri? _identity = configuration[$"services:{ResourceNames.Identity}:http:0"] is { Length: > 0 } url ? new Uri(url) : null;
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (_identity is not null && request.RequestUri is { } uri
+            && Uri.Compare(uri, _gateway, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+        {
+            request.Headers.Host = _gateway.Authority;
+            request.RequestUri = new UriBuilder(uri) { Scheme = _identity.Scheme, Host = _identity.Host, Port = _identity.Port }.Uri;
+        }
+        return base.SendAsync(request, cancellationToken);
+    }
+}
+
+/// <summary>
+/// Keeps the session's access token fresh: a minute before it expires, the refresh token (used once:
+/// they rotate) buys a new pair. A refused refresh (account disabled, signed out everywhere) ends the
+/// session; an unreachable Identity leaves it as it is, to try again at the next request.
+/// </summary>
+public sealed partial class TokenRefresher(IHttpClientFactory clients, IConfiguration configuration, TimeProvider clock, ILogger<TokenRefresher> logger)
+{
+    public static readonly TimeSpan Margin = TimeSpan.FromMinutes(1);
+
+    public async Task RefreshIfDueAsync(CookieValidatePrincipalContext context)
+    {
+        var properties = context.Properties;
+        if (!DateTimeOffset.TryParse(properties.GetTokenValue("expires_at"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var expiresAt)
+            || expiresAt - clock.GetUtcNow() > Margin)
+        {
+            return;
+        }
+        var refreshToken = properties.GetTokenValue("refresh_token");
+        if (string.IsNullOrEmpty(refreshToken))
+        {
+            await RejectAsync(context);
+            return;
+        }
+        var options = context.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>().Get(OpenIdConnectDefaults.AuthenticationScheme);
+        var metadata = await options.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted);
+        using var response = await clients.CreateClient(IdentityBackchannelHandler.ClientName).PostAsync(metadata.TokenEndpoint,
+            new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "refresh_token",
+                ["refresh_token"] = refreshToken,
+                ["client_id"] = ResourceNames.Web,
+                ["client_secret"] = configuration[WebSessions.SecretKey]!,
+            }), context.HttpContext.RequestAborted);
+        if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
+        {
+            LogRefused();
+            await RejectAsync(context);
+            return;
+        }
+        if (!response.IsSuccessStatusCode)
+        {
+            LogUnavailable((int)response.StatusCode);
+            return;
+        }
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(context.HttpContext.RequestAborted));
+        var root = json.RootElement;
+        properties.UpdateTokenValue("access_token", root.GetProperty("access_token").GetString()!);
+        if (root.TryGetProperty("refresh_token", out var rotated))
+        {
+            properties.UpdateTokenValue("refresh_token", rotated.GetString()!);
+        }
+        if (root.TryGetProperty("id_token", out var idToken))
+        {
+            properties.UpdateTokenValue("id_token", idToken.GetString()!);
+        }
+        var expiresIn = root.TryGetProperty("expires_in", out var seconds) ? seconds.GetInt32() : 300;
+        properties.UpdateTokenValue("expires_at", clock.GetUtcNow().AddSeconds(expiresIn).ToString("o", CultureInfo.InvariantCulture));
+        context.ShouldRenew = true;
+    }
+
+    private static async Task RejectAsync(CookieValidatePrincipalContext context)
+    {
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Identity refused to refresh a session's tokens; the session ends")]
+    private partial void LogRefused();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Identity could not refresh a session's tokens ({Status}); trying again at the next request")]
+    private partial void LogUnavailable(int status);
+}
+
+/// <summary>Puts the signed-in person's access token on calls to the APIs through the gateway.</summary>
+public sealed class UserAccessTokenHandler(IHttpContextAccessor accessor) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (accessor.HttpContext is { } http && await http.GetTokenAsync("access_token") is { Length: > 0 } token)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        return await base.SendAsync(request, cancellationToken);
+    }
+}

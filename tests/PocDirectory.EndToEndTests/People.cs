@@ -1,0 +1,195 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using OtpNet;
+
+namespace PocDirectory.EndToEndTests;
+
+public static class Loopback
+{
+    /// <summary>Connects from <paramref name="source"/> (another loopback address), so that per-address limits count this client alone.</summary>
+    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> FromAddress(IPAddress source) =>
+        async (context, cancellationToken) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(source, 0));
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        };
+}
+
+/// <summary>The SMTP sink's maildir: the e-mails the system sent, as the recipients would get them.</summary>
+public static partial class Mailbox
+{
+    /// <summary>Waits for an e-mail to <paramref name="to"/> whose text matches <paramref name="pattern"/>; returns the match.</summary>
+    public static async Task<Match> WaitForAsync(RunningSystem system, string to, Regex pattern, TimeSpan? timeout = null)
+    {
+        var directory = Path.Combine(system.StateDirectory, "data", ResourceNames.Mail, "maildir", "new");
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            if (Directory.Exists(directory))
+            {
+                foreach (var file in new DirectoryInfo(directory).GetFiles().OrderByDescending(f => f.LastWriteTimeUtc))
+                {
+                    var text = await File.ReadAllTextAsync(file.FullName);
+                    if (text.Contains($"X-RcptTo: {to}", StringComparison.OrdinalIgnoreCase) && pattern.Match(text) is { Success: true } match)
+                    {
+                        return match;
+                    }
+                }
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No e-mail to {to} matching {pattern} within the time.");
+            }
+            await Task.Delay(250);
+        }
+    }
+
+    public static Task<Match> InvitationLinkAsync(RunningSystem system, string to) =>
+        WaitForAsync(system, to, InvitationLink());
+
+    [GeneratedRegex(@"http://[^\s<>""]+/account/invitation\?token=[A-Za-z0-9_-]+")]
+    private static partial Regex InvitationLink();
+}
+
+/// <summary>A person with an account: invited with the documented command, accepted and enrolled over HTTP.</summary>
+public sealed record TestPerson(string Email, string Password, string AuthenticatorKey, IReadOnlyList<string> RecoveryCodes)
+{
+    public const string DefaultPassword = "a long and quiet harbour at dusk";
+
+    public string Code() => new Totp(Base32Encoding.ToBytes(AuthenticatorKey)).ComputeTotp();
+
+    public static string UniqueEmail(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)] + "@example.org";
+
+    public static async Task InviteAsync(RunningSystem system, string email, string name, string roles, string? state = null)
+    {
+        var args = new List<string> { "invitation", "create", "--email", email, "--name", name, "--roles", roles };
+        if (state is not null)
+        {
+            args.AddRange(["--state", state]);
+        }
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var (exitCode, output, error) = await MachineClient.RunAsync(system, [.. args]);
+            if (exitCode == 0)
+            {
+                return;
+            }
+            if (!error.Contains("still empty", StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"invitation create failed ({exitCode}): {error}{output}");
+            }
+            await Task.Delay(1000);
+        }
+    }
+
+    /// <summary>Invites, accepts the e-mailed invitation with a password, and enrols an authenticator: a ready account.</summary>
+    public static async Task<TestPerson> CreateAsync(RunningSystem system, string prefix, string roles, string? state = null)
+    {
+        var email = UniqueEmail(prefix);
+        await InviteAsync(system, email, $"Test {prefix}", roles, state);
+        var link = (await Mailbox.InvitationLinkAsync(system, email)).Value;
+        using var browser = new FormClient(system);
+        var invitation = await browser.GetAsync(new Uri(link).PathAndQuery);
+        var accepted = await browser.PostAsync(invitation, new Uri(link).PathAndQuery, new() { ["Password"] = DefaultPassword, ["Confirm"] = DefaultPassword });
+        Assert.Equal("/account/enrol", accepted.Location);
+        var enrol = await browser.GetAsync("/account/enrol");
+        var key = Regex.Match(enrol.Body, @"data-testid=""authenticator-key"">([a-z0-9 ]+)<").Groups[1].Value.Replace(" ", "").ToUpperInvariant();
+        var person = new TestPerson(email, DefaultPassword, key, []);
+        var enrolled = await browser.PostAsync(enrol, "/account/enrol", new() { ["Code"] = person.Code() });
+        var codes = Regex.Matches(enrolled.Body, @"<li>([A-Z0-9]{5}-[A-Z0-9]{5})</li>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(10, codes.Count);
+        return person with { RecoveryCodes = codes };
+    }
+
+    /// <summary>Signs in as the Web would (authorization code with PKCE, the Web's own client) and returns the tokens it gets.</summary>
+    public async Task<JsonElement> SignInForTokensAsync(RunningSystem system)
+    {
+        using var browser = new FormClient(system);
+        var web = system.Url(ResourceNames.Web);
+        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        var authorize = "/connect/authorize?client_id=web&response_type=code&scope=" + Uri.EscapeDataString(string.Join(' ', ["openid", "profile", "email", "roles", "offline_access", .. ApiScopes.Audiences.Keys]))
+            + "&redirect_uri=" + Uri.EscapeDataString(new Uri(web, "signin-oidc").ToString())
+            + "&code_challenge=" + challenge + "&code_challenge_method=S256&state=e2e&nonce=e2e";
+        var toSignIn = await browser.GetAsync(authorize);
+        var signIn = await browser.GetAsync(toSignIn.Location!);
+        var toTwoFactor = await browser.PostAsync(signIn, toSignIn.Location!, new() { ["Email"] = Email, ["Password"] = Password });
+        var twoFactor = await browser.GetAsync(toTwoFactor.Location!);
+        var back = await browser.PostAsync(twoFactor, toTwoFactor.Location!, new() { ["Code"] = Code() });
+        var callback = await browser.GetAsync(back.Location!);
+        Assert.StartsWith(new Uri(web, "signin-oidc").ToString(), callback.Location);
+        var code = System.Web.HttpUtility.ParseQueryString(new Uri(callback.Location!).Query)["code"]!;
+        var secret = (await File.ReadAllTextAsync(Path.Combine(system.StateDirectory, "secrets", "web-client-secret"))).Trim();
+        using var response = await browser.Http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = new Uri(web, "signin-oidc").ToString(),
+            ["client_id"] = "web",
+            ["client_secret"] = secret,
+            ["code_verifier"] = verifier,
+        }));
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, json);
+        return JsonDocument.Parse(json).RootElement.Clone();
+    }
+
+    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
+}
+
+/// <summary>A page as a browser without scripts would see it: status, body, where it redirects.</summary>
+public sealed record PageResponse(HttpStatusCode Status, string Body, string? Location);
+
+/// <summary>
+/// Identity's pages through the gateway over plain HTTP, with cookies and antiforgery tokens, and
+/// without following redirects, so each step can be checked. From its own loopback address.
+/// </summary>
+public sealed partial class FormClient : IDisposable
+{
+    private static int _next = 10;
+
+    public FormClient(RunningSystem system)
+    {
+        var address = IPAddress.Parse($"127.0.0.{Interlocked.Increment(ref _next) % 200 + 10}");
+        Http = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = true,
+            CookieContainer = new CookieContainer(),
+            ConnectCallback = Loopback.FromAddress(address),
+        })
+        { BaseAddress = system.Url(ResourceNames.Gateway) };
+    }
+
+    public HttpClient Http { get; }
+
+    public async Task<PageResponse> GetAsync(string pathOrUrl)
+    {
+        using var response = await Http.GetAsync(pathOrUrl);
+        return await ReadAsync(response);
+    }
+
+    /// <summary>Posts <paramref name="fields"/> with the antiforgery token of <paramref name="page"/>.</summary>
+    public async Task<PageResponse> PostAsync(PageResponse page, string pathOrUrl, Dictionary<string, string> fields)
+    {
+        var token = AntiforgeryField().Match(page.Body);
+        Assert.True(token.Success, "The page has no antiforgery token.");
+        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
+        using var response = await Http.PostAsync(pathOrUrl, new FormUrlEncodedContent(fields));
+        return await ReadAsync(response);
+    }
+
+    private static async Task<PageResponse> ReadAsync(HttpResponseMessage response) =>
+        new(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString());
+
+    [GeneratedRegex(@"name=""__RequestVerificationToken"" type=""hidden"" value=""([^""]+)""")]
+    private static partial Regex AntiforgeryField();
+
+    public void Dispose() => Http.Dispose();
+}

@@ -1,0 +1,303 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PocDirectory.EndToEndTests;
+
+/// <summary>
+/// People's accounts over HTTP, through the gateway: invitation by e-mail, the password and second
+/// factor, the tokens a sign-in gives, what each role may do, lockout, and the end of access.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class PeopleTests(SystemFixture fixture)
+{
+    private RunningSystem Running => fixture.System;
+
+    [Fact]
+    public async Task A_person_invited_by_e_mail_signs_in_with_two_factors_and_gets_short_lived_tokens_that_say_so()
+    {
+        var manager = await TestPerson.CreateAsync(Running, "manager", Roles.DirectoryManager);
+        var tokens = await manager.SignInForTokensAsync(Running);
+
+        var (_, payload) = AccessTests.Decode(tokens.GetProperty("access_token").GetString()!);
+        Assert.Equal(["mfa", "otp", "pwd"], Strings(payload["amr"]).Order());
+        Assert.Equal([Roles.DirectoryManager], Strings(payload["role"]));
+        Assert.Contains(ResourceNames.Identity, Strings(payload["aud"]));
+        Assert.Contains(ResourceNames.Directory, Strings(payload["aud"]));
+        Assert.True(payload["exp"]!.GetValue<long>() - payload["iat"]!.GetValue<long>() <= 600);
+        Assert.True(tokens.TryGetProperty("refresh_token", out _));
+
+        using var me = await SendAsync(HttpMethod.Get, "/api/identity/me", tokens);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        var body = await me.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Test manager", body.GetProperty("name").GetString());
+        using var users = await SendAsync(HttpMethod.Get, "/api/identity/users", tokens);
+        Assert.Equal(HttpStatusCode.OK, users.StatusCode);
+        Assert.Contains(manager.Email, await users.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Only_the_directory_manager_administers_accounts_checked_by_the_gateway_path_and_by_Identity_itself()
+    {
+        var focalPoint = await TestPerson.CreateAsync(Running, "focal", Roles.FocalPoint, "FRA");
+        var tokens = await focalPoint.SignInForTokensAsync(Running);
+        var (_, payload) = AccessTests.Decode(tokens.GetProperty("access_token").GetString()!);
+        Assert.Equal("FRA", payload["state"]!.GetValue<string>());
+
+        foreach (var direct in new[] { false, true })
+        {
+            using var list = await SendAsync(HttpMethod.Get, "/api/identity/users", tokens, direct: direct);
+            Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
+            using var invite = await SendAsync(HttpMethod.Post, "/api/identity/invitations", tokens, direct: direct,
+                body: new { email = "someone@example.org", displayName = "Someone", roles = new[] { Roles.DirectoryManager } });
+            Assert.Equal(HttpStatusCode.Forbidden, invite.StatusCode);
+            using var me = await SendAsync(HttpMethod.Get, "/api/identity/me", tokens, direct: direct);
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        }
+        // A machine client's token is for the directory's APIs, never for Identity's.
+        using var machine = new HttpRequestMessage(HttpMethod.Get, "/api/identity/users");
+        machine.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await fixture.TokenAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Gateway.SendAsync(machine)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_invitation_with_wrong_fields_is_a_problem_naming_each_field_and_sends_nothing()
+    {
+        var manager = await TestPerson.CreateAsync(Running, "inviter", Roles.DirectoryManager);
+        var tokens = await manager.SignInForTokensAsync(Running);
+
+        using var response = await SendAsync(HttpMethod.Post, "/api/identity/invitations", tokens,
+            body: new { email = "not an address", displayName = "", roles = new[] { "emperor" }, state = "ATL" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["displayName", "email", "roles", "state"], errors.EnumerateObject().Select(p => p.Name).Order());
+
+        using var focal = await SendAsync(HttpMethod.Post, "/api/identity/invitations", tokens,
+            body: new { email = "fp@example.org", displayName = "A Focal Point", roles = new[] { Roles.FocalPoint } });
+        Assert.Equal(HttpStatusCode.BadRequest, focal.StatusCode);
+        Assert.Contains("one State", await focal.Content.ReadAsStringAsync());
+
+        var email = TestPerson.UniqueEmail("invitee");
+        using var sent = await SendAsync(HttpMethod.Post, "/api/identity/invitations", tokens,
+            body: new { email, displayName = "An Invitee", roles = new[] { Roles.PointOfContact }, state = "ken" });
+        Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        var link = await Mailbox.InvitationLinkAsync(Running, email);
+        Assert.Contains("/account/invitation?token=", link.Value);
+    }
+
+    [Fact]
+    public async Task An_invitation_link_refuses_a_common_password_keeps_working_and_then_works_only_once()
+    {
+        var email = TestPerson.UniqueEmail("once");
+        await TestPerson.InviteAsync(Running, email, "Once Only", Roles.ChairOffice);
+        var link = new Uri((await Mailbox.InvitationLinkAsync(Running, email)).Value).PathAndQuery;
+        using var browser = new FormClient(Running);
+
+        var page = await browser.GetAsync(link);
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        var weak = await browser.PostAsync(page, link, new() { ["Password"] = "password1234", ["Confirm"] = "password1234" });
+        Assert.Equal(HttpStatusCode.BadRequest, weak.Status);
+        Assert.Contains("most common", weak.Body);
+        var tooShort = await browser.PostAsync(weak, link, new() { ["Password"] = "short", ["Confirm"] = "short" });
+        Assert.Equal(HttpStatusCode.BadRequest, tooShort.Status);
+        Assert.Contains("12", tooShort.Body);
+
+        var accepted = await browser.PostAsync(tooShort, link, new() { ["Password"] = TestPerson.DefaultPassword, ["Confirm"] = TestPerson.DefaultPassword });
+        Assert.Equal(HttpStatusCode.Redirect, accepted.Status);
+
+        using var again = new FormClient(Running);
+        var second = await again.GetAsync(link);
+        Assert.Equal(HttpStatusCode.Gone, second.Status);
+        Assert.Contains("has been used", second.Body);
+    }
+
+    [Fact]
+    public async Task An_account_without_a_second_factor_reaches_nothing_but_enrolment()
+    {
+        var email = TestPerson.UniqueEmail("halfway");
+        await TestPerson.InviteAsync(Running, email, "Half Way", Roles.PointOfContact, "DEU");
+        var link = new Uri((await Mailbox.InvitationLinkAsync(Running, email)).Value).PathAndQuery;
+        using var browser = new FormClient(Running);
+        var page = await browser.GetAsync(link);
+        await browser.PostAsync(page, link, new() { ["Password"] = TestPerson.DefaultPassword, ["Confirm"] = TestPerson.DefaultPassword });
+
+        var web = Running.Url(ResourceNames.Web);
+        var authorize = await browser.GetAsync("/connect/authorize?client_id=web&response_type=code&scope=openid&code_challenge=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq&code_challenge_method=S256&redirect_uri="
+            + Uri.EscapeDataString(new Uri(web, "signin-oidc").ToString()));
+        Assert.StartsWith("/account/enrol", authorize.Location);
+        var manage = await browser.GetAsync("/account/manage");
+        Assert.StartsWith($"{Running.Url(ResourceNames.Gateway)}account/enrol", manage.Location);
+
+        // Signing in again with the password leads to enrolment too, never to a code.
+        using var later = new FormClient(Running);
+        var signIn = await later.GetAsync("/account/sign-in");
+        var afterPassword = await later.PostAsync(signIn, "/account/sign-in", new() { ["Email"] = email, ["Password"] = TestPerson.DefaultPassword });
+        Assert.Equal("/account/manage", afterPassword.Location);
+        Assert.StartsWith($"{Running.Url(ResourceNames.Gateway)}account/enrol", (await later.GetAsync("/account/manage")).Location);
+    }
+
+    [Fact]
+    public async Task Five_failures_lock_the_account_and_unknown_and_known_addresses_get_the_same_answer()
+    {
+        var person = await TestPerson.CreateAsync(Running, "locked", Roles.Operations);
+        using var browser = new FormClient(Running);
+        var page = await browser.GetAsync("/account/sign-in");
+
+        var unknown = await browser.PostAsync(page, "/account/sign-in", new() { ["Email"] = "nobody-" + person.Email, ["Password"] = "whatever it is here" });
+        Assert.Equal(HttpStatusCode.OK, unknown.Status);
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await browser.PostAsync(page, "/account/sign-in", new() { ["Email"] = person.Email, ["Password"] = "not the password " + i });
+            Assert.Equal(Refusal(unknown.Body), Refusal(wrong.Body));
+        }
+        var right = await browser.PostAsync(page, "/account/sign-in", new() { ["Email"] = person.Email, ["Password"] = person.Password });
+        Assert.Null(right.Location); // locked: no way on, even with the right password
+        Assert.Equal(Refusal(unknown.Body), Refusal(right.Body));
+        Assert.Contains("locked", Refusal(right.Body));
+    }
+
+    [Fact]
+    public async Task A_recovery_code_signs_in_once()
+    {
+        var person = await TestPerson.CreateAsync(Running, "recovery", Roles.ChairOffice);
+        var code = person.RecoveryCodes[3];
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var browser = new FormClient(Running);
+            var signIn = await browser.GetAsync("/account/sign-in");
+            var toSecond = await browser.PostAsync(signIn, "/account/sign-in", new() { ["Email"] = person.Email, ["Password"] = person.Password });
+            Assert.StartsWith("/account/two-factor", toSecond.Location);
+            var recovery = await browser.GetAsync("/account/recovery");
+            var result = await browser.PostAsync(recovery, "/account/recovery", new() { ["Code"] = code });
+            if (attempt == 0)
+            {
+                Assert.Equal("/account/manage", result.Location);
+                var manage = await browser.GetAsync("/account/manage");
+                Assert.Contains(">9<", manage.Body.Replace("data-testid=\"recovery-codes-left\"", ""));
+            }
+            else
+            {
+                Assert.Null(result.Location);
+                Assert.Contains("not right", result.Body);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Disabling_an_account_refuses_its_tokens_everywhere_within_a_minute_and_ends_its_refresh()
+    {
+        var manager = await TestPerson.CreateAsync(Running, "disabler", Roles.DirectoryManager);
+        var managerTokens = await manager.SignInForTokensAsync(Running);
+        var person = await TestPerson.CreateAsync(Running, "leaver", Roles.PointOfContact, "KEN");
+        var tokens = await person.SignInForTokensAsync(Running);
+        using (var before = await SendAsync(HttpMethod.Get, "/api/nominations/member-states", tokens))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        using var users = await SendAsync(HttpMethod.Get, "/api/identity/users", managerTokens);
+        var id = (await users.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()
+            .Single(u => u.GetProperty("email").GetString() == person.Email).GetProperty("id").GetString();
+        using var disable = await SendAsync(HttpMethod.Post, $"/api/identity/users/{id}/disable", managerTokens);
+        Assert.Equal(HttpStatusCode.NoContent, disable.StatusCode);
+
+        var deadline = DateTime.UtcNow.AddSeconds(75);
+        HttpStatusCode status;
+        do
+        {
+            await Task.Delay(1000);
+            using var after = await SendAsync(HttpMethod.Get, "/api/nominations/member-states", tokens, direct: true, service: ResourceNames.Nominations);
+            status = after.StatusCode;
+        }
+        while (status != HttpStatusCode.Unauthorized && DateTime.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+
+        using var identity = new HttpClient { BaseAddress = Running.Url(ResourceNames.Identity) };
+        using var refresh = await identity.PostAsync("/connect/token",
+            new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "refresh_token",
+                ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!,
+                ["client_id"] = "web",
+                ["client_secret"] = (await File.ReadAllTextAsync(Path.Combine(Running.StateDirectory, "secrets", "web-client-secret"))).Trim(),
+            }));
+        Assert.Equal(HttpStatusCode.BadRequest, refresh.StatusCode);
+        Assert.Contains("invalid_grant", await refresh.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_person_token_without_a_second_factor_is_refused_by_the_gateway_and_by_each_service_even_when_signed_by_the_real_key()
+    {
+        // Identity never issues one; forge it with Identity's own key, read from its database, to show the check holds anyway.
+        var person = await TestPerson.CreateAsync(Running, "singlefactor", Roles.PointOfContact, "JPN");
+        var token = (await person.SignInForTokensAsync(Running)).GetProperty("access_token").GetString()!;
+        var port = new Uri(Running.Url(ResourceNames.Postgres).ToString().Replace("postgresql://", "http://")).Port;
+        var keys = new List<byte[]>();
+        await using (var connection = new Npgsql.NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Database=identitydb;Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT pkcs8 FROM signing_keys WHERE purpose = 'signing' AND retired_at IS NULL", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                keys.Add((byte[])reader[0]);
+            }
+        }
+
+        var checkedOnce = false;
+        foreach (var pkcs8 in keys)
+        {
+            using var rsa = System.Security.Cryptography.RSA.Create();
+            rsa.ImportPkcs8PrivateKey(pkcs8, out _);
+            var resigned = AccessTests.SignedBy(rsa, token, _ => { });
+            if ((await GetMemberStatesAsync(ResourceNames.Nominations, direct: false, resigned)) != HttpStatusCode.OK)
+            {
+                continue; // not the key this token's kid names
+            }
+            var passwordOnly = AccessTests.SignedBy(rsa, token, payload => payload["amr"] = new JsonArray("pwd"));
+            var noMethods = AccessTests.SignedBy(rsa, token, payload => payload.Remove("amr"));
+            foreach (var service in new[] { ResourceNames.Nominations, ResourceNames.Notifications, ResourceNames.Meetings })
+            {
+                foreach (var direct in new[] { false, true })
+                {
+                    Assert.Equal(HttpStatusCode.OK, await GetMemberStatesAsync(service, direct, resigned));
+                    Assert.Equal(HttpStatusCode.Unauthorized, await GetMemberStatesAsync(service, direct, passwordOnly));
+                    Assert.Equal(HttpStatusCode.Unauthorized, await GetMemberStatesAsync(service, direct, noMethods));
+                }
+            }
+            checkedOnce = true;
+        }
+        Assert.True(checkedOnce, "No current signing key verified the token.");
+    }
+
+    private async Task<HttpStatusCode> GetMemberStatesAsync(string service, bool direct, string token)
+    {
+        using var http = new HttpClient { BaseAddress = direct ? Running.Url(service) : Running.Url(ResourceNames.Gateway) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/{service}/member-states");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private static string Refusal(string body) =>
+        System.Text.RegularExpressions.Regex.Match(body, @"role=""alert""[^>]*>([^<]+)<").Groups[1].Value;
+
+    private static IEnumerable<string> Strings(JsonNode? node) =>
+        node is JsonArray array ? array.Select(a => a!.GetValue<string>()) : node is null ? [] : [node.GetValue<string>()];
+
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, string path, JsonElement tokens, bool direct = false, object? body = null, string service = ResourceNames.Identity)
+    {
+        using var http = new HttpClient { BaseAddress = direct ? Running.Url(service) : Running.Url(ResourceNames.Gateway) };
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("access_token").GetString());
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+        return await http.SendAsync(request);
+    }
+}

@@ -1,0 +1,107 @@
+using Microsoft.Playwright;
+
+namespace PocDirectory.EndToEndTests;
+
+/// <summary>
+/// A person's way in, in real Chromium: the e-mailed invitation, the password, the authenticator app
+/// (codes computed by the test, as the app would), the recovery codes, the Web signed in through
+/// Identity and the gateway, sign-out and sign-in again.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class SignInPageTests(SystemFixture fixture) : IAsyncLifetime
+{
+    private Chromium _chromium = null!;
+
+    public async Task InitializeAsync() => _chromium = await Chromium.LaunchAsync();
+
+    public async Task DisposeAsync() => await _chromium.DisposeAsync();
+
+    private static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+
+    [Fact]
+    public async Task A_directory_manager_accepts_the_invitation_enrols_an_authenticator_and_administers_users_in_the_Web()
+    {
+        var email = TestPerson.UniqueEmail("dm");
+        await TestPerson.InviteAsync(fixture.System, email, "Dana Manager", Roles.DirectoryManager);
+        var link = (await Mailbox.InvitationLinkAsync(fixture.System, email)).Value;
+        var web = fixture.System.Url(ResourceNames.Web).ToString().TrimEnd('/');
+        var page = await _chromium.Browser.NewPageAsync();
+
+        await page.GotoAsync(link);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Accept your invitation" })).ToBeVisibleAsync();
+        // Identity's own stylesheet, through the gateway, under Identity's page headers.
+        Assert.Equal("rgb(11, 92, 171)", await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('button')).backgroundColor"));
+        await page.GetByLabel("Choose a password").FillAsync(TestPerson.DefaultPassword);
+        await page.GetByLabel("Repeat the password").FillAsync(TestPerson.DefaultPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create my account" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Set up your second factor" })).ToBeVisibleAsync();
+        Assert.StartsWith("data:image/png;base64,", await page.Locator("img.qr").GetAttributeAsync("src"));
+        var key = (await page.GetByTestId("authenticator-key").InnerTextAsync()).Replace(" ", "").ToUpperInvariant();
+        var person = new TestPerson(email, TestPerson.DefaultPassword, key, []);
+        await page.GetByLabel("Code from the app").FillAsync(person.Code());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("recovery-codes").Locator("li")).ToHaveCountAsync(10);
+        await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("enrolment-recovery-codes.png") });
+
+        // On to the Web, which signs in at Identity (already signed in there) and comes back.
+        await page.GetByRole(AriaRole.Link, new() { Name = "I have kept them: continue" }).ClickAsync();
+        await page.WaitForURLAsync(web + "/", Committed);
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("Dana Manager");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("accounts")).ToContainTextAsync(email);
+        // A mistake is named beside its field; nothing is sent.
+        await page.GetByLabel("E-mail address").FillAsync("not-an-address");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the invitation" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".field-error").First).ToBeVisibleAsync();
+        Assert.Equal(3, await page.Locator(".field-error").CountAsync()); // name, e-mail, roles
+        var invitee = TestPerson.UniqueEmail("fp");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Fatou Point <script>alert(1)</script>");
+        await page.GetByLabel("E-mail address").FillAsync(invitee);
+        await page.GetByLabel("State focal point").CheckAsync();
+        await page.Locator("#invite-state").FillAsync("SEN");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the invitation" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("invitation-sent")).ToContainTextAsync(invitee);
+        await Assertions.Expect(page.GetByTestId("invitations")).ToContainTextAsync("Fatou Point <script>alert(1)</script>");
+        await Mailbox.InvitationLinkAsync(fixture.System, invitee);
+        await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("users.png"), FullPage = true });
+
+        // Sign out of the Web and of Identity, then in again with the password and the app.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync(web + "/", Committed);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await page.GetByLabel("E-mail address").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(TestPerson.DefaultPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await page.GetByLabel("Code from your authenticator app").FillAsync(person.Code());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(web + "/", Committed);
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("Dana Manager");
+    }
+
+    [Fact]
+    public async Task A_focal_point_signs_in_and_finds_no_user_administration()
+    {
+        var person = await TestPerson.CreateAsync(fixture.System, "fp-web", Roles.FocalPoint, "BRA");
+        var web = fixture.System.Url(ResourceNames.Web).ToString().TrimEnd('/');
+        var page = await _chromium.Browser.NewPageAsync();
+
+        await page.GotoAsync(web + "/admin/users");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await page.GetByLabel("E-mail address").FillAsync(person.Email);
+        await page.GetByLabel("Password").FillAsync(person.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Use a recovery code" }).ClickAsync();
+        await page.GetByLabel("Recovery code").FillAsync(person.RecoveryCodes[0]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await page.WaitForURLAsync(web + "/access-denied?ReturnUrl=%2Fadmin%2Fusers", Committed);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not available to you" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("Test fp-web");
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).CountAsync());
+    }
+}
