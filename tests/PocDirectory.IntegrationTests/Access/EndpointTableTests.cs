@@ -73,14 +73,9 @@ public sealed class EndpointTableTests(ServersFixture servers)
     [Fact]
     public async Task Every_mapped_endpoint_of_every_service_is_in_the_access_table_with_the_access_it_has()
     {
-        var actual = new Dictionary<(string, string, string), string>();
-        await CollectAsync<DirectoryDbContext>(ResourceNames.Directory, ResourceNames.DirectoryDb, actual);
-        await CollectAsync<NominationsDbContext>(ResourceNames.Nominations, ResourceNames.NominationsDb, actual);
-        await CollectAsync<NotificationsDbContext>(ResourceNames.Notifications, ResourceNames.NotificationsDb, actual);
-        await CollectAsync<MeetingsDbContext>(ResourceNames.Meetings, ResourceNames.MeetingsDb, actual);
-        await CollectAsync<PocIdentityDbContext>(ResourceNames.Identity, ResourceNames.IdentityDb, actual);
+        var actual = await MappedEndpointsAsync();
 
-        var expected = new Dictionary<(string, string, string), string>(Table);
+        var expected = new Dictionary<(string Service, string Method, string Route), string>(Table);
         foreach (var service in new[] { ResourceNames.Directory, ResourceNames.Nominations, ResourceNames.Notifications, ResourceNames.Meetings, ResourceNames.Identity })
         {
             foreach (var route in OperationalRoutes)
@@ -97,7 +92,29 @@ public sealed class EndpointTableTests(ServersFixture servers)
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
-    private async Task CollectAsync<TEntryPoint>(string service, string database, Dictionary<(string, string, string), string> into)
+    [Fact]
+    public async Task Every_mapped_API_endpoint_has_a_row_in_the_authorization_matrix_and_every_row_is_mapped()
+    {
+        var mapped = (await MappedEndpointsAsync()).Keys.Where(k => k.Route.StartsWith("/api/", StringComparison.Ordinal)).ToHashSet();
+        var rows = AuthorizationMatrix.Rows.Select(r => (r.Service, r.Method, r.Route)).ToHashSet();
+
+        Assert.Empty(mapped.Except(rows).Select(k => $"{k} is mapped but has no row in the authorization matrix"));
+        Assert.Empty(rows.Except(mapped).Select(k => $"{k} has a row in the authorization matrix but is not mapped"));
+        Assert.All(AuthorizationMatrix.Rows, row => Assert.Equal(AuthorizationMatrix.Principals.Length, row.Expected.Split(' ').Length));
+    }
+
+    private async Task<Dictionary<(string Service, string Method, string Route), string>> MappedEndpointsAsync()
+    {
+        var actual = new Dictionary<(string Service, string Method, string Route), string>();
+        await CollectAsync<DirectoryDbContext>(ResourceNames.Directory, ResourceNames.DirectoryDb, actual);
+        await CollectAsync<NominationsDbContext>(ResourceNames.Nominations, ResourceNames.NominationsDb, actual);
+        await CollectAsync<NotificationsDbContext>(ResourceNames.Notifications, ResourceNames.NotificationsDb, actual);
+        await CollectAsync<MeetingsDbContext>(ResourceNames.Meetings, ResourceNames.MeetingsDb, actual);
+        await CollectAsync<PocIdentityDbContext>(ResourceNames.Identity, ResourceNames.IdentityDb, actual);
+        return actual;
+    }
+
+    private async Task CollectAsync<TEntryPoint>(string service, string database, Dictionary<(string Service, string Method, string Route), string> into)
         where TEntryPoint : class
     {
         await using var factory = new ServiceFactory<TEntryPoint>(servers, database, await servers.CreateDatabaseAsync(service));

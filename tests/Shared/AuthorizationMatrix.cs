@@ -1,0 +1,47 @@
+namespace PocDirectory;
+
+/// <summary>
+/// The authorization matrix: every API endpoint of every service × every kind of caller → the status
+/// it must answer, through the gateway and directly on the service's port alike. The integration tests
+/// check that every API endpoint the services map has a row here; the end-to-end tests drive every
+/// row with real tokens against the running system.
+/// </summary>
+public static class AuthorizationMatrix
+{
+    /// <summary>The callers, in the order of each row's statuses.</summary>
+    public static readonly string[] Principals =
+    [
+        "anonymous",            // no token
+        "directory-manager",    // a person, two factors
+        "focal-point FRA",
+        "focal-point DEU",
+        "point-of-contact KEN",
+        "chair-office",
+        "operations",
+        "machine FRA",          // client credentials, every read scope
+        "person without MFA",   // signed with Identity's real key, amr without mfa
+        "expired",              // signed with Identity's real key, expired
+        "forged",               // signed with another key
+        "wrong audience",       // signed with Identity's real key, for another API
+    ];
+
+    /// <summary>(service, method, route pattern as mapped, a concrete path, statuses in <see cref="Principals"/> order).</summary>
+    public static readonly (string Service, string Method, string Route, string Path, string Expected)[] Rows =
+    [
+        // Public reference data: answered whatever the token (a token is not even read).
+        ("directory", "GET", "/api/directory/member-states/", "/api/directory/member-states", "200 200 200 200 200 200 200 200 200 200 200 200"),
+        ("directory", "GET", "/api/directory/member-states/{code}", "/api/directory/member-states/FRA", "200 200 200 200 200 200 200 200 200 200 200 200"),
+        // Read for any valid token addressed to the service.
+        ("nominations", "GET", "/api/nominations/member-states", "/api/nominations/member-states", "401 200 200 200 200 200 200 200 401 401 401 401"),
+        ("notifications", "GET", "/api/notifications/member-states", "/api/notifications/member-states", "401 200 200 200 200 200 200 200 401 401 401 401"),
+        ("meetings", "GET", "/api/meetings/member-states", "/api/meetings/member-states", "401 200 200 200 200 200 200 200 401 401 401 401"),
+        // Identity's API is for people (a machine client's token is not addressed to it).
+        ("identity", "GET", "/api/identity/me", "/api/identity/me", "401 200 200 200 200 200 200 401 401 401 401 401"),
+        ("identity", "GET", "/api/identity/users", "/api/identity/users", "401 200 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "GET", "/api/identity/invitations", "/api/identity/invitations", "401 200 403 403 403 403 403 401 401 401 401 401"),
+        // Writes are sent with a body that fails validation: the directory manager gets as far as the check (400), nobody else does.
+        ("identity", "POST", "/api/identity/invitations", "/api/identity/invitations", "401 400 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "POST", "/api/identity/users/{id}/disable", "/api/identity/users/no-such-account/disable", "401 404 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "POST", "/api/identity/users/{id}/enable", "/api/identity/users/no-such-account/enable", "401 404 403 403 403 403 403 401 401 401 401 401"),
+    ];
+}
