@@ -27,7 +27,14 @@ await app.RegisterWebClientAsync();
 // Identity's pages (sign-in, invitation, enrolment, account) carry page headers; everything else the API ones.
 var pageHeaders = SecurityHeaderPolicies.Page(app.Configuration[$"services:{ResourceNames.Web}:http:0"] is { Length: > 0 } web ? [web] : []);
 var apiHeaders = SecurityHeaderPolicies.Api();
-app.UseWhen(context => SecurityHeaderPolicies.IsIdentityPage(context.Request.Path), branch => branch.UseSecurityHeaders(pageHeaders));
+app.UseWhen(context => SecurityHeaderPolicies.IsIdentityPage(context.Request.Path), branch => branch
+    .UseSecurityHeaders(pageHeaders)
+    // Keys, recovery codes, invitation details: never kept by a browser or proxy.
+    .Use((context, next) =>
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        return next(context);
+    }));
 app.UseWhen(context => !SecurityHeaderPolicies.IsIdentityPage(context.Request.Path), branch => branch.UseSecurityHeaders(apiHeaders));
 app.MapDefaultEndpoints(authenticateEveryRequest: true); // the token server answers from the authentication step
 app.UseAntiforgery();
@@ -36,6 +43,8 @@ app.MapRazorPages();
 app.MapTokenApi();
 app.MapAuthorizationApi();
 app.MapUsersApi();
+app.MapAuditApi();
+app.MapMachineClientsApi();
 
 app.Run();
 return 0;

@@ -14,6 +14,19 @@ var app = builder.Build();
 // Sign-in redirects to Identity through the gateway: forms may lead there.
 app.UseSecurityHeaders(SecurityHeaderPolicies.Page(AuthenticationExtensions.Issuer(app.Configuration).GetLeftPart(UriPartial.Authority)));
 app.MapDefaultEndpoints(authenticateEveryRequest: true); // every page shows who is signed in; the OIDC callbacks run here
+// Pages shown to a signed-in person hold confidential data (and, once, secrets): never stored by a browser or proxy.
+app.Use((context, next) =>
+{
+    context.Response.OnStarting(() =>
+    {
+        if (context.User.Identity?.IsAuthenticated == true)
+        {
+            context.Response.Headers.CacheControl = "no-store";
+        }
+        return Task.CompletedTask;
+    });
+    return next(context);
+});
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapSignInEndpoints();

@@ -91,10 +91,7 @@ public sealed class SignInPageTests(SystemFixture fixture) : IAsyncLifetime
         var page = await _chromium.Browser.NewPageAsync();
 
         await page.GotoAsync(web + "/admin/users");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
-        await page.GetByLabel("E-mail address").FillAsync(person.Email);
-        await page.GetByLabel("Password").FillAsync(person.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await EnterPasswordAsync(page, person);
         await page.GetByRole(AriaRole.Link, new() { Name = "Use a recovery code" }).ClickAsync();
         await page.GetByLabel("Recovery code").FillAsync(person.RecoveryCodes[0]);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
@@ -103,5 +100,55 @@ public sealed class SignInPageTests(SystemFixture fixture) : IAsyncLifetime
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not available to you" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("Test fp-web");
         Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).CountAsync());
+    }
+
+    [Fact]
+    public async Task The_directory_manager_creates_and_revokes_a_machine_client_and_finds_both_in_the_audit_log()
+    {
+        var manager = await TestPerson.CreateAsync(fixture.System, "dm-clients", Roles.DirectoryManager);
+        var web = fixture.System.Url(ResourceNames.Web).ToString().TrimEnd('/');
+        var page = await _chromium.Browser.NewPageAsync();
+        await page.GotoAsync(web + "/admin/machine-clients");
+        await EnterPasswordAsync(page, manager);
+        await page.GetByLabel("Code from your authenticator app").FillAsync(manager.Code());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(web + "/admin/machine-clients", Committed);
+
+        var clientId = "cert-" + Guid.NewGuid().ToString("N")[..8];
+        await page.GetByLabel("Client id").FillAsync(clientId);
+        await page.GetByLabel("State").FillAsync("NOR");
+        await page.GetByLabel("directory.read").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the client" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("machine-client-created")).ToContainTextAsync(clientId);
+        var secret = await page.GetByTestId("client-secret").InnerTextAsync();
+        await Assertions.Expect(page.Locator($"tr[data-client='{clientId}']")).ToContainTextAsync("NOR");
+
+        // The secret works at once, for the scope granted.
+        var client = new MachineClient(clientId, secret);
+        var token = await client.AccessTokenAsync(fixture.Gateway, "directory.read");
+        Assert.Equal("NOR", AccessTests.Decode(token).Payload["state"]!.GetValue<string>());
+
+        await page.Locator($"tr[data-client='{clientId}']").GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(page.Locator($"tr[data-client='{clientId}']")).ToHaveCountAsync(0);
+        Assert.False((await client.RequestTokenAsync(fixture.Gateway, "directory.read")).IsSuccessStatusCode);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("audit-chain")).ToContainTextAsync("intact");
+        await page.GetByLabel("What").FillAsync("machine-client");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await page.WaitForURLAsync("**action=machine-client*", Committed);
+        var rows = page.Locator("[data-testid=audit-records] tbody tr").Filter(new() { HasText = clientId });
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(rows.First).ToContainTextAsync("machine-client.revoked");
+        await Assertions.Expect(rows.First).ToContainTextAsync("Test dm-clients");
+        await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("audit-log.png"), FullPage = true });
+    }
+
+    private static async Task EnterPasswordAsync(IPage page, TestPerson person)
+    {
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await page.GetByLabel("E-mail address").FillAsync(person.Email);
+        await page.GetByLabel("Password").FillAsync(person.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
     }
 }

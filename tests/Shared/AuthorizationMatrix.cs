@@ -39,8 +39,14 @@ public static class AuthorizationMatrix
         ("identity", "GET", "/api/identity/me", "/api/identity/me", "401 200 200 200 200 200 200 401 401 401 401 401"),
         ("identity", "GET", "/api/identity/users", "/api/identity/users", "401 200 403 403 403 403 403 401 401 401 401 401"),
         ("identity", "GET", "/api/identity/invitations", "/api/identity/invitations", "401 200 403 403 403 403 403 401 401 401 401 401"),
+        // The audit log: the directory manager's alone (operations never sees its content).
+        ("identity", "GET", "/api/identity/audit/", "/api/identity/audit", "401 200 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "GET", "/api/identity/audit/verification", "/api/identity/audit/verification", "401 200 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "GET", "/api/identity/machine-clients/", "/api/identity/machine-clients", "401 200 403 403 403 403 403 401 401 401 401 401"),
         // Writes are sent with a body that fails validation: the directory manager gets as far as the check (400), nobody else does.
         ("identity", "POST", "/api/identity/invitations", "/api/identity/invitations", "401 400 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "POST", "/api/identity/machine-clients/", "/api/identity/machine-clients", "401 400 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "DELETE", "/api/identity/machine-clients/{clientId}", "/api/identity/machine-clients/no-such-client", "401 404 403 403 403 403 403 401 401 401 401 401"),
         ("identity", "POST", "/api/identity/users/{id}/disable", "/api/identity/users/no-such-account/disable", "401 404 403 403 403 403 403 401 401 401 401 401"),
         ("identity", "POST", "/api/identity/users/{id}/enable", "/api/identity/users/no-such-account/enable", "401 404 403 403 403 403 403 401 401 401 401 401"),
     ];

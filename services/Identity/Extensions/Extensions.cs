@@ -64,6 +64,7 @@ public static class Extensions
         builder.Services.AddScoped<IUserConfirmation<PocUser>, ActiveAccountConfirmation>();
         builder.Services.AddScoped<Invitations>();
         builder.Services.AddScoped<SignInSteps>();
+        builder.Services.AddScoped<MachineClients>();
         builder.Services.AddScoped<AccountSessions>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddAuthentication().AddIdentityCookies(cookies =>

@@ -7,10 +7,13 @@ using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.Contracts.Audit;
 using PocDirectory.Contracts.Identity;
+using PocDirectory.Identity.Accounts;
 using PocDirectory.Identity.Infrastructure;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace PocDirectory.Identity.Tokens;
+
+public sealed record MachineClientView(string ClientId, string? DisplayName, string State, IReadOnlyList<string> Scopes);
 
 /// <summary>A machine client as created: its secret is shown this once and stored only hashed.</summary>
 public sealed record CreatedMachineClient(string ClientId, string ClientSecret, string State, IReadOnlyList<string> Scopes);
@@ -25,33 +28,38 @@ public sealed partial class MachineClients(IOpenIddictApplicationManager applica
 
     private static readonly string OperatorActor = Commands.IdentityCommands.OperatorActor;
 
-    public async Task<CreatedMachineClient> CreateAsync(string clientId, string state, IReadOnlyCollection<string> scopes, string? displayName, CancellationToken ct)
+    /// <summary>Creates the client; <paramref name="http"/> is the directory manager's request, or null for the operator's command.</summary>
+    public async Task<CreatedMachineClient> CreateAsync(
+        string? clientId, string? state, IReadOnlyCollection<string> scopes, string? displayName, CancellationToken ct, HttpContext? http = null)
     {
-        var errors = new List<string>();
+        var errors = new FieldErrors();
+        clientId = clientId?.Trim() ?? "";
         if (!ClientIdPattern().IsMatch(clientId))
         {
-            errors.Add($"client id '{clientId}': use 3 to 64 lower-case letters, digits and hyphens.");
+            errors.Add("clientId", $"'{clientId}': use 3 to 64 lower-case letters, digits and hyphens.");
         }
-        state = state.Trim().ToUpperInvariant();
+        state = state?.Trim().ToUpperInvariant() ?? "";
         if (!await db.MemberStates.AnyAsync(s => s.Iso3 == state, ct))
         {
-            errors.Add(await db.MemberStates.AnyAsync(ct)
-                ? $"State '{state}': not the ISO 3166-1 alpha-3 code of a Member or observer State."
-                : "the copy of the Member States is still empty: start the system once so that Identity receives it.");
+            errors.Add("state", await db.MemberStates.AnyAsync(ct)
+                ? $"'{state}' is not the ISO 3166-1 alpha-3 code of a Member or observer State."
+                : "The copy of the Member States is still empty: start the system once so that Identity receives it.");
         }
         var unknown = scopes.Except(ApiScopes.MachineReadable).ToList();
-        if (unknown.Count > 0)
+        if (unknown.Count > 0 || scopes.Count == 0)
         {
-            errors.Add($"scopes {string.Join(", ", unknown)}: a machine client may have only {string.Join(", ", ApiScopes.MachineReadable)}.");
+            errors.Add("scopes", $"A machine client may have one or more of {string.Join(", ", ApiScopes.MachineReadable)}"
+                + (unknown.Count > 0 ? $", not {string.Join(", ", unknown)}." : "."));
         }
-        if (errors.Count == 0 && await applications.FindByClientIdAsync(clientId, ct) is not null)
+        if (displayName is { Length: > 200 })
         {
-            errors.Add($"client id '{clientId}' is taken.");
+            errors.Add("name", "At most 200 characters.");
         }
-        if (errors.Count > 0)
+        if (!errors.Any && await applications.FindByClientIdAsync(clientId, ct) is not null)
         {
-            throw new ArgumentException(string.Join(Environment.NewLine, errors));
+            errors.Add("clientId", $"'{clientId}' is taken.");
         }
+        errors.ThrowIfAny();
 
         var secret = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var descriptor = new OpenIddictApplicationDescriptor
@@ -69,29 +77,51 @@ public sealed partial class MachineClients(IOpenIddictApplicationManager applica
         descriptor.Properties[StateProperty] = JsonSerializer.SerializeToElement(state);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await applications.CreateAsync(descriptor, ct);
-        db.AddAuditRecord(ResourceNames.Identity, "machine-client.created", AuditOutcomes.Success,
-            actor: OperatorActor, target: clientId, state: state, detail: string.Join(' ', scopes));
+        db.AddAuditRecord(ResourceNames.Identity, "machine-client.created", AuditOutcomes.Success, http,
+            actor: http is null ? OperatorActor : null, target: clientId, state: state, detail: string.Join(' ', scopes));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return new CreatedMachineClient(clientId, secret, state, scopes.ToList());
     }
 
     /// <summary>Deletes the client: it gets no new token, and those it holds are refused everywhere within a minute.</summary>
-    public async Task<bool> RevokeAsync(string clientId, CancellationToken ct)
+    public async Task<bool> RevokeAsync(string clientId, CancellationToken ct, HttpContext? http = null)
     {
         var application = await applications.FindByClientIdAsync(clientId, ct);
-        if (application is null)
+        if (application is null || !(await applications.GetPropertiesAsync(application, ct)).ContainsKey(StateProperty))
         {
             return false;
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await applications.DeleteAsync(application, ct);
-        db.AddAuditRecord(ResourceNames.Identity, "machine-client.revoked", AuditOutcomes.Success, actor: OperatorActor, target: clientId);
+        db.AddAuditRecord(ResourceNames.Identity, "machine-client.revoked", AuditOutcomes.Success, http,
+            actor: http is null ? OperatorActor : null, target: clientId);
         // Tokens already issued stop working everywhere within RevocationList.RefreshInterval.
         db.AddIntegrationEvent(new PrincipalRevoked { Subject = clientId, RevokedAt = DateTimeOffset.UtcNow });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>Every machine client (the clients bound to a State), by id.</summary>
+    public async Task<IReadOnlyList<MachineClientView>> ListAsync(CancellationToken ct)
+    {
+        var list = new List<MachineClientView>();
+        await foreach (var application in applications.ListAsync(count: null, offset: null, ct))
+        {
+            var properties = await applications.GetPropertiesAsync(application, ct);
+            if (!properties.TryGetValue(StateProperty, out var state) || state.ValueKind != JsonValueKind.String)
+            {
+                continue; // the Web, not a machine client
+            }
+            var permissions = await applications.GetPermissionsAsync(application, ct);
+            list.Add(new MachineClientView(
+                (await applications.GetClientIdAsync(application, ct))!,
+                await applications.GetDisplayNameAsync(application, ct),
+                state.GetString()!,
+                [.. permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal)).Select(p => p[Permissions.Prefixes.Scope.Length..]).Order()]));
+        }
+        return [.. list.OrderBy(c => c.ClientId, StringComparer.Ordinal)];
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{2,63}$")]

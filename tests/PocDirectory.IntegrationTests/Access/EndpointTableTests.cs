@@ -66,6 +66,11 @@ public sealed class EndpointTableTests(ServersFixture servers)
         [(ResourceNames.Identity, "POST", "/api/identity/invitations")] = DirectoryManager,
         [(ResourceNames.Identity, "POST", "/api/identity/users/{id}/disable")] = DirectoryManager,
         [(ResourceNames.Identity, "POST", "/api/identity/users/{id}/enable")] = DirectoryManager,
+        [(ResourceNames.Identity, "GET", "/api/identity/audit/")] = DirectoryManager,
+        [(ResourceNames.Identity, "GET", "/api/identity/machine-clients/")] = DirectoryManager,
+        [(ResourceNames.Identity, "POST", "/api/identity/machine-clients/")] = DirectoryManager,
+        [(ResourceNames.Identity, "DELETE", "/api/identity/machine-clients/{clientId}")] = DirectoryManager,
+        [(ResourceNames.Identity, "GET", "/api/identity/audit/verification")] = DirectoryManager,
     };
 
     private static readonly string[] OperationalRoutes = ["/health", "/alive", "/metrics"];
