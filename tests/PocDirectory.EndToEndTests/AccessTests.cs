@@ -98,7 +98,7 @@ public sealed class AccessTests(SystemFixture fixture)
 
     [Theory]
     [InlineData("XYZ", "not the ISO 3166-1 alpha-3 code")]
-    [InlineData("FRA", "a machine client may have only")]
+    [InlineData("FRA", "A machine client may have one or more of")]
     public async Task A_machine_client_is_refused_an_unknown_State_or_a_scope_beyond_reading(string state, string message)
     {
         var scopes = state == "FRA" ? "directory.read,directory.write" : "directory.read";

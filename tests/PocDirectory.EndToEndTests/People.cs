@@ -144,7 +144,7 @@ public sealed record TestPerson(string Email, string Password, string Authentica
 }
 
 /// <summary>A page as a browser without scripts would see it: status, body, where it redirects.</summary>
-public sealed record PageResponse(HttpStatusCode Status, string Body, string? Location);
+public sealed record PageResponse(HttpStatusCode Status, string Body, string? Location, System.Net.Http.Headers.HttpResponseHeaders Headers);
 
 /// <summary>
 /// Identity's pages through the gateway over plain HTTP, with cookies and antiforgery tokens, and
@@ -186,7 +186,7 @@ public sealed partial class FormClient : IDisposable
     }
 
     private static async Task<PageResponse> ReadAsync(HttpResponseMessage response) =>
-        new(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString());
+        new(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString(), response.Headers);
 
     [GeneratedRegex(@"name=""__RequestVerificationToken"" type=""hidden"" value=""([^""]+)""")]
     private static partial Regex AntiforgeryField();

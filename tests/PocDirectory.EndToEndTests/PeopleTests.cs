@@ -160,6 +160,66 @@ public sealed class PeopleTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task Attempts_at_one_account_are_limited_in_Redis_whatever_the_client_address_with_a_429_and_Retry_After()
+    {
+        // An address without an account: the limit holds the same, so it tells nothing about which addresses exist.
+        var email = TestPerson.UniqueEmail("sprayed");
+        PageResponse last = null!;
+        for (var attempt = 1; attempt <= 21; attempt++)
+        {
+            using var browser = new FormClient(Running); // a new client address each time
+            var page = await browser.GetAsync("/account/sign-in");
+            last = await browser.PostAsync(page, "/account/sign-in", new() { ["Email"] = email, ["Password"] = "guess number " + attempt });
+            if (attempt <= 20)
+            {
+                Assert.Equal(HttpStatusCode.OK, last.Status);
+            }
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, last.Status);
+        Assert.InRange(int.Parse(last.Headers.GetValues("Retry-After").Single()), 1, 15 * 60);
+        Assert.Contains("Too many attempts", Refusal(last.Body));
+
+        // Another account is not affected.
+        using var other = new FormClient(Running);
+        var signIn = await other.GetAsync("/account/sign-in");
+        var unaffected = await other.PostAsync(signIn, "/account/sign-in", new() { ["Email"] = "other-" + email, ["Password"] = "a guess" });
+        Assert.Equal(HttpStatusCode.OK, unaffected.Status);
+    }
+
+    [Fact]
+    public async Task A_sign_in_from_a_new_browser_and_a_password_change_are_e_mailed_to_the_person()
+    {
+        var person = await TestPerson.CreateAsync(Running, "noticed", Roles.ChairOffice);
+        await person.SignInForTokensAsync(Running); // a browser of its own: never seen for this account
+        await Mailbox.WaitForAsync(Running, person.Email, new("Subject: Security notice: Sign-in from a new browser"));
+
+        using var browser = new FormClient(Running);
+        var signIn = await browser.GetAsync("/account/sign-in");
+        var second = await browser.PostAsync(signIn, "/account/sign-in", new() { ["Email"] = person.Email, ["Password"] = person.Password });
+        var code = await browser.PostAsync(await browser.GetAsync(second.Location!), second.Location!, new() { ["Code"] = person.Code() });
+        Assert.Equal("/account/manage", code.Location);
+        var manage = await browser.GetAsync("/account/manage");
+        const string NewPassword = "seven green lanterns over the bay";
+        var wrong = await browser.PostAsync(manage, "/account/manage?handler=Password",
+            new() { ["CurrentPassword"] = "not it at all", ["NewPassword"] = NewPassword, ["Confirm"] = NewPassword });
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.Status);
+        Assert.Contains("not your current password", wrong.Body);
+        var changed = await browser.PostAsync(wrong, "/account/manage?handler=Password",
+            new() { ["CurrentPassword"] = person.Password, ["NewPassword"] = NewPassword, ["Confirm"] = NewPassword });
+        Assert.Equal(HttpStatusCode.OK, changed.Status);
+        Assert.Contains("Your password is changed", changed.Body);
+        await Mailbox.WaitForAsync(Running, person.Email, new("Subject: Security notice: Password changed"));
+
+        // The new password signs in; the old one no longer does.
+        var tokens = await (person with { Password = NewPassword }).SignInForTokensAsync(Running);
+        Assert.True(tokens.TryGetProperty("access_token", out _));
+        using var old = new FormClient(Running);
+        var page = await old.GetAsync("/account/sign-in");
+        var refused = await old.PostAsync(page, "/account/sign-in", new() { ["Email"] = person.Email, ["Password"] = person.Password });
+        Assert.Null(refused.Location);
+    }
+
+    [Fact]
     public async Task A_recovery_code_signs_in_once()
     {
         var person = await TestPerson.CreateAsync(Running, "recovery", Roles.ChairOffice);

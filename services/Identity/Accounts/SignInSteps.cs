@@ -10,7 +10,9 @@ namespace PocDirectory.Identity.Accounts;
 /// The sign-in steps behind the pages, each audited (success and failure). Failures count towards
 /// the account's lockout (5 in a row: 15 minutes), whichever step they happen at.
 /// </summary>
-public sealed class SignInSteps(SignInManager<PocUser> signIn, UserManager<PocUser> users, IPasswordHasher<PocUser> hasher, PocIdentityDbContext db)
+public sealed class SignInSteps(
+    SignInManager<PocUser> signIn, UserManager<PocUser> users, IPasswordHasher<PocUser> hasher, AccountAttemptLimiter limiter,
+    KnownDevices devices, PocIdentityDbContext db, TimeProvider clock)
 {
     public const string Refused =
         "The e-mail address or password is not right, or the account is locked for a while after too many attempts.";
@@ -22,10 +24,19 @@ public sealed class SignInSteps(SignInManager<PocUser> signIn, UserManager<PocUs
     private static readonly Lazy<string> DecoyHash = new(() =>
         new PasswordHasher<PocUser>().HashPassword(new PocUser(), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
 
+    /// <summary>Set when the account's attempts are used up: the step was not tried, and may be after this long.</summary>
+    public TimeSpan? RetryAfter { get; private set; }
+
+    public const string Throttled = "Too many attempts to sign in to this account. Wait a few minutes, then try again.";
+
     public async Task<SignInResult> PasswordAsync(string? email, string? password, HttpContext http, CancellationToken ct)
     {
         email = email?.Trim() ?? "";
         password ??= "";
+        if (await ThrottledAsync(email, "sign-in.password", http, ct))
+        {
+            return SignInResult.Failed;
+        }
         var user = email.Length is > 0 and <= 256 ? await users.FindByEmailAsync(email) : null;
         SignInResult result;
         if (user is null)
@@ -52,10 +63,15 @@ public sealed class SignInSteps(SignInManager<PocUser> signIn, UserManager<PocUs
         {
             return null;
         }
+        if (await ThrottledAsync(user.Email, "sign-in.authenticator", http, ct))
+        {
+            return SignInResult.Failed;
+        }
         var result = await signIn.TwoFactorAuthenticatorSignInAsync(Normalize(code), isPersistent: false, rememberClient: false);
         if (result.Succeeded)
         {
             await RecordMethodsAsync(user, "otp");
+            await devices.SignedInAsync(user, http, notify: true, ct);
         }
         await AuditAsync("sign-in.authenticator", result, user, user.Email, http, ct);
         return result;
@@ -68,10 +84,17 @@ public sealed class SignInSteps(SignInManager<PocUser> signIn, UserManager<PocUs
         {
             return null;
         }
+        if (await ThrottledAsync(user.Email, "sign-in.recovery-code", http, ct))
+        {
+            return SignInResult.Failed;
+        }
         var result = await signIn.TwoFactorRecoveryCodeSignInAsync((code ?? "").Replace(" ", "", StringComparison.Ordinal).Trim());
         if (result.Succeeded)
         {
             await RecordMethodsAsync(user);
+            await devices.SignedInAsync(user, http, notify: true, ct);
+            db.AddSecurityNotice(user, "Recovery code used", $"{await users.CountRecoveryCodesAsync(user)} recovery codes are left; make new ones in your account if few are.", clock);
+            await db.SaveChangesAsync(ct);
         }
         else if (!result.IsLockedOut)
         {
@@ -90,6 +113,19 @@ public sealed class SignInSteps(SignInManager<PocUser> signIn, UserManager<PocUs
     private Task RecordMethodsAsync(PocUser user, params string[] second) =>
         signIn.SignInWithClaimsAsync(user, isPersistent: false,
             [new Claim("amr", "pwd"), .. second.Select(m => new Claim("amr", m)), new Claim("amr", MultiFactorTokens.MultiFactor)]);
+
+    private async Task<bool> ThrottledAsync(string? email, string action, HttpContext http, CancellationToken ct)
+    {
+        RetryAfter = await limiter.TryAttemptAsync(email);
+        if (RetryAfter is null)
+        {
+            return false;
+        }
+        db.AddAuditRecord(ResourceNames.Identity, action, AuditOutcomes.Failure, http, actor: "anonymous",
+            target: email is { Length: > 256 } ? email[..256] : email, detail: "too many attempts for the account");
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
 
     private async Task AuditAsync(string action, SignInResult result, PocUser? user, string? target, HttpContext http, CancellationToken ct)
     {

@@ -55,6 +55,11 @@ public static class Extensions
                 options.Lockout.AllowedForNewUsers = true;
                 options.User.RequireUniqueEmail = true;
                 options.SignIn.RequireConfirmedAccount = true; // see ActiveAccountConfirmation: accepted and not disabled
+                // The sign-in cookie names its claims as the tokens do, so the audit reads one way from both.
+                options.ClaimsIdentity.UserIdClaimType = OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject;
+                options.ClaimsIdentity.UserNameClaimType = OpenIddict.Abstractions.OpenIddictConstants.Claims.Username;
+                options.ClaimsIdentity.RoleClaimType = OpenIddict.Abstractions.OpenIddictConstants.Claims.Role;
+                options.ClaimsIdentity.EmailClaimType = OpenIddict.Abstractions.OpenIddictConstants.Claims.Email;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PocIdentityDbContext>()
@@ -64,6 +69,8 @@ public static class Extensions
         builder.Services.AddScoped<IUserConfirmation<PocUser>, ActiveAccountConfirmation>();
         builder.Services.AddScoped<Invitations>();
         builder.Services.AddScoped<SignInSteps>();
+        builder.Services.AddScoped<KnownDevices>();
+        builder.Services.AddSingleton<AccountAttemptLimiter>();
         builder.Services.AddScoped<MachineClients>();
         builder.Services.AddScoped<AccountSessions>();
         builder.Services.TryAddSingleton(TimeProvider.System);

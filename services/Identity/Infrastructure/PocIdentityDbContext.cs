@@ -20,6 +20,8 @@ public sealed class PocIdentityDbContext(DbContextOptions<PocIdentityDbContext> 
 {
     public DbSet<Invitation> Invitations => Set<Invitation>();
 
+    public DbSet<KnownDevice> KnownDevices => Set<KnownDevice>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
@@ -87,6 +89,17 @@ public sealed class PocIdentityDbContext(DbContextOptions<PocIdentityDbContext> 
             i.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(450);
             i.HasIndex(x => x.Email);
             i.Ignore(x => x.RoleList);
+        });
+        modelBuilder.Entity<KnownDevice>(d =>
+        {
+            d.ToTable("known_devices");
+            d.Property(x => x.Id).HasColumnName("id");
+            d.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(450);
+            d.Property(x => x.DeviceHash).HasColumnName("device_hash");
+            d.Property(x => x.FirstSeen).HasColumnName("first_seen");
+            d.Property(x => x.LastSeen).HasColumnName("last_seen");
+            d.Property(x => x.UserAgent).HasColumnName("user_agent").HasMaxLength(300);
+            d.HasIndex(x => new { x.UserId, x.DeviceHash }).IsUnique();
         });
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
         modelBuilder.AddOutboxAndInbox();

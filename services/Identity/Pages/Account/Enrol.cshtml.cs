@@ -18,7 +18,7 @@ namespace PocDirectory.Identity.Pages.Account;
 /// </summary>
 [Authorize(Policy = AccountPolicies.SignedIn)]
 public sealed class EnrolModel(
-    UserManager<PocUser> users, SignInManager<PocUser> signIn, PocIdentityDbContext db, IConfiguration configuration, TimeProvider clock) : PageModel
+    UserManager<PocUser> users, SignInManager<PocUser> signIn, KnownDevices devices, PocIdentityDbContext db, IConfiguration configuration, TimeProvider clock) : PageModel
 {
     public const int RecoveryCodeCount = 10;
 
@@ -80,6 +80,8 @@ public sealed class EnrolModel(
         await transaction.CommitAsync(ct);
         await signIn.SignInWithClaimsAsync(user, isPersistent: false,
             [new Claim("amr", "pwd"), new Claim("amr", "otp"), new Claim("amr", MultiFactorTokens.MultiFactor)]);
+        // The browser the account was set up in is its first known one: no "new browser" e-mail for it.
+        await devices.SignedInAsync(user, HttpContext, notify: false, ct);
         ContinueUrl = !string.IsNullOrEmpty(ReturnUrl)
             ? AccountPages.SafeReturnUrl(ReturnUrl)
             : configuration[$"services:{ResourceNames.Web}:http:0"] is { Length: > 0 } web ? web.TrimEnd('/') + "/signin" : "/account/manage";

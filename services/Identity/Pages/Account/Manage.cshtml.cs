@@ -25,6 +25,17 @@ public sealed class ManageModel(
 
     public string? Message { get; private set; }
 
+    public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+
+    [BindProperty]
+    public string? CurrentPassword { get; set; }
+
+    [BindProperty]
+    public string? NewPassword { get; set; }
+
+    [BindProperty]
+    public string? Confirm { get; set; }
+
     public string? WebUrl { get; } = configuration[$"services:{ResourceNames.Web}:http:0"];
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Challenge();
@@ -40,6 +51,38 @@ public sealed class ManageModel(
         db.AddSecurityNotice(Account, "New recovery codes", "New recovery codes were made; the earlier ones no longer work.", clock);
         await db.SaveChangesAsync(ct);
         RecoveryCodesLeft = await users.CountRecoveryCodesAsync(Account);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostPasswordAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        if (!string.Equals(NewPassword, Confirm, StringComparison.Ordinal))
+        {
+            Errors = new Dictionary<string, string[]> { ["confirm"] = ["The two new passwords are not the same."] };
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        var changed = await users.ChangePasswordAsync(Account, CurrentPassword ?? "", NewPassword ?? "");
+        if (!changed.Succeeded)
+        {
+            Errors = changed.Errors.GroupBy(e => e.Code == "PasswordMismatch" ? "current" : "password")
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Code == "PasswordMismatch" ? "This is not your current password." : e.Description).ToArray());
+            if (Errors.ContainsKey("current"))
+            {
+                await users.AccessFailedAsync(Account); // a guess here costs as much as at sign-in
+            }
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        db.AddAuditRecord(ResourceNames.Identity, "account.password-changed", AuditOutcomes.Success, HttpContext, state: Account.State);
+        db.AddSecurityNotice(Account, "Password changed", "The password of your account was changed.", clock);
+        await db.SaveChangesAsync(ct);
+        await signIn.RefreshSignInAsync(Account); // keeps this session (and how it signed in) under the new security stamp
+        Message = "Your password is changed.";
         return Page();
     }
 

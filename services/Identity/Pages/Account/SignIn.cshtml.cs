@@ -12,7 +12,7 @@ namespace PocDirectory.Identity.Pages.Account;
 /// words nor the time tell whether an account exists.
 /// </summary>
 [AllowAnonymous]
-public sealed class SignInModel(SignInSteps steps) : PageModel
+public sealed class SignInModel(SignInSteps steps) : SignInStepPage
 {
     [BindProperty]
     public string? Email { get; set; }
@@ -22,8 +22,6 @@ public sealed class SignInModel(SignInSteps steps) : PageModel
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
-
-    public string? Error { get; private set; }
 
     public void OnGet()
     {
@@ -41,8 +39,7 @@ public sealed class SignInModel(SignInSteps steps) : PageModel
             // No second factor yet: enrolment is the only way on (the next page enforces it).
             return LocalRedirect(AccountPages.SafeReturnUrl(ReturnUrl));
         }
-        Error = SignInSteps.Refused;
         Password = null;
-        return Page();
+        return Refused(steps, SignInSteps.Refused);
     }
 }

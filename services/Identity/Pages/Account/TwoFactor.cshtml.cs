@@ -7,15 +7,13 @@ namespace PocDirectory.Identity.Pages.Account;
 
 /// <summary>The second step: a code from the authenticator app. Failures count towards the lockout.</summary>
 [AllowAnonymous]
-public sealed class TwoFactorModel(SignInSteps steps) : PageModel
+public sealed class TwoFactorModel(SignInSteps steps) : SignInStepPage
 {
     [BindProperty]
     public string? Code { get; set; }
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
-
-    public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync() =>
         await steps.PendingUserAsync() is null ? RedirectToPage("/Account/SignIn", new { ReturnUrl }) : Page();
@@ -31,7 +29,6 @@ public sealed class TwoFactorModel(SignInSteps steps) : PageModel
         {
             return LocalRedirect(AccountPages.SafeReturnUrl(ReturnUrl));
         }
-        Error = SignInSteps.CodeRefused;
-        return Page();
+        return Refused(steps, SignInSteps.CodeRefused);
     }
 }

@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using PocDirectory.Identity.Infrastructure;
+
+namespace PocDirectory.Identity.Accounts;
+
+/// <summary>A browser an account has signed in from, known by a random cookie of its own (only its hash is kept).</summary>
+public sealed class KnownDevice
+{
+    public long Id { get; set; }
+
+    public string UserId { get; set; } = "";
+
+    public byte[] DeviceHash { get; set; } = [];
+
+    public DateTimeOffset FirstSeen { get; set; }
+
+    public DateTimeOffset LastSeen { get; set; }
+
+    public string? UserAgent { get; set; }
+}
+
+/// <summary>
+/// Tells a person by e-mail when their account signs in from a browser it never signed in from:
+/// someone who learnt the password and stole a second factor is seen at once.
+/// </summary>
+public sealed class KnownDevices(PocIdentityDbContext db, TimeProvider clock)
+{
+    public const string CookieName = "pocdir-device";
+
+    public async Task SignedInAsync(PocUser user, HttpContext http, bool notify, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var token = http.Request.Cookies[CookieName];
+        if (string.IsNullOrEmpty(token) || token.Length > 64)
+        {
+            token = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+            http.Response.Cookies.Append(CookieName, token, new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Lax,
+                Secure = http.Request.IsHttps,
+                Path = "/account",
+                MaxAge = TimeSpan.FromDays(400),
+                IsEssential = true,
+            });
+        }
+        var hash = SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token));
+        var device = await db.KnownDevices.SingleOrDefaultAsync(d => d.UserId == user.Id && d.DeviceHash == hash, ct);
+        var agent = http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 300)] : null;
+        if (device is not null)
+        {
+            device.LastSeen = now;
+        }
+        else
+        {
+            db.KnownDevices.Add(new KnownDevice { UserId = user.Id, DeviceHash = hash, FirstSeen = now, LastSeen = now, UserAgent = agent });
+            if (notify)
+            {
+                db.AddSecurityNotice(user, "Sign-in from a new browser",
+                    $"From address {http.Connection.RemoteIpAddress}, with {agent ?? "an unnamed browser"}.", clock);
+            }
+        }
+        await db.SaveChangesAsync(ct);
+    }
+}
