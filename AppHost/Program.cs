@@ -42,10 +42,14 @@ var gateway = builder.AddProject(ResourceNames.Gateway, "services/Gateway/PocDir
     .WithReference(directory).WithReference(nominations).WithReference(notifications)
     .WithReference(meetings).WithReference(identity).WithReference(cache);
 
-// Tokens are issued and checked under the gateway's address, the one public origin.
+// Tokens are issued and checked under the gateway's address, the one public origin. Browsers reach
+// it as "localhost" (it listens on 127.0.0.1): passkeys (WebAuthn) need a domain name as their
+// relying party, and a browser refuses an IP address there.
+var publicOrigin = $"http://localhost:{gateway.Port}/";
+gateway.WithEnvironment("Authentication__Issuer", publicOrigin);
 foreach (var service in new[] { identity, directory, nominations, notifications, meetings })
 {
-    service.WithReference(gateway);
+    service.WithReference(gateway).WithEnvironment("Authentication__Issuer", publicOrigin);
 }
 
 // The Web signs people in at Identity as a confidential client; its secret is made for this state folder.
@@ -53,6 +57,7 @@ var webClientSecret = builder.AddGeneratedSecret("web-client-secret");
 var web = builder.AddProject(ResourceNames.Web, "services/Web/PocDirectory.Web.csproj", port: 18401)
     .WithReference(gateway).WithReference(identity).WithReference(cache)
     .WithEnvironment("Authentication__ClientSecret", webClientSecret)
+    .WithEnvironment("Authentication__Issuer", publicOrigin)
     .WaitFor(gateway).WaitFor(cache);
 identity.WithReference(web).WithEnvironment("Identity__WebClientSecret", webClientSecret);
 

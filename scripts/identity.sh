@@ -16,6 +16,8 @@ configuration="${CONFIGURATION:-Debug}"
 [[ -f "$state/resources.json" ]] || { echo "No system in $state: start it with ./run.sh first." >&2; exit 1; }
 url=$(scripts/resources.py url "$state/resources.json" postgres) # postgresql://127.0.0.1:PORT
 export ConnectionStrings__identitydb="Host=127.0.0.1;Port=${url##*:};Username=postgres;Database=identitydb"
-# Links in e-mails (invitations) point at the gateway, the one public origin.
-export services__gateway__http__0="$(scripts/resources.py url "$state/resources.json" gateway)"
+# Links in e-mails (invitations) point at the gateway, the one public origin, named as browsers reach it.
+gateway=$(scripts/resources.py url "$state/resources.json" gateway)
+export services__gateway__http__0="$gateway"
+export Authentication__Issuer="${gateway/127.0.0.1/localhost}/"
 exec dotnet "services/Identity/bin/$configuration/net10.0/PocDirectory.Identity.dll" "$@"

@@ -21,8 +21,10 @@ public sealed class AccessTests(SystemFixture fixture)
     public async Task Discovery_through_the_gateway_names_the_gateway_as_issuer_and_publishes_the_signing_key()
     {
         using var discovery = JsonDocument.Parse(await fixture.Gateway.GetStringAsync("/.well-known/openid-configuration"));
+        // The issuer is the public origin (the gateway, named "localhost" as browsers reach it); the
+        // endpoints are on the gateway address the caller used.
+        Assert.Equal(fixture.System.PublicOrigin.ToString(), discovery.RootElement.GetProperty("issuer").GetString());
         var gateway = fixture.System.Url(ResourceNames.Gateway).ToString();
-        Assert.Equal(gateway, discovery.RootElement.GetProperty("issuer").GetString());
         Assert.Equal(gateway + "connect/token", discovery.RootElement.GetProperty("token_endpoint").GetString());
         var jwksUri = discovery.RootElement.GetProperty("jwks_uri").GetString()!;
         Assert.StartsWith(gateway, jwksUri);
@@ -39,7 +41,7 @@ public sealed class AccessTests(SystemFixture fixture)
         var (header, payload) = Decode(await fixture.TokenAsync("directory.read nominations.read"));
 
         Assert.Equal("RS256", header["alg"]!.GetValue<string>());
-        Assert.Equal(fixture.System.Url(ResourceNames.Gateway).ToString(), payload["iss"]!.GetValue<string>());
+        Assert.Equal(fixture.System.PublicOrigin.ToString(), payload["iss"]!.GetValue<string>());
         Assert.True(payload["exp"]!.GetValue<long>() - payload["iat"]!.GetValue<long>() <= 600);
         Assert.Equal("FRA", payload["state"]!.GetValue<string>());
         Assert.Equal("e2e-cert-fra", payload["sub"]!.GetValue<string>());

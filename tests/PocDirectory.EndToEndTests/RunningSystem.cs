@@ -101,6 +101,9 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public Uri Url(string name) => new(Resource(name).Url ?? throw new InvalidOperationException($"{name} has no URL."));
 
+    /// <summary>The gateway as browsers reach it, and the tokens' issuer: "localhost", for passkeys.</summary>
+    public Uri PublicOrigin => new($"http://localhost:{Url(ResourceNames.Gateway).Port}/");
+
     public async Task<IReadOnlyList<ResourceInfo>> WaitUntilAsync(Func<IReadOnlyList<ResourceInfo>, bool> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;

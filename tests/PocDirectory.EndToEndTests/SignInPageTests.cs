@@ -151,4 +151,53 @@ public sealed class SignInPageTests(SystemFixture fixture) : IAsyncLifetime
         await page.GetByLabel("Password").FillAsync(person.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
     }
+
+    [Fact]
+    public async Task A_person_enrols_a_passkey_with_a_virtual_authenticator_and_signs_in_with_it_alone()
+    {
+        var email = TestPerson.UniqueEmail("passkey");
+        await TestPerson.InviteAsync(fixture.System, email, "Pat Keyholder", Roles.PointOfContact, "CHL");
+        var link = (await Mailbox.InvitationLinkAsync(fixture.System, email)).Value;
+        Assert.StartsWith(fixture.System.PublicOrigin.ToString(), link); // a domain name: passkeys refuse IP addresses
+        var web = fixture.System.Url(ResourceNames.Web).ToString().TrimEnd('/');
+        var page = await _chromium.Browser.NewPageAsync();
+        // Chromium's virtual authenticator (the DevTools WebAuthn domain): a platform authenticator that
+        // keeps discoverable credentials and verifies the person at once.
+        var devtools = await page.Context.NewCDPSessionAsync(page);
+        await devtools.SendAsync("WebAuthn.enable", new Dictionary<string, object> { ["enableUI"] = false });
+        await devtools.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2", ["transport"] = "internal", ["hasResidentKey"] = true,
+                ["hasUserVerification"] = true, ["isUserVerified"] = true, ["automaticPresenceSimulation"] = true,
+            },
+        });
+
+        await page.GotoAsync(link);
+        await page.GetByLabel("Choose a password").FillAsync(TestPerson.DefaultPassword);
+        await page.GetByLabel("Repeat the password").FillAsync(TestPerson.DefaultPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create my account" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create a passkey" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your passkey is set up");
+        await Assertions.Expect(page.GetByTestId("recovery-codes").Locator("li")).ToHaveCountAsync(10);
+        await page.GetByRole(AriaRole.Link, new() { Name = "I have kept them: continue" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("Pat Keyholder");
+        await Mailbox.WaitForAsync(fixture.System, email, new("Subject: Security notice: Passkey added"));
+
+        // Out, and in again with the passkey alone: no address, no password.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(web + "/");
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("Pat Keyholder");
+
+        // The account page lists it; the only second factor cannot be removed.
+        await page.GotoAsync(fixture.System.PublicOrigin + "account/manage");
+        await Assertions.Expect(page.GetByTestId("passkeys").Locator("li")).ToHaveCountAsync(1);
+        await page.GetByTestId("passkeys").GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("only second factor");
+        await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("my-account.png"), FullPage = true });
+    }
 }

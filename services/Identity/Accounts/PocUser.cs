@@ -12,6 +12,9 @@ public sealed class PocUser : IdentityUser
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>When an authenticator app was confirmed (a code it showed was entered), or null.</summary>
+    public DateTimeOffset? AuthenticatorConfirmedAt { get; set; }
+
     /// <summary>Set by the directory manager: the account can no longer sign in and its tokens stop working.</summary>
     public DateTimeOffset? DisabledAt { get; set; }
 }

@@ -33,7 +33,7 @@ public static class IdentityCommands
         builder.Services.AddOpenIddict().AddCore(core => core.UseEntityFrameworkCore().UseDbContext<PocIdentityDbContext>());
         builder.Services.AddScoped<MachineClients>();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddIdentityCore<PocUser>(options => options.User.RequireUniqueEmail = true)
+        builder.Services.AddIdentityCore<PocUser>(AccountOptions.Apply)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PocIdentityDbContext>();
         builder.Services.AddScoped<Invitations>();

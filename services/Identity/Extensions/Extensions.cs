@@ -42,25 +42,7 @@ public static class Extensions
     /// </summary>
     public static void AddAccounts(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddIdentityCore<PocUser>(options =>
-            {
-                options.Password.RequiredLength = PasswordPolicy.MinimumLength;
-                options.Password.RequireDigit = false;
-                options.Password.RequireLowercase = false;
-                options.Password.RequireUppercase = false;
-                options.Password.RequireNonAlphanumeric = false;
-                options.Password.RequiredUniqueChars = 1;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                options.Lockout.AllowedForNewUsers = true;
-                options.User.RequireUniqueEmail = true;
-                options.SignIn.RequireConfirmedAccount = true; // see ActiveAccountConfirmation: accepted and not disabled
-                // The sign-in cookie names its claims as the tokens do, so the audit reads one way from both.
-                options.ClaimsIdentity.UserIdClaimType = OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject;
-                options.ClaimsIdentity.UserNameClaimType = OpenIddict.Abstractions.OpenIddictConstants.Claims.Username;
-                options.ClaimsIdentity.RoleClaimType = OpenIddict.Abstractions.OpenIddictConstants.Claims.Role;
-                options.ClaimsIdentity.EmailClaimType = OpenIddict.Abstractions.OpenIddictConstants.Claims.Email;
-            })
+        builder.Services.AddIdentityCore<PocUser>(AccountOptions.Apply)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PocIdentityDbContext>()
             .AddSignInManager()
@@ -70,6 +52,9 @@ public static class Extensions
         builder.Services.AddScoped<Invitations>();
         builder.Services.AddScoped<SignInSteps>();
         builder.Services.AddScoped<KnownDevices>();
+        builder.Services.AddScoped<Passkeys>();
+        var publicOrigin = AuthenticationExtensions.Issuer(builder.Configuration);
+        builder.Services.Configure<IdentityPasskeyOptions>(options => Passkeys.Configure(options, publicOrigin));
         builder.Services.AddSingleton<AccountAttemptLimiter>();
         builder.Services.AddScoped<MachineClients>();
         builder.Services.AddScoped<AccountSessions>();

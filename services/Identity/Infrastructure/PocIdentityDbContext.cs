@@ -30,6 +30,21 @@ public sealed class PocIdentityDbContext(DbContextOptions<PocIdentityDbContext> 
 
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
+    /// <summary>
+    /// Identity's model depends on its options (the schema version with passkeys). A context made
+    /// outside the service's container (design time, tools, tests) gets the service's account options.
+    /// </summary>
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        if (optionsBuilder.Options.FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>()?.ApplicationServiceProvider is null)
+        {
+            optionsBuilder.UseApplicationServiceProvider(AccountOptionsServices.Value);
+        }
+    }
+
+    private static readonly Lazy<IServiceProvider> AccountOptionsServices = new(() =>
+        new ServiceCollection().Configure<IdentityOptions>(AccountOptions.Apply).BuildServiceProvider());
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

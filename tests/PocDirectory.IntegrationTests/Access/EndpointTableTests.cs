@@ -52,6 +52,14 @@ public sealed class EndpointTableTests(ServersFixture servers)
         [(ResourceNames.Identity, "HEAD", "/account/identity.{fingerprint}.css")] = Anonymous,
         [(ResourceNames.Identity, "GET", "/account/identity.{fingerprint}.css.gz")] = Anonymous,
         [(ResourceNames.Identity, "HEAD", "/account/identity.{fingerprint}.css.gz")] = Anonymous,
+        [(ResourceNames.Identity, "GET", "/account/passkeys.{fingerprint}.js")] = Anonymous,
+        [(ResourceNames.Identity, "HEAD", "/account/passkeys.{fingerprint}.js")] = Anonymous,
+        [(ResourceNames.Identity, "GET", "/account/passkeys.{fingerprint}.js.gz")] = Anonymous,
+        [(ResourceNames.Identity, "HEAD", "/account/passkeys.{fingerprint}.js.gz")] = Anonymous,
+        [(ResourceNames.Identity, "GET", "/account/passkeys.js")] = Anonymous,
+        [(ResourceNames.Identity, "HEAD", "/account/passkeys.js")] = Anonymous,
+        [(ResourceNames.Identity, "GET", "/account/passkeys.js.gz")] = Anonymous,
+        [(ResourceNames.Identity, "HEAD", "/account/passkeys.js.gz")] = Anonymous,
         [(ResourceNames.Identity, "GET", "/account/identity.css")] = Anonymous,
         [(ResourceNames.Identity, "HEAD", "/account/identity.css")] = Anonymous,
         [(ResourceNames.Identity, "GET", "/account/identity.css.gz")] = Anonymous,
@@ -108,7 +116,20 @@ public sealed class EndpointTableTests(ServersFixture servers)
         Assert.All(AuthorizationMatrix.Rows, row => Assert.Equal(AuthorizationMatrix.Principals.Length, row.Expected.Split(' ').Length));
     }
 
-    private async Task<Dictionary<(string Service, string Method, string Route), string>> MappedEndpointsAsync()
+    /// <summary>Each service started once for both tests: five hosts, not ten, on the shared broker.</summary>
+    private static Task<Dictionary<(string Service, string Method, string Route), string>>? _mapped;
+
+    private static readonly object MappedLock = new();
+
+    private Task<Dictionary<(string Service, string Method, string Route), string>> MappedEndpointsAsync()
+    {
+        lock (MappedLock)
+        {
+            return _mapped ??= CollectAllAsync();
+        }
+    }
+
+    private async Task<Dictionary<(string Service, string Method, string Route), string>> CollectAllAsync()
     {
         var actual = new Dictionary<(string Service, string Method, string Route), string>();
         await CollectAsync<DirectoryDbContext>(ResourceNames.Directory, ResourceNames.DirectoryDb, actual);
@@ -134,7 +155,7 @@ public sealed class EndpointTableTests(ServersFixture servers)
                 : Token;
             // Static assets carry a content hash in their name; one line stands for every version.
             var route = System.Text.RegularExpressions.Regex.Replace(
-                "/" + endpoint.RoutePattern.RawText!.TrimStart('/'), @"\.[a-z0-9]{10}(?=\.css)", ".{fingerprint}");
+                "/" + endpoint.RoutePattern.RawText!.TrimStart('/'), @"\.[a-z0-9]{10}(?=\.(css|js))", ".{fingerprint}");
             foreach (var method in methods)
             {
                 into[(service, method, route)] = access;

@@ -18,12 +18,19 @@ namespace PocDirectory.Identity.Pages.Account;
 /// </summary>
 [Authorize(Policy = AccountPolicies.SignedIn)]
 public sealed class EnrolModel(
-    UserManager<PocUser> users, SignInManager<PocUser> signIn, KnownDevices devices, PocIdentityDbContext db, IConfiguration configuration, TimeProvider clock) : PageModel
+    UserManager<PocUser> users, SignInManager<PocUser> signIn, KnownDevices devices, Passkeys passkeys, PocIdentityDbContext db,
+    IConfiguration configuration, TimeProvider clock) : PageModel
 {
     public const int RecoveryCodeCount = 10;
 
     [BindProperty]
     public string? Code { get; set; }
+
+    [BindProperty]
+    public string? CredentialJson { get; set; }
+
+    /// <summary>What was set up, in words.</summary>
+    public string Method { get; private set; } = "authenticator app";
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -71,17 +78,48 @@ public sealed class EnrolModel(
             await ShowKeyAsync(user);
             return Page();
         }
+        user.AuthenticatorConfirmedAt = clock.GetUtcNow();
+        return await CompleteAsync(user, "authenticator app", ["pwd", "otp", MultiFactorTokens.MultiFactor], ct);
+    }
+
+    /// <summary>The passkey's options for the browser (JSON), for this account.</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        return user is null || user.TwoFactorEnabled ? BadRequest() : Content(await passkeys.CreationOptionsAsync(user), "application/json");
+    }
+
+    public async Task<IActionResult> OnPostPasskeyAsync(CancellationToken ct)
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null || user.TwoFactorEnabled)
+        {
+            return await SignInAgainAsync();
+        }
+        if (await passkeys.AddAsync(user, CredentialJson, HttpContext, ct) is { } problem)
+        {
+            Error = problem;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            await ShowKeyAsync(user);
+            return Page();
+        }
+        return await CompleteAsync(user, "passkey", ["pwd", .. Passkeys.Methods], ct);
+    }
+
+    /// <summary>Two-factor sign-in on for good, ten recovery codes shown once, and this session now counts as two factors.</summary>
+    private async Task<IActionResult> CompleteAsync(PocUser user, string method, string[] methods, CancellationToken ct)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await users.SetTwoFactorEnabledAsync(user, true);
         RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount) ?? []];
-        db.AddAuditRecord(ResourceNames.Identity, "mfa.enrolled", AuditOutcomes.Success, HttpContext, actor: user.Id, state: user.State, detail: "authenticator app");
-        db.AddSecurityNotice(user, "Authenticator app set up", "An authenticator app now confirms your sign-ins; ten recovery codes were issued.", clock);
+        db.AddAuditRecord(ResourceNames.Identity, "mfa.enrolled", AuditOutcomes.Success, HttpContext, actor: user.Id, state: user.State, detail: method);
+        db.AddSecurityNotice(user, $"Second factor set up: {method}", $"Your account is now protected by a {method}; ten recovery codes were issued.", clock);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false,
-            [new Claim("amr", "pwd"), new Claim("amr", "otp"), new Claim("amr", MultiFactorTokens.MultiFactor)]);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [.. methods.Distinct().Select(m => new Claim("amr", m))]);
         // The browser the account was set up in is its first known one: no "new browser" e-mail for it.
         await devices.SignedInAsync(user, HttpContext, notify: false, ct);
+        Method = method;
         ContinueUrl = !string.IsNullOrEmpty(ReturnUrl)
             ? AccountPages.SafeReturnUrl(ReturnUrl)
             : configuration[$"services:{ResourceNames.Web}:http:0"] is { Length: > 0 } web ? web.TrimEnd('/') + "/signin" : "/account/manage";

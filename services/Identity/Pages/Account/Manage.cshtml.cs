@@ -12,7 +12,7 @@ namespace PocDirectory.Identity.Pages.Account;
 /// <summary>My account: what the account holds, new recovery codes, and sign out everywhere.</summary>
 [Authorize(Policy = AccountPolicies.SignedInWithTwoFactors)]
 public sealed class ManageModel(
-    UserManager<PocUser> users, SignInManager<PocUser> signIn, AccountSessions sessions, PocIdentityDbContext db,
+    UserManager<PocUser> users, SignInManager<PocUser> signIn, AccountSessions sessions, Passkeys passkeys, PocIdentityDbContext db,
     IConfiguration configuration, TimeProvider clock) : PageModel
 {
     public PocUser Account { get; private set; } = null!;
@@ -26,6 +26,16 @@ public sealed class ManageModel(
     public string? Message { get; private set; }
 
     public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+
+    public string? Error { get; private set; }
+
+    public IList<UserPasskeyInfo> PasskeyList { get; private set; } = [];
+
+    [BindProperty]
+    public string? CredentialJson { get; set; }
+
+    [BindProperty]
+    public string? CredentialId { get; set; }
 
     [BindProperty]
     public string? CurrentPassword { get; set; }
@@ -51,6 +61,42 @@ public sealed class ManageModel(
         db.AddSecurityNotice(Account, "New recovery codes", "New recovery codes were made; the earlier ones no longer work.", clock);
         await db.SaveChangesAsync(ct);
         RecoveryCodesLeft = await users.CountRecoveryCodesAsync(Account);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync() =>
+        await LoadAsync() ? Content(await passkeys.CreationOptionsAsync(Account), "application/json") : Challenge();
+
+    public async Task<IActionResult> OnPostPasskeyAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        Error = await passkeys.AddAsync(Account, CredentialJson, HttpContext, ct);
+        Message = Error is null ? "Passkey added." : null;
+        await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRemovePasskeyAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        byte[] id;
+        try
+        {
+            id = System.Buffers.Text.Base64Url.DecodeFromChars(CredentialId ?? "");
+        }
+        catch (FormatException)
+        {
+            id = [];
+        }
+        Error = await passkeys.RemoveAsync(Account, id, HttpContext, ct);
+        Message = Error is null ? "Passkey removed." : null;
+        await LoadAsync();
         return Page();
     }
 
@@ -107,6 +153,7 @@ public sealed class ManageModel(
         Account = user;
         RoleNames = await users.GetRolesAsync(user);
         RecoveryCodesLeft = await users.CountRecoveryCodesAsync(user);
+        PasskeyList = await users.GetPasskeysAsync(user);
         return true;
     }
 }

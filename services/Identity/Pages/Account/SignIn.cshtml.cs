@@ -12,7 +12,7 @@ namespace PocDirectory.Identity.Pages.Account;
 /// words nor the time tell whether an account exists.
 /// </summary>
 [AllowAnonymous]
-public sealed class SignInModel(SignInSteps steps) : SignInStepPage
+public sealed class SignInModel(SignInSteps steps, Passkeys passkeys) : SignInStepPage
 {
     [BindProperty]
     public string? Email { get; set; }
@@ -23,8 +23,24 @@ public sealed class SignInModel(SignInSteps steps) : SignInStepPage
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    [BindProperty]
+    public string? CredentialJson { get; set; }
+
     public void OnGet()
     {
+    }
+
+    /// <summary>Options for the browser to find a passkey of this site (any account: the passkey names it).</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync() => Content(await passkeys.RequestOptionsAsync(), "application/json");
+
+    public async Task<IActionResult> OnPostPasskeyAsync(CancellationToken ct)
+    {
+        if (await passkeys.SignInAsync(CredentialJson, HttpContext, ct) is not null)
+        {
+            return LocalRedirect(AccountPages.SafeReturnUrl(ReturnUrl));
+        }
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Refused(steps, "The passkey was not accepted. Try again, or sign in with your password.");
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
