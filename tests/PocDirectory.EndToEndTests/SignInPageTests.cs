@@ -198,6 +198,45 @@ public sealed class SignInPageTests(SystemFixture fixture) : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("passkeys").Locator("li")).ToHaveCountAsync(1);
         await page.GetByTestId("passkeys").GetByRole(AriaRole.Button).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("only second factor");
+
+        // With an authenticator app set up as well, the passkey may go.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set up an authenticator app" }).ClickAsync();
+        var key = (await page.GetByTestId("authenticator-key").InnerTextAsync()).Replace(" ", "").ToUpperInvariant();
+        await page.GetByLabel("Code from the app").FillAsync(new TestPerson(email, TestPerson.DefaultPassword, key, []).Code());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("authenticator app is set up");
         await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("my-account.png"), FullPage = true });
+        await page.GetByTestId("passkeys").GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Passkey removed");
+        await Mailbox.WaitForAsync(fixture.System, email, new("Subject: Security notice: Passkey removed"));
+    }
+
+    [Fact]
+    public async Task A_session_survives_a_restart_of_the_Web_and_of_Identity()
+    {
+        var manager = await TestPerson.CreateAsync(fixture.System, "dm-restart", Roles.DirectoryManager);
+        var web = fixture.System.Url(ResourceNames.Web).ToString().TrimEnd('/');
+        var page = await _chromium.Browser.NewPageAsync();
+        await page.GotoAsync(web + "/admin/users");
+        await EnterPasswordAsync(page, manager);
+        await page.GetByLabel("Code from your authenticator app").FillAsync(manager.Code());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("accounts")).ToContainTextAsync(manager.Email);
+
+        // Sessions live in Redis and their keys are shared: a new Web process reads the same cookie,
+        // and a new Identity process still honours the tokens and its own sign-in cookie.
+        foreach (var service in new[] { ResourceNames.Web, ResourceNames.Identity })
+        {
+            var before = fixture.System.Resource(service);
+            System.Diagnostics.Process.GetProcessById(before.Pid!.Value).Kill(entireProcessTree: true);
+            await fixture.System.WaitUntilAsync(
+                r => r.Single(x => x.Name == service) is { State: "Running" } x && x.Pid != before.Pid,
+                TimeSpan.FromMinutes(2), $"{service} running again");
+        }
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("Test dm-restart");
+        await Assertions.Expect(page.GetByTestId("accounts")).ToContainTextAsync(manager.Email);
+        await page.GotoAsync(fixture.System.PublicOrigin + "account/manage");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My account" })).ToBeVisibleAsync();
     }
 }

@@ -46,6 +46,12 @@ public sealed class SignInSteps(
         }
         else
         {
+            if (await users.IsLockedOutAsync(user))
+            {
+                // Identity answers a locked account without checking the password: check one anyway, so
+                // that a locked account takes as long as any other and its lock tells nothing.
+                hasher.VerifyHashedPassword(user, DecoyHash.Value, password);
+            }
             result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
         }
         await AuditAsync("sign-in.password", result, user, email.Length <= 256 ? email : email[..256], http, ct);
@@ -67,7 +73,10 @@ public sealed class SignInSteps(
         {
             return SignInResult.Failed;
         }
-        var result = await signIn.TwoFactorAuthenticatorSignInAsync(Normalize(code), isPersistent: false, rememberClient: false);
+        // Only a confirmed app counts (an account with passkeys alone has none).
+        var result = user.AuthenticatorConfirmedAt is null
+            ? await FailAsync(user)
+            : await signIn.TwoFactorAuthenticatorSignInAsync(Normalize(code), isPersistent: false, rememberClient: false);
         if (result.Succeeded)
         {
             await RecordMethodsAsync(user, "otp");
@@ -103,6 +112,12 @@ public sealed class SignInSteps(
         }
         await AuditAsync("sign-in.recovery-code", result, user, user.Email, http, ct);
         return result;
+    }
+
+    private async Task<SignInResult> FailAsync(PocUser user)
+    {
+        await users.AccessFailedAsync(user);
+        return await users.IsLockedOutAsync(user) ? SignInResult.LockedOut : SignInResult.Failed;
     }
 
     /// <summary>

@@ -8,7 +8,6 @@ using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.Contracts.Audit;
 using PocDirectory.Identity.Accounts;
 using PocDirectory.Identity.Infrastructure;
-using QRCoder;
 
 namespace PocDirectory.Identity.Pages.Account;
 
@@ -70,8 +69,7 @@ public sealed class EnrolModel(
         {
             return await SignInAgainAsync();
         }
-        var code = (Code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+        if (!await AuthenticatorKeys.VerifyAsync(users, user, Code))
         {
             Error = "That code is not right. Check the time on your phone and enter the code the app shows now.";
             Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -103,6 +101,8 @@ public sealed class EnrolModel(
             await ShowKeyAsync(user);
             return Page();
         }
+        // The app's key shown beside the passkey was never confirmed: replaced by one nobody has seen.
+        await users.ResetAuthenticatorKeyAsync(user);
         return await CompleteAsync(user, "passkey", ["pwd", .. Passkeys.Methods], ct);
     }
 
@@ -134,17 +134,8 @@ public sealed class EnrolModel(
 
     private async Task ShowKeyAsync(PocUser user)
     {
-        var key = await users.GetAuthenticatorKeyAsync(user);
-        if (string.IsNullOrEmpty(key))
-        {
-            await users.ResetAuthenticatorKeyAsync(user);
-            key = await users.GetAuthenticatorKeyAsync(user) ?? throw new InvalidOperationException("No authenticator key.");
-        }
-        FormattedKey = string.Join(' ', key.ToLowerInvariant().Chunk(4).Select(c => new string(c)));
-        var issuer = "POC Directory";
-        var uri = $"otpauth://totp/{Uri.EscapeDataString(issuer)}:{Uri.EscapeDataString(user.Email!)}?secret={key}&issuer={Uri.EscapeDataString(issuer)}&digits=6";
-        using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
-        QrCodeDataUri = "data:image/png;base64," + Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(6));
+        var key = await AuthenticatorKeys.ShowAsync(users, user);
+        FormattedKey = key.Formatted;
+        QrCodeDataUri = key.QrCodeDataUri;
     }
 }

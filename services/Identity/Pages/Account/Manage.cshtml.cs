@@ -38,6 +38,12 @@ public sealed class ManageModel(
     public string? CredentialId { get; set; }
 
     [BindProperty]
+    public string? Code { get; set; }
+
+    /// <summary>A new authenticator key being set up (shown until a code confirms it).</summary>
+    public AuthenticatorKey? NewKey { get; private set; }
+
+    [BindProperty]
     public string? CurrentPassword { get; set; }
 
     [BindProperty]
@@ -97,6 +103,45 @@ public sealed class ManageModel(
         Error = await passkeys.RemoveAsync(Account, id, HttpContext, ct);
         Message = Error is null ? "Passkey removed." : null;
         await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAuthenticatorSetupAsync()
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        if (Account.AuthenticatorConfirmedAt is null)
+        {
+            NewKey = await AuthenticatorKeys.ShowAsync(users, Account, fresh: true);
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAuthenticatorConfirmAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        if (Account.AuthenticatorConfirmedAt is not null)
+        {
+            return Page();
+        }
+        if (!await AuthenticatorKeys.VerifyAsync(users, Account, Code))
+        {
+            Error = "That code is not right. Check the time on your phone and enter the code the app shows now.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            NewKey = await AuthenticatorKeys.ShowAsync(users, Account);
+            return Page();
+        }
+        Account.AuthenticatorConfirmedAt = clock.GetUtcNow();
+        await users.UpdateAsync(Account);
+        db.AddAuditRecord(ResourceNames.Identity, "mfa.authenticator-added", AuditOutcomes.Success, HttpContext, state: Account.State);
+        db.AddSecurityNotice(Account, "Authenticator app set up", "An authenticator app can now confirm your sign-ins.", clock);
+        await db.SaveChangesAsync(ct);
+        Message = "Your authenticator app is set up.";
         return Page();
     }
 
