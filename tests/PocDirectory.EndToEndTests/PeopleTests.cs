@@ -220,6 +220,39 @@ public sealed class PeopleTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task My_account_lists_the_open_sessions_and_ends_one_whose_refresh_then_fails()
+    {
+        var person = await TestPerson.CreateAsync(Running, "sessions", Roles.Operations);
+        var tokens = await person.SignInForTokensAsync(Running);
+
+        using var browser = new FormClient(Running);
+        var signIn = await browser.GetAsync("/account/sign-in");
+        var second = await browser.PostAsync(signIn, "/account/sign-in", new() { ["Email"] = person.Email, ["Password"] = person.Password });
+        await browser.PostAsync(await browser.GetAsync(second.Location!), second.Location!, new() { ["Code"] = person.Code() });
+        var manage = await browser.GetAsync("/account/manage");
+        var sessions = System.Text.RegularExpressions.Regex.Matches(manage.Body, "name=\"SessionId\" value=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        var session = Assert.Single(sessions);
+        Assert.Contains("data-testid=\"browsers\"", manage.Body);
+
+        var ended = await browser.PostAsync(manage, "/account/manage?handler=EndSession", new() { ["SessionId"] = session });
+        Assert.Contains("ends at its next refresh", ended.Body);
+        Assert.DoesNotContain(session, ended.Body);
+        Assert.Equal(HttpStatusCode.BadRequest, (await RefreshAsync(tokens)).StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> RefreshAsync(JsonElement tokens)
+    {
+        using var identity = new HttpClient { BaseAddress = Running.Url(ResourceNames.Identity) };
+        return await identity.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!,
+            ["client_id"] = "web",
+            ["client_secret"] = (await File.ReadAllTextAsync(Path.Combine(Running.StateDirectory, "secrets", "web-client-secret"))).Trim(),
+        }));
+    }
+
+    [Fact]
     public async Task A_recovery_code_signs_in_once()
     {
         var person = await TestPerson.CreateAsync(Running, "recovery", Roles.ChairOffice);
@@ -275,15 +308,7 @@ public sealed class PeopleTests(SystemFixture fixture)
         while (status != HttpStatusCode.Unauthorized && DateTime.UtcNow < deadline);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
 
-        using var identity = new HttpClient { BaseAddress = Running.Url(ResourceNames.Identity) };
-        using var refresh = await identity.PostAsync("/connect/token",
-            new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "refresh_token",
-                ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!,
-                ["client_id"] = "web",
-                ["client_secret"] = (await File.ReadAllTextAsync(Path.Combine(Running.StateDirectory, "secrets", "web-client-secret"))).Trim(),
-            }));
+        using var refresh = await RefreshAsync(tokens);
         Assert.Equal(HttpStatusCode.BadRequest, refresh.StatusCode);
         Assert.Contains("invalid_grant", await refresh.Content.ReadAsStringAsync());
     }

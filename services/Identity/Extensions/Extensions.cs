@@ -52,6 +52,7 @@ public static class Extensions
         builder.Services.AddScoped<Invitations>();
         builder.Services.AddScoped<SignInSteps>();
         builder.Services.AddScoped<KnownDevices>();
+        builder.Services.AddScoped<AccountSessionList>();
         builder.Services.AddScoped<Passkeys>();
         var publicOrigin = AuthenticationExtensions.Issuer(builder.Configuration);
         builder.Services.Configure<IdentityPasskeyOptions>(options => Passkeys.Configure(options, publicOrigin));

@@ -12,7 +12,8 @@ namespace PocDirectory.Identity.Pages.Account;
 /// <summary>My account: what the account holds, new recovery codes, and sign out everywhere.</summary>
 [Authorize(Policy = AccountPolicies.SignedInWithTwoFactors)]
 public sealed class ManageModel(
-    UserManager<PocUser> users, SignInManager<PocUser> signIn, AccountSessions sessions, Passkeys passkeys, PocIdentityDbContext db,
+    UserManager<PocUser> users, SignInManager<PocUser> signIn, AccountSessions sessions, AccountSessionList sessionList, Passkeys passkeys,
+    PocIdentityDbContext db,
     IConfiguration configuration, TimeProvider clock) : PageModel
 {
     public PocUser Account { get; private set; } = null!;
@@ -39,6 +40,13 @@ public sealed class ManageModel(
 
     [BindProperty]
     public string? Code { get; set; }
+
+    public IReadOnlyList<WebSession> WebSessions { get; private set; } = [];
+
+    public IReadOnlyList<KnownBrowser> Browsers { get; private set; } = [];
+
+    [BindProperty]
+    public string? SessionId { get; set; }
 
     /// <summary>A new authenticator key being set up (shown until a code confirms it).</summary>
     public AuthenticatorKey? NewKey { get; private set; }
@@ -177,6 +185,22 @@ public sealed class ManageModel(
         return Page();
     }
 
+    public async Task<IActionResult> OnPostEndSessionAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        if (await sessionList.EndAsync(Account, SessionId, ct))
+        {
+            db.AddAuditRecord(ResourceNames.Identity, "account.session-ended", AuditOutcomes.Success, HttpContext, state: Account.State, detail: SessionId);
+            await db.SaveChangesAsync(ct);
+            Message = "The session ends at its next refresh, within 10 minutes.";
+        }
+        await LoadAsync();
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostSignOutEverywhereAsync(CancellationToken ct)
     {
         if (!await LoadAsync())
@@ -199,6 +223,8 @@ public sealed class ManageModel(
         RoleNames = await users.GetRolesAsync(user);
         RecoveryCodesLeft = await users.CountRecoveryCodesAsync(user);
         PasskeyList = await users.GetPasskeysAsync(user);
+        WebSessions = await sessionList.WebSessionsAsync(user, HttpContext.RequestAborted);
+        Browsers = await sessionList.BrowsersAsync(user, HttpContext.RequestAborted);
         return true;
     }
 }
