@@ -91,8 +91,20 @@ public static class ServiceDefaultsExtensions
     /// checking the token it may carry: checking it cost the gateway and the Directory half their
     /// throughput on the public Member States list (docs/benchmarks.md).
     /// </param>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool authenticateEveryRequest = false)
+    /// <param name="trustForwardedFor">
+    /// Take the client's address from the X-Forwarded-For the gateway adds, when the request comes from
+    /// a loopback address (the gateway's): what the audit log and per-address checks of a service see.
+    /// The gateway itself passes false: it faces the clients, and a client could write that header.
+    /// </param>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool authenticateEveryRequest = false, bool trustForwardedFor = true)
     {
+        if (trustForwardedFor)
+        {
+            app.UseForwardedHeaders(new Microsoft.AspNetCore.Builder.ForwardedHeadersOptions
+            {
+                ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor,
+            });
+        }
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Placed here, after the status code pages, so that a 401 or 403 is a problem details answer too.

@@ -16,7 +16,7 @@ var app = builder.Build();
 
 var apiHeaders = SecurityHeaderPolicies.Api();
 app.UseWhen(context => !SecurityHeaderPolicies.IsIdentityPage(context.Request.Path), branch => branch.UseSecurityHeaders(apiHeaders));
-app.MapDefaultEndpoints();
+app.MapDefaultEndpoints(trustForwardedFor: false); // the gateway faces the clients: their headers are not believed
 app.UseRateLimiter();
 app.MapReverseProxy();
 

@@ -13,7 +13,7 @@ var app = builder.Build();
 
 // Sign-in redirects to Identity through the gateway: forms may lead there.
 app.UseSecurityHeaders(SecurityHeaderPolicies.Page(AuthenticationExtensions.Issuer(app.Configuration).GetLeftPart(UriPartial.Authority)));
-app.MapDefaultEndpoints(authenticateEveryRequest: true); // every page shows who is signed in; the OIDC callbacks run here
+app.MapDefaultEndpoints(authenticateEveryRequest: true, trustForwardedFor: false); // every page shows who is signed in; the OIDC callbacks run here
 // Pages shown to a signed-in person hold confidential data (and, once, secrets): never stored by a browser or proxy.
 app.Use((context, next) =>
 {

@@ -156,18 +156,21 @@ public sealed partial class FormClient : IDisposable
 
     public FormClient(RunningSystem system)
     {
-        var address = IPAddress.Parse($"127.0.0.{Interlocked.Increment(ref _next) % 200 + 10}");
+        Address = IPAddress.Parse($"127.0.0.{Interlocked.Increment(ref _next) % 200 + 10}");
         Http = new HttpClient(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             UseCookies = true,
             CookieContainer = new CookieContainer(),
-            ConnectCallback = Loopback.FromAddress(address),
+            ConnectCallback = Loopback.FromAddress(Address),
         })
         { BaseAddress = system.Url(ResourceNames.Gateway) };
     }
 
     public HttpClient Http { get; }
+
+    /// <summary>The loopback address this client connects from.</summary>
+    public IPAddress Address { get; }
 
     public async Task<PageResponse> GetAsync(string pathOrUrl)
     {

@@ -157,6 +157,30 @@ public sealed class PeopleTests(SystemFixture fixture)
         Assert.Null(right.Location); // locked: no way on, even with the right password
         Assert.Equal(Refusal(unknown.Body), Refusal(right.Body));
         Assert.Contains("locked", Refusal(right.Body));
+
+        // Each attempt is in the audit log with the client's own address (through the gateway's X-Forwarded-For).
+        var port = new Uri(Running.Url(ResourceNames.Postgres).ToString().Replace("postgresql://", "http://")).Port;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        List<(string Detail, string? Ip)> attempts;
+        do
+        {
+            await Task.Delay(500);
+            attempts = [];
+            await using var connection = new Npgsql.NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Database=identitydb;Pooling=false");
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT detail, client_ip FROM audit_log WHERE action = 'sign-in.password' AND target = @email ORDER BY sequence", connection);
+            command.Parameters.AddWithValue("email", person.Email);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                attempts.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+            }
+        }
+        while (attempts.Count < 6 && DateTime.UtcNow < deadline);
+        Assert.Equal(6, attempts.Count);
+        Assert.All(attempts, a => Assert.Equal(browser.Address.ToString(), a.Ip));
+        Assert.All(attempts, a => Assert.Contains(a.Detail, new[] { "wrong credential", "locked out" }));
+        Assert.Contains(attempts, a => a.Detail == "locked out"); // the audit may receive them out of order (outbox batches)
     }
 
     [Fact]
