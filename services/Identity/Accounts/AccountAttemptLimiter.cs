@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace PocDirectory.Identity.Accounts;
 
 /// <summary>
-/// Sign-in attempts per account (and a machine client's failed token requests), counted in Redis so that every Identity replica (and every client
+/// Sign-in attempts per account, counted in Redis so that every Identity replica (and every client
 /// address) adds to the same count: a guesser spread over many addresses still gets
 /// <see cref="PermitLimit"/> tries per <see cref="Window"/> at one account. The key is the address
 /// as typed, hashed, whether an account has it or not, so the limit itself reveals nothing. While
@@ -20,25 +20,17 @@ public sealed partial class AccountAttemptLimiter(IConnectionMultiplexer redis, 
     private const string Count =
         "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return {n, redis.call('PTTL', KEYS[1])}";
 
-    /// <summary>Counts one attempt at a person's account; null when allowed, else how long until the next one is.</summary>
+    /// <summary>Counts one attempt; null when allowed, else how long until the next one is.</summary>
     public async Task<TimeSpan?> TryAttemptAsync(string? email)
     {
-        var (attempts, ttl) = await CountAsync(Key("sign-in-account", email));
-        return attempts <= PermitLimit ? null : ttl;
-    }
-
-    /// <summary>Counts a machine client's failed token request (a wrong secret).</summary>
-    public Task ClientFailedAsync(string clientId) => CountAsync(Key("token-client", clientId));
-
-    /// <summary>Null while the client may still try, else how long until it may again.</summary>
-    public async Task<TimeSpan?> ClientBlockedAsync(string clientId)
-    {
-        var key = Key("token-client", clientId);
+        var normalized = (email ?? "").Trim().ToUpperInvariant();
+        var key = "pocdir:sign-in-account:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)));
         try
         {
-            var database = redis.GetDatabase();
-            var failures = (long?)await database.StringGetAsync(key) ?? 0;
-            return failures < PermitLimit ? null : await database.KeyTimeToLiveAsync(key) ?? Window;
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Count, [key], [(long)Window.TotalMilliseconds]))!;
+            var attempts = (long)result[0];
+            var ttl = (long)result[1];
+            return attempts <= PermitLimit ? null : TimeSpan.FromMilliseconds(Math.Max(1000, ttl));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -46,23 +38,6 @@ public sealed partial class AccountAttemptLimiter(IConnectionMultiplexer redis, 
             return null;
         }
     }
-
-    private async Task<(long Count, TimeSpan Ttl)> CountAsync(RedisKey key)
-    {
-        try
-        {
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Count, [key], [(long)Window.TotalMilliseconds]))!;
-            return ((long)result[0], TimeSpan.FromMilliseconds(Math.Max(1000, (long)result[1])));
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            LogRedisUnavailable(ex);
-            return (0, TimeSpan.Zero);
-        }
-    }
-
-    private static RedisKey Key(string kind, string? name) =>
-        $"pocdir:{kind}:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes((name ?? "").Trim().ToUpperInvariant())));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis cannot be reached: sign-in attempts per account are not counted; lockout still applies")]
     private partial void LogRedisUnavailable(Exception ex);

@@ -131,9 +131,6 @@ public static class Extensions
                 server.AddEventHandler<OpenIddictServerEvents.ApplyTokenResponseContext>(handler => handler
                     .UseScopedHandler<AuditRefusedTokenRequests>()
                     .SetOrder(int.MinValue + 100_000));
-                server.AddEventHandler<OpenIddictServerEvents.ValidateTokenRequestContext>(handler => handler
-                    .UseSingletonHandler<RefuseClientsUnderAttack>()
-                    .SetOrder(int.MinValue + 100_000));
                 server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
                     .EnableAuthorizationEndpointPassthrough()
