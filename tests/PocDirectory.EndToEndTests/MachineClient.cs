@@ -19,7 +19,9 @@ public sealed record MachineClient(string ClientId, string ClientSecret)
                 var secret = output.Split('\n').Single(l => l.StartsWith("client_secret:", StringComparison.Ordinal))["client_secret:".Length..].Trim();
                 return new MachineClient(clientId, secret);
             }
-            if (!error.Contains("still empty", StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            // Identity's copy of the States fills one State at a time at first start: wait while it is empty or partial.
+            if (!(error.Contains("still empty", StringComparison.Ordinal) || error.Contains("not the ISO 3166-1", StringComparison.Ordinal))
+                || DateTime.UtcNow > deadline)
             {
                 throw new InvalidOperationException($"machine-client add failed ({exitCode}): {error}{output}");
             }

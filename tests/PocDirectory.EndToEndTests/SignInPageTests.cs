@@ -233,6 +233,7 @@ public sealed class SignInPageTests(SystemFixture fixture) : IAsyncLifetime
                 r => r.Single(x => x.Name == service) is { State: "Running" } x && x.Pid != before.Pid,
                 TimeSpan.FromMinutes(2), $"{service} running again");
         }
+        await Task.Delay(TimeSpan.FromSeconds(6)); // past Identity's session check (5 s here), which rebuilds its session
         await page.ReloadAsync();
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("Test dm-restart");
         await Assertions.Expect(page.GetByTestId("accounts")).ToContainTextAsync(manager.Email);

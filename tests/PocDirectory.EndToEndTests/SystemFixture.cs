@@ -19,7 +19,10 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        System = await RunningSystem.StartAsync(TimeSpan.FromMinutes(4), Telemetry.Environment);
+        // Identity checks its sign-in sessions every 5 s instead of every minute, so that every browser
+        // flow here goes through those checks (which must keep how the person signed in).
+        System = await RunningSystem.StartAsync(TimeSpan.FromMinutes(4),
+            new Dictionary<string, string>(Telemetry.Environment) { ["SignIn__SessionCheckSeconds"] = "5" });
         Gateway = new HttpClient { BaseAddress = System.Url(ResourceNames.Gateway), Timeout = TimeSpan.FromSeconds(30) };
         Client = await MachineClient.CreateAsync(System, "e2e-cert-fra", "FRA", AllReadScopes.Replace(' ', ','));
     }

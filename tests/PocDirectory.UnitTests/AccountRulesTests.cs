@@ -54,6 +54,9 @@ public sealed class AccountRulesTests
     [InlineData("/\\evil.example", "/account/manage")]
     [InlineData("https://evil.example/", "/account/manage")]
     [InlineData("javascript:alert(1)", "/account/manage")]
+    [InlineData("/\t/evil.example", "/account/manage")]
+    [InlineData("/\n/evil.example", "/account/manage")]
+    [InlineData("/ /evil.example", "/account/manage")]
     [InlineData("", "/account/manage")]
     [InlineData(null, "/account/manage")]
     public void Identity_pages_lead_only_to_its_own_addresses(string? returnUrl, string expected) =>
@@ -63,6 +66,8 @@ public sealed class AccountRulesTests
     [InlineData("/admin/users", "/admin/users")]
     [InlineData("//evil.example", "/")]
     [InlineData("https://evil.example", "/")]
+    [InlineData("/\t/evil.example", "/")]
+    [InlineData("/\\evil.example", "/")]
     [InlineData(null, "/")]
     public void The_Web_returns_after_sign_in_only_to_its_own_pages(string? returnUrl, string expected) =>
         Assert.Equal(expected, WebSessions.SafeLocal(returnUrl));

@@ -18,9 +18,5 @@ public static class AccountPages
     }
 
     /// <summary>Where a page goes next: a local address only, else the account page.</summary>
-    public static string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/account/manage";
+    public static string SafeReturnUrl(string? returnUrl) => LocalPaths.IsLocal(returnUrl) ? returnUrl! : "/account/manage";
 }

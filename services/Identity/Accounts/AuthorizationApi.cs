@@ -30,10 +30,14 @@ public static class AuthorizationApi
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
-        var here = http.Request.PathBase + http.Request.Path + QueryString.Create(
-            http.Request.HasFormContentType
+        var parameters = (http.Request.HasFormContentType
                 ? http.Request.Form.Select(f => KeyValuePair.Create(f.Key, (StringValues)f.Value))
-                : http.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value)));
+                : http.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value)))
+            .ToList();
+        var here = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters);
+        // After the sign-in that prompt=login asked for, the request comes back without it (else it would ask forever).
+        var hereWithoutPrompt = http.Request.PathBase + http.Request.Path
+            + QueryString.Create(parameters.Where(p => p.Key != Parameters.Prompt));
 
         var cookie = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var user = cookie.Succeeded ? await users.GetUserAsync(cookie.Principal) : null;
@@ -43,7 +47,11 @@ public static class AuthorizationApi
             {
                 return Forbid(Errors.LoginRequired, "The person is not signed in.");
             }
-            return Results.Challenge(new AuthenticationProperties { RedirectUri = here }, [IdentityConstants.ApplicationScheme]);
+            if (request.HasPromptValue(PromptValues.Login) && user is not null)
+            {
+                await signIn.SignOutAsync();
+            }
+            return Results.Challenge(new AuthenticationProperties { RedirectUri = hereWithoutPrompt }, [IdentityConstants.ApplicationScheme]);
         }
         var methods = PersonPrincipal.MethodsOf(cookie.Principal!);
         if (!methods.Contains(MultiFactorTokens.MultiFactor))

@@ -46,10 +46,10 @@ public sealed class SignInSteps(
         }
         else
         {
-            if (await users.IsLockedOutAsync(user))
+            if (await users.IsLockedOutAsync(user) || !await signIn.CanSignInAsync(user))
             {
-                // Identity answers a locked account without checking the password: check one anyway, so
-                // that a locked account takes as long as any other and its lock tells nothing.
+                // Identity answers a locked or disabled account without checking the password: check one
+                // anyway, so that it takes as long as any other and tells nothing.
                 hasher.VerifyHashedPassword(user, DecoyHash.Value, password);
             }
             result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);

@@ -82,7 +82,17 @@ public static class Extensions
             cookies.ExternalCookie!.Configure(options => options.Cookie.Name = "pocdir-identity-external");
         });
         // A disabled account or "sign out everywhere" (a new security stamp) ends Identity's own sessions within a minute.
-        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
+        var sessionCheck = TimeSpan.FromSeconds(builder.Configuration.GetValue("SignIn:SessionCheckSeconds", 60));
+        builder.Services.Configure<SecurityStampValidatorOptions>(options =>
+        {
+            options.ValidationInterval = sessionCheck;
+            // The session is rebuilt from the account at each check: how the person signed in stays with it.
+            options.OnRefreshingPrincipal = context =>
+            {
+                SignInMethods.Carry(context.CurrentPrincipal, context.NewPrincipal);
+                return Task.CompletedTask;
+            };
+        });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AccountPolicies.SignedIn, policy => policy
                 .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)

@@ -38,6 +38,11 @@ public sealed partial class MachineClients(IOpenIddictApplicationManager applica
         {
             errors.Add("clientId", $"'{clientId}': use 3 to 64 lower-case letters, digits and hyphens.");
         }
+        else if (Guid.TryParse(clientId, out _))
+        {
+            // A client's tokens name it as their subject; a person's account id is a GUID: never the same.
+            errors.Add("clientId", "A client id must not look like an account id (a GUID): use a name, e.g. cert-fra-misp.");
+        }
         state = state?.Trim().ToUpperInvariant() ?? "";
         if (!await db.MemberStates.AnyAsync(s => s.Iso3 == state, ct))
         {

@@ -111,9 +111,7 @@ public static class WebSessions
             [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]));
     }
 
-    public static string SafeLocal(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
+    public static string SafeLocal(string? returnUrl) => LocalPaths.IsLocal(returnUrl) ? returnUrl! : "/";
 }
 
 /// <summary>

@@ -180,7 +180,8 @@ public sealed class ManageModel(
         db.AddAuditRecord(ResourceNames.Identity, "account.password-changed", AuditOutcomes.Success, HttpContext, state: Account.State);
         db.AddSecurityNotice(Account, "Password changed", "The password of your account was changed.", clock);
         await db.SaveChangesAsync(ct);
-        await signIn.RefreshSignInAsync(Account); // keeps this session (and how it signed in) under the new security stamp
+        // This session goes on under the new security stamp, with every method it signed in with.
+        await signIn.SignInWithClaimsAsync(Account, isPersistent: false, [.. PersonPrincipal.MethodsOf(User).Select(m => new System.Security.Claims.Claim("amr", m))]);
         Message = "Your password is changed.";
         return Page();
     }
