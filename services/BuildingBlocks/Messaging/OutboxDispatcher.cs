@@ -129,7 +129,7 @@ public sealed partial class OutboxDispatcher<TContext>(
         {
             if (confirmed.IsCompletedSuccessfully)
             {
-                row.SentAt = clock.GetUtcNow();
+                row.MarkSent(clock.GetUtcNow());
                 row.LastError = null;
                 sent++;
                 continue;

@@ -24,6 +24,16 @@ public sealed class OutboxMessage
 
     public DateTimeOffset? SentAt { get; internal set; }
 
+    /// <summary>
+    /// Confirmed by the broker: the row stays (for operators, until retention removes it) without its
+    /// content, which may hold personal data or a one-time link.
+    /// </summary>
+    internal void MarkSent(DateTimeOffset at)
+    {
+        SentAt = at;
+        Body = "{}";
+    }
+
     /// <summary>Set when the message can never be sent (its type no longer exists); operators see it.</summary>
     public DateTimeOffset? FailedAt { get; internal set; }
 

@@ -112,12 +112,14 @@ public sealed partial class EmailSender(
                 delivery.Status = DeliveryStatus.Sent;
                 delivery.SentAt = clock.GetUtcNow();
                 delivery.LastError = null;
+                Forget(delivery);
                 Sent.Add(1);
             }
             catch (SmtpCommandException ex) when (ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted && (int)ex.StatusCode >= 500)
             {
                 delivery.Status = DeliveryStatus.Failed;
                 delivery.LastError = Truncate($"Address refused: {(int)ex.StatusCode} {ex.Message}");
+                Forget(delivery);
                 Failed.Add(1);
                 LogRefused(delivery.Id, (int)ex.StatusCode);
             }
@@ -154,12 +156,23 @@ public sealed partial class EmailSender(
         return due.Count;
     }
 
+    /// <summary>
+    /// Once an e-mail is sent or given up, the delivery log keeps what happened (to whom, template,
+    /// status, attempts, error) but not the text, which may hold a one-time link or personal details.
+    /// </summary>
+    private static void Forget(EmailDelivery delivery)
+    {
+        delivery.TextBody = "";
+        delivery.HtmlBody = "";
+    }
+
     private void Retry(EmailDelivery delivery, string error)
     {
         delivery.LastError = Truncate(error);
         if (delivery.Attempts >= _options.MaxAttempts)
         {
             delivery.Status = DeliveryStatus.Failed;
+            Forget(delivery);
             Failed.Add(1);
             LogGaveUp(delivery.Id, delivery.Attempts, error);
             return;

@@ -82,6 +82,10 @@ public sealed class EmailDeliveryTests(ServersFixture servers) : IAsyncLifetime
         await Eventually.Until(() => StatusAsync(email.EmailId), s => s == DeliveryStatus.Sent, TimeSpan.FromSeconds(60), "the e-mail sent");
         var message = Assert.Single(await MessagesToAsync(email.To));
         Assert.Contains("http://127.0.0.1/invitation/abc", message.TextBody);
+        // Sent: the log keeps what happened, not the one-time link.
+        var logged = await DeliveryAsync(email.EmailId);
+        Assert.Equal("", logged!.TextBody + logged.HtmlBody);
+        Assert.Equal("invitation", logged.Template);
     }
 
     [Theory]
