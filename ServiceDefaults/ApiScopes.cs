@@ -28,6 +28,12 @@ public static class ApiScopes
     /// <summary>Read-only scopes a machine client (a national CERT's tool) may be granted.</summary>
     public static readonly IReadOnlyList<string> MachineReadable = [DirectoryRead, NominationsRead, NotificationsRead, MeetingsRead];
 
+    /// <summary>
+    /// What a person's sign-in through the Web asks for: who (OpenID Connect), refresh, and every API.
+    /// Identity registers them; the Web requests them.
+    /// </summary>
+    public static readonly IReadOnlyList<string> PersonSignIn = ["openid", "profile", "email", "roles", "offline_access", .. Audiences.Keys];
+
     /// <summary>The claim that binds a principal to one State (ISO 3166-1 alpha-3).</summary>
     public const string StateClaim = "state";
 }

@@ -25,7 +25,7 @@ await app.SeedRolesAsync();
 await app.RegisterWebClientAsync();
 
 // Identity's pages (sign-in, invitation, enrolment, account) carry page headers; everything else the API ones.
-var pageHeaders = SecurityHeaderPolicies.Page(app.Configuration[$"services:{ResourceNames.Web}:http:0"] is { Length: > 0 } web ? [web] : []);
+var pageHeaders = SecurityHeaderPolicies.Page(AccountPages.WebUrl(app.Configuration) is { } web ? [web] : []);
 var apiHeaders = SecurityHeaderPolicies.Api();
 app.UseWhen(context => SecurityHeaderPolicies.IsIdentityPage(context.Request.Path), branch => branch
     .UseSecurityHeaders(pageHeaders)

@@ -28,12 +28,11 @@ public sealed class AuditTests(SystemFixture fixture)
 
     private async Task<List<Row>> WaitForAsync(Func<List<Row>, bool> condition)
     {
-        var port = new Uri(fixture.System.Url(ResourceNames.Postgres).ToString().Replace("postgresql://", "http://")).Port;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             var rows = new List<Row>();
-            await using (var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Database=identitydb;Pooling=false"))
+            await using (var connection = new NpgsqlConnection(fixture.System.DatabaseConnectionString(ResourceNames.IdentityDb)))
             {
                 await connection.OpenAsync();
                 await using var command = new NpgsqlCommand(

@@ -31,8 +31,7 @@ public static class IdentityKeys
 
     private static async Task<List<byte[]>> SigningKeysAsync(RunningSystem system)
     {
-        var port = new Uri(system.Url(ResourceNames.Postgres).ToString().Replace("postgresql://", "http://")).Port;
-        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Database=identitydb;Pooling=false");
+        await using var connection = new NpgsqlConnection(system.DatabaseConnectionString(ResourceNames.IdentityDb));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT pkcs8 FROM signing_keys WHERE purpose = 'signing' AND retired_at IS NULL", connection);
         await using var reader = await command.ExecuteReaderAsync();

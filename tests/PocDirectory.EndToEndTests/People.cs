@@ -116,7 +116,7 @@ public sealed record TestPerson(string Email, string Password, string Authentica
         var web = system.Url(ResourceNames.Web);
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
         var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
-        var authorize = "/connect/authorize?client_id=web&response_type=code&scope=" + Uri.EscapeDataString(string.Join(' ', ["openid", "profile", "email", "roles", "offline_access", .. ApiScopes.Audiences.Keys]))
+        var authorize = "/connect/authorize?client_id=web&response_type=code&scope=" + Uri.EscapeDataString(string.Join(' ', ApiScopes.PersonSignIn))
             + "&redirect_uri=" + Uri.EscapeDataString(new Uri(web, "signin-oidc").ToString())
             + "&code_challenge=" + challenge + "&code_challenge_method=S256&state=e2e&nonce=e2e";
         var toSignIn = await browser.GetAsync(authorize);

@@ -159,14 +159,13 @@ public sealed class PeopleTests(SystemFixture fixture)
         Assert.Contains("locked", Refusal(right.Body));
 
         // Each attempt is in the audit log with the client's own address (through the gateway's X-Forwarded-For).
-        var port = new Uri(Running.Url(ResourceNames.Postgres).ToString().Replace("postgresql://", "http://")).Port;
         var deadline = DateTime.UtcNow.AddSeconds(30);
         List<(string Detail, string? Ip)> attempts;
         do
         {
             await Task.Delay(500);
             attempts = [];
-            await using var connection = new Npgsql.NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Database=identitydb;Pooling=false");
+            await using var connection = new Npgsql.NpgsqlConnection(Running.DatabaseConnectionString(ResourceNames.IdentityDb));
             await connection.OpenAsync();
             await using var command = new Npgsql.NpgsqlCommand("SELECT detail, client_ip FROM audit_log WHERE action = 'sign-in.password' AND target = @email ORDER BY sequence", connection);
             command.Parameters.AddWithValue("email", person.Email);

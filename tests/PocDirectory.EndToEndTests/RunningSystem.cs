@@ -101,6 +101,10 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public Uri Url(string name) => new(Resource(name).Url ?? throw new InvalidOperationException($"{name} has no URL."));
 
+    /// <summary>A connection string to one of the system's databases (the local server trusts loopback), unpooled.</summary>
+    public string DatabaseConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Url(ResourceNames.Postgres).Port};Username=postgres;Database={database};Pooling=false";
+
     /// <summary>The gateway as browsers reach it, and the tokens' issuer: "localhost", for passkeys.</summary>
     public Uri PublicOrigin => new($"http://localhost:{Url(ResourceNames.Gateway).Port}/");
 

@@ -73,12 +73,7 @@ public sealed class SignInPageTests(SystemFixture fixture) : IAsyncLifetime
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
-        await page.GetByLabel("E-mail address").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(TestPerson.DefaultPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await page.GetByLabel("Code from your authenticator app").FillAsync(person.Code());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await SignInWithAppAsync(page, person);
         await Assertions.Expect(page).ToHaveURLAsync(web + "/");
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("Dana Manager");
     }
@@ -109,9 +104,7 @@ public sealed class SignInPageTests(SystemFixture fixture) : IAsyncLifetime
         var web = fixture.System.Url(ResourceNames.Web).ToString().TrimEnd('/');
         var page = await _chromium.Browser.NewPageAsync();
         await page.GotoAsync(web + "/admin/machine-clients");
-        await EnterPasswordAsync(page, manager);
-        await page.GetByLabel("Code from your authenticator app").FillAsync(manager.Code());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await SignInWithAppAsync(page, manager);
         await Assertions.Expect(page).ToHaveURLAsync(web + "/admin/machine-clients");
 
         var clientId = "cert-" + Guid.NewGuid().ToString("N")[..8];
@@ -142,6 +135,14 @@ public sealed class SignInPageTests(SystemFixture fixture) : IAsyncLifetime
         await Assertions.Expect(rows.First).ToContainTextAsync("machine-client.revoked");
         await Assertions.Expect(rows.First).ToContainTextAsync("Test dm-clients");
         await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("audit-log.png"), FullPage = true });
+    }
+
+    /// <summary>The sign-in page's two steps: the password, then the authenticator app's code.</summary>
+    private static async Task SignInWithAppAsync(IPage page, TestPerson person)
+    {
+        await EnterPasswordAsync(page, person);
+        await page.GetByLabel("Code from your authenticator app").FillAsync(person.Code());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
     private static async Task EnterPasswordAsync(IPage page, TestPerson person)
@@ -218,9 +219,7 @@ public sealed class SignInPageTests(SystemFixture fixture) : IAsyncLifetime
         var web = fixture.System.Url(ResourceNames.Web).ToString().TrimEnd('/');
         var page = await _chromium.Browser.NewPageAsync();
         await page.GotoAsync(web + "/admin/users");
-        await EnterPasswordAsync(page, manager);
-        await page.GetByLabel("Code from your authenticator app").FillAsync(manager.Code());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await SignInWithAppAsync(page, manager);
         await Assertions.Expect(page.GetByTestId("accounts")).ToContainTextAsync(manager.Email);
 
         // Sessions live in Redis and their keys are shared: a new Web process reads the same cookie,

@@ -13,9 +13,6 @@ namespace PocDirectory.Identity.Accounts;
 /// </summary>
 public static class PersonPrincipal
 {
-    /// <summary>The OpenID Connect scopes the Web may ask for besides the API scopes.</summary>
-    public static readonly string[] IdentityScopes = [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess];
-
     public static async Task<ClaimsPrincipal> CreateAsync(
         PocUser user, UserManager<PocUser> users, IEnumerable<string> amr, IEnumerable<string> scopes,
         IOpenIddictScopeManager scopeManager, CancellationToken ct)

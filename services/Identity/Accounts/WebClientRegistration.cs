@@ -19,14 +19,14 @@ public static class WebClientRegistration
     {
         var configuration = app.Services.GetRequiredService<IConfiguration>();
         var secret = configuration[SecretKey];
-        var web = configuration[$"services:{ResourceNames.Web}:http:0"];
+        var web = AccountPages.WebUrl(configuration);
         if (string.IsNullOrWhiteSpace(secret) || string.IsNullOrWhiteSpace(web))
         {
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebClientRegistration))
                 .LogWarning("No {Key} or services__web__http__0: people cannot sign in through the Web", SecretKey);
             return;
         }
-        var descriptor = Descriptor(new Uri(web.TrimEnd('/') + "/"), secret);
+        var descriptor = Descriptor(new Uri(web + "/"), secret);
         await using var scope = app.Services.CreateAsyncScope();
         var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
         if (await applications.FindByClientIdAsync(ClientId, ct) is { } existing)

@@ -131,7 +131,7 @@ public static class Extensions
                 server.AllowClientCredentialsFlow();
                 server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
                 server.AllowRefreshTokenFlow();
-                server.RegisterScopes([.. ApiScopes.Audiences.Keys, .. PersonPrincipal.IdentityScopes]);
+                server.RegisterScopes([.. ApiScopes.PersonSignIn]);
                 server.SetAccessTokenLifetime(AccessTokenLifetime);
                 server.SetIdentityTokenLifetime(AccessTokenLifetime);
                 server.SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(2));

@@ -21,9 +21,6 @@ public static class WebSessions
 {
     public const string SecretKey = "Authentication:ClientSecret";
 
-    /// <summary>Every scope the Web asks for: the person's identity, refresh, and each API.</summary>
-    public static readonly string[] Scopes = ["openid", "profile", "email", "roles", "offline_access", .. ApiScopes.Audiences.Keys];
-
     public static void AddWebSessions(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -77,7 +74,7 @@ public static class WebSessions
                 options.MapInboundClaims = false;
                 options.GetClaimsFromUserInfoEndpoint = false;
                 options.Scope.Clear();
-                foreach (var scope in Scopes)
+                foreach (var scope in ApiScopes.PersonSignIn)
                 {
                     options.Scope.Add(scope);
                 }

@@ -122,7 +122,7 @@ public sealed class EnrolModel(
         Method = method;
         ContinueUrl = !string.IsNullOrEmpty(ReturnUrl)
             ? AccountPages.SafeReturnUrl(ReturnUrl)
-            : configuration[$"services:{ResourceNames.Web}:http:0"] is { Length: > 0 } web ? web.TrimEnd('/') + "/signin" : "/account/manage";
+            : AccountPages.WebUrl(configuration) is { } web ? web + "/signin" : "/account/manage";
         return Page();
     }
 

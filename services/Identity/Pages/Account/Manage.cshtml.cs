@@ -60,7 +60,7 @@ public sealed class ManageModel(
     [BindProperty]
     public string? Confirm { get; set; }
 
-    public string? WebUrl { get; } = configuration[$"services:{ResourceNames.Web}:http:0"];
+    public string? WebUrl { get; } = AccountPages.WebUrl(configuration);
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Challenge();
 
