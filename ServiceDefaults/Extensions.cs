@@ -21,6 +21,7 @@ public static class ServiceDefaultsExtensions
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
     public const string MetricsPath = "/metrics";
+    public const int MaxRequestBodyBytes = 1024 * 1024;
 
     /// <summary>WebApplication adds UseAuthentication at the front of the pipeline unless this key says it is set.</summary>
     private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
@@ -35,7 +36,12 @@ public static class ServiceDefaultsExtensions
         builder.AddDefaultHealthChecks();
         builder.Services.AddProblemDetails();
         // Nothing tells a caller which server software answers.
-        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
+        // No request needs more than a megabyte (an OpenPGP key is the largest field): a larger body is refused with 413.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+        });
 
         // Endpoints such as http://gateway resolve from services__gateway__http__0, as under Aspire.
         builder.Services.AddServiceDiscovery();

@@ -13,6 +13,10 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync<DirectoryDbContext>();
 
 app.MapDefaultEndpoints();
+app.UseRateLimiter();
 app.MapMemberStatesApi();
+app.MapPointsOfContactApi();
+// The machine API's description (OpenAPI 3.1): public, it holds no directory data.
+app.MapOpenApi("/api/directory/openapi/{documentName}.json").AllowAnonymous();
 
 app.Run();

@@ -1,5 +1,6 @@
 using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Nominations.Apis;
 using PocDirectory.Nominations.Extensions;
 using PocDirectory.Nominations.Infrastructure;
 
@@ -14,5 +15,6 @@ await app.MigrateDatabaseAsync<NominationsDbContext>();
 
 app.MapDefaultEndpoints();
 app.MapMemberStateCopyApi<NominationsDbContext>("/api/nominations");
+app.MapNominationsApi();
 
 app.Run();

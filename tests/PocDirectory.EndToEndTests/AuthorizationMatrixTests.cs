@@ -74,7 +74,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture fixture)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
-        if (method == "POST")
+        if (method is "POST" or "PUT")
         {
             request.Content = JsonContent.Create(new { email = "not an address" }); // never valid: nothing is written
         }

@@ -49,5 +49,28 @@ public static class AuthorizationMatrix
         ("identity", "DELETE", "/api/identity/machine-clients/{clientId}", "/api/identity/machine-clients/no-such-client", "401 404 403 403 403 403 403 401 401 401 401 401"),
         ("identity", "POST", "/api/identity/users/{id}/disable", "/api/identity/users/no-such-account/disable", "401 404 403 403 403 403 403 401 401 401 401 401"),
         ("identity", "POST", "/api/identity/users/{id}/enable", "/api/identity/users/no-such-account/enable", "401 404 403 403 403 403 403 401 401 401 401 401"),
+        // Nominations: a State's focal point writes for its own State (a body without a State fails validation), the directory
+        // manager reviews; nobody else, machine clients included. An unknown id is 404 for every signed-in caller.
+        ("nominations", "GET", "/api/nominations/states/{state}", "/api/nominations/states/FRA", "401 200 200 403 403 403 403 403 401 401 401 401"),
+        ("nominations", "POST", "/api/nominations/", "/api/nominations", "401 403 400 400 403 403 403 403 401 401 401 401"),
+        ("nominations", "GET", "/api/nominations/review", "/api/nominations/review", "401 200 403 403 403 403 403 403 401 401 401 401"),
+        ("nominations", "GET", "/api/nominations/{id:guid}", "/api/nominations/0198a5c2-0000-7000-8000-000000000001", "401 404 404 404 404 404 404 404 401 401 401 401"),
+        ("nominations", "PUT", "/api/nominations/{id:guid}", "/api/nominations/0198a5c2-0000-7000-8000-000000000001", "401 404 404 404 404 404 404 404 401 401 401 401"),
+        ("nominations", "DELETE", "/api/nominations/{id:guid}", "/api/nominations/0198a5c2-0000-7000-8000-000000000001", "401 404 404 404 404 404 404 404 401 401 401 401"),
+        ("nominations", "POST", "/api/nominations/{id:guid}/submission", "/api/nominations/0198a5c2-0000-7000-8000-000000000001/submission", "401 404 404 404 404 404 404 404 401 401 401 401"),
+        ("nominations", "POST", "/api/nominations/{id:guid}/decision", "/api/nominations/0198a5c2-0000-7000-8000-000000000001/decision", "401 400 403 403 403 403 403 403 401 401 401 401"),
+        ("nominations", "POST", "/api/nominations/pocs/{pocId:guid}/withdrawal", "/api/nominations/pocs/0198a5c2-0000-7000-8000-000000000001/withdrawal", "401 404 404 404 404 404 404 404 401 401 401 401"),
+        // The nominee's link is the credential: no token is read; an unknown link is 404, a body without one 400.
+        ("nominations", "POST", "/api/nominations/confirmation/lookup", "/api/nominations/confirmation/lookup", "404 404 404 404 404 404 404 404 404 404 404 404"),
+        ("nominations", "POST", "/api/nominations/confirmation/", "/api/nominations/confirmation", "400 400 400 400 400 400 400 400 400 400 400 400"),
+        // The confidential directory: the directory manager and participating States (FRA has a listed point of contact,
+        // DEU and KEN none) — their focal points, points of contact and machine clients. Never operations or the Chair's office.
+        ("directory", "GET", "/api/directory/pocs", "/api/directory/pocs", "401 200 200 403 403 403 403 200 401 401 401 401"),
+        ("directory", "GET", "/api/directory/pocs/{id:guid}", "/api/directory/pocs/0198a5c2-0000-7000-8000-000000000001", "401 404 404 403 403 403 403 404 401 401 401 401"),
+        ("directory", "GET", "/api/directory/pocs/{id:guid}/history", "/api/directory/pocs/0198a5c2-0000-7000-8000-000000000001/history", "401 404 404 403 403 403 403 404 401 401 401 401"),
+        ("directory", "GET", "/api/directory/export", "/api/directory/export?format=vcard", "401 200 200 403 403 403 403 200 401 401 401 401"),
+        ("directory", "GET", "/api/directory/changes", "/api/directory/changes?after=0", "401 200 200 403 403 403 403 200 401 401 401 401"),
+        // The machine API's OpenAPI description holds no data.
+        ("directory", "GET", "/api/directory/openapi/{documentName}.json", "/api/directory/openapi/directory.json", "200 200 200 200 200 200 200 200 200 200 200 200"),
     ];
 }

@@ -40,7 +40,14 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db) : ICon
         await HandleAsync(context.Message, cancellationToken);
         await Db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await AfterCommitAsync(context.Message, cancellationToken);
     }
+
+    /// <summary>
+    /// Runs once the message's changes are committed, before it is acknowledged (e.g. to tell caches).
+    /// If it throws, the message is redelivered and finds its inbox row: it must not be needed for correctness.
+    /// </summary>
+    protected virtual Task AfterCommitAsync(TMessage message, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Applies the message through <see cref="Db"/>; do not call SaveChanges.</summary>
     protected abstract Task HandleAsync(TMessage message, CancellationToken cancellationToken);

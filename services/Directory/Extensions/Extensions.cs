@@ -4,6 +4,7 @@ using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.Directory.Apis;
 using PocDirectory.Directory.Infrastructure;
 using PocDirectory.Directory.IntegrationEvents;
+using PocDirectory.Directory.PointsOfContact;
 
 namespace PocDirectory.Directory.Extensions;
 
@@ -15,7 +16,16 @@ public static class Extensions
         builder.AddRedisCache();
         builder.AddTokenValidation(ResourceNames.Directory);
         builder.AddMessaging<DirectoryDbContext>(ResourceNames.Directory, bus =>
-            bus.AddConsumer<MemberStateCopyRequestedConsumer>());
+        {
+            bus.AddConsumer<MemberStateCopyRequestedConsumer>();
+            bus.AddConsumer<PointOfContactApprovedConsumer>();
+            bus.AddConsumer<PointOfContactWithdrawnConsumer>();
+        });
         builder.Services.AddScoped<MemberStateReader>();
+        builder.Services.AddSingleton<DirectoryGeneration>();
+        builder.Services.AddSingleton<DirectoryReader>();
+        builder.Services.AddDirectoryRateLimits(builder.Configuration);
+        builder.Services.AddOpenApi("directory", options => options.ShouldInclude = description =>
+            description.RelativePath?.StartsWith("api/directory/", StringComparison.Ordinal) == true);
     }
 }

@@ -17,7 +17,7 @@ public sealed class AccountSessions(UserManager<PocUser> users, IOpenIddictToken
 {
     public async Task EndAllAsync(PocUser user, string action, HttpContext? http, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         await users.UpdateSecurityStampAsync(user);
         await tokens.RevokeBySubjectAsync(user.Id, ct);
         await authorizations.RevokeBySubjectAsync(user.Id, ct);
@@ -25,6 +25,9 @@ public sealed class AccountSessions(UserManager<PocUser> users, IOpenIddictToken
         db.AddAuditRecord(ResourceNames.Identity, action, AuditOutcomes.Success, http,
             actor: http?.User.Identity?.IsAuthenticated == true ? null : user.Id, target: user.Id, state: user.State);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
     }
 }

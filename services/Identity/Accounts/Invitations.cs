@@ -1,3 +1,4 @@
+using PocDirectory.BuildingBlocks.Validation;
 using System.Net.Mail;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
@@ -81,7 +82,8 @@ public sealed class Invitations(PocIdentityDbContext db, UserManager<PocUser> us
         };
         var link = $"{AuthenticationExtensions.Issuer(configuration)}account/invitation?token={token}";
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Inside a message handler's transaction the invitation commits with it; otherwise in one of its own.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         // A new invitation replaces any open one to the same address: only the latest link works.
         await db.Invitations
             .Where(i => i.Email == email && i.AcceptedAt == null && i.WithdrawnAt == null)
@@ -97,7 +99,7 @@ public sealed class Invitations(PocIdentityDbContext db, UserManager<PocUser> us
             Values = new Dictionary<string, string>
             {
                 ["name"] = displayName,
-                ["inviter"] = invitedBy.StartsWith("operator:", StringComparison.Ordinal) ? "The Secretariat" : invitedBy,
+                ["inviter"] = invitedBy.StartsWith("operator:", StringComparison.Ordinal) || invitedBy.StartsWith("system:", StringComparison.Ordinal) ? "The Secretariat" : invitedBy,
                 ["roles"] = string.Join(", ", invitation.RoleList.Select(Roles.DisplayName)) + (state is null ? "" : $" for {state}"),
                 ["link"] = link,
                 ["expires"] = invitation.ExpiresAt.ToString("d MMMM yyyy HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
@@ -106,7 +108,10 @@ public sealed class Invitations(PocIdentityDbContext db, UserManager<PocUser> us
         db.AddAuditRecord(ResourceNames.Identity, "invitation.sent", AuditOutcomes.Success, http,
             actor: http is null ? invitedBy : null, target: email, state: state, detail: invitation.Roles);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
         return new SentInvitation(invitation.Id, email, link, invitation.ExpiresAt);
     }
 

@@ -1,3 +1,4 @@
+using PocDirectory.BuildingBlocks.Validation;
 using PocDirectory.Identity.Accounts;
 using PocDirectory.Identity.Tokens;
 

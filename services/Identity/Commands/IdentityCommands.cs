@@ -1,3 +1,4 @@
+using PocDirectory.BuildingBlocks.Validation;
 using Microsoft.AspNetCore.Identity;
 using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.Identity.Accounts;

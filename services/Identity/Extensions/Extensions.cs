@@ -29,6 +29,8 @@ public static class Extensions
             bus.AddMemberStateCopy<PocIdentityDbContext>(ResourceNames.Identity);
             bus.AddConsumer<AuditRecordedConsumer>();
             bus.AddConsumer<PrincipalRevokedConsumer>();
+            bus.AddConsumer<PointOfContactApprovedConsumer>();
+            bus.AddConsumer<PointOfContactWithdrawnConsumer>();
         });
         builder.AddTokenServer();
         builder.AddAccounts();

@@ -1,3 +1,4 @@
+using PocDirectory.BuildingBlocks.Validation;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;

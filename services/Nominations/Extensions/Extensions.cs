@@ -3,6 +3,7 @@ using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.BuildingBlocks.ReferenceData;
 using PocDirectory.Nominations.Infrastructure;
+using PocDirectory.Nominations.Workflow;
 
 namespace PocDirectory.Nominations.Extensions;
 
@@ -15,5 +16,7 @@ public static class Extensions
         builder.AddTokenValidation(ResourceNames.Nominations);
         builder.AddMessaging<NominationsDbContext>(ResourceNames.Nominations, bus =>
             bus.AddMemberStateCopy<NominationsDbContext>(ResourceNames.Nominations));
+        builder.Services.AddScoped<NominationDesk>();
+        builder.Services.AddHostedService<ConfirmationDeadlines>();
     }
 }

@@ -79,6 +79,24 @@ public sealed class EndpointTableTests(ServersFixture servers)
         [(ResourceNames.Identity, "POST", "/api/identity/machine-clients/")] = DirectoryManager,
         [(ResourceNames.Identity, "DELETE", "/api/identity/machine-clients/{clientId}")] = DirectoryManager,
         [(ResourceNames.Identity, "GET", "/api/identity/audit/verification")] = DirectoryManager,
+        // Nominations and the directory decide per caller and State inside (a token is needed; the nominee's link is its own credential).
+        [(ResourceNames.Nominations, "GET", "/api/nominations/states/{state}")] = Token,
+        [(ResourceNames.Nominations, "POST", "/api/nominations/")] = Token,
+        [(ResourceNames.Nominations, "GET", "/api/nominations/review")] = Token,
+        [(ResourceNames.Nominations, "GET", "/api/nominations/{id:guid}")] = Token,
+        [(ResourceNames.Nominations, "PUT", "/api/nominations/{id:guid}")] = Token,
+        [(ResourceNames.Nominations, "DELETE", "/api/nominations/{id:guid}")] = Token,
+        [(ResourceNames.Nominations, "POST", "/api/nominations/{id:guid}/submission")] = Token,
+        [(ResourceNames.Nominations, "POST", "/api/nominations/{id:guid}/decision")] = Token,
+        [(ResourceNames.Nominations, "POST", "/api/nominations/pocs/{pocId:guid}/withdrawal")] = Token,
+        [(ResourceNames.Nominations, "POST", "/api/nominations/confirmation/lookup")] = Anonymous,
+        [(ResourceNames.Nominations, "POST", "/api/nominations/confirmation/")] = Anonymous,
+        [(ResourceNames.Directory, "GET", "/api/directory/pocs")] = Token,
+        [(ResourceNames.Directory, "GET", "/api/directory/pocs/{id:guid}")] = Token,
+        [(ResourceNames.Directory, "GET", "/api/directory/pocs/{id:guid}/history")] = Token,
+        [(ResourceNames.Directory, "GET", "/api/directory/export")] = Token,
+        [(ResourceNames.Directory, "GET", "/api/directory/changes")] = Token,
+        [(ResourceNames.Directory, "GET", "/api/directory/openapi/{documentName}.json")] = Anonymous,
     };
 
     private static readonly string[] OperationalRoutes = ["/health", "/alive", "/metrics"];

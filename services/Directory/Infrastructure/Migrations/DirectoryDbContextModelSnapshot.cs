@@ -811,6 +811,15 @@ namespace PocDirectory.Directory.Infrastructure.Migrations
                         },
                         new
                         {
+                            Iso2 = "VA",
+                            Iso3 = "VAT",
+                            Name = "Holy See",
+                            RegionalGroup = "None",
+                            Revision = 1L,
+                            UnStatus = "Observer"
+                        },
+                        new
+                        {
                             Iso2 = "HN",
                             Iso3 = "HND",
                             Name = "Honduras",
@@ -1621,6 +1630,15 @@ namespace PocDirectory.Directory.Infrastructure.Migrations
                         },
                         new
                         {
+                            Iso2 = "PS",
+                            Iso3 = "PSE",
+                            Name = "State of Palestine",
+                            RegionalGroup = "AsiaPacific",
+                            Revision = 1L,
+                            UnStatus = "Observer"
+                        },
+                        new
+                        {
                             Iso2 = "SD",
                             Iso3 = "SDN",
                             Name = "Sudan",
@@ -1879,25 +1897,131 @@ namespace PocDirectory.Directory.Infrastructure.Migrations
                             RegionalGroup = "African",
                             Revision = 1L,
                             UnStatus = "Member"
-                        },
-                        new
-                        {
-                            Iso2 = "VA",
-                            Iso3 = "VAT",
-                            Name = "Holy See",
-                            RegionalGroup = "None",
-                            Revision = 1L,
-                            UnStatus = "Observer"
-                        },
-                        new
-                        {
-                            Iso2 = "PS",
-                            Iso3 = "PSE",
-                            Name = "State of Palestine",
-                            RegionalGroup = "AsiaPacific",
-                            Revision = 1L,
-                            UnStatus = "Observer"
                         });
+                });
+
+            modelBuilder.Entity("PocDirectory.Directory.PointsOfContact.PocChange", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("PocId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .IsFixedLength();
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Sequence");
+
+                    b.ToTable("poc_changes", (string)null);
+                });
+
+            modelBuilder.Entity("PocDirectory.Directory.PointsOfContact.PocEntry", b =>
+                {
+                    b.Property<Guid>("PocId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("ChangeSequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("jsonb");
+
+                    b.Property<DateTimeOffset?>("LastVerifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ListedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .IsFixedLength();
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("PocId");
+
+                    b.HasIndex("ChangeSequence");
+
+                    b.HasIndex("State");
+
+                    b.ToTable("poc_entries", (string)null);
+                });
+
+            modelBuilder.Entity("PocDirectory.Directory.PointsOfContact.PocEntryVersion", b =>
+                {
+                    b.Property<Guid>("PocId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChangedFields")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid?>("NominationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("SubmittedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("PocId", "Version");
+
+                    b.ToTable("poc_entry_versions", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -1,3 +1,4 @@
+using PocDirectory.BuildingBlocks.Validation;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;

@@ -1,4 +1,4 @@
-namespace PocDirectory.Identity.Accounts;
+namespace PocDirectory.BuildingBlocks.Validation;
 
 /// <summary>Input refused, field by field: an API answers it as a validation problem, a page beside each field, a command on stderr.</summary>
 public sealed class FieldErrorsException(IDictionary<string, string[]> errors)

@@ -1,0 +1,162 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using PocDirectory.BuildingBlocks.Validation;
+using PocDirectory.Nominations.Infrastructure;
+using PocDirectory.Nominations.Model;
+using PocDirectory.Nominations.Workflow;
+
+namespace PocDirectory.Nominations.Apis;
+
+/// <summary>
+/// Nominations over HTTP. Who may do what is decided by <see cref="NominationDesk"/> from the token
+/// (<see cref="Caller"/>): a State's focal point writes for its State, the directory manager reviews;
+/// machine clients never write. The nominee's two endpoints take the link's token instead of a sign-in.
+/// </summary>
+public static class NominationsApi
+{
+    public static void MapNominationsApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/nominations").WithTags("Nominations");
+        api.MapGet("/states/{state}", ForStateAsync);
+        api.MapPost("/", CreateAsync);
+        api.MapGet("/review", ReviewQueueAsync);
+        api.MapGet("/{id:guid}", GetAsync);
+        api.MapPut("/{id:guid}", EditAsync);
+        api.MapDelete("/{id:guid}", DiscardAsync);
+        api.MapPost("/{id:guid}/submission", SubmitAsync);
+        api.MapPost("/{id:guid}/decision", DecideAsync);
+        api.MapPost("/pocs/{pocId:guid}/withdrawal", WithdrawAsync);
+
+        var nominee = api.MapGroup("/confirmation").AllowAnonymous();
+        nominee.MapPost("/lookup", LookupAsync);
+        nominee.MapPost("/", ConfirmAsync);
+    }
+
+    private static async Task<IResult> ForStateAsync(string state, ClaimsPrincipal user, NominationsDbContext db, CancellationToken ct)
+    {
+        state = state.ToUpperInvariant();
+        var memberState = await db.MemberStates.AsNoTracking().SingleOrDefaultAsync(s => s.Iso3 == state, ct);
+        if (memberState is null)
+        {
+            return NotFound($"No Member or observer State has the code '{state}'.");
+        }
+        if (!Caller.From(user).OverseesState(state))
+        {
+            return Forbidden("Only the State's focal point and the directory manager see its nominations.");
+        }
+        var listed = await db.ListedPocs.AsNoTracking().Where(p => p.State == state).ToListAsync(ct);
+        var nominations = await db.Nominations.AsNoTracking().Where(n => n.State == state)
+            .OrderByDescending(n => n.UpdatedAt).Take(200).ToListAsync(ct);
+        return TypedResults.Ok(new StateNominations(state, memberState.Name,
+            listed.OrderBy(p => p.WithdrawnAt is not null).ThenBy(p => p.Details.Type).ThenBy(p => p.Details.FullName).Select(ListedPocView.From).ToList(),
+            nominations.Select(NominationSummary.From).ToList()));
+    }
+
+    private static Task<IResult> CreateAsync(CreateNominationRequest request, ClaimsPrincipal user, NominationDesk desk, NominationsDbContext db, HttpContext http, CancellationToken ct) =>
+        Handle(async () =>
+        {
+            var nomination = await desk.CreateAsync(Caller.From(user), request.State, request.PocId, request.Details, request.Submit, http, ct);
+            return TypedResults.Created($"/api/nominations/{nomination.Id}", await ViewAsync(db, nomination, ct));
+        }, "The nomination cannot be saved.");
+
+    private static async Task<IResult> ReviewQueueAsync(ClaimsPrincipal user, NominationsDbContext db, CancellationToken ct)
+    {
+        if (!Caller.From(user).IsDirectoryManager)
+        {
+            return Forbidden("Only the directory manager reviews nominations.");
+        }
+        var pending = await db.Nominations.AsNoTracking()
+            .Where(n => n.Status == NominationStatus.PendingReview)
+            .OrderBy(n => n.SubmittedAt).Take(500).ToListAsync(ct);
+        return TypedResults.Ok(pending.Select(NominationSummary.From).ToList());
+    }
+
+    private static Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, NominationDesk desk, NominationsDbContext db, CancellationToken ct) =>
+        Handle(async () => TypedResults.Ok(await ViewAsync(db, await desk.LoadForReaderAsync(Caller.From(user), id, ct), ct)), "");
+
+    private static Task<IResult> EditAsync(Guid id, NominationInput details, ClaimsPrincipal user, NominationDesk desk, NominationsDbContext db, HttpContext http, CancellationToken ct) =>
+        Handle(async () => TypedResults.Ok(await ViewAsync(db, await desk.EditAsync(Caller.From(user), id, details, http, ct), ct)), "The draft cannot be saved.");
+
+    private static Task<IResult> DiscardAsync(Guid id, ClaimsPrincipal user, NominationDesk desk, HttpContext http, CancellationToken ct) =>
+        Handle(async () =>
+        {
+            await desk.DiscardAsync(Caller.From(user), id, http, ct);
+            return TypedResults.NoContent();
+        }, "");
+
+    private static Task<IResult> SubmitAsync(Guid id, ClaimsPrincipal user, NominationDesk desk, NominationsDbContext db, HttpContext http, CancellationToken ct) =>
+        Handle(async () => TypedResults.Ok(await ViewAsync(db, await desk.SubmitAsync(Caller.From(user), id, http, ct), ct)), "The nomination cannot be submitted.");
+
+    private static Task<IResult> DecideAsync(Guid id, DecisionRequest request, ClaimsPrincipal user, NominationDesk desk, NominationsDbContext db, HttpContext http, CancellationToken ct) =>
+        Handle(async () =>
+        {
+            var caller = Caller.From(user);
+            if (!caller.IsDirectoryManager)
+            {
+                return Forbidden("Only the directory manager decides on nominations.");
+            }
+            if (!Enum.TryParse<Decision>(request.Decision, ignoreCase: true, out var decision) || !Enum.IsDefined(decision) || int.TryParse(request.Decision, out _))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["decision"] = ["Choose approve, return or reject."] }, title: "The decision cannot be recorded.");
+            }
+            return TypedResults.Ok(await ViewAsync(db, await desk.DecideAsync(caller, id, decision, request.Reason, request.Revision, http, ct), ct));
+        }, "The decision cannot be recorded.");
+
+    private static Task<IResult> WithdrawAsync(Guid pocId, WithdrawalRequest? request, ClaimsPrincipal user, NominationDesk desk, HttpContext http, CancellationToken ct) =>
+        Handle(async () => TypedResults.Ok(ListedPocView.From(await desk.WithdrawAsync(Caller.From(user), pocId, request?.Reason, http, ct))), "The withdrawal cannot be recorded.");
+
+    private static async Task<IResult> LookupAsync(ConfirmationLookup request, NominationDesk desk, NominationsDbContext db, CancellationToken ct)
+    {
+        var nomination = await desk.FindByConfirmationTokenAsync(request.Token, ct);
+        if (nomination is null)
+        {
+            return NotFound(NominationDesk.ExpiredLinkMessage);
+        }
+        var stateName = await db.MemberStates.Where(s => s.Iso3 == nomination.State).Select(s => s.Name).SingleAsync(ct);
+        return TypedResults.Ok(new NomineeView(nomination.State, stateName, nomination.CreatedByName, nomination.Submitted!, nomination.ConfirmationExpiresAt!.Value));
+    }
+
+    private static Task<IResult> ConfirmAsync(ConfirmationRequest request, NominationDesk desk, HttpContext http, CancellationToken ct) =>
+        Handle(async () =>
+        {
+            var nomination = await desk.ConfirmAsync(request.Token, request.Consent, http, ct);
+            return TypedResults.Ok(new { status = nomination.Status.ToString() });
+        }, "The confirmation cannot be recorded.");
+
+    private static async Task<NominationView> ViewAsync(NominationsDbContext db, Nomination n, CancellationToken ct)
+    {
+        var versions = await db.NominationVersions.AsNoTracking().Where(v => v.NominationId == n.Id).OrderBy(v => v.Revision).ToListAsync(ct);
+        var history = await db.NominationEvents.AsNoTracking().Where(e => e.NominationId == n.Id).OrderBy(e => e.Id).ToListAsync(ct);
+        var listed = n.Kind == NominationKind.Update
+            ? await db.ListedPocs.AsNoTracking().Where(p => p.PocId == n.PocId).Select(p => p.Details).SingleOrDefaultAsync(ct)
+            : null;
+        return new NominationView(NominationSummary.From(n), n.Draft, n.Submitted, listed, n.ConfirmationExpiresAt, n.ConfirmedAt, n.DecidedAt,
+            versions.Select(v => new VersionView(v.Revision, v.Details, v.SubmittedByName, v.SubmittedAt)).ToList(),
+            history.Select(e => new EventView(e.At, e.ActorName, e.Action, e.Detail)).ToList());
+    }
+
+    /// <summary>Field errors → 400 problem details naming each field; refusals → 403/404/409 with the current status.</summary>
+    private static async Task<IResult> Handle(Func<Task<IResult>> action, string title)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (FieldErrorsException ex)
+        {
+            return TypedResults.ValidationProblem(ex.Errors, title: title);
+        }
+        catch (NominationProblem problem)
+        {
+            return TypedResults.Problem(title: problem.Title, detail: problem.Message, statusCode: problem.Status,
+                extensions: problem.CurrentStatus is null ? null : new Dictionary<string, object?> { ["currentStatus"] = problem.CurrentStatus });
+        }
+    }
+
+    private static IResult NotFound(string detail) =>
+        TypedResults.Problem(title: "Not found.", detail: detail, statusCode: StatusCodes.Status404NotFound);
+
+    private static IResult Forbidden(string detail) =>
+        TypedResults.Problem(title: "Not allowed.", detail: detail, statusCode: StatusCodes.Status403Forbidden);
+}

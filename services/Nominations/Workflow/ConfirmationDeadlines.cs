@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using PocDirectory.Nominations.Infrastructure;
+using PocDirectory.Nominations.Model;
+
+namespace PocDirectory.Nominations.Workflow;
+
+/// <summary>
+/// The nominee's 14 days: one reminder after 7 days without an answer, and at 14 days the nomination
+/// lapses and the focal point is told. Due nominations are claimed with <c>FOR UPDATE SKIP LOCKED</c>,
+/// so with several replicas each is handled once, and after a restart nothing due is missed.
+/// </summary>
+public sealed partial class ConfirmationDeadlines(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ILogger<ConfirmationDeadlines> logger)
+    : BackgroundService
+{
+    private const int Batch = 100;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(configuration.GetValue("Nominations:DeadlineCheckSeconds", 60));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await RunOnceAsync(stoppingToken) == Batch)
+                {
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogFailed(ex);
+            }
+            await Task.Delay(interval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Handles up to one batch of due nominations; returns how many.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NominationsDbContext>();
+        var desk = scope.ServiceProvider.GetRequiredService<NominationDesk>();
+        var now = clock.GetUtcNow();
+        var remindBefore = now - Nomination.ReminderAfter;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var due = await db.Nominations
+            .FromSql($"""
+                SELECT * FROM nominations
+                WHERE "Status" = 'AwaitingConfirmation'
+                  AND ("ConfirmationExpiresAt" <= {now} OR ("ConfirmationReminderSentAt" IS NULL AND "SubmittedAt" <= {remindBefore}))
+                ORDER BY "SubmittedAt"
+                LIMIT {Batch}
+                FOR UPDATE SKIP LOCKED
+                """)
+            .ToListAsync(ct);
+        foreach (var nomination in due)
+        {
+            nomination.UpdatedAt = now;
+            if (nomination.ConfirmationExpiresAt <= now)
+            {
+                nomination.Status = NominationStatus.Lapsed;
+                nomination.ConfirmationTokenHash = null;
+                db.NominationEvents.Add(new NominationEvent
+                {
+                    NominationId = nomination.Id, At = now, Actor = "system", ActorName = "The directory",
+                    Action = "lapsed", Detail = "The nominee did not confirm within 14 days",
+                });
+                desk.TellFocalPoint(nomination, "lapsed", "The nominee did not confirm within 14 days.");
+            }
+            else
+            {
+                nomination.ConfirmationReminderSentAt = now;
+                desk.AskNominee(nomination, now, reminder: true);
+                db.NominationEvents.Add(new NominationEvent
+                {
+                    NominationId = nomination.Id, At = now, Actor = "system", ActorName = "The directory",
+                    Action = "reminded", Detail = "The nominee was reminded; the new link replaces the first",
+                });
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return due.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking nominees' confirmation deadlines failed; trying again later")]
+    private partial void LogFailed(Exception ex);
+}
