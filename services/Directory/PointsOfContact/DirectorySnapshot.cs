@@ -31,15 +31,19 @@ public sealed class DirectorySnapshot
         Generation = generation;
         ById = entries;
         Ordered = entries.Values
-            .OrderBy(e => e.StateName, StringComparer.Ordinal)
+            .OrderBy(e => e.StateName, StringComparer.InvariantCulture)
             .ThenBy(e => e.Details.Type, StringComparer.Ordinal)
             .ThenBy(e => e.Details.IsAlternate)
-            .ThenBy(e => e.Details.FullName, StringComparer.Ordinal)
+            .ThenBy(e => e.Details.FullName, StringComparer.InvariantCulture)
             .ToArray();
         Participating = entries.Values.Select(e => e.State).ToHashSet(StringComparer.Ordinal);
     }
 
     public long Generation { get; }
+
+    /// <summary>A snapshot of exactly these entries (for tests of the search).</summary>
+    public static DirectorySnapshot For(IEnumerable<ListedEntry> entries) =>
+        new(0, entries.ToDictionary(e => e.PocId));
 
     public IReadOnlyDictionary<Guid, ListedEntry> ById { get; }
 

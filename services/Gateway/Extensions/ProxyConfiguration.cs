@@ -32,10 +32,13 @@ public static class ProxyConfiguration
         ("account-forms", ResourceNames.Identity, "/account/{**rest}", HttpMethods.Post),
         ("account", ResourceNames.Identity, "/account/{**rest}", null),
         ("member-states", ResourceNames.Directory, "/api/directory/member-states/{**rest}", null),
+        ("directory-openapi", ResourceNames.Directory, "/api/directory/openapi/{**rest}", HttpMethods.Get),
+        // A nominee's link is the credential: guessing it counts like a sign-in.
+        ("nominee-confirmation", ResourceNames.Nominations, "/api/nominations/confirmation/{**rest}", HttpMethods.Post),
     ];
 
     /// <summary>Routes whose requests count against the sign-in limit.</summary>
-    public static readonly IReadOnlySet<string> SignInRoutes = new HashSet<string> { "token", "account-forms" };
+    public static readonly IReadOnlySet<string> SignInRoutes = new HashSet<string> { "token", "account-forms", "nominee-confirmation" };
 
 
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(IConfiguration configuration)
