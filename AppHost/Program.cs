@@ -60,5 +60,7 @@ var web = builder.AddProject(ResourceNames.Web, "services/Web/PocDirectory.Web.c
     .WithEnvironment("Authentication__Issuer", publicOrigin)
     .WaitFor(gateway).WaitFor(cache);
 identity.WithReference(web).WithEnvironment("Identity__WebClientSecret", webClientSecret);
+// A nominee's e-mailed link opens the Web's confirmation page.
+nominations.WithReference(web);
 
 return await builder.Build().RunAsync();

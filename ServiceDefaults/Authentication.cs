@@ -72,6 +72,10 @@ public static class AuthenticationExtensions
     /// The tokens' issuer: <c>Authentication:Issuer</c>, else the gateway's address
     /// (<c>services__gateway__http__0</c>), the one public origin.
     /// </summary>
+    /// <summary>The Web's address (its pages: sign-in landing, a nominee's confirmation), or null when it is not referenced.</summary>
+    public static string? WebUrl(IConfiguration configuration) =>
+        configuration[$"services:{PocDirectory.ResourceNames.Web}:http:0"] is { Length: > 0 } web ? web.TrimEnd('/') : null;
+
     public static Uri Issuer(IConfiguration configuration)
     {
         var value = configuration[IssuerKey] ?? configuration[$"services:{PocDirectory.ResourceNames.Gateway}:http:0"]

@@ -30,6 +30,18 @@ app.Use((context, next) =>
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapSignInEndpoints();
+// Exports come from the Directory with the person's token and go to the browser as a download.
+app.MapGet("/directory/export", async (HttpContext http, DirectoryClient directory) =>
+{
+    using var response = await directory.ExportAsync(http.Request.QueryString.Value ?? "", http.RequestAborted);
+    http.Response.StatusCode = (int)response.StatusCode;
+    http.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "text/plain";
+    if (response.Content.Headers.ContentDisposition is { } disposition)
+    {
+        http.Response.Headers.ContentDisposition = disposition.ToString();
+    }
+    await response.Content.CopyToAsync(http.Response.Body, http.RequestAborted);
+}).RequireAuthorization();
 app.MapRazorComponents<App>();
 
 app.Run();

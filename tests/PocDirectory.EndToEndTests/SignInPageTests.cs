@@ -138,7 +138,7 @@ public sealed class SignInPageTests(SystemFixture fixture) : IAsyncLifetime
     }
 
     /// <summary>The sign-in page's two steps: the password, then the authenticator app's code.</summary>
-    private static async Task SignInWithAppAsync(IPage page, TestPerson person)
+    internal static async Task SignInWithAppAsync(IPage page, TestPerson person)
     {
         await EnterPasswordAsync(page, person);
         await page.GetByLabel("Code from your authenticator app").FillAsync(person.Code());

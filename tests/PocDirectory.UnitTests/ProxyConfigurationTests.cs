@@ -16,7 +16,7 @@ public sealed class ProxyConfigurationTests
 
         var (routes, clusters) = ProxyConfiguration.Build(configuration);
 
-        Assert.Equal(["directory", "member-states", "meetings"], routes.Select(r => r.RouteId));
+        Assert.Equal(["directory", "member-states", "directory-openapi", "meetings"], routes.Select(r => r.RouteId));
         Assert.Equal("/api/directory/{**rest}", routes[0].Match.Path);
         Assert.Null(routes[0].AuthorizationPolicy); // the fallback: a valid token
         Assert.Equal(ProxyConfiguration.Anonymous, routes.Single(r => r.RouteId == "member-states").AuthorizationPolicy);

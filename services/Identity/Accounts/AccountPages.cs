@@ -18,8 +18,7 @@ public static class AccountPages
     }
 
     /// <summary>The Web's address (<c>services__web__http__0</c>), without a trailing slash, or null when none is configured.</summary>
-    public static string? WebUrl(IConfiguration configuration) =>
-        configuration[$"services:{ResourceNames.Web}:http:0"] is { Length: > 0 } web ? web.TrimEnd('/') : null;
+    public static string? WebUrl(IConfiguration configuration) => AuthenticationExtensions.WebUrl(configuration);
 
     /// <summary>Where a page goes next: a local address only, else the account page.</summary>
     public static string SafeReturnUrl(string? returnUrl) => LocalPaths.IsLocal(returnUrl) ? returnUrl! : "/account/manage";

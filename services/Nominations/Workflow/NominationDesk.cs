@@ -29,6 +29,9 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
 {
     public const int MaxReasonLength = 2000;
 
+    /// <summary>Where the e-mailed links lead: the Web's pages.</summary>
+    private string WebUrl => AuthenticationExtensions.WebUrl(configuration) ?? AuthenticationExtensions.Issuer(configuration).ToString().TrimEnd('/');
+
     public async Task<Nomination> CreateAsync(Caller caller, string? state, Guid? pocId, NominationInput? input, bool submit, HttpContext? http, CancellationToken ct)
     {
         if (!caller.Roles.Contains(Roles.FocalPoint) || caller.IsMachine)
@@ -375,7 +378,7 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
                 ["state"] = nomination.State,
                 ["type"] = details.Type,
                 ["focal_point"] = nomination.CreatedByName,
-                ["link"] = $"{AuthenticationExtensions.Issuer(configuration)}nominations/confirm?token={token}",
+                ["link"] = $"{WebUrl}/nominations/confirm?token={token}",
                 ["expires"] = nomination.ConfirmationExpiresAt!.Value.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture),
                 ["reminder"] = reminder ? "yes" : "",
             },
@@ -403,7 +406,7 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
                 ["state"] = nomination.State,
                 ["outcome"] = outcome,
                 ["reason"] = reason ?? "",
-                ["link"] = $"{AuthenticationExtensions.Issuer(configuration)}my-state/nominations/{nomination.Id}",
+                ["link"] = $"{WebUrl}/my-state",
             },
         });
     }

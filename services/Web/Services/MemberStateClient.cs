@@ -24,6 +24,8 @@ public static class GatewayClientExtensions
         // Calls made for the signed-in person carry their access token.
         services.AddHttpClient<IdentityClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
             .AddHttpMessageHandler<UserAccessTokenHandler>();
+        services.AddHttpClient<DirectoryClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
+            .AddHttpMessageHandler<UserAccessTokenHandler>();
         return services;
     }
 }

@@ -1,0 +1,88 @@
+using Microsoft.Playwright;
+
+namespace PocDirectory.EndToEndTests;
+
+/// <summary>
+/// The directory's pages in real Chromium, each role in its own browser: the focal point nominates,
+/// the nominee confirms from the e-mailed link, the directory manager approves, the focal point finds
+/// the entry. A name with markup and a right-to-left script is shown as text.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class DirectoryPagesTests(SystemFixture fixture) : IAsyncLifetime
+{
+    private Chromium _chromium = null!;
+
+    public async Task InitializeAsync() => _chromium = await Chromium.LaunchAsync();
+
+    public async Task DisposeAsync() => await _chromium.DisposeAsync();
+
+    [Fact]
+    public async Task A_focal_point_nominates_the_nominee_confirms_the_manager_approves_and_the_entry_is_found()
+    {
+        var system = fixture.System;
+        var web = system.Url(ResourceNames.Web).ToString().TrimEnd('/');
+        var focalPoint = await TestPerson.CreateAsync(system, "web-fp", Roles.FocalPoint, "FRA");
+        var manager = await TestPerson.CreateAsync(system, "web-dm", Roles.DirectoryManager);
+        var nominee = TestPerson.UniqueEmail("web-nominee");
+        var name = $"<b>ليلى</b> Nour {Guid.NewGuid():N}"[..32];
+
+        var fpPage = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
+        await fpPage.GotoAsync(web + "/my-state");
+        await SignInPageTests.SignInWithAppAsync(fpPage, focalPoint);
+        await Assertions.Expect(fpPage).ToHaveURLAsync(web + "/my-state");
+        await Assertions.Expect(fpPage.GetByRole(AriaRole.Heading, new() { Name = "Points of contact of France" })).ToBeVisibleAsync();
+
+        // A first try with a bad number: the error is shown beside the field and nothing is submitted.
+        var form = fpPage.GetByTestId("nominate-form");
+        await form.GetByLabel("Diplomatic").CheckAsync();
+        await form.GetByLabel("Full name").FillAsync(name);
+        await form.GetByLabel("Title or position").FillAsync("Deputy director");
+        await form.GetByLabel("Organization").FillAsync("Ministry of Foreign Affairs (fictitious)");
+        await form.GetByLabel("E-mail address").FillAsync(nominee);
+        await form.GetByLabel("Telephone").FillAsync("12");
+        await form.GetByLabel("Languages").FillAsync("ar, fr");
+        await form.GetByLabel("Time zone").FillAsync("Europe/Paris");
+        await form.GetByLabel("Reachable 24/7").CheckAsync();
+        await form.GetByRole(AriaRole.Button, new() { Name = "Submit the nomination" }).ClickAsync();
+        await Assertions.Expect(fpPage.GetByText("is not a valid telephone number")).ToBeVisibleAsync();
+
+        form = fpPage.GetByTestId("nominate-form");
+        await form.GetByLabel("Telephone").FillAsync("+33 1 44 18 00 00");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Submit the nomination" }).ClickAsync();
+        await Assertions.Expect(fpPage.GetByTestId("my-state-notice")).ToContainTextAsync("asked to confirm");
+        await Assertions.Expect(fpPage.GetByTestId("nominations")).ToContainTextAsync("Waiting for the nominee");
+        // Markup in a name is text, never markup.
+        Assert.Equal(0, await fpPage.Locator("[data-testid=nominations] b").CountAsync());
+
+        var link = (await Mailbox.WaitForAsync(system, nominee, DirectoryFlow.ConfirmationLink())).Value;
+        var nomineePage = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
+        await nomineePage.GotoAsync(link);
+        await Assertions.Expect(nomineePage.GetByTestId("confirm-details")).ToContainTextAsync(name);
+        await nomineePage.GetByRole(AriaRole.Button, new() { Name = "I confirm and agree to be listed" }).ClickAsync();
+        await Assertions.Expect(nomineePage.GetByTestId("confirm-done")).ToContainTextAsync("Thank you");
+        await nomineePage.GotoAsync(link);
+        await Assertions.Expect(nomineePage.GetByTestId("confirm-expired")).ToBeVisibleAsync();
+
+        var dmPage = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
+        await dmPage.GotoAsync(web + "/review");
+        await SignInPageTests.SignInWithAppAsync(dmPage, manager);
+        await Assertions.Expect(dmPage).ToHaveURLAsync(web + "/review");
+        var item = dmPage.GetByTestId("review-item").Filter(new() { HasText = name });
+        await item.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Assertions.Expect(dmPage.GetByTestId("review-notice")).ToContainTextAsync("approve recorded");
+
+        // Listed: the focal point finds the entry and opens it.
+        await fpPage.GotoAsync(web + "/directory?q=" + Uri.EscapeDataString(name[^8..]));
+        var result = fpPage.GetByTestId("directory-results").GetByRole(AriaRole.Link, new() { Name = name });
+        for (var i = 0; i < 50 && await result.CountAsync() == 0; i++)
+        {
+            await Task.Delay(200);
+            await fpPage.ReloadAsync();
+        }
+        await result.ClickAsync();
+        await Assertions.Expect(fpPage.GetByTestId("entry-name")).ToHaveTextAsync(name);
+        await Assertions.Expect(fpPage.GetByTestId("entry-facts")).ToContainTextAsync("+33144180000");
+        Assert.Equal("auto", await fpPage.GetByTestId("entry-name").GetAttributeAsync("dir"));
+        await fpPage.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("directory-entry.png"), FullPage = true });
+    }
+}
