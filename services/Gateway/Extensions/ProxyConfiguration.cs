@@ -33,12 +33,12 @@ public static class ProxyConfiguration
         ("account", ResourceNames.Identity, "/account/{**rest}", null),
         ("member-states", ResourceNames.Directory, "/api/directory/member-states/{**rest}", null),
         ("directory-openapi", ResourceNames.Directory, "/api/directory/openapi/{**rest}", HttpMethods.Get),
-        // A nominee's link is the credential: guessing it counts like a sign-in.
+        // A nominee's link is its own credential (256 random bits): the per-address limit is enough.
         ("nominee-confirmation", ResourceNames.Nominations, "/api/nominations/confirmation/{**rest}", HttpMethods.Post),
     ];
 
     /// <summary>Routes whose requests count against the sign-in limit.</summary>
-    public static readonly IReadOnlySet<string> SignInRoutes = new HashSet<string> { "token", "account-forms", "nominee-confirmation" };
+    public static readonly IReadOnlySet<string> SignInRoutes = new HashSet<string> { "token", "account-forms" };
 
 
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(IConfiguration configuration)
