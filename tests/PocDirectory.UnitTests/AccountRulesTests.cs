@@ -79,7 +79,7 @@ public sealed class AccountRulesTests
     [InlineData("not an address", false)]
     [InlineData("", false)]
     public void Invitations_go_to_plain_addresses_only(string address, bool accepted) =>
-        Assert.Equal(accepted, Invitations.IsEmailAddress(address));
+        Assert.Equal(accepted, PocDirectory.BuildingBlocks.Validation.EmailAddresses.IsValid(address));
 
     private static ClaimsPrincipal Principal(params (string Type, string Value)[] claims) =>
         new(new ClaimsIdentity(claims.Select(c => new Claim(c.Type, c.Value)), "test"));

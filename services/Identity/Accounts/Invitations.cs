@@ -1,6 +1,5 @@
+using PocDirectory.BuildingBlocks.Security;
 using PocDirectory.BuildingBlocks.Validation;
-using System.Net.Mail;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Audit;
@@ -32,7 +31,7 @@ public sealed class Invitations(PocIdentityDbContext db, UserManager<PocUser> us
         email = email?.Trim() ?? "";
         displayName = displayName?.Trim() ?? "";
         state = string.IsNullOrWhiteSpace(state) ? null : state.Trim().ToUpperInvariant();
-        if (!IsEmailAddress(email))
+        if (!EmailAddresses.IsValid(email))
         {
             errors.Add("email", "Enter an e-mail address such as name@example.org.");
         }
@@ -67,7 +66,7 @@ public sealed class Invitations(PocIdentityDbContext db, UserManager<PocUser> us
         errors.ThrowIfAny();
 
         var now = clock.GetUtcNow();
-        var token = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var token = OneTimeTokens.New();
         var invitation = new Invitation
         {
             Id = Guid.NewGuid(),
@@ -75,7 +74,7 @@ public sealed class Invitations(PocIdentityDbContext db, UserManager<PocUser> us
             DisplayName = displayName,
             Roles = string.Join(' ', roles.Distinct().Order(StringComparer.Ordinal)),
             State = state,
-            TokenHash = Hash(token),
+            TokenHash = OneTimeTokens.Hash(token),
             CreatedAt = now,
             ExpiresAt = now + Lifetime,
             InvitedBy = invitedBy,
@@ -122,7 +121,7 @@ public sealed class Invitations(PocIdentityDbContext db, UserManager<PocUser> us
         {
             return null;
         }
-        var hash = Hash(token);
+        var hash = OneTimeTokens.Hash(token);
         var invitation = await db.Invitations.AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == hash, ct);
         return invitation is not null && invitation.IsOpen(clock.GetUtcNow()) ? invitation : null;
     }
@@ -177,9 +176,4 @@ public sealed class Invitations(PocIdentityDbContext db, UserManager<PocUser> us
     }
 
     public const string ExpiredMessage = "This invitation link has been used, replaced by a newer one, or has expired. Ask the Secretariat for a new invitation.";
-
-    public static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
-
-    public static bool IsEmailAddress(string value) =>
-        value.Length is > 3 and <= 254 && MailAddress.TryCreate(value, out var address) && address.Address == value && address.Host.Contains('.', StringComparison.Ordinal);
 }

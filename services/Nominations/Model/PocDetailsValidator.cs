@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Mail;
 using System.Text.RegularExpressions;
 using NodaTime;
 using PhoneNumbers;
@@ -42,7 +41,7 @@ public static partial class PocDetailsValidator
         var organization = Text(input.Organization, "organization", "the organization", errors);
 
         var email = input.Email?.Trim() ?? "";
-        if (!IsEmailAddress(email))
+        if (!EmailAddresses.IsValid(email))
         {
             errors.Add("email", "Enter an e-mail address such as name@example.org.");
         }
@@ -143,9 +142,6 @@ public static partial class PocDetailsValidator
             PgpKey = key,
         };
     }
-
-    public static bool IsEmailAddress(string value) =>
-        value.Length is > 3 and <= 254 && MailAddress.TryCreate(value, out var address) && address.Address == value && address.Host.Contains('.', StringComparison.Ordinal);
 
     /// <summary>A number in E.164, read with the State's country code when it has none.</summary>
     public static bool TryPhone(string number, string defaultRegion, out string e164)

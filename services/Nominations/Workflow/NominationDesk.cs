@@ -1,8 +1,8 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.BuildingBlocks.Messaging;
+using PocDirectory.BuildingBlocks.Security;
 using PocDirectory.BuildingBlocks.Validation;
 using PocDirectory.Contracts.Audit;
 using PocDirectory.Contracts.Notifications;
@@ -134,7 +134,7 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
         {
             return null;
         }
-        var hash = Hash(token);
+        var hash = OneTimeTokens.Hash(token);
         var nomination = await db.Nominations.SingleOrDefaultAsync(n => n.ConfirmationTokenHash == hash, ct);
         return nomination is { Status: NominationStatus.AwaitingConfirmation } && nomination.ConfirmationExpiresAt > clock.GetUtcNow()
             ? nomination
@@ -358,8 +358,8 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
     /// <summary>Issues a new single-use link (any earlier one stops working) and e-mails it to the nominee.</summary>
     internal void AskNominee(Nomination nomination, DateTimeOffset now, bool reminder)
     {
-        var token = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        nomination.ConfirmationTokenHash = Hash(token);
+        var token = OneTimeTokens.New();
+        nomination.ConfirmationTokenHash = OneTimeTokens.Hash(token);
         if (!reminder)
         {
             nomination.ConfirmationExpiresAt = now + Nomination.ConfirmationLifetime;
@@ -478,5 +478,4 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
 
     public const string ExpiredLinkMessage = "This confirmation link has been used, replaced by a newer one, or has expired. Ask your State's focal point.";
 
-    public static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
 }
