@@ -63,4 +63,13 @@ identity.WithReference(web).WithEnvironment("Identity__WebClientSecret", webClie
 // A nominee's e-mailed link opens the Web's confirmation page.
 nominations.WithReference(web);
 
+// ./run.sh --demo: the invented data set, added through the services' own programs once everything runs.
+if (builder.Options.Demo)
+{
+    builder.AddStartupCommand("demo-accounts", identity,
+        "demo", "accounts", "--out", Path.Combine(builder.Options.StateDirectory, "demo-accounts.json"));
+    builder.AddStartupCommand("demo-directory", nominations,
+        "demo", "seed", "--pocs-per-state", builder.Options.DemoPocsPerState.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+
 return await builder.Build().RunAsync();

@@ -22,6 +22,12 @@ public sealed record AppHostOptions
     /// <summary>False with <c>--no-console-logs</c>: resource output goes only to the log files.</summary>
     public bool EchoToConsole { get; init; } = true;
 
+    /// <summary><c>--demo</c>: once everything runs, add the invented demo data set (refused where real data exists).</summary>
+    public bool Demo { get; init; }
+
+    /// <summary><c>--demo-pocs-per-state N</c>: how many invented points of contact each State gets (default 2).</summary>
+    public int DemoPocsPerState { get; init; } = 2;
+
     public string DataDirectory => Path.Combine(StateDirectory, "data");
 
     public string LogDirectory => Path.Combine(StateDirectory, "logs");
@@ -31,7 +37,8 @@ public sealed record AppHostOptions
         var root = RepositoryPaths.FindRoot();
         string? state = null;
         var configuration = typeof(AppHostOptions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        bool reset = false, isolated = false, echo = true;
+        bool reset = false, isolated = false, echo = true, demo = false;
+        var perState = 2;
         // "--state-dir=PATH" means "--state-dir PATH".
         args = args.SelectMany(a => a.StartsWith("--", StringComparison.Ordinal) && a.IndexOf('=') is > 2 and var at
             ? new[] { a[..at], a[(at + 1)..] }
@@ -43,6 +50,13 @@ public sealed record AppHostOptions
                 case "--reset": reset = true; break;
                 case "--isolated": isolated = true; break;
                 case "--no-console-logs": echo = false; break;
+                case "--demo": demo = true; break;
+                case "--demo-pocs-per-state":
+                    demo = true;
+                    perState = int.TryParse(Value(args, ref i), out var n) && n is >= 2 and <= 200
+                        ? n
+                        : throw new ArgumentException($"--demo-pocs-per-state takes a number from 2 to 200.{System.Environment.NewLine}{Usage}");
+                    break;
                 case "--state-dir": state = Value(args, ref i); break;
                 case "--configuration" or "-c": configuration = KnownConfiguration(Value(args, ref i)); break;
                 case "--help" or "-h":
@@ -62,11 +76,13 @@ public sealed record AppHostOptions
             Isolated = isolated,
             Configuration = configuration,
             EchoToConsole = echo,
+            Demo = demo,
+            DemoPocsPerState = perState,
         };
     }
 
     public const string Usage =
-        "Usage: PocDirectory.AppHost [--reset] [--isolated] [--state-dir PATH] [--configuration Debug|Release] [--no-console-logs]";
+        "Usage: PocDirectory.AppHost [--reset] [--isolated] [--state-dir PATH] [--configuration Debug|Release] [--no-console-logs] [--demo [--demo-pocs-per-state N]]";
 
     /// <summary>Build output folders are named Debug and Release: accept any casing, refuse the rest.</summary>
     private static string KnownConfiguration(string value) =>

@@ -11,16 +11,18 @@ public sealed class DistributedApplication
 {
     private readonly AppHostOptions _options;
     private readonly IReadOnlyList<Resource> _resources; // dependencies first
+    private readonly IReadOnlyList<StartupCommand> _commands;
     private readonly ResourceTable _table;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly System.Diagnostics.Stopwatch _clock = new();
     private int _signals;
     private volatile bool _started;
 
-    internal DistributedApplication(AppHostOptions options, IReadOnlyList<Resource> startOrder)
+    internal DistributedApplication(AppHostOptions options, IReadOnlyList<Resource> startOrder, IReadOnlyList<StartupCommand> commands)
     {
         _options = options;
         _resources = startOrder;
+        _commands = commands;
         _table = new ResourceTable(Path.Combine(options.StateDirectory, "resources.json"), startOrder);
     }
 
@@ -107,6 +109,7 @@ public sealed class DistributedApplication
             await StartAllAsync(_shutdown.Token);
             _started = true;
             Terminal.WriteLine(_table.Format());
+            await RunStartupCommandsAsync(_shutdown.Token);
             Say($"Everything is running ({_clock.Elapsed.TotalSeconds:0.0} s). Resource table: {ResourcesFile}. Press Ctrl+C to stop.");
             await Task.Delay(Timeout.Infinite, _shutdown.Token);
         }
@@ -178,6 +181,22 @@ public sealed class DistributedApplication
             throw first;
         }
         shutdown.ThrowIfCancellationRequested();
+    }
+
+    private async Task RunStartupCommandsAsync(CancellationToken shutdown)
+    {
+        foreach (var command in _commands)
+        {
+            // A few lines, and what they say (done, or refused) matters: always on the console too.
+            using var log = new ResourceLog(command.Name, _options.LogDirectory, echo: true);
+            Say($"{command.Name}: running {Path.GetFileNameWithoutExtension(command.Project.AssemblyPath)} {string.Join(' ', command.Args)}");
+            var code = await ChildProcess.RunAsync(ProjectResource.DotnetHost, [command.Project.AssemblyPath, .. command.Args], log, shutdown,
+                command.Project.BuildEnvironment());
+            if (code != 0)
+            {
+                throw new InvalidOperationException($"{command.Name} ended with exit code {code} (its output: {log.Path}).");
+            }
+        }
     }
 
     private async Task StopAllAsync()

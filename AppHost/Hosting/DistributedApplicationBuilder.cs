@@ -5,6 +5,7 @@ namespace PocDirectory.AppHost.Hosting;
 public sealed class DistributedApplicationBuilder
 {
     private readonly List<Resource> _resources = [];
+    private readonly List<StartupCommand> _commands = [];
 
     private DistributedApplicationBuilder(AppHostOptions options) => Options = options;
 
@@ -58,7 +59,14 @@ public sealed class DistributedApplicationBuilder
         return secret;
     }
 
-    public DistributedApplication Build() => new(Options, StartOrder(_resources));
+    /// <summary>
+    /// A command of a service's program (its administrative mode), run to its end with the service's
+    /// configuration once everything is running, in the order added; a failure stops everything.
+    /// </summary>
+    public void AddStartupCommand(string name, ProjectResource project, params string[] args) =>
+        _commands.Add(new StartupCommand(name, project, args));
+
+    public DistributedApplication Build() => new(Options, StartOrder(_resources), _commands);
 
     /// <summary>Dependencies before dependants; a cycle is a mistake in the declaration.</summary>
     public static IReadOnlyList<Resource> StartOrder(IReadOnlyList<Resource> resources)
@@ -117,3 +125,6 @@ public sealed class DistributedApplicationBuilder
         EchoToConsole = Options.EchoToConsole,
     };
 }
+
+/// <summary>A run of <see cref="Project"/>'s program with <see cref="Args"/>, after start-up.</summary>
+public sealed record StartupCommand(string Name, ProjectResource Project, IReadOnlyList<string> Args);

@@ -114,7 +114,7 @@ public sealed class ProjectResource : Resource
     }
 
     /// <summary>The dotnet host running the AppHost itself when there is one, else the one on PATH.</summary>
-    private static string DotnetHost =>
+    internal static string DotnetHost =>
         System.Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
 
     protected override Task<bool> IsHealthyAsync(CancellationToken cancellationToken) =>

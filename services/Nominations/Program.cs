@@ -1,8 +1,14 @@
 using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.BuildingBlocks.ReferenceData;
 using PocDirectory.Nominations.Apis;
+using PocDirectory.Nominations.Demo;
 using PocDirectory.Nominations.Extensions;
 using PocDirectory.Nominations.Infrastructure;
+
+if (DemoCommand.IsCommand(args))
+{
+    return await DemoCommand.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,3 +24,4 @@ app.MapMemberStateCopyApi<NominationsDbContext>("/api/nominations");
 app.MapNominationsApi();
 
 app.Run();
+return 0;

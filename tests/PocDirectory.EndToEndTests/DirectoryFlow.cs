@@ -34,7 +34,7 @@ public static partial class DirectoryFlow
         timeZone = "Europe/Paris",
         availability = new { always = true },
         isAlternate = false,
-        pgpKey = type == "technical" ? OpenPgpTestKeys.Armored($"{name} <{email}>") : null,
+        pgpKey = type == "technical" ? OpenPgpKeyMaker.Armored($"{name} <{email}>") : null,
     };
 
     /// <summary>Submits a new nomination; returns its id and the point of contact's id.</summary>

@@ -124,6 +124,26 @@ public sealed class AppHostModelTests
         Assert.NotEqual(isolated.StateDirectory, another.StateDirectory);
     }
 
+    [Theory]
+    [InlineData(new string[0], false, 2)]
+    [InlineData(new[] { "--demo" }, true, 2)]
+    [InlineData(new[] { "--demo-pocs-per-state", "52" }, true, 52)]
+    public void The_demo_data_set_is_asked_for_with_its_size(string[] args, bool demo, int perState)
+    {
+        var options = AppHostOptions.Parse(args);
+        Assert.Equal((demo, perState), (options.Demo, options.DemoPocsPerState));
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("201")]
+    [InlineData("many")]
+    public void A_demo_size_outside_2_to_200_is_refused(string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => AppHostOptions.Parse(["--demo-pocs-per-state", value]));
+        Assert.Contains("from 2 to 200", error.Message);
+    }
+
     [Fact]
     public void An_unknown_option_is_refused_with_the_usage()
     {

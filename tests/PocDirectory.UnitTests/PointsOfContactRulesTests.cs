@@ -22,7 +22,7 @@ public sealed class PointsOfContactRulesTests
         Languages = ["fr", "EN", "zh-hans-cn"],
         TimeZone = "Europe/Paris",
         Availability = new AvailabilityInput(false, ["mon", "tue", "FRI"], "09:00", "17:30"),
-        PgpKey = type == "technical" ? key ?? OpenPgpTestKeys.Armored("Camille <camille@example.org>") : null,
+        PgpKey = type == "technical" ? key ?? OpenPgpKeyMaker.Armored("Camille <camille@example.org>") : null,
     };
 
     private static IDictionary<string, string[]> ErrorsOf(NominationInput input)
@@ -66,9 +66,9 @@ public sealed class PointsOfContactRulesTests
     public void A_technical_point_of_contact_needs_a_key_that_has_not_expired()
     {
         Assert.Contains("pgpKey", ErrorsOf(Valid() with { PgpKey = null }).Keys);
-        var expired = OpenPgpTestKeys.Armored("Old <old@example.org>", DateTime.UtcNow.AddDays(-30), TimeSpan.FromDays(10));
+        var expired = OpenPgpKeyMaker.Armored("Old <old@example.org>", DateTime.UtcNow.AddDays(-30), TimeSpan.FromDays(10));
         Assert.Contains("expired", ErrorsOf(Valid(key: expired))["pgpKey"][0]);
-        var valid = OpenPgpTestKeys.Armored("New <new@example.org>", DateTime.UtcNow.AddDays(-1), TimeSpan.FromDays(365));
+        var valid = OpenPgpKeyMaker.Armored("New <new@example.org>", DateTime.UtcNow.AddDays(-1), TimeSpan.FromDays(365));
         Assert.NotNull(PocDetailsValidator.Validate(Valid(key: valid), "FR", Now).PgpKey!.ExpiresAt);
         // A diplomatic point of contact may go without one.
         Assert.Null(PocDetailsValidator.Validate(Valid("diplomatic"), "FR", Now).PgpKey);

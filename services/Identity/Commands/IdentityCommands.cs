@@ -22,9 +22,11 @@ public static class IdentityCommands
                   the first directory manager of a fresh system is invited this way)
                PocDirectory.Identity signing-key rotate
                PocDirectory.Identity audit verify
+               PocDirectory.Identity demo accounts --out FILE
+                 (the demo data set's accounts and machine clients, their secrets written to FILE; refused where real accounts exist)
         """;
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "machine-client" or "signing-key" or "audit" or "invitation";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "machine-client" or "signing-key" or "audit" or "invitation" or "demo";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -38,6 +40,7 @@ public static class IdentityCommands
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PocIdentityDbContext>();
         builder.Services.AddScoped<Invitations>();
+        builder.Services.AddScoped<DemoAccounts>();
         using var host = builder.Build();
         await host.MigrateDatabaseAsync<PocIdentityDbContext>();
         await using var scope = host.Services.CreateAsyncScope();
@@ -88,6 +91,9 @@ public static class IdentityCommands
                     }
                     Console.Error.WriteLine($"Audit log BROKEN at record {result.BrokenAt}: {result.Problem}.");
                     return 1;
+                case ("demo", "accounts"):
+                    Console.WriteLine(await services.GetRequiredService<DemoAccounts>().SeedAsync(Required(options, "--out"), CancellationToken.None));
+                    return 0;
                 default:
                     throw new ArgumentException($"Unknown command '{string.Join(' ', args.Take(2))}'.");
             }
@@ -96,6 +102,11 @@ public static class IdentityCommands
         {
             Console.Error.WriteLine(ex.Message);
             return 2;
+        }
+        catch (InvalidOperationException ex) when (args[0] == "demo")
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 3;
         }
         catch (ArgumentException ex)
         {

@@ -213,7 +213,9 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
         AddEvent(nomination, caller, action, reason);
         if (decision == Decision.Approve)
         {
-            await ListAsync(nomination, caller, now, ct);
+            var submittedBy = await db.NominationVersions.Where(v => v.NominationId == nomination.Id && v.Revision == nomination.Revision)
+                .Select(v => v.SubmittedBy).SingleAsync(ct);
+            await ListAsync(nomination, caller, submittedBy, now, ct);
         }
         TellFocalPoint(nomination, action, reason);
         db.AddAuditRecord(ResourceNames.Nominations, $"nomination.{action}", AuditOutcomes.Success, http,
@@ -411,7 +413,51 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
         });
     }
 
-    private async Task ListAsync(Nomination nomination, Caller caller, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Lists a point of contact of the demo data set as if nominated, confirmed and approved: the same
+    /// rows and the same event as a real approval, without the e-mails. The caller saves.
+    /// </summary>
+    internal async Task<Nomination> ListDemoAsync(string state, string iso2, NominationInput input, Caller seeder, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var details = PocDetailsValidator.Validate(input, iso2, now);
+        var nomination = new Nomination
+        {
+            Id = Guid.CreateVersion7(now),
+            PocId = Guid.CreateVersion7(now),
+            State = state,
+            Kind = NominationKind.New,
+            Status = NominationStatus.Approved,
+            Draft = input,
+            Revision = 1,
+            Submitted = details,
+            NomineeEmail = details.Email.ToLowerInvariant(),
+            ConfirmedEmail = details.Email.ToLowerInvariant(),
+            CreatedBy = seeder.Subject,
+            CreatedByName = seeder.Name,
+            CreatedAt = now,
+            UpdatedAt = now,
+            SubmittedAt = now,
+            ConfirmedAt = now,
+            DecidedAt = now,
+            DecidedBy = seeder.Subject,
+        };
+        db.Nominations.Add(nomination);
+        db.NominationVersions.Add(new NominationVersion
+        {
+            NominationId = nomination.Id,
+            Revision = 1,
+            Details = details,
+            SubmittedBy = seeder.Subject,
+            SubmittedByName = seeder.Name,
+            SubmittedAt = now,
+        });
+        AddEvent(nomination, seeder, "approved", "Invented for the demo data set");
+        await ListAsync(nomination, seeder, seeder.Subject, now, ct);
+        return nomination;
+    }
+
+    private async Task ListAsync(Nomination nomination, Caller caller, string submittedBy, DateTimeOffset now, CancellationToken ct)
     {
         var details = nomination.Submitted!;
         var listed = await db.ListedPocs.SingleOrDefaultAsync(p => p.PocId == nomination.PocId, ct);
@@ -425,8 +471,6 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
         listed.Email = details.Email.ToLowerInvariant();
         listed.NominationId = nomination.Id;
         listed.UpdatedAt = now;
-        var submittedBy = await db.NominationVersions.Where(v => v.NominationId == nomination.Id && v.Revision == nomination.Revision)
-            .Select(v => v.SubmittedBy).SingleAsync(ct);
         db.AddIntegrationEvent(new PointOfContactApproved
         {
             PocId = listed.PocId,

@@ -7,8 +7,12 @@ using Org.BouncyCastle.Security;
 
 namespace PocDirectory;
 
-/// <summary>Real OpenPGP public keys made for tests with BouncyCastle: armored, with a chosen lifetime.</summary>
-public static class OpenPgpTestKeys
+/// <summary>
+/// Real OpenPGP public keys (Ed25519) made with BouncyCastle: armored, with a chosen lifetime; the
+/// demo data set's technical points of contact carry them, and tests use them. The private half is
+/// thrown away. Stands alone (BouncyCastle only), so the end-to-end tests compile it in.
+/// </summary>
+public static class OpenPgpKeyMaker
 {
     /// <summary>An armored public key for <paramref name="userId"/>, created <paramref name="created"/>, valid for <paramref name="lifetime"/> (null: no expiry).</summary>
     public static string Armored(string userId, DateTime? created = null, TimeSpan? lifetime = null)
