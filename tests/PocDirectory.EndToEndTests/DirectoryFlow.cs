@@ -78,10 +78,10 @@ public static partial class DirectoryFlow
         return pocId;
     }
 
-    public static async Task WaitForEntryAsync(RunningSystem system, string token, Guid pocId, bool listed)
+    public static async Task WaitForEntryAsync(RunningSystem system, string token, Guid pocId, bool listed, TimeSpan? timeout = null)
     {
         using var http = Client(system, token);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
             using var response = await http.GetAsync($"/api/directory/pocs/{pocId}");

@@ -1,4 +1,4 @@
-namespace PocDirectory.IntegrationTests.Infrastructure;
+namespace PocDirectory;
 
 /// <summary>Polls a condition of an asynchronous system until it holds or the time is up.</summary>
 public static class Eventually
