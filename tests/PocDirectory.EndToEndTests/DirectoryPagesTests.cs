@@ -84,5 +84,31 @@ public sealed class DirectoryPagesTests(SystemFixture fixture) : IAsyncLifetime
         await Assertions.Expect(fpPage.GetByTestId("entry-facts")).ToContainTextAsync("+33144180000");
         Assert.Equal("auto", await fpPage.GetByTestId("entry-name").GetAttributeAsync("dir"));
         await fpPage.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("directory-entry.png"), FullPage = true });
+
+        // The focal point proposes a change to the listed entry: the form comes filled with its details;
+        // the same address needs no new confirmation, so the change goes straight to review.
+        await fpPage.GotoAsync(web + "/my-state");
+        await fpPage.GetByTestId("listed").GetByRole(AriaRole.Link, new() { Name = $"Propose a change to {name}" }).ClickAsync();
+        var change = fpPage.GetByTestId("nominate-form");
+        await Assertions.Expect(change.GetByLabel("Full name")).ToHaveValueAsync(name);
+        await Assertions.Expect(change.GetByLabel("Telephone")).ToHaveValueAsync("+33144180000");
+        await change.GetByLabel("Title or position").FillAsync("Director");
+        await change.GetByRole(AriaRole.Button, new() { Name = "Submit the change" }).ClickAsync();
+        await Assertions.Expect(fpPage.GetByTestId("my-state-notice")).ToContainTextAsync("Submitted for review");
+        await Assertions.Expect(fpPage.GetByTestId("nominations").Locator("tr[data-status=PendingReview]")).ToContainTextAsync(name);
+
+        // The manager returns it; the focal point corrects it from the link beside it and resubmits.
+        await dmPage.GotoAsync(web + "/review");
+        var pending = dmPage.GetByTestId("review-item").Filter(new() { HasText = name });
+        await pending.GetByLabel("Reason").FillAsync("Give the full title, please.");
+        await pending.GetByRole(AriaRole.Button, new() { Name = "Return for correction" }).ClickAsync();
+        await Assertions.Expect(dmPage.GetByTestId("review-notice")).ToContainTextAsync("return recorded");
+        await fpPage.GotoAsync(web + "/my-state");
+        await fpPage.GetByRole(AriaRole.Link, new() { Name = $"Correct and resubmit {name}" }).ClickAsync();
+        await Assertions.Expect(fpPage.GetByTestId("my-state-notice")).ToContainTextAsync("Give the full title, please.");
+        await Assertions.Expect(change.GetByLabel("Title or position")).ToHaveValueAsync("Director");
+        await change.GetByLabel("Title or position").FillAsync("Director of International Cyber Policy");
+        await change.GetByRole(AriaRole.Button, new() { Name = "Resubmit the nomination" }).ClickAsync();
+        await Assertions.Expect(fpPage.GetByTestId("my-state-notice")).ToContainTextAsync("Submitted for review");
     }
 }

@@ -78,6 +78,13 @@ public sealed class DirectoryClient(HttpClient http)
     public Task<(FieldProblems? Problems, Refusal? Refusal)> NominateAsync(string state, Guid? pocId, JsonObject details, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, "api/nominations", new { state, pocId, details, submit = true }, ct);
 
+    /// <summary>Saves the corrected details of a returned nomination, then submits them again.</summary>
+    public async Task<(FieldProblems? Problems, Refusal? Refusal)> CorrectAsync(Guid id, JsonObject details, CancellationToken ct)
+    {
+        var saved = await SendAsync(HttpMethod.Put, $"api/nominations/{id}", details, ct);
+        return saved != (null, null) ? saved : await SendAsync(HttpMethod.Post, $"api/nominations/{id}/submission", new { }, ct);
+    }
+
     public Task<(FieldProblems? Problems, Refusal? Refusal)> DecideAsync(Guid id, string decision, string? reason, int revision, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, $"api/nominations/{id}/decision", new { decision, reason, revision }, ct);
 
