@@ -42,9 +42,10 @@ public sealed partial class ConfirmationDeadlines(IServiceScopeFactory scopes, T
         var now = clock.GetUtcNow();
         var remindBefore = now - Nomination.ReminderAfter;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // xmin, the row version, is a system column: "*" leaves it out.
         var due = await db.Nominations
             .FromSql($"""
-                SELECT * FROM nominations
+                SELECT *, xmin FROM nominations
                 WHERE "Status" = 'AwaitingConfirmation'
                   AND ("ConfirmationExpiresAt" <= {now} OR ("ConfirmationReminderSentAt" IS NULL AND "SubmittedAt" <= {remindBefore}))
                 ORDER BY "SubmittedAt"

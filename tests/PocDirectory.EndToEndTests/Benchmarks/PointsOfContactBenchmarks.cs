@@ -90,11 +90,12 @@ public sealed class PointsOfContactBenchmarks(ITestOutputHelper output)
             using var http = DirectoryFlow.Client(system, await manager.TokenAsync());
             using var approved = await http.PostAsJsonAsync($"/api/nominations/{n.Id}/decision", new { decision = "approve", revision = 1 }, ct);
             Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
-            if (faults.TryGetValue(Interlocked.Increment(ref done), out var victim))
+            var approvals = Interlocked.Increment(ref done);
+            if (faults.TryGetValue(approvals, out var victim))
             {
                 var pid = system.Resource(victim).Pid!.Value;
                 Process.GetProcessById(pid).Kill(entireProcessTree: true);
-                log.Enqueue($"{clock.Elapsed.TotalSeconds:0.0} s, after {done} approvals: killed {victim} (pid {pid})");
+                log.Enqueue($"{clock.Elapsed.TotalSeconds:0.0} s, after {approvals} approvals: killed {victim} (pid {pid}, SIGKILL)");
             }
         });
         log.Enqueue($"{clock.Elapsed.TotalSeconds:0.0} s: all {Count} approved");
@@ -102,7 +103,7 @@ public sealed class PointsOfContactBenchmarks(ITestOutputHelper output)
         var listed = await Eventually.Until(() => CountAsync(system, ResourceNames.DirectoryDb, "SELECT count(*) FROM poc_entries WHERE \"State\" = 'NZL'"),
             n => n >= Count, TimeSpan.FromMinutes(10), $"{Count} entries listed");
         log.Enqueue($"{clock.Elapsed.TotalSeconds:0.0} s: all {listed} listed");
-        await Eventually.Until(() => CountAsync(system, ResourceNames.IdentityDb, "SELECT count(*) FROM invitations WHERE state = 'NZL' AND email LIKE 'fault-%'"),
+        await Eventually.Until(() => CountAsync(system, ResourceNames.IdentityDb, "SELECT count(*) FROM invitations WHERE state = 'NZL' AND email LIKE 'fault-w%'"),
             n => n >= Count, TimeSpan.FromMinutes(10), $"{Count} invitations");
         await Task.Delay(TimeSpan.FromSeconds(10)); // any late duplicate would arrive now
 
@@ -113,12 +114,12 @@ public sealed class PointsOfContactBenchmarks(ITestOutputHelper output)
         var feed = await CountAsync(system, ResourceNames.DirectoryDb, "SELECT count(*) FROM poc_changes WHERE \"State\" = 'NZL'");
         var notListed = await CountAsync(system, ResourceNames.DirectoryDb,
             $"SELECT count(*) FROM unnest(ARRAY[{string.Join(',', nominations.Select(n => $"'{n.PocId}'::uuid"))}]) AS p(id) WHERE NOT EXISTS (SELECT 1 FROM poc_entries e WHERE e.\"PocId\" = p.id)");
-        var invitations = await CountAsync(system, ResourceNames.IdentityDb, "SELECT count(*) FROM invitations WHERE state = 'NZL' AND email LIKE 'fault-%'");
-        var invited = await CountAsync(system, ResourceNames.IdentityDb, "SELECT count(DISTINCT email) FROM invitations WHERE state = 'NZL' AND email LIKE 'fault-%'");
+        var invitations = await CountAsync(system, ResourceNames.IdentityDb, "SELECT count(*) FROM invitations WHERE state = 'NZL' AND email LIKE 'fault-w%'");
+        var invited = await CountAsync(system, ResourceNames.IdentityDb, "SELECT count(DISTINCT email) FROM invitations WHERE state = 'NZL' AND email LIKE 'fault-w%'");
         var incomplete = await CountAsync(system, ResourceNames.NominationsDb,
             """
             SELECT count(*) FROM nominations n WHERE n."State" = 'NZL' AND
-              (SELECT array_agg(e."Action" ORDER BY e."Id") FROM nomination_events e WHERE e."NominationId" = n."Id") <> ARRAY['created','submitted','confirmed','approved']::text[]
+              (SELECT array_agg(e."Action"::text ORDER BY e."Id") FROM nomination_events e WHERE e."NominationId" = n."Id") <> ARRAY['created','submitted','confirmed','approved']::text[]
             """);
 
         Report("nominations-under-faults", $"{Count} nominations of NZL through the whole flow (nominate, e-mailed link, approve two at a time)",
