@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,10 @@ public static class AuthenticationExtensions
             validation.UseSystemNetHttp();
             validation.UseHeaderTokensDenyingByDefault();
         });
+        // A token already validated here is not validated again while it lives (revocation still is).
+        builder.Services.AddSingleton<ValidatedTokenCache>();
+        builder.Services.AddAuthentication(CachedTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, CachedTokenHandler>(CachedTokenHandler.SchemeName, null);
         return builder;
     }
 

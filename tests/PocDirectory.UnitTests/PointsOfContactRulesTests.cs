@@ -146,6 +146,47 @@ public sealed class PointsOfContactRulesTests
     }
 
     [Fact]
+    public void A_page_of_a_search_counts_every_match_and_holds_its_own_part_in_order()
+    {
+        var entries = Enumerable.Range(0, 30).Select(i => i % 3 == 0
+            ? Entry($"Kenyan {i:00}", "KEN", "African", i % 2 == 0 ? "technical" : "diplomatic")
+            : Entry($"French {i:00}")).ToArray();
+        var snapshot = TestSnapshot(entries);
+        foreach (var query in new[]
+        {
+            new DirectoryQuery([], null, null, null, null, null, null),
+            new DirectoryQuery([], "KEN", null, null, null, null, null),
+            new DirectoryQuery([], null, "African", "technical", null, null, null),
+            new DirectoryQuery(["french"], "FRA", "African", null, null, null, null), // a State outside the group: nothing
+            new DirectoryQuery([], "DEU", null, null, null, null, null),
+        })
+        {
+            var all = snapshot.Search(query).ToList();
+            foreach (var (page, size) in new[] { (1, 4), (2, 4), (3, 7), (50, 10) })
+            {
+                var (total, items) = snapshot.SearchPage(query, page, size);
+                Assert.Equal(all.Count, total);
+                Assert.Equal(all.Skip((page - 1) * size).Take(size), items);
+            }
+        }
+        Assert.Equal(10, snapshot.SearchPage(new DirectoryQuery([], "KEN", null, null, null, null, null), 1, 100).Total);
+        Assert.Equal(5, snapshot.SearchPage(new DirectoryQuery([], null, "African", "technical", null, null, null), 1, 100).Total);
+        Assert.Equal(0, snapshot.SearchPage(new DirectoryQuery(["french"], "FRA", "African", null, null, null, null), 1, 100).Total);
+        Assert.Equal(["FRA", "KEN"], snapshot.ParticipatingInOrder);
+
+        // An answer is made once per snapshot and question; equal queries are the same question.
+        var made = 0;
+        byte[] Make() => [(byte)++made];
+        var question = new DirectoryQuery(["a"], "KEN", null, null, "FR", true, null).Key;
+        Assert.Equal(new DirectoryQuery(["a"], "KEN", null, null, "fr", true, null).Key, question);
+        Assert.NotEqual(new DirectoryQuery(["a", "KEN"], null, null, null, "fr", true, null).Key, question);
+        Assert.Equal([1], snapshot.Answer(question, Make));
+        Assert.Equal([1], snapshot.Answer(question, Make));
+        Assert.Equal([2], snapshot.Answer(question + "|2", Make));
+        Assert.Equal([3], TestSnapshot(entries).Answer(question, Make)); // a new snapshot answers anew
+    }
+
+    [Fact]
     public void Only_the_directory_manager_and_participating_States_people_and_machines_read_the_directory()
     {
         var snapshot = TestSnapshot(Entry("Someone"));

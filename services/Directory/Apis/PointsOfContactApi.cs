@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Audit;
@@ -49,7 +52,8 @@ public static class PointsOfContactApi
     public static void MapPointsOfContactApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/directory").WithTags("Points of contact").RequireRateLimiting(DirectoryRateLimits.Policy);
-        api.MapGet("/pocs", SearchAsync).WithSummary("Search listed points of contact (no contact details)");
+        api.MapGet("/pocs", SearchAsync).WithSummary("Search listed points of contact (no contact details)")
+            .Produces<SearchResult>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapGet("/pocs/{id:guid}", GetAsync).WithSummary("One point of contact with contact details (audited)");
         api.MapGet("/pocs/{id:guid}/history", HistoryAsync).WithSummary("Every version of an entry (directory manager and the own State)");
         api.MapGet("/export", ExportAsync).WithSummary("CSV or vCard 4.0 of what the reader may see (audited)");
@@ -57,7 +61,7 @@ public static class PointsOfContactApi
     }
 
     private static async Task<IResult> SearchAsync(
-        HttpRequest request, ClaimsPrincipal user, DirectoryReader reader, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, DirectoryReader reader, IOptions<JsonOptions> json, CancellationToken ct)
     {
         var (query, page, pageSize, errors) = ParseQuery(request.Query);
         if (errors.Count > 0)
@@ -69,10 +73,14 @@ public static class PointsOfContactApi
         {
             return refusal;
         }
-        var matches = snapshot.Search(query!).ToList();
-        return TypedResults.Ok(new SearchResult(matches.Count, page, pageSize,
-            matches.Skip((page - 1) * pageSize).Take(pageSize).Select(EntrySummary.From).ToList(),
-            [.. snapshot.Participating.Order(StringComparer.Ordinal)]));
+        // The answer depends only on the snapshot and the query (access was checked above): kept with the snapshot.
+        var answer = snapshot.Answer($"{query!.Key}|{page}|{pageSize}", () =>
+        {
+            var (total, items) = snapshot.SearchPage(query, page, pageSize);
+            return JsonSerializer.SerializeToUtf8Bytes(
+                new SearchResult(total, page, pageSize, items.ConvertAll(EntrySummary.From), snapshot.ParticipatingInOrder), json.Value.SerializerOptions);
+        });
+        return TypedResults.Bytes(answer, "application/json");
     }
 
     private static async Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, DirectoryReader reader, DirectoryDbContext db, HttpContext http, CancellationToken ct)

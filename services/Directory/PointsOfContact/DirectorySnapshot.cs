@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.Contracts.PointsOfContact;
@@ -37,7 +38,17 @@ public sealed class DirectorySnapshot
             .ThenBy(e => e.Details.FullName, StringComparer.InvariantCulture)
             .ToArray();
         Participating = entries.Values.Select(e => e.State).ToHashSet(StringComparer.Ordinal);
+        ParticipatingInOrder = [.. Participating.Order(StringComparer.Ordinal)];
+        _byState = Ordered.GroupBy(e => e.State, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        _byGroup = Ordered.GroupBy(e => e.RegionalGroup, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
     }
+
+    // The same entries as Ordered, in its order, by State and by regional group: a filtered search reads only its part.
+    private readonly Dictionary<string, ListedEntry[]> _byState;
+    private readonly Dictionary<string, ListedEntry[]> _byGroup;
+
+    /// <summary><see cref="Participating"/>, sorted once per snapshot instead of once per answer.</summary>
+    public IReadOnlyList<string> ParticipatingInOrder { get; }
 
     public long Generation { get; }
 
@@ -53,39 +64,90 @@ public sealed class DirectorySnapshot
     /// <summary>States with at least one listed point of contact: only their people read the directory.</summary>
     public IReadOnlySet<string> Participating { get; }
 
+    /// <summary>How many answers a snapshot keeps (<see cref="Answer"/>); beyond that, answers are made each time.</summary>
+    public const int MaxAnswers = 500;
+
+    private readonly ConcurrentDictionary<string, byte[]> _answers = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The answer to a question about this snapshot, made once: a snapshot never changes, and a newer
+    /// generation is a new snapshot, so an answer kept here can never be stale.
+    /// </summary>
+    public byte[] Answer(string question, Func<byte[]> make)
+    {
+        if (_answers.TryGetValue(question, out var answer))
+        {
+            return answer;
+        }
+        answer = make();
+        if (_answers.Count < MaxAnswers)
+        {
+            _answers.TryAdd(question, answer);
+        }
+        return answer;
+    }
+
+    /// <summary>Every match, in <see cref="Ordered"/>'s order.</summary>
     public IEnumerable<ListedEntry> Search(DirectoryQuery query)
     {
-        IEnumerable<ListedEntry> result = Ordered;
-        if (query.State is { } state)
+        foreach (var entry in Candidates(query))
         {
-            result = result.Where(e => e.State == state);
+            if (Matches(entry, query))
+            {
+                yield return entry;
+            }
         }
-        if (query.RegionalGroup is { } group)
+    }
+
+    /// <summary>How many entries match, and those of one page, without holding the others.</summary>
+    public (int Total, List<ListedEntry> Page) SearchPage(DirectoryQuery query, int page, int pageSize)
+    {
+        var skip = (page - 1) * pageSize;
+        var items = new List<ListedEntry>(pageSize);
+        var total = 0;
+        foreach (var entry in Candidates(query))
         {
-            result = result.Where(e => e.RegionalGroup == group);
+            if (Matches(entry, query))
+            {
+                if (total >= skip && items.Count < pageSize)
+                {
+                    items.Add(entry);
+                }
+                total++;
+            }
         }
-        if (query.Type is { } type)
+        return (total, items);
+    }
+
+    /// <summary>The smallest set the query can only match within: one State's entries, one group's, or all.</summary>
+    private IReadOnlyList<ListedEntry> Candidates(DirectoryQuery query) =>
+        query.State is { } state ? _byState.GetValueOrDefault(state) ?? []
+        : query.RegionalGroup is { } group ? _byGroup.GetValueOrDefault(group) ?? []
+        : Ordered;
+
+    private static bool Matches(ListedEntry e, DirectoryQuery query)
+    {
+        if ((query.State is { } state && e.State != state)
+            || (query.RegionalGroup is { } group && e.RegionalGroup != group)
+            || (query.Type is { } type && e.Details.Type != type)
+            || (query.Available247 is { } always && e.Details.Availability.Always != always)
+            || (query.VerifiedSince is { } since && !(e.LastVerifiedAt >= since)))
         {
-            result = result.Where(e => e.Details.Type == type);
+            return false;
         }
-        if (query.Language is { } language)
+        if (query.Language is { } language && !e.Details.Languages.Any(l =>
+                l.Equals(language, StringComparison.OrdinalIgnoreCase) || l.StartsWith(language + "-", StringComparison.OrdinalIgnoreCase)))
         {
-            result = result.Where(e => e.Details.Languages.Any(l =>
-                l.Equals(language, StringComparison.OrdinalIgnoreCase) || l.StartsWith(language + "-", StringComparison.OrdinalIgnoreCase)));
+            return false;
         }
-        if (query.Available247 is { } always)
+        foreach (var word in query.Words)
         {
-            result = result.Where(e => e.Details.Availability.Always == always);
+            if (Compare.IndexOf(e.SearchText, word, Loose) < 0)
+            {
+                return false;
+            }
         }
-        if (query.VerifiedSince is { } since)
-        {
-            result = result.Where(e => e.LastVerifiedAt >= since);
-        }
-        if (query.Words.Count > 0)
-        {
-            result = result.Where(e => query.Words.All(w => Compare.IndexOf(e.SearchText, w, Loose) >= 0));
-        }
-        return result;
+        return true;
     }
 
     public static async Task<DirectorySnapshot> LoadAsync(DirectoryDbContext db, long generation, CancellationToken ct)
@@ -131,4 +193,9 @@ public sealed class DirectorySnapshot
 
 /// <summary>A directory search, checked: every filter optional.</summary>
 public sealed record DirectoryQuery(
-    IReadOnlyList<string> Words, string? State, string? RegionalGroup, string? Type, string? Language, bool? Available247, DateTimeOffset? VerifiedSince);
+    IReadOnlyList<string> Words, string? State, string? RegionalGroup, string? Type, string? Language, bool? Available247, DateTimeOffset? VerifiedSince)
+{
+    /// <summary>The query as one string: equal for equal queries (words in their order; the rest normalized by parsing).</summary>
+    public string Key => string.Join('|',
+        string.Join(' ', Words), State, RegionalGroup, Type, Language?.ToLowerInvariant(), Available247, VerifiedSince?.UtcTicks);
+}
