@@ -1,0 +1,46 @@
+# What the load benchmarks share; sourced by them (not run alone). Each starts a private system in a
+# temporary state folder, measures with wrk on this machine only, and stops everything on exit.
+
+command -v wrk >/dev/null || { echo "Installing wrk"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+state=$(mktemp -d /tmp/pocdir-bench-XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$state"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+url_of() { scripts/resources.py url "$state/resources.json" "$1"; }
+
+# start_ceiling PATH BODY_FILE: a bare YARP proxy -> Kestrel pair returning BODY_FILE's bytes as a
+# constant (from the benchmark program, built by run.sh's Release build); sets $ceiling to its URL.
+start_ceiling() {
+  local bench="benchmarks/PocDirectory.Benchmarks/bin/Release/net10.0/PocDirectory.Benchmarks.dll"
+  local backend_port proxy_port
+  backend_port=$(free_port)
+  proxy_port=$(free_port)
+  dotnet "$bench" ceiling-backend "$backend_port" "$2" >"$state/backend.out" 2>&1 &
+  pids+=($!)
+  dotnet "$bench" ceiling-proxy "$proxy_port" "http://127.0.0.1:$backend_port" >"$state/proxy.out" 2>&1 &
+  pids+=($!)
+  ceiling="http://127.0.0.1:$proxy_port$1"
+  until curl -sf "$ceiling" -o /dev/null; do sleep 0.2; done
+}
+
+# measure NAME URL [wrk options...]: a 10 s warm-up (connections, tiered JIT), then $duration seconds
+# with $connections connections; prints a row and keeps the rate in ${rate[NAME]}.
+declare -A rate
+measure() {
+  local name="$1" url="$2"
+  shift 2
+  wrk -t1 -c"$connections" -d10s "$@" "$url" >/dev/null
+  local out p50 p99 errors
+  out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "$@" "$url")
+  rate[$name]=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  errors=$(grep -E 'Non-2xx|Socket errors' <<<"$out" || true)
+  printf '%-16s %12s %10s %10s %s\n' "$name" "${rate[$name]}" "$p50" "$p99" "$errors"
+}
