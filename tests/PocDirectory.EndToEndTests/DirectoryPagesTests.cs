@@ -85,6 +85,15 @@ public sealed class DirectoryPagesTests(SystemFixture fixture) : IAsyncLifetime
         Assert.Equal("auto", await fpPage.GetByTestId("entry-name").GetAttributeAsync("dir"));
         await fpPage.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("directory-entry.png"), FullPage = true });
 
+        // Without a query, the directory is offered by regional group and State.
+        await fpPage.GotoAsync(web + "/directory");
+        var browse = fpPage.GetByTestId("directory-browse");
+        await Assertions.Expect(browse.GetByRole(AriaRole.Link, new() { Name = "Western European and other States" })).ToBeVisibleAsync();
+        await browse.GetByRole(AriaRole.Link, new() { Name = "France", Exact = true }).ClickAsync();
+        await Assertions.Expect(fpPage).ToHaveURLAsync(web + "/directory?state=FRA");
+        await Assertions.Expect(fpPage.GetByTestId("directory-results")).ToContainTextAsync("France");
+        Assert.Equal(0, await fpPage.GetByTestId("directory-browse").CountAsync()); // a query: the results alone
+
         // The focal point proposes a change to the listed entry: the form comes filled with its details;
         // the same address needs no new confirmation, so the change goes straight to review.
         await fpPage.GotoAsync(web + "/my-state");

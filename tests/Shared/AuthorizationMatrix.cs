@@ -66,6 +66,7 @@ public static class AuthorizationMatrix
         // The confidential directory: the directory manager and participating States (FRA has a listed point of contact,
         // DEU and KEN none) — their focal points, points of contact and machine clients. Never operations or the Chair's office.
         ("directory", "GET", "/api/directory/pocs", "/api/directory/pocs", "401 200 200 403 403 403 403 200 401 401 401 401"),
+        ("directory", "GET", "/api/directory/states", "/api/directory/states", "401 200 200 403 403 403 403 200 401 401 401 401"),
         ("directory", "GET", "/api/directory/pocs/{id:guid}", "/api/directory/pocs/0198a5c2-0000-7000-8000-000000000001", "401 404 404 403 403 403 403 404 401 401 401 401"),
         ("directory", "GET", "/api/directory/pocs/{id:guid}/history", "/api/directory/pocs/0198a5c2-0000-7000-8000-000000000001/history", "401 404 404 403 403 403 403 404 401 401 401 401"),
         ("directory", "GET", "/api/directory/export", "/api/directory/export?format=vcard", "401 200 200 403 403 403 403 200 401 401 401 401"),

@@ -26,6 +26,9 @@ public sealed record EntrySummary(
 
 public sealed record SearchResult(int Total, int Page, int PageSize, IReadOnlyList<EntrySummary> Items, IReadOnlyList<string> ParticipatingStates);
 
+/// <summary>A participating State and how many points of contact of each type it has listed.</summary>
+public sealed record StateListing(string State, string StateName, string RegionalGroup, int Diplomatic, int Technical);
+
 public sealed record EntryView(
     Guid PocId, string State, string StateName, string RegionalGroup, int Version, PocDetails Details,
     DateTimeOffset ListedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastVerifiedAt)
@@ -54,6 +57,8 @@ public static class PointsOfContactApi
         var api = routes.MapGroup("/api/directory").WithTags("Points of contact").RequireRateLimiting(DirectoryRateLimits.Policy);
         api.MapGet("/pocs", SearchAsync).WithSummary("Search listed points of contact (no contact details)")
             .Produces<SearchResult>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden);
+        api.MapGet("/states", StatesAsync).WithSummary("Participating States by regional group, with their number of points of contact")
+            .Produces<List<StateListing>>().ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapGet("/pocs/{id:guid}", GetAsync).WithSummary("One point of contact with contact details (audited)");
         api.MapGet("/pocs/{id:guid}/history", HistoryAsync).WithSummary("Every version of an entry (directory manager and the own State)");
         api.MapGet("/export", ExportAsync).WithSummary("CSV or vCard 4.0 of what the reader may see (audited)");
@@ -80,6 +85,24 @@ public static class PointsOfContactApi
             return JsonSerializer.SerializeToUtf8Bytes(
                 new SearchResult(total, page, pageSize, items.ConvertAll(EntrySummary.From), snapshot.ParticipatingInOrder), json.Value.SerializerOptions);
         });
+        return TypedResults.Bytes(answer, "application/json");
+    }
+
+    private static async Task<IResult> StatesAsync(ClaimsPrincipal user, DirectoryReader reader, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        var snapshot = await reader.CurrentAsync(ct);
+        if (DirectoryAccess.Refusal(Caller.From(user), snapshot) is { } refusal)
+        {
+            return refusal;
+        }
+        var answer = snapshot.Answer("states", () => JsonSerializer.SerializeToUtf8Bytes(
+            snapshot.Ordered
+                .GroupBy(e => (e.State, e.StateName, e.RegionalGroup))
+                .Select(g => new StateListing(g.Key.State, g.Key.StateName, g.Key.RegionalGroup,
+                    g.Count(e => e.Details.Type == PocTypes.Diplomatic), g.Count(e => e.Details.Type == PocTypes.Technical)))
+                .OrderBy(s => s.RegionalGroup, StringComparer.Ordinal).ThenBy(s => s.StateName, StringComparer.InvariantCulture)
+                .ToList(),
+            json.Value.SerializerOptions));
         return TypedResults.Bytes(answer, "application/json");
     }
 

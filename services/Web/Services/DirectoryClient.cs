@@ -15,6 +15,7 @@ public sealed record PocDetails(
 public sealed record EntrySummary(
     Guid PocId, string State, string StateName, string RegionalGroup, string Type, string FullName, string Title, string Organization,
     IReadOnlyList<string> Languages, string TimeZone, bool Available247, bool IsAlternate, DateTimeOffset? LastVerifiedAt);
+public sealed record StateListing(string State, string StateName, string RegionalGroup, int Diplomatic, int Technical);
 public sealed record SearchResult(int Total, int Page, int PageSize, IReadOnlyList<EntrySummary> Items, IReadOnlyList<string> ParticipatingStates);
 public sealed record EntryView(Guid PocId, string State, string StateName, string RegionalGroup, int Version, PocDetails Details, DateTimeOffset ListedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastVerifiedAt);
 public sealed record EntryVersionView(int Version, string Kind, PocDetails? Details, string? ChangedFields, string? SubmittedBy, string Actor, string? Reason, DateTimeOffset At);
@@ -41,6 +42,13 @@ public sealed class DirectoryClient(HttpClient http)
         return response.IsSuccessStatusCode
             ? (await response.Content.ReadFromJsonAsync<SearchResult>(ct), null, null)
             : response.StatusCode == HttpStatusCode.BadRequest ? (null, await ProblemsAsync(response, ct), null) : (null, null, await RefusalAsync(response, ct));
+    }
+
+    /// <summary>Participating States with their number of points of contact, or empty when the reader may not see them.</summary>
+    public async Task<IReadOnlyList<StateListing>> StatesAsync(CancellationToken ct)
+    {
+        using var response = await http.GetAsync("api/directory/states", ct);
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<List<StateListing>>(ct) ?? [] : [];
     }
 
     public async Task<(EntryView? Entry, Refusal? Refusal)> EntryAsync(Guid id, CancellationToken ct)

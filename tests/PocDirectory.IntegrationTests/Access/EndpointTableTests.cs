@@ -92,6 +92,7 @@ public sealed class EndpointTableTests(ServersFixture servers)
         [(ResourceNames.Nominations, "POST", "/api/nominations/confirmation/lookup")] = Anonymous,
         [(ResourceNames.Nominations, "POST", "/api/nominations/confirmation/")] = Anonymous,
         [(ResourceNames.Directory, "GET", "/api/directory/pocs")] = Token,
+        [(ResourceNames.Directory, "GET", "/api/directory/states")] = Token,
         [(ResourceNames.Directory, "GET", "/api/directory/pocs/{id:guid}")] = Token,
         [(ResourceNames.Directory, "GET", "/api/directory/pocs/{id:guid}/history")] = Token,
         [(ResourceNames.Directory, "GET", "/api/directory/export")] = Token,
