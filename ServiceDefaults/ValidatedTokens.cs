@@ -30,13 +30,14 @@ public sealed class ValidatedTokenCache(TimeProvider clock)
 
     public Entry? Find(string token)
     {
-        if (_entries.TryGetValue(Key(token), out var entry))
+        var key = Key(token);
+        if (_entries.TryGetValue(key, out var entry))
         {
             if (entry.ExpiresAt > clock.GetUtcNow())
             {
                 return entry;
             }
-            _entries.TryRemove(Key(token), out _);
+            _entries.TryRemove(key, out _);
         }
         return null;
     }

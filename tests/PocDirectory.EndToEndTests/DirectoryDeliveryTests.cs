@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Npgsql;
 
 namespace PocDirectory.EndToEndTests;
 
@@ -145,22 +144,20 @@ public sealed class DirectoryDeliveryTests(SystemFixture fixture)
             .Single(r => r.GetProperty("name").GetString() == ResourceNames.Messaging).GetProperty("managementUrl").GetString()!;
     }
 
-    private async Task<long> CountAsync(string database, string sql, string p, string? t = null) => await ScalarAsync<long>(database, sql, p, t);
+    private Task<long> CountAsync(string database, string sql, string p, string? t = null) => ScalarAsync<long>(database, sql, p, t);
 
-    private async Task<T> ScalarAsync<T>(string database, string sql, string p, string? t = null, string? b = null)
+    /// <summary>A query with its parameters @p, and @t and @b where given.</summary>
+    private Task<T> ScalarAsync<T>(string database, string sql, string p, string? t = null, string? b = null)
     {
-        await using var connection = new NpgsqlConnection(System.DatabaseConnectionString(database));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("p", p);
+        var parameters = new List<(string, object)> { ("p", p) };
         if (t is not null)
         {
-            command.Parameters.AddWithValue("t", t);
+            parameters.Add(("t", t));
         }
         if (b is not null)
         {
-            command.Parameters.AddWithValue("b", b);
+            parameters.Add(("b", b));
         }
-        return (T)(await command.ExecuteScalarAsync())!;
+        return System.ScalarAsync<T>(database, sql, [.. parameters]);
     }
 }

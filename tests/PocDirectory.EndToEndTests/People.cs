@@ -26,19 +26,14 @@ public static partial class Mailbox
     /// <summary>Waits for an e-mail to <paramref name="to"/> whose text matches <paramref name="pattern"/>; returns the match.</summary>
     public static async Task<Match> WaitForAsync(RunningSystem system, string to, Regex pattern, TimeSpan? timeout = null)
     {
-        var directory = Path.Combine(system.StateDirectory, "data", ResourceNames.Mail, "maildir", "new");
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
-            if (Directory.Exists(directory))
+            foreach (var text in Texts(system))
             {
-                foreach (var file in new DirectoryInfo(directory).GetFiles().OrderByDescending(f => f.LastWriteTimeUtc))
+                if (text.Contains($"X-RcptTo: {to}", StringComparison.OrdinalIgnoreCase) && pattern.Match(text) is { Success: true } match)
                 {
-                    var text = await File.ReadAllTextAsync(file.FullName);
-                    if (text.Contains($"X-RcptTo: {to}", StringComparison.OrdinalIgnoreCase) && pattern.Match(text) is { Success: true } match)
-                    {
-                        return match;
-                    }
+                    return match;
                 }
             }
             if (DateTime.UtcNow > deadline)
@@ -47,6 +42,15 @@ public static partial class Mailbox
             }
             await Task.Delay(250);
         }
+    }
+
+    /// <summary>Every e-mail the SMTP sink has received (its maildir), newest first, as the raw message.</summary>
+    public static IEnumerable<string> Texts(RunningSystem system)
+    {
+        var directory = Path.Combine(system.StateDirectory, "data", ResourceNames.Mail, "maildir", "new");
+        return Directory.Exists(directory)
+            ? new DirectoryInfo(directory).GetFiles().OrderByDescending(f => f.LastWriteTimeUtc).Select(f => File.ReadAllText(f.FullName))
+            : [];
     }
 
     public static Task<Match> InvitationLinkAsync(RunningSystem system, string to) =>

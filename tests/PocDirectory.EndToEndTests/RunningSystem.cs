@@ -105,6 +105,19 @@ public sealed class RunningSystem : IAsyncDisposable
     public string DatabaseConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Url(ResourceNames.Postgres).Port};Username=postgres;Database={database};Pooling=false";
 
+    /// <summary>The first column of the first row of <paramref name="sql"/> on one of the system's databases; parameters by name.</summary>
+    public async Task<T> ScalarAsync<T>(string database, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(DatabaseConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return (T)(await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"No row: {sql}"));
+    }
+
     /// <summary>The gateway as browsers reach it, and the tokens' issuer: "localhost", for passkeys.</summary>
     public Uri PublicOrigin => new($"http://localhost:{Url(ResourceNames.Gateway).Port}/");
 

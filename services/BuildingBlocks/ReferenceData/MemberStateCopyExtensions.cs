@@ -32,6 +32,32 @@ public static class MemberStateCopyExtensions
         return group;
     }
 
+    /// <summary>The 193 Member States of the United Nations (a complete copy holds the two observer States too).</summary>
+    public const int MemberStateCount = 193;
+
+    /// <summary>
+    /// The service's copy once it is complete, by ISO alpha-3: it arrives from the Directory one State per
+    /// message shortly after a first start. Gives up after <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<List<MemberStateCopy>> WaitForCompleteCopyAsync(this DbContext db, TimeProvider clock, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = clock.GetUtcNow() + timeout;
+        while (true)
+        {
+            var states = await db.Set<MemberStateCopy>().AsNoTracking().OrderBy(s => s.Iso3).ToListAsync(ct);
+            if (states.Count >= MemberStateCount)
+            {
+                return states;
+            }
+            if (clock.GetUtcNow() > deadline)
+            {
+                throw new InvalidOperationException(
+                    $"The copy of the Member States holds {states.Count} of them after {timeout.TotalMinutes:0} minutes: is the Directory running?");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
+        }
+    }
+
     private static async Task<Ok<List<MemberStateCopyItem>>> GetCopyAsync<TContext>(TContext db, CancellationToken ct)
         where TContext : DbContext
     {

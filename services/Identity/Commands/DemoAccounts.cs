@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.BuildingBlocks.Demo;
+using PocDirectory.BuildingBlocks.ReferenceData;
 using PocDirectory.Contracts.Audit;
 using PocDirectory.Identity.Accounts;
 using PocDirectory.Identity.Infrastructure;
@@ -50,7 +51,8 @@ public sealed class DemoAccounts(PocIdentityDbContext db, UserManager<PocUser> u
             throw new InvalidOperationException(
                 $"This state folder holds real accounts ({real}, …): the demo data set is only added to a system without real data. Use ./run.sh --demo --reset, or another --state-dir.");
         }
-        await WaitForMemberStatesAsync(ct);
+        // The demo accounts of a State need that State in Identity's copy.
+        await db.WaitForCompleteCopyAsync(clock, TimeSpan.FromMinutes(2), ct);
         var emails = People.Select(p => p.Email.ToUpperInvariant()).ToList();
         var existing = await db.Users.CountAsync(u => emails.Contains(u.NormalizedEmail!), ct);
         if (existing == People.Count && File.Exists(path))
@@ -110,20 +112,6 @@ public sealed class DemoAccounts(PocIdentityDbContext db, UserManager<PocUser> u
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         return new DemoAccount(email, name, roles, state, password, secret);
-    }
-
-    /// <summary>Identity receives its copy of the Member States from the Directory shortly after a first start.</summary>
-    private async Task WaitForMemberStatesAsync(CancellationToken ct)
-    {
-        var deadline = clock.GetUtcNow().AddMinutes(2);
-        while (!await db.MemberStates.AnyAsync(ct))
-        {
-            if (clock.GetUtcNow() > deadline)
-            {
-                throw new InvalidOperationException("Identity's copy of the Member States is still empty after two minutes: is the Directory running?");
-            }
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
-        }
     }
 
     private static void Check(IdentityResult result)

@@ -31,9 +31,6 @@ public sealed class DemoDirectory(NominationsDbContext db, NominationDesk desk, 
 
     private static readonly string[] OtherLanguages = ["fr", "es", "ar", "ru", "zh", "pt", "de", "sw", "ja", "hi"];
 
-    /// <summary>The 193 Member States of the United Nations (the copy holds the observer States too).</summary>
-    private const int MemberStateCount = 193;
-
     public async Task<string> SeedAsync(int perState, CancellationToken ct)
     {
         if (perState is < 2 or > 200)
@@ -46,7 +43,7 @@ public sealed class DemoDirectory(NominationsDbContext db, NominationDesk desk, 
             throw new InvalidOperationException(
                 $"This state folder holds real nominations ({real}, …): the demo data set is only added to a system without real data. Use ./run.sh --demo --reset, or another --state-dir.");
         }
-        var states = await MemberStatesAsync(ct);
+        var states = await db.WaitForCompleteCopyAsync(clock, TimeSpan.FromMinutes(2), ct);
         var already = await db.ListedPocs.CountAsync(ct);
         if (already > 0)
         {
@@ -77,7 +74,7 @@ public sealed class DemoDirectory(NominationsDbContext db, NominationDesk desk, 
         var family = Name(random, 3);
         var email = technical && index == 1 && DemoRoster.AccountStates.Contains(iso3)
             ? DemoRoster.PocEmail(iso3)
-            : $"{Ascii(given)}.{Ascii(family)}.{iso3.ToLowerInvariant()}{index + 1}@{DemoRoster.Domain}";
+            : $"{given}.{family}.{iso3}{index + 1}@{DemoRoster.Domain}".ToLowerInvariant();
         var fullName = $"{given} {family}";
         return new NominationInput
         {
@@ -97,25 +94,6 @@ public sealed class DemoDirectory(NominationsDbContext db, NominationDesk desk, 
             IsAlternate = index >= 2,
             PgpKey = technical ? OpenPgpKeyMaker.Armored($"{fullName} <{email}>", lifetime: TimeSpan.FromDays(730)) : null,
         };
-    }
-
-    private async Task<IReadOnlyList<MemberStateCopy>> MemberStatesAsync(CancellationToken ct)
-    {
-        // The copy arrives from the Directory, one State per message, shortly after a first start.
-        var deadline = clock.GetUtcNow().AddMinutes(2);
-        while (true)
-        {
-            var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Iso3).ToListAsync(ct);
-            if (states.Count >= MemberStateCount)
-            {
-                return states;
-            }
-            if (clock.GetUtcNow() > deadline)
-            {
-                throw new InvalidOperationException("The copy of the Member States is still empty after two minutes: is the Directory running?");
-            }
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
-        }
     }
 
     private static List<PhoneInput> Phones(string iso2, bool technical)
@@ -143,8 +121,6 @@ public sealed class DemoDirectory(NominationsDbContext db, NominationDesk desk, 
         var name = string.Concat(Enumerable.Range(0, syllables).Select(_ => Syllables[random.Next(Syllables.Length)]));
         return CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name);
     }
-
-    private static string Ascii(string name) => name.ToLowerInvariant();
 
     /// <summary>The same invented people for a State on every run.</summary>
     private static int StableSeed(string iso3) => iso3.Aggregate(17, (hash, c) => unchecked(hash * 31 + c));

@@ -330,15 +330,7 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
         nomination.SubmittedAt = now;
         nomination.UpdatedAt = now;
         nomination.DecisionReason = null;
-        db.NominationVersions.Add(new NominationVersion
-        {
-            NominationId = nomination.Id,
-            Revision = nomination.Revision,
-            Details = details,
-            SubmittedBy = caller.Subject,
-            SubmittedByName = caller.Name,
-            SubmittedAt = now,
-        });
+        AddVersion(nomination, details, caller, now);
         var changed = listed is null ? null : PocChanges.Describe(listed.Details, details);
         AddEvent(nomination, caller, "submitted", changed is null ? $"Version {nomination.Revision}" : $"Version {nomination.Revision}: {changed}");
 
@@ -443,15 +435,7 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
             DecidedBy = seeder.Subject,
         };
         db.Nominations.Add(nomination);
-        db.NominationVersions.Add(new NominationVersion
-        {
-            NominationId = nomination.Id,
-            Revision = 1,
-            Details = details,
-            SubmittedBy = seeder.Subject,
-            SubmittedByName = seeder.Name,
-            SubmittedAt = now,
-        });
+        AddVersion(nomination, details, seeder, now);
         AddEvent(nomination, seeder, "approved", "Invented for the demo data set");
         await ListAsync(nomination, seeder, seeder.Subject, now, ct);
         return nomination;
@@ -483,6 +467,18 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
             ApprovedAt = now,
         });
     }
+
+    /// <summary>Freezes the nomination's current revision: what was submitted, by whom, when.</summary>
+    private void AddVersion(Nomination nomination, PocDetails details, Caller submitter, DateTimeOffset now) =>
+        db.NominationVersions.Add(new NominationVersion
+        {
+            NominationId = nomination.Id,
+            Revision = nomination.Revision,
+            Details = details,
+            SubmittedBy = submitter.Subject,
+            SubmittedByName = submitter.Name,
+            SubmittedAt = now,
+        });
 
     private void AddEvent(Nomination nomination, Caller actor, string action, string? detail) =>
         db.NominationEvents.Add(new NominationEvent

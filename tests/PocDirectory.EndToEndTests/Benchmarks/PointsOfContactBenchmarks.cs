@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace PocDirectory.EndToEndTests.Benchmarks;
@@ -172,31 +171,19 @@ public sealed class PointsOfContactBenchmarks(ITestOutputHelper output)
     /// <summary>Every confirmation link in the SMTP sink's maildir, by recipient.</summary>
     private static Dictionary<string, string> ConfirmationLinks(RunningSystem system)
     {
-        var directory = Path.Combine(system.StateDirectory, "data", ResourceNames.Mail, "maildir", "new");
         var links = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (!System.IO.Directory.Exists(directory))
+        foreach (var text in Mailbox.Texts(system))
         {
-            return links;
-        }
-        foreach (var file in System.IO.Directory.EnumerateFiles(directory))
-        {
-            var text = File.ReadAllText(file);
             var to = System.Text.RegularExpressions.Regex.Match(text, @"X-RcptTo: (\S+)");
             if (to.Success && DirectoryFlow.ConfirmationLink().Match(text) is { Success: true } link)
             {
-                links[to.Groups[1].Value] = link.Groups[1].Value;
+                links.TryAdd(to.Groups[1].Value, link.Groups[1].Value); // newest first: a reminder's link wins
             }
         }
         return links;
     }
 
-    private static async Task<long> CountAsync(RunningSystem system, string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(system.DatabaseConnectionString(database));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<long> CountAsync(RunningSystem system, string database, string sql) => system.ScalarAsync<long>(database, sql);
 
     private static double Percentile(List<double> values, int percentile)
     {
