@@ -31,6 +31,7 @@ public static class Extensions
             bus.AddConsumer<PrincipalRevokedConsumer>();
             bus.AddConsumer<PointOfContactApprovedConsumer>();
             bus.AddConsumer<PointOfContactWithdrawnConsumer>();
+            bus.AddConsumer<EmailFocalPointsConsumer>();
         });
         builder.AddTokenServer();
         builder.AddAccounts();
