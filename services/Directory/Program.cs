@@ -16,6 +16,7 @@ app.MapDefaultEndpoints();
 app.UseRateLimiter();
 app.MapMemberStatesApi();
 app.MapPointsOfContactApi();
+app.MapPingCampaignsApi();
 // The machine API's description (OpenAPI 3.1): public, it holds no directory data.
 app.MapOpenApi("/api/directory/openapi/{documentName}.json").AllowAnonymous();
 

@@ -71,6 +71,16 @@ public static class AuthorizationMatrix
         ("directory", "GET", "/api/directory/pocs/{id:guid}/history", "/api/directory/pocs/0198a5c2-0000-7000-8000-000000000001/history", "401 404 404 403 403 403 403 404 401 401 401 401"),
         ("directory", "GET", "/api/directory/export", "/api/directory/export?format=vcard", "401 200 200 403 403 403 403 200 401 401 401 401"),
         ("directory", "GET", "/api/directory/changes", "/api/directory/changes?after=0", "401 200 200 403 403 403 403 200 401 401 401 401"),
+        // Ping tests: the directory manager starts them and sees all; a focal point sees its State's part; the point of contact
+        // acknowledges, signed in or with its e-mailed link (the token is the credential: no token is read, a body without one is 400).
+        ("directory", "POST", "/api/directory/ping/campaigns", "/api/directory/ping/campaigns", "401 400 403 403 403 403 403 403 401 401 401 401"),
+        ("directory", "GET", "/api/directory/ping/campaigns", "/api/directory/ping/campaigns", "401 200 200 200 403 403 403 403 401 401 401 401"),
+        ("directory", "GET", "/api/directory/ping/campaigns/{id:guid}", "/api/directory/ping/campaigns/0198a5c2-0000-7000-8000-000000000001", "401 404 404 404 403 403 403 403 401 401 401 401"),
+        ("directory", "GET", "/api/directory/ping/campaigns/{id:guid}/export", "/api/directory/ping/campaigns/0198a5c2-0000-7000-8000-000000000001/export", "401 404 403 403 403 403 403 403 401 401 401 401"),
+        ("directory", "POST", "/api/directory/ping/campaigns/{id:guid}/acknowledgement", "/api/directory/ping/campaigns/0198a5c2-0000-7000-8000-000000000001/acknowledgement", "401 403 403 403 404 403 403 403 401 401 401 401"),
+        ("directory", "GET", "/api/directory/ping/awaiting", "/api/directory/ping/awaiting", "401 200 200 200 200 200 200 200 401 401 401 401"),
+        ("directory", "POST", "/api/directory/ping/acknowledgements", "/api/directory/ping/acknowledgements", "400 400 400 400 400 400 400 400 400 400 400 400"),
+        ("directory", "GET", "/api/directory/reachability", "/api/directory/reachability", "401 200 403 403 403 403 403 403 401 401 401 401"),
         // The machine API's OpenAPI description holds no data.
         ("directory", "GET", "/api/directory/openapi/{documentName}.json", "/api/directory/openapi/directory.json", "200 200 200 200 200 200 200 200 200 200 200 200"),
     ];

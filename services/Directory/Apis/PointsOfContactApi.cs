@@ -17,23 +17,25 @@ namespace PocDirectory.Directory.Apis;
 
 public sealed record EntrySummary(
     Guid PocId, string State, string StateName, string RegionalGroup, string Type, string FullName, string Title, string Organization,
-    IReadOnlyList<string> Languages, string TimeZone, bool Available247, bool IsAlternate, DateTimeOffset? LastVerifiedAt)
+    IReadOnlyList<string> Languages, string TimeZone, bool Available247, bool IsAlternate, DateTimeOffset? LastVerifiedAt, string Reachability)
 {
     public static EntrySummary From(ListedEntry e) => new(
         e.PocId, e.State, e.StateName, e.RegionalGroup, e.Details.Type, e.Details.FullName, e.Details.Title, e.Details.Organization,
-        e.Details.Languages, e.Details.TimeZone, e.Details.Availability.Always, e.Details.IsAlternate, e.LastVerifiedAt);
+        e.Details.Languages, e.Details.TimeZone, e.Details.Availability.Always, e.Details.IsAlternate, e.LastVerifiedAt, e.Reachability);
 }
 
 public sealed record SearchResult(int Total, int Page, int PageSize, IReadOnlyList<EntrySummary> Items, IReadOnlyList<string> ParticipatingStates);
 
 /// <summary>A participating State and how many points of contact of each type it has listed.</summary>
-public sealed record StateListing(string State, string StateName, string RegionalGroup, int Diplomatic, int Technical);
+public sealed record StateListing(string State, string StateName, string RegionalGroup, int Diplomatic, int Technical, bool UpdateOverdue);
 
 public sealed record EntryView(
     Guid PocId, string State, string StateName, string RegionalGroup, int Version, PocDetails Details,
-    DateTimeOffset ListedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastVerifiedAt)
+    DateTimeOffset ListedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastVerifiedAt, string Reachability, bool StateUpdateOverdue)
 {
-    public static EntryView From(ListedEntry e) => new(e.PocId, e.State, e.StateName, e.RegionalGroup, e.Version, e.Details, e.ListedAt, e.UpdatedAt, e.LastVerifiedAt);
+    public static EntryView From(ListedEntry e, DirectorySnapshot snapshot) => new(
+        e.PocId, e.State, e.StateName, e.RegionalGroup, e.Version, e.Details, e.ListedAt, e.UpdatedAt, e.LastVerifiedAt, e.Reachability,
+        snapshot.OverdueStates.Contains(e.State));
 }
 
 public sealed record EntryVersionView(int Version, string Kind, PocDetails? Details, string? ChangedFields, string? SubmittedBy, string Actor, string? Reason, DateTimeOffset At);
@@ -99,7 +101,8 @@ public static class PointsOfContactApi
             snapshot.Ordered
                 .GroupBy(e => (e.State, e.StateName, e.RegionalGroup))
                 .Select(g => new StateListing(g.Key.State, g.Key.StateName, g.Key.RegionalGroup,
-                    g.Count(e => e.Details.Type == PocTypes.Diplomatic), g.Count(e => e.Details.Type == PocTypes.Technical)))
+                    g.Count(e => e.Details.Type == PocTypes.Diplomatic), g.Count(e => e.Details.Type == PocTypes.Technical),
+                    snapshot.OverdueStates.Contains(g.Key.State)))
                 .OrderBy(s => s.RegionalGroup, StringComparer.Ordinal).ThenBy(s => s.StateName, StringComparer.InvariantCulture)
                 .ToList(),
             json.Value.SerializerOptions));
@@ -119,7 +122,7 @@ public static class PointsOfContactApi
         }
         db.AddAuditRecord(ResourceNames.Directory, "poc.read", AuditOutcomes.Success, http, target: id.ToString(), detail: entry.State);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(EntryView.From(entry));
+        return TypedResults.Ok(EntryView.From(entry, snapshot));
     }
 
     private static async Task<IResult> HistoryAsync(Guid id, ClaimsPrincipal user, DirectoryReader reader, DirectoryDbContext db, HttpContext http, CancellationToken ct)
@@ -207,7 +210,7 @@ public static class PointsOfContactApi
             await db.SaveChangesAsync(ct);
         }
         return TypedResults.Ok(new ChangesPage(changes.Select(c => new ChangeView(c.Sequence, c.PocId, c.State, c.Version, c.Kind, c.At,
-            snapshot.ById.TryGetValue(c.PocId, out var e) ? EntryView.From(e) : null)).ToList(), next, more));
+            snapshot.ById.TryGetValue(c.PocId, out var e) ? EntryView.From(e, snapshot) : null)).ToList(), next, more));
     }
 
     public static string Csv(IReadOnlyList<ListedEntry> entries)

@@ -5,6 +5,7 @@ using PocDirectory.Directory.Apis;
 using PocDirectory.Directory.Infrastructure;
 using PocDirectory.Directory.IntegrationEvents;
 using PocDirectory.Directory.PointsOfContact;
+using PocDirectory.Directory.Reachability;
 
 namespace PocDirectory.Directory.Extensions;
 
@@ -20,10 +21,14 @@ public static class Extensions
             bus.AddConsumer<MemberStateCopyRequestedConsumer>();
             bus.AddConsumer<PointOfContactApprovedConsumer>();
             bus.AddConsumer<PointOfContactWithdrawnConsumer>();
+            bus.AddConsumer<EmailUndeliverableConsumer>();
+            bus.AddConsumer<UpdateRequestStatusChangedConsumer>();
         });
         builder.Services.AddScoped<MemberStateReader>();
         builder.Services.AddSingleton<DirectoryGeneration>();
         builder.Services.AddSingleton<DirectoryReader>();
+        builder.Services.AddScoped<PingCampaigns>();
+        builder.Services.AddHostedService<PingCampaignWorker>();
         builder.Services.AddDirectoryRateLimits(builder.Configuration);
         builder.Services.AddOpenApi("directory", options => options.ShouldInclude = description =>
             description.RelativePath?.StartsWith("api/directory/", StringComparison.Ordinal) == true);

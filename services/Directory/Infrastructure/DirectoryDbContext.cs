@@ -3,6 +3,7 @@ using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.Directory.PointsOfContact;
 using PocDirectory.Directory.Model;
+using PocDirectory.Directory.Reachability;
 
 namespace PocDirectory.Directory.Infrastructure;
 
@@ -12,6 +13,10 @@ public sealed class DirectoryDbContext(DbContextOptions<DirectoryDbContext> opti
     public DbSet<PocEntry> Entries => Set<PocEntry>();
     public DbSet<PocEntryVersion> EntryVersions => Set<PocEntryVersion>();
     public DbSet<PocChange> Changes => Set<PocChange>();
+    public DbSet<PingCampaign> PingCampaigns => Set<PingCampaign>();
+    public DbSet<PingRecipient> PingRecipients => Set<PingRecipient>();
+    public DbSet<PingLink> PingLinks => Set<PingLink>();
+    public DbSet<StateUpdateStatus> StateUpdates => Set<StateUpdateStatus>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -25,6 +30,46 @@ public sealed class DirectoryDbContext(DbContextOptions<DirectoryDbContext> opti
             e.Property(p => p.Details).HasJsonColumn();
             e.HasIndex(p => p.ChangeSequence);
             e.HasIndex(p => p.State);
+            e.Property(p => p.Reachability).HasMaxLength(20).HasDefaultValue(ReachabilityStatus.Pending);
+        });
+        modelBuilder.Entity<PingCampaign>(e =>
+        {
+            e.ToTable("ping_campaigns");
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Scope).HasJsonColumn();
+            e.Property(c => c.ReminderHours).HasJsonColumn();
+            e.Property(c => c.StartedBy).HasMaxLength(200);
+            e.Property(c => c.StartedByName).HasMaxLength(200);
+            e.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(c => c.RowVersion).IsRowVersion();
+            e.HasIndex(c => new { c.Status, c.NextDueAt });
+        });
+        modelBuilder.Entity<PingRecipient>(e =>
+        {
+            e.ToTable("ping_recipients");
+            e.HasKey(r => new { r.CampaignId, r.PocId });
+            e.Property(r => r.State).HasMaxLength(3).IsFixedLength();
+            e.Property(r => r.RegionalGroup).HasMaxLength(40);
+            e.Property(r => r.Type).HasMaxLength(20);
+            e.Property(r => r.FullName).HasMaxLength(200);
+            e.Property(r => r.Email).HasMaxLength(320);
+            e.Property(r => r.AcknowledgedVia).HasMaxLength(10);
+            e.Property(r => r.UndeliverableReason).HasMaxLength(500);
+            e.HasIndex(r => r.PocId);
+        });
+        modelBuilder.Entity<PingLink>(e =>
+        {
+            e.ToTable("ping_links");
+            e.HasKey(l => l.TokenHash);
+            e.HasIndex(l => l.EmailId);
+            e.HasIndex(l => new { l.CampaignId, l.PocId });
+        });
+        modelBuilder.Entity<StateUpdateStatus>(e =>
+        {
+            e.ToTable("state_update_requests");
+            e.HasKey(s => s.State);
+            e.Property(s => s.State).HasMaxLength(3).IsFixedLength();
+            e.Property(s => s.Status).HasMaxLength(20);
         });
         modelBuilder.Entity<PocEntryVersion>(e =>
         {

@@ -13,6 +13,9 @@ public sealed partial class DirectoryGeneration(IConnectionMultiplexer redis, IS
 {
     public static readonly RedisKey Key = "pocdir:directory:generation";
 
+    /// <summary>Counts changes of reachability (ping answers, closes, overdue States): not part of the feed.</summary>
+    public static readonly RedisKey ReachabilityKey = "pocdir:directory:reachability";
+
     // Only ever moves forward: a late writer with an older number leaves a newer one in place.
     private static readonly LuaScript SetIfGreater = LuaScript.Prepare(
         "local c = tonumber(redis.call('GET', @key) or '0') if tonumber(@value) > c then redis.call('SET', @key, @value) end return 1");
@@ -29,20 +32,42 @@ public sealed partial class DirectoryGeneration(IConnectionMultiplexer redis, IS
         }
     }
 
-    public async Task<long> CurrentAsync(CancellationToken ct)
+    /// <summary>Tells every replica that reachability changed (they reload it, at most once a second).</summary>
+    public async Task ReachabilityChangedAsync()
     {
         try
         {
-            var value = await redis.GetDatabase().StringGetAsync(Key);
-            if (value.HasValue && long.TryParse(value.ToString(), out var number))
+            await redis.GetDatabase().StringIncrementAsync(ReachabilityKey);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogRedisUnavailable(ex);
+        }
+    }
+
+    /// <summary>
+    /// The latest change's number, and the reachability counter. Without Redis the counter is the
+    /// current minute, so replicas still reload reachability now and then.
+    /// </summary>
+    public async Task<(long Feed, long Reachability)> CurrentAsync(CancellationToken ct)
+    {
+        try
+        {
+            var values = await redis.GetDatabase().StringGetAsync([Key, ReachabilityKey]);
+            if (values[0].HasValue && long.TryParse(values[0].ToString(), out var number))
             {
-                return number;
+                return (number, values[1].HasValue && long.TryParse(values[1].ToString(), out var reach) ? reach : 0);
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogRedisUnavailable(ex);
         }
+        return (await FeedFromDatabaseAsync(ct), DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60);
+    }
+
+    private async Task<long> FeedFromDatabaseAsync(CancellationToken ct)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DirectoryDbContext>();
         var latest = await db.Changes.MaxAsync(c => (long?)c.Sequence, ct) ?? 0;

@@ -9,14 +9,24 @@ namespace PocDirectory.Directory.PointsOfContact;
 /// </summary>
 public sealed class DirectoryReader(IServiceScopeFactory scopes, DirectoryGeneration generation)
 {
+    private static bool IsCurrent(DirectorySnapshot snapshot, long latest, long reachability) =>
+        snapshot.Generation >= latest
+        && (snapshot.ReachabilityStamp >= reachability || Environment.TickCount64 - snapshot.ReachabilityLoadedAt < (long)ReachabilityRefresh.TotalMilliseconds);
+
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile DirectorySnapshot _current = DirectorySnapshot.Empty;
 
+    /// <summary>
+    /// Reachability (ping answers) may change a thousand times a second during a campaign: a replica
+    /// reloads it at most this often, so it is never more than this much behind.
+    /// </summary>
+    public static readonly TimeSpan ReachabilityRefresh = TimeSpan.FromSeconds(1);
+
     public async Task<DirectorySnapshot> CurrentAsync(CancellationToken ct)
     {
-        var latest = await generation.CurrentAsync(ct);
+        var (latest, reachability) = await generation.CurrentAsync(ct);
         var snapshot = _current;
-        if (snapshot.Generation >= latest)
+        if (IsCurrent(snapshot, latest, reachability))
         {
             return snapshot;
         }
@@ -24,15 +34,27 @@ public sealed class DirectoryReader(IServiceScopeFactory scopes, DirectoryGenera
         try
         {
             snapshot = _current;
-            if (snapshot.Generation >= latest)
+            if (IsCurrent(snapshot, latest, reachability))
             {
                 return snapshot;
             }
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<DirectoryDbContext>();
-            snapshot = snapshot.Generation < 0
-                ? await DirectorySnapshot.LoadAsync(db, latest, ct)
-                : await snapshot.AdvanceAsync(db, latest, ct);
+            if (snapshot.Generation < 0)
+            {
+                snapshot = await DirectorySnapshot.LoadAsync(db, latest, reachability, ct);
+            }
+            else
+            {
+                if (snapshot.Generation < latest)
+                {
+                    snapshot = await snapshot.AdvanceAsync(db, latest, ct);
+                }
+                if (snapshot.ReachabilityStamp < reachability && Environment.TickCount64 - snapshot.ReachabilityLoadedAt >= (long)ReachabilityRefresh.TotalMilliseconds)
+                {
+                    snapshot = await snapshot.WithReachabilityAsync(db, reachability, ct);
+                }
+            }
             _current = snapshot;
             return snapshot;
         }

@@ -4,13 +4,15 @@ using Microsoft.EntityFrameworkCore;
 using PocDirectory.Contracts.PointsOfContact;
 using PocDirectory.Directory.Apis;
 using PocDirectory.Directory.Infrastructure;
+using PocDirectory.Directory.Reachability;
 
 namespace PocDirectory.Directory.PointsOfContact;
 
 /// <summary>A listed point of contact with its State's reference data, ready to search and show.</summary>
 public sealed record ListedEntry(
     Guid PocId, string State, string StateName, string RegionalGroup, int Version, PocDetails Details,
-    DateTimeOffset ListedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastVerifiedAt, long ChangeSequence)
+    DateTimeOffset ListedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastVerifiedAt, long ChangeSequence,
+    string Reachability = ReachabilityStatus.Pending)
 {
     /// <summary>Name, title and organization, for matching a search's words regardless of case and accents.</summary>
     public string SearchText { get; } = $"{Details.FullName} {Details.Title} {Details.Organization} {StateName}";
@@ -25,11 +27,14 @@ public sealed class DirectorySnapshot
     private static readonly CompareInfo Compare = CultureInfo.InvariantCulture.CompareInfo;
     private const CompareOptions Loose = CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace | CompareOptions.IgnoreKanaType | CompareOptions.IgnoreWidth;
 
-    public static readonly DirectorySnapshot Empty = new(-1, new Dictionary<Guid, ListedEntry>());
+    public static readonly DirectorySnapshot Empty = new(-1, new Dictionary<Guid, ListedEntry>(), 0, new HashSet<string>());
 
-    private DirectorySnapshot(long generation, Dictionary<Guid, ListedEntry> entries)
+    private DirectorySnapshot(long generation, Dictionary<Guid, ListedEntry> entries, long reachabilityStamp, IReadOnlySet<string> overdueStates)
     {
         Generation = generation;
+        ReachabilityStamp = reachabilityStamp;
+        ReachabilityLoadedAt = Environment.TickCount64;
+        OverdueStates = overdueStates;
         ById = entries;
         Ordered = entries.Values
             .OrderBy(e => e.StateName, StringComparer.InvariantCulture)
@@ -52,9 +57,18 @@ public sealed class DirectorySnapshot
 
     public long Generation { get; }
 
+    /// <summary>The reachability counter (<see cref="DirectoryGeneration.ReachabilityKey"/>) this snapshot's reachability is at least as new as.</summary>
+    public long ReachabilityStamp { get; }
+
+    /// <summary>When reachability was last read (<see cref="Environment.TickCount64"/>).</summary>
+    public long ReachabilityLoadedAt { get; private init; }
+
+    /// <summary>States whose periodic update request is overdue.</summary>
+    public IReadOnlySet<string> OverdueStates { get; }
+
     /// <summary>A snapshot of exactly these entries (for tests of the search).</summary>
     public static DirectorySnapshot For(IEnumerable<ListedEntry> entries) =>
-        new(0, entries.ToDictionary(e => e.PocId));
+        new(0, entries.ToDictionary(e => e.PocId), 0, new HashSet<string>());
 
     public IReadOnlyDictionary<Guid, ListedEntry> ById { get; }
 
@@ -150,8 +164,9 @@ public sealed class DirectorySnapshot
         return true;
     }
 
-    public static async Task<DirectorySnapshot> LoadAsync(DirectoryDbContext db, long generation, CancellationToken ct)
+    public static async Task<DirectorySnapshot> LoadAsync(DirectoryDbContext db, long generation, long reachabilityStamp, CancellationToken ct)
     {
+        var overdue = await OverdueStatesAsync(db, ct);
         var states = await db.MemberStates.AsNoTracking().ToDictionaryAsync(s => s.Iso3, ct);
         var entries = await db.Entries.AsNoTracking().ToListAsync(ct);
         var byId = new Dictionary<Guid, ListedEntry>(entries.Count);
@@ -160,7 +175,7 @@ public sealed class DirectorySnapshot
             byId[entry.PocId] = ToListed(entry, states);
         }
         // Entries committed after the generation was read are included already: the snapshot is at least that new.
-        return new DirectorySnapshot(Math.Max(generation, entries.Count == 0 ? 0 : entries.Max(e => e.ChangeSequence)), byId);
+        return new DirectorySnapshot(Math.Max(generation, entries.Count == 0 ? 0 : entries.Max(e => e.ChangeSequence)), byId, reachabilityStamp, overdue);
     }
 
     /// <summary>This snapshot with every entry changed after it: at least generation <paramref name="generation"/>.</summary>
@@ -180,14 +195,39 @@ public sealed class DirectorySnapshot
                 byId.Remove(entry.PocId);
             }
         }
-        return new DirectorySnapshot(Math.Max(generation, changed.Count == 0 ? Generation : changed.Max(e => e.ChangeSequence)), byId);
+        return new DirectorySnapshot(Math.Max(generation, changed.Count == 0 ? Generation : changed.Max(e => e.ChangeSequence)), byId, ReachabilityStamp, OverdueStates)
+        {
+            ReachabilityLoadedAt = ReachabilityLoadedAt,
+        };
     }
+
+    /// <summary>This snapshot with every entry's reachability, and the overdue States, read again.</summary>
+    public async Task<DirectorySnapshot> WithReachabilityAsync(DirectoryDbContext db, long reachabilityStamp, CancellationToken ct)
+    {
+        var marks = await db.Entries.AsNoTracking()
+            .Where(e => e.Status == EntryStatus.Listed)
+            .Select(e => new { e.PocId, e.Reachability, e.LastVerifiedAt })
+            .ToListAsync(ct);
+        var byId = new Dictionary<Guid, ListedEntry>(ById);
+        foreach (var mark in marks)
+        {
+            if (byId.TryGetValue(mark.PocId, out var entry) && (entry.Reachability != mark.Reachability || entry.LastVerifiedAt != mark.LastVerifiedAt))
+            {
+                byId[mark.PocId] = entry with { Reachability = mark.Reachability, LastVerifiedAt = mark.LastVerifiedAt };
+            }
+        }
+        return new DirectorySnapshot(Generation, byId, reachabilityStamp, await OverdueStatesAsync(db, ct));
+    }
+
+    private static async Task<IReadOnlySet<string>> OverdueStatesAsync(DirectoryDbContext db, CancellationToken ct) =>
+        (await db.StateUpdates.AsNoTracking().Where(s => s.Status == Contracts.Nominations.UpdateRequestStatusChanged.Overdue).Select(s => s.State).ToListAsync(ct))
+            .ToHashSet(StringComparer.Ordinal);
 
     private static ListedEntry ToListed(PocEntry e, IReadOnlyDictionary<string, Model.MemberState> states)
     {
         var state = states.GetValueOrDefault(e.State);
         return new ListedEntry(e.PocId, e.State, state?.Name ?? e.State, state?.RegionalGroup.ToString() ?? "",
-            e.Version, e.Details!, e.ListedAt, e.UpdatedAt, e.LastVerifiedAt, e.ChangeSequence);
+            e.Version, e.Details!, e.ListedAt, e.UpdatedAt, e.LastVerifiedAt, e.ChangeSequence, e.Reachability);
     }
 }
 

@@ -1,4 +1,5 @@
 using PocDirectory.Contracts.PointsOfContact;
+using PocDirectory.Directory.Reachability;
 
 namespace PocDirectory.Directory.PointsOfContact;
 
@@ -25,6 +26,12 @@ public sealed class PocEntry
 
     /// <summary>When the point of contact last answered a ping test (kept by reachability checks).</summary>
     public DateTimeOffset? LastVerifiedAt { get; set; }
+
+    /// <summary>One of <see cref="ReachabilityStatus"/>'s statuses; pending until a ping test says more.</summary>
+    public string Reachability { get; set; } = ReachabilityStatus.Pending;
+
+    /// <summary>Ping tests missed in a row (an acknowledgement resets it).</summary>
+    public int MissedInARow { get; set; }
 
     /// <summary>The <see cref="PocChange.Sequence"/> of the entry's latest change.</summary>
     public long ChangeSequence { get; set; }

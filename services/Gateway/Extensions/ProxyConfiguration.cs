@@ -35,6 +35,8 @@ public static class ProxyConfiguration
         ("directory-openapi", ResourceNames.Directory, "/api/directory/openapi/{**rest}", HttpMethods.Get),
         // A nominee's link is its own credential (256 random bits): the per-address limit is enough.
         ("nominee-confirmation", ResourceNames.Nominations, "/api/nominations/confirmation/{**rest}", HttpMethods.Post),
+        // A ping test's link is likewise its own credential, used once.
+        ("ping-acknowledgement", ResourceNames.Directory, "/api/directory/ping/acknowledgements", HttpMethods.Post),
     ];
 
     /// <summary>Routes whose requests count against the sign-in limit.</summary>

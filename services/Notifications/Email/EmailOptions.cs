@@ -19,6 +19,15 @@ public sealed class EmailOptions
     /// <summary>E-mails sent over one SMTP connection per round.</summary>
     public int BatchSize { get; set; } = 50;
 
+    /// <summary>SMTP connections sending at once, each with its own rounds.</summary>
+    public int Senders { get; set; } = 2;
+
+    /// <summary>
+    /// How long a round holds the e-mails it claimed: if the process dies, they are due again after it
+    /// (an e-mail the server had accepted just before is then sent again, with the same Message-ID).
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+
     public TimeSpan DelayAfter(int attempts) =>
         TimeSpan.FromTicks(Math.Min(RetryDelay.Ticks * (1L << Math.Min(attempts - 1, 20)), MaxRetryDelay.Ticks));
 }

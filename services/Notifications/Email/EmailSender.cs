@@ -5,17 +5,20 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using PocDirectory.Notifications.Infrastructure;
+using PocDirectory.Notifications.IntegrationEvents;
 using PocDirectory.Notifications.Model;
 
 namespace PocDirectory.Notifications.Email;
 
 /// <summary>
-/// Sends the e-mails that are due, over SMTP with MailKit. Rows are claimed with
-/// <c>FOR UPDATE SKIP LOCKED</c>, so replicas never send the same one at once; a row is marked sent
-/// in the same transaction that claimed it, after the server accepted the message. A process killed
-/// between the server's acceptance and that commit sends the e-mail again on its next attempt, with
-/// the same Message-ID (at least once; a mail client shows the pair as one). A refused address fails
-/// at once; any other fault is retried with backoff until the attempts run out.
+/// Sends the e-mails that are due, over SMTP with MailKit, on <see cref="EmailOptions.Senders"/>
+/// connections at once. A round claims due rows with <c>FOR UPDATE SKIP LOCKED</c> and leases them
+/// (their next attempt moves past <see cref="EmailOptions.Lease"/>) in a transaction of its own, so no
+/// other round or replica takes them; then each e-mail's outcome is committed as soon as the server
+/// answers. A process killed mid-round leaves at most the e-mail in flight in doubt: it is sent again
+/// when the lease ends, with the same Message-ID. A refused address fails at once, and the asking
+/// service is told (<see cref="Contracts.Notifications.EmailUndeliverable"/>); any other fault is
+/// retried with backoff until the attempts run out.
 /// </summary>
 public sealed partial class EmailSender(
     IServiceScopeFactory scopes,
@@ -30,7 +33,10 @@ public sealed partial class EmailSender(
 
     private readonly EmailOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Senders)).Select(_ => Task.Run(() => SendLoopAsync(stoppingToken), CancellationToken.None)));
+
+    private async Task SendLoopAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -66,20 +72,29 @@ public sealed partial class EmailSender(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var due = await db.EmailDeliveries
-            .FromSql($"""
-                SELECT * FROM email_deliveries
-                WHERE status = 'Pending' AND next_attempt_at <= {now}
-                ORDER BY next_attempt_at
-                LIMIT {_options.BatchSize}
-                FOR UPDATE SKIP LOCKED
-                """)
-            .ToListAsync(cancellationToken);
-        if (due.Count == 0)
+        List<EmailDelivery> due;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            return 0;
+            due = await db.EmailDeliveries
+                .FromSql($"""
+                    SELECT * FROM email_deliveries
+                    WHERE status = 'Pending' AND next_attempt_at <= {now}
+                    ORDER BY next_attempt_at
+                    LIMIT {_options.BatchSize}
+                    FOR UPDATE SKIP LOCKED
+                    """)
+                .ToListAsync(cancellationToken);
+            if (due.Count == 0)
+            {
+                return 0;
+            }
+            foreach (var delivery in due)
+            {
+                delivery.NextAttemptAt = now + _options.Lease;
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         using var smtp = new SmtpClient();
@@ -94,50 +109,63 @@ public sealed partial class EmailSender(
             connectError = $"SMTP server unreachable: {ex.Message}";
         }
 
+        var attempted = 0;
         foreach (var delivery in due)
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                break; // stopping: what was sent is still recorded below; the rest stays due
+                break; // stopping: the rest is released below
             }
+            attempted++;
             delivery.Attempts++;
             if (connectError is not null)
             {
-                Retry(delivery, connectError);
-                continue;
+                Retry(db, delivery, connectError);
             }
-            try
+            else
             {
-                await smtp.SendAsync(ToMime(delivery), cancellationToken);
-                delivery.Status = DeliveryStatus.Sent;
-                delivery.SentAt = clock.GetUtcNow();
-                delivery.LastError = null;
-                Forget(delivery);
-                Sent.Add(1);
-            }
-            catch (SmtpCommandException ex) when (ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted && (int)ex.StatusCode >= 500)
-            {
-                delivery.Status = DeliveryStatus.Failed;
-                delivery.LastError = Truncate($"Address refused: {(int)ex.StatusCode} {ex.Message}");
-                Forget(delivery);
-                Failed.Add(1);
-                LogRefused(delivery.Id, (int)ex.StatusCode);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                delivery.Attempts--; // not attempted after all
-                break;
-            }
-            catch (Exception ex)
-            {
-                // Any other fault is this e-mail's alone: recorded and retried, never a reason to
-                // lose the record of the ones already sent in this round.
-                Retry(delivery, ex.Message);
-                if (!smtp.IsConnected)
+                try
                 {
-                    connectError = $"SMTP connection lost: {ex.Message}";
+                    await smtp.SendAsync(ToMime(delivery), cancellationToken);
+                    delivery.Status = DeliveryStatus.Sent;
+                    delivery.SentAt = clock.GetUtcNow();
+                    delivery.LastError = null;
+                    Forget(delivery);
+                    Sent.Add(1);
+                }
+                catch (SmtpCommandException ex) when (ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted && (int)ex.StatusCode >= 500)
+                {
+                    DeliveryLog.Fail(db, delivery, $"Address refused: {(int)ex.StatusCode} {ex.Message}", clock.GetUtcNow());
+                    Failed.Add(1);
+                    LogRefused(delivery.Id, (int)ex.StatusCode);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    delivery.Attempts--; // not attempted after all
+                    attempted--;
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    // Any other fault is this e-mail's alone: recorded and retried.
+                    Retry(db, delivery, ex.Message);
+                    if (!smtp.IsConnected)
+                    {
+                        connectError = $"SMTP connection lost: {ex.Message}";
+                    }
                 }
             }
+            // Not cancellable: an e-mail the server accepted must be recorded as sent at once, or it goes out twice.
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        if (attempted < due.Count)
+        {
+            // Stopping: what was not attempted is due again now, not after the lease.
+            foreach (var delivery in due.Skip(attempted))
+            {
+                delivery.NextAttemptAt = now;
+            }
+            await db.SaveChangesAsync(CancellationToken.None);
         }
         try
         {
@@ -148,11 +176,8 @@ public sealed partial class EmailSender(
         }
         catch (Exception ex)
         {
-            LogRoundFailed(ex); // the messages were accepted already: what follows must still commit
+            LogRoundFailed(ex); // every outcome is recorded already
         }
-        // Not cancellable: the e-mails the server accepted must be recorded as sent, or they go out twice.
-        await db.SaveChangesAsync(CancellationToken.None);
-        await transaction.CommitAsync(CancellationToken.None);
         return due.Count;
     }
 
@@ -166,13 +191,12 @@ public sealed partial class EmailSender(
         delivery.HtmlBody = "";
     }
 
-    private void Retry(EmailDelivery delivery, string error)
+    private void Retry(NotificationsDbContext db, EmailDelivery delivery, string error)
     {
         delivery.LastError = Truncate(error);
         if (delivery.Attempts >= _options.MaxAttempts)
         {
-            delivery.Status = DeliveryStatus.Failed;
-            Forget(delivery);
+            DeliveryLog.Fail(db, delivery, $"Given up after {delivery.Attempts} attempts: {error}", clock.GetUtcNow());
             Failed.Add(1);
             LogGaveUp(delivery.Id, delivery.Attempts, error);
             return;

@@ -19,6 +19,7 @@ public static class Extensions
         {
             bus.AddMemberStateCopy<NotificationsDbContext>(ResourceNames.Notifications);
             bus.AddConsumer<SendEmailConsumer>();
+            bus.AddConsumer<SendEmailBatchConsumer>();
         });
         builder.Services.AddOptions<EmailOptions>().BindConfiguration("Email");
         builder.Services.AddSingleton<EmailTemplates>();

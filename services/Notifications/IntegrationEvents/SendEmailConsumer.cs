@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.Contracts.Notifications;
 using PocDirectory.Notifications.Email;
@@ -20,7 +21,34 @@ public sealed class SendEmailConsumer(NotificationsDbContext db, EmailTemplates 
         {
             return;
         }
+        DeliveryLog.Record(Db, templates, message, clock.GetUtcNow());
+    }
+}
+
+/// <summary>Records a batch of e-mails in one transaction; those already in the log are left as they are.</summary>
+public sealed class SendEmailBatchConsumer(NotificationsDbContext db, EmailTemplates templates, TimeProvider clock)
+    : IdempotentConsumer<SendEmailBatch, NotificationsDbContext>(db)
+{
+    protected override async Task HandleAsync(SendEmailBatch message, CancellationToken cancellationToken)
+    {
+        var ids = message.Emails.Select(e => e.EmailId).ToList();
+        var known = (await Db.EmailDeliveries.AsNoTracking().Where(d => ids.Contains(d.Id)).Select(d => d.Id).ToListAsync(cancellationToken)).ToHashSet();
         var now = clock.GetUtcNow();
+        foreach (var email in message.Emails.DistinctBy(e => e.EmailId))
+        {
+            if (known.Add(email.EmailId))
+            {
+                DeliveryLog.Record(Db, templates, email, now);
+            }
+        }
+    }
+}
+
+/// <summary>Adds one e-mail to the delivery log, rendered; one that can never be sent is failed at once, and said so.</summary>
+public static class DeliveryLog
+{
+    public static void Record(NotificationsDbContext db, EmailTemplates templates, SendEmail message, DateTimeOffset now)
+    {
         var delivery = new EmailDelivery
         {
             Id = message.EmailId,
@@ -33,23 +61,34 @@ public sealed class SendEmailConsumer(NotificationsDbContext db, EmailTemplates 
         };
         if (!MimeKit.MailboxAddress.TryParse(delivery.To, out _) || !delivery.To.Contains('@'))
         {
-            Fail(delivery, $"'{delivery.To}' is not an e-mail address.");
+            Fail(db, delivery, $"'{delivery.To}' is not an e-mail address.", now);
         }
         else if (!templates.Exists(message.Template))
         {
-            Fail(delivery, $"No e-mail template '{message.Template}'.");
+            Fail(db, delivery, $"No e-mail template '{message.Template}'.", now);
         }
         else
         {
             var rendered = templates.Render(message.Template, message.Values);
             (delivery.Subject, delivery.TextBody, delivery.HtmlBody) = (rendered.Subject, rendered.Text, rendered.Html);
         }
-        Db.EmailDeliveries.Add(delivery);
+        db.EmailDeliveries.Add(delivery);
     }
 
-    private static void Fail(EmailDelivery delivery, string error)
+    /// <summary>Never to be sent: recorded as failed, and the asking service told (in the same transaction).</summary>
+    public static void Fail(NotificationsDbContext db, EmailDelivery delivery, string error, DateTimeOffset now)
     {
         delivery.Status = DeliveryStatus.Failed;
-        delivery.LastError = error;
+        delivery.LastError = error.Length <= 2000 ? error : error[..2000];
+        delivery.TextBody = "";
+        delivery.HtmlBody = "";
+        db.AddIntegrationEvent(new EmailUndeliverable
+        {
+            EmailId = delivery.Id,
+            To = delivery.To,
+            RequestedBy = delivery.RequestedBy,
+            Reason = delivery.LastError,
+            At = now,
+        });
     }
 }
