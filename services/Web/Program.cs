@@ -34,6 +34,20 @@ app.MapSignInEndpoints();
 app.MapGet("/directory/export", async (HttpContext http, DirectoryClient directory) =>
 {
     using var response = await directory.ExportAsync(http.Request.QueryString.Value ?? "", http.RequestAborted);
+    await CopyDownloadAsync(response, http);
+}).RequireAuthorization();
+// The same for a ping test's results (the directory manager's).
+app.MapGet("/ping/campaigns/{id:guid}/export", async (Guid id, HttpContext http, PingClient ping) =>
+{
+    using var response = await ping.ExportAsync(id, http.RequestAborted);
+    await CopyDownloadAsync(response, http);
+}).RequireAuthorization();
+app.MapRazorComponents<App>();
+
+app.Run();
+
+static async Task CopyDownloadAsync(HttpResponseMessage response, HttpContext http)
+{
     http.Response.StatusCode = (int)response.StatusCode;
     http.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "text/plain";
     if (response.Content.Headers.ContentDisposition is { } disposition)
@@ -41,7 +55,4 @@ app.MapGet("/directory/export", async (HttpContext http, DirectoryClient directo
         http.Response.Headers.ContentDisposition = disposition.ToString();
     }
     await response.Content.CopyToAsync(http.Response.Body, http.RequestAborted);
-}).RequireAuthorization();
-app.MapRazorComponents<App>();
-
-app.Run();
+}

@@ -14,10 +14,11 @@ public sealed record PocDetails(
 
 public sealed record EntrySummary(
     Guid PocId, string State, string StateName, string RegionalGroup, string Type, string FullName, string Title, string Organization,
-    IReadOnlyList<string> Languages, string TimeZone, bool Available247, bool IsAlternate, DateTimeOffset? LastVerifiedAt);
-public sealed record StateListing(string State, string StateName, string RegionalGroup, int Diplomatic, int Technical);
+    IReadOnlyList<string> Languages, string TimeZone, bool Available247, bool IsAlternate, DateTimeOffset? LastVerifiedAt, string Reachability);
+public sealed record StateListing(string State, string StateName, string RegionalGroup, int Diplomatic, int Technical, bool UpdateOverdue);
 public sealed record SearchResult(int Total, int Page, int PageSize, IReadOnlyList<EntrySummary> Items, IReadOnlyList<string> ParticipatingStates);
-public sealed record EntryView(Guid PocId, string State, string StateName, string RegionalGroup, int Version, PocDetails Details, DateTimeOffset ListedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastVerifiedAt);
+public sealed record EntryView(Guid PocId, string State, string StateName, string RegionalGroup, int Version, PocDetails Details, DateTimeOffset ListedAt, DateTimeOffset UpdatedAt,
+    DateTimeOffset? LastVerifiedAt, string Reachability, bool StateUpdateOverdue);
 public sealed record EntryVersionView(int Version, string Kind, PocDetails? Details, string? ChangedFields, string? SubmittedBy, string Actor, string? Reason, DateTimeOffset At);
 
 public sealed record NominationSummary(
@@ -118,16 +119,16 @@ public sealed class DirectoryClient(HttpClient http)
         return response.StatusCode == HttpStatusCode.BadRequest ? (await ProblemsAsync(response, ct), null) : (null, await RefusalAsync(response, ct));
     }
 
-    private static async Task<FieldProblems> ProblemsAsync(HttpResponseMessage response, CancellationToken ct)
+    internal static async Task<FieldProblems> ProblemsAsync(HttpResponseMessage response, CancellationToken ct)
     {
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
         var errors = problem.TryGetProperty("errors", out var e) ? e.Deserialize<Dictionary<string, string[]>>() ?? [] : [];
         return new FieldProblems(problem.TryGetProperty("title", out var t) ? t.GetString() ?? "" : "", errors);
     }
 
-    private static async Task<Refusal> RefusalAsync(HttpResponseMessage response, CancellationToken ct)
+    internal static async Task<Refusal> RefusalAsync(HttpResponseMessage response, CancellationToken ct)
     {
-        if (response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.TooManyRequests))
+        if (response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.Gone or HttpStatusCode.TooManyRequests))
         {
             response.EnsureSuccessStatusCode();
         }

@@ -97,6 +97,14 @@ public sealed class EndpointTableTests(ServersFixture servers)
         [(ResourceNames.Directory, "GET", "/api/directory/pocs/{id:guid}/history")] = Token,
         [(ResourceNames.Directory, "GET", "/api/directory/export")] = Token,
         [(ResourceNames.Directory, "GET", "/api/directory/changes")] = Token,
+        [(ResourceNames.Directory, "POST", "/api/directory/ping/campaigns")] = Token,
+        [(ResourceNames.Directory, "GET", "/api/directory/ping/campaigns")] = Token,
+        [(ResourceNames.Directory, "GET", "/api/directory/ping/campaigns/{id:guid}")] = Token,
+        [(ResourceNames.Directory, "GET", "/api/directory/ping/campaigns/{id:guid}/export")] = Token,
+        [(ResourceNames.Directory, "POST", "/api/directory/ping/campaigns/{id:guid}/acknowledgement")] = Token,
+        [(ResourceNames.Directory, "GET", "/api/directory/ping/awaiting")] = Token,
+        [(ResourceNames.Directory, "POST", "/api/directory/ping/acknowledgements")] = Anonymous,
+        [(ResourceNames.Directory, "GET", "/api/directory/reachability")] = Token,
         [(ResourceNames.Directory, "GET", "/api/directory/openapi/{documentName}.json")] = Anonymous,
     };
 
