@@ -102,6 +102,45 @@ public sealed class EmailDeliveryTests(ServersFixture servers) : IAsyncLifetime
         Assert.Equal(0, delivery.Attempts);
     }
 
+    [Fact]
+    public async Task An_address_the_server_refuses_fails_at_once_and_the_asking_service_is_told_once()
+    {
+        var email = Email("invitation", new Dictionary<string, string>()) with { To = $"nobody-{Guid.NewGuid():N}@nowhere.invalid" };
+        await PublishAsync(email, Guid.NewGuid());
+
+        var delivery = await Eventually.Until(() => DeliveryAsync(email.EmailId), d => d?.Status == DeliveryStatus.Failed, TimeSpan.FromSeconds(30), "the e-mail refused");
+        Assert.Equal(1, delivery!.Attempts); // not retried
+        Assert.StartsWith("Address refused: 550", delivery.LastError);
+        Assert.Empty(await MessagesToAsync(email.To));
+        await using var scope = _notifications.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var told = await db.Set<PocDirectory.BuildingBlocks.Messaging.OutboxMessage>().AsNoTracking()
+            .Where(m => m.MessageType == PocDirectory.BuildingBlocks.Messaging.OutboxMessage.TypeName(typeof(EmailUndeliverable)))
+            .CountAsync();
+        Assert.Equal(1, told); // this test's database: the one refusal, said once
+    }
+
+    [Fact]
+    public async Task A_batch_sends_each_of_its_e_mails_once_also_when_it_comes_twice_or_repeats_an_e_mail()
+    {
+        var emails = Enumerable.Range(0, 3).Select(_ => Email("security-notice", new Dictionary<string, string> { ["name"] = "Ana", ["event"] = "Test" })).ToList();
+        var batch = new SendEmailBatch { Emails = [.. emails, emails[0]] };
+        var bus = _notifications.Services.GetRequiredService<IBus>();
+        await bus.Publish(batch, context => context.MessageId = Guid.NewGuid());
+        await bus.Publish(batch, context => context.MessageId = Guid.NewGuid()); // the same e-mails asked for again
+        await PublishAsync(emails[1], Guid.NewGuid()); // and one of them alone
+
+        foreach (var email in emails)
+        {
+            await Eventually.Until(() => StatusAsync(email.EmailId), s => s == DeliveryStatus.Sent, TimeSpan.FromSeconds(30), "the e-mail sent");
+        }
+        await Task.Delay(1500); // any second copy would be sent by now
+        foreach (var email in emails)
+        {
+            Assert.Single(await MessagesToAsync(email.To));
+        }
+    }
+
     private static SendEmail Email(string template, Dictionary<string, string> values) => new()
     {
         EmailId = Guid.NewGuid(),
