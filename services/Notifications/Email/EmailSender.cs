@@ -14,9 +14,9 @@ namespace PocDirectory.Notifications.Email;
 /// Sends the e-mails that are due, over SMTP with MailKit, on <see cref="EmailOptions.Senders"/>
 /// connections at once. A round claims due rows with <c>FOR UPDATE SKIP LOCKED</c> and leases them
 /// (their next attempt moves past <see cref="EmailOptions.Lease"/>) in a transaction of its own, so no
-/// other round or replica takes them; then each e-mail's outcome is committed as soon as the server
-/// answers. A process killed mid-round leaves at most the e-mail in flight in doubt: it is sent again
-/// when the lease ends, with the same Message-ID. A refused address fails at once, and the asking
+/// other round or replica takes them. Each e-mail is recorded as sent just before the line that ends
+/// its data goes to the server (<see cref="EndOfDataGate"/>): a process killed mid-round has sent each
+/// recorded e-mail once, and the others go when the lease ends. A refused address fails at once, and the asking
 /// service is told (<see cref="Contracts.Notifications.EmailUndeliverable"/>); any other fault is
 /// retried with backoff until the attempts run out.
 /// </summary>
@@ -33,8 +33,18 @@ public sealed partial class EmailSender(
 
     private readonly EmailOptions _options = options.Value;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Senders)).Select(_ => Task.Run(() => SendLoopAsync(stoppingToken), CancellationToken.None)));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await ForgetFinishedAsync(stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogRoundFailed(ex);
+        }
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Senders)).Select(_ => Task.Run(() => SendLoopAsync(stoppingToken), CancellationToken.None)));
+    }
 
     private async Task SendLoopAsync(CancellationToken stoppingToken)
     {
@@ -97,75 +107,115 @@ public sealed partial class EmailSender(
             await transaction.CommitAsync(cancellationToken);
         }
 
-        using var smtp = new SmtpClient();
+        // No single exchange may outlast the lease, or another round could take the e-mail meanwhile.
+        using var smtp = new SmtpClient { Timeout = (int)Math.Min(int.MaxValue, _options.Lease.TotalMilliseconds / 3) };
+        EndOfDataGate? gate = null;
         string? connectError = null;
         try
         {
             var server = MailServer.TryGet(configuration, out var address) ? address : throw new InvalidOperationException(MailServer.Expected);
-            await smtp.ConnectAsync(server.Host, server.Port, SecureSocketOptions.None, cancellationToken);
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(server.Host, server.Port, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            gate = new EndOfDataGate(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true));
+            await smtp.ConnectAsync(gate, server.Host, server.Port, SecureSocketOptions.None, cancellationToken);
+            // BDAT has no end-of-data line to hold back: always DATA.
+            smtp.Capabilities &= ~(SmtpCapabilities.Chunking | SmtpCapabilities.BinaryMime);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            gate?.Dispose();
             connectError = $"SMTP server unreachable: {ex.Message}";
         }
 
         var attempted = 0;
+        var sent = new List<Guid>();
         foreach (var delivery in due)
         {
-            if (cancellationToken.IsCancellationRequested)
+            if (cancellationToken.IsCancellationRequested || clock.GetUtcNow() - now > _options.Lease / 2)
             {
-                break; // stopping: the rest is released below
+                break; // stopping, or the lease would run out: the rest is released below
             }
             attempted++;
             delivery.Attempts++;
             if (connectError is not null)
             {
                 Retry(db, delivery, connectError);
+                await db.SaveChangesAsync(CancellationToken.None);
+                continue;
             }
-            else
+            var recorded = false;
+            try
             {
-                try
+                var message = ToMime(delivery);
+                delivery.Status = DeliveryStatus.Sent;
+                delivery.SentAt = clock.GetUtcNow();
+                delivery.LastError = null;
+                // Recorded as sent before the server can deliver it (see EndOfDataGate), never after.
+                gate!.BeforeEndOfData = async () =>
                 {
-                    await smtp.SendAsync(ToMime(delivery), cancellationToken);
-                    delivery.Status = DeliveryStatus.Sent;
-                    delivery.SentAt = clock.GetUtcNow();
-                    delivery.LastError = null;
-                    Forget(delivery);
-                    Sent.Add(1);
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    recorded = true;
+                };
+                await smtp.SendAsync(message, cancellationToken);
+                if (!recorded)
+                {
+                    await db.SaveChangesAsync(CancellationToken.None); // a server without DATA's end line (never here)
                 }
-                catch (SmtpCommandException ex) when (ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted && (int)ex.StatusCode >= 500)
+                sent.Add(delivery.Id);
+                Sent.Add(1);
+            }
+            catch (SmtpCommandException ex) when (ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted && (int)ex.StatusCode >= 500)
+            {
+                Unsend(delivery);
+                DeliveryLog.Fail(db, delivery, $"Address refused: {(int)ex.StatusCode} {ex.Message}", clock.GetUtcNow());
+                await db.SaveChangesAsync(CancellationToken.None);
+                Failed.Add(1);
+                LogRefused(delivery.Id, (int)ex.StatusCode);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !recorded)
+            {
+                Unsend(delivery);
+                delivery.Attempts--; // not attempted after all
+                attempted--;
+                break;
+            }
+            catch (Exception ex)
+            {
+                // Any other fault is this e-mail's alone: recorded and retried. Had the end of its data
+                // gone out, a fault after it may hide a delivery: then it goes again, same Message-ID.
+                Unsend(delivery);
+                Retry(db, delivery, ex.Message);
+                await db.SaveChangesAsync(CancellationToken.None);
+                if (!smtp.IsConnected)
                 {
-                    DeliveryLog.Fail(db, delivery, $"Address refused: {(int)ex.StatusCode} {ex.Message}", clock.GetUtcNow());
-                    Failed.Add(1);
-                    LogRefused(delivery.Id, (int)ex.StatusCode);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    delivery.Attempts--; // not attempted after all
-                    attempted--;
-                    break;
-                }
-                catch (Exception ex)
-                {
-                    // Any other fault is this e-mail's alone: recorded and retried.
-                    Retry(db, delivery, ex.Message);
-                    if (!smtp.IsConnected)
-                    {
-                        connectError = $"SMTP connection lost: {ex.Message}";
-                    }
+                    connectError = $"SMTP connection lost: {ex.Message}";
                 }
             }
-            // Not cancellable: an e-mail the server accepted must be recorded as sent at once, or it goes out twice.
-            await db.SaveChangesAsync(CancellationToken.None);
+            finally
+            {
+                gate?.BeforeEndOfData = null;
+            }
         }
         if (attempted < due.Count)
         {
-            // Stopping: what was not attempted is due again now, not after the lease.
+            // What was not attempted is due again now, not after the lease.
             foreach (var delivery in due.Skip(attempted))
             {
                 delivery.NextAttemptAt = now;
             }
             await db.SaveChangesAsync(CancellationToken.None);
+        }
+        if (sent.Count > 0)
+        {
+            await ForgetSentAsync(db, sent);
         }
         try
         {
@@ -184,11 +234,26 @@ public sealed partial class EmailSender(
     /// <summary>
     /// Once an e-mail is sent or given up, the delivery log keeps what happened (to whom, template,
     /// status, attempts, error) but not the text, which may hold a one-time link or personal details.
+    /// A sent e-mail's text is kept until the round ends (the server may still refuse it at the end);
+    /// one left by a killed process is forgotten when the sender starts again.
     /// </summary>
-    private static void Forget(EmailDelivery delivery)
+    private static Task<int> ForgetSentAsync(NotificationsDbContext db, List<Guid> ids) =>
+        db.EmailDeliveries.Where(d => ids.Contains(d.Id)).ExecuteUpdateAsync(set => set.SetProperty(d => d.TextBody, "").SetProperty(d => d.HtmlBody, ""), CancellationToken.None);
+
+    /// <summary>Forgets the text of every e-mail no longer pending (after a process was killed mid-round).</summary>
+    public async Task ForgetFinishedAsync(CancellationToken ct)
     {
-        delivery.TextBody = "";
-        delivery.HtmlBody = "";
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        await db.EmailDeliveries.Where(d => d.Status != DeliveryStatus.Pending && (d.TextBody != "" || d.HtmlBody != ""))
+            .ExecuteUpdateAsync(set => set.SetProperty(d => d.TextBody, "").SetProperty(d => d.HtmlBody, ""), ct);
+    }
+
+    /// <summary>Back to pending after a send that did not happen (the caller says what comes next).</summary>
+    private static void Unsend(EmailDelivery delivery)
+    {
+        delivery.Status = DeliveryStatus.Pending;
+        delivery.SentAt = null;
     }
 
     private void Retry(NotificationsDbContext db, EmailDelivery delivery, string error)
