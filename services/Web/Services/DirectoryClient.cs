@@ -118,14 +118,14 @@ public sealed class DirectoryClient(HttpClient http)
         return response.StatusCode == HttpStatusCode.BadRequest ? (await ProblemsAsync(response, ct), null) : (null, await RefusalAsync(response, ct));
     }
 
-    private static async Task<FieldProblems> ProblemsAsync(HttpResponseMessage response, CancellationToken ct)
+    internal static async Task<FieldProblems> ProblemsAsync(HttpResponseMessage response, CancellationToken ct)
     {
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
         var errors = problem.TryGetProperty("errors", out var e) ? e.Deserialize<Dictionary<string, string[]>>() ?? [] : [];
         return new FieldProblems(problem.TryGetProperty("title", out var t) ? t.GetString() ?? "" : "", errors);
     }
 
-    private static async Task<Refusal> RefusalAsync(HttpResponseMessage response, CancellationToken ct)
+    internal static async Task<Refusal> RefusalAsync(HttpResponseMessage response, CancellationToken ct)
     {
         if (response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.TooManyRequests))
         {

@@ -26,6 +26,8 @@ public static class GatewayClientExtensions
             .AddHttpMessageHandler<UserAccessTokenHandler>();
         services.AddHttpClient<DirectoryClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
             .AddHttpMessageHandler<UserAccessTokenHandler>();
+        services.AddHttpClient<UpdateRequestClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
+            .AddHttpMessageHandler<UserAccessTokenHandler>();
         return services;
     }
 }
