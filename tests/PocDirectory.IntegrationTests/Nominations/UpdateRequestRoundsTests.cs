@@ -223,6 +223,36 @@ public sealed class UpdateRequestRoundsTests(ServersFixture servers) : IAsyncLif
     }
 
     [Fact]
+    public async Task A_round_of_every_State_started_by_the_manager_supersedes_open_requests_and_moves_the_schedule()
+    {
+        await ListAsync("FRA", 1);
+        await ListAsync("DEU", 1);
+        await _worker.RunOnceAsync(CancellationToken.None); // the schedule: six months from now
+        var first = await StartRoundAsync("FRA");
+        _clock.Advance(TimeSpan.FromDays(10));
+
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var round = await scope.ServiceProvider.GetRequiredService<UpdateRequestDesk>().StartRoundAsync(Manager, null, allStates: true, null, CancellationToken.None);
+            Assert.Equal(["DEU", "FRA"], round.States);
+            var both = await Assert.ThrowsAsync<FieldErrorsException>(() => scope.ServiceProvider.GetRequiredService<UpdateRequestDesk>()
+                .StartRoundAsync(Manager, ["FRA"], allStates: true, null, CancellationToken.None));
+            Assert.Contains("states", both.Errors.Keys);
+        }
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<NominationsDbContext>();
+            Assert.Equal(UpdateRequestStatus.Superseded, (await db.UpdateRequests.AsNoTracking().SingleAsync(r => r.Id == first)).Status);
+            Assert.Equal(2, await db.UpdateRequests.CountAsync(r => r.Status == UpdateRequestStatus.Open));
+            Assert.Equal(_clock.GetUtcNow().AddMonths(6), (await db.UpdateRequestSchedules.AsNoTracking().SingleAsync()).NextRoundAt);
+        }
+        // The superseded request is never reminded; the new ones are, once.
+        _clock.Advance(TimeSpan.FromDays(30));
+        Assert.Equal(2, await _worker.RunOnceAsync(CancellationToken.None));
+        Assert.DoesNotContain(await OutboxAsync<EmailFocalPoints>(EmailType), e => e.RequestId == DerivedIds.From("update-request", first.ToString(), "reminded"));
+    }
+
+    [Fact]
     public async Task Confirmations_a_proposed_change_and_a_withdrawal_together_answer_the_request()
     {
         var pocs = await ListAsync("FRA", 3);
