@@ -144,6 +144,17 @@ public sealed partial class UpdateRequestsTests(SystemFixture fixture)
         await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("update-request.png"), FullPage = true });
         await page.GotoAsync(web + "/my-state");
         Assert.Equal(0, await page.GetByTestId("update-request-asked").CountAsync());
+
+        // The directory manager's overview: France answered, every entry.
+        var managerPerson = await TestPerson.CreateAsync(System, "upd-web-dm2", Roles.DirectoryManager);
+        var dmPage = await (await chromium.Browser.NewContextAsync()).NewPageAsync();
+        await dmPage.GotoAsync(web + "/update-requests?status=answered");
+        await SignInPageTests.SignInWithAppAsync(dmPage, managerPerson);
+        await Assertions.Expect(dmPage).ToHaveURLAsync(web + "/update-requests?status=answered");
+        var france = dmPage.GetByTestId("update-requests").Locator("tr[data-state=FRA]");
+        await Assertions.Expect(france).ToHaveAttributeAsync("data-status", "answered");
+        var answeredEntries = (await france.Locator("td").Last.InnerTextAsync()).Split(" of "); // France may have more entries than this test's two
+        Assert.Equal(answeredEntries[1], answeredEntries[0]);
     }
 
     [GeneratedRegex(@"http://[^\s<>""]+/my-state/update-request")]
