@@ -60,6 +60,13 @@ public static class AuthorizationMatrix
         ("nominations", "POST", "/api/nominations/{id:guid}/submission", "/api/nominations/0198a5c2-0000-7000-8000-000000000001/submission", "401 404 404 404 404 404 404 404 401 401 401 401"),
         ("nominations", "POST", "/api/nominations/{id:guid}/decision", "/api/nominations/0198a5c2-0000-7000-8000-000000000001/decision", "401 400 403 403 403 403 403 403 401 401 401 401"),
         ("nominations", "POST", "/api/nominations/pocs/{pocId:guid}/withdrawal", "/api/nominations/pocs/0198a5c2-0000-7000-8000-000000000001/withdrawal", "401 404 404 404 404 404 404 404 401 401 401 401"),
+        // Update requests: the directory manager sees every State's, a focal point its own State's (DEU's list is empty; DEU has
+        // no listed point of contact, so it is never asked: 404). Only the State's focal point answers (the matrix's body names
+        // no entry: 400); only the directory manager starts a round (the body names no State: 400, nobody is asked).
+        ("nominations", "GET", "/api/nominations/update-requests", "/api/nominations/update-requests", "401 200 200 200 403 403 403 403 401 401 401 401"),
+        ("nominations", "GET", "/api/nominations/states/{state}/update-request", "/api/nominations/states/DEU/update-request", "401 404 403 404 403 403 403 403 401 401 401 401"),
+        ("nominations", "POST", "/api/nominations/states/{state}/update-request/confirmations", "/api/nominations/states/DEU/update-request/confirmations", "401 403 403 400 403 403 403 403 401 401 401 401"),
+        ("nominations", "POST", "/api/nominations/update-requests/rounds", "/api/nominations/update-requests/rounds", "401 400 403 403 403 403 403 403 401 401 401 401"),
         // The nominee's link is the credential: no token is read; an unknown link is 404, a body without one 400.
         ("nominations", "POST", "/api/nominations/confirmation/lookup", "/api/nominations/confirmation/lookup", "404 404 404 404 404 404 404 404 404 404 404 404"),
         ("nominations", "POST", "/api/nominations/confirmation/", "/api/nominations/confirmation", "400 400 400 400 400 400 400 400 400 400 400 400"),

@@ -41,3 +41,24 @@ public sealed record StateNominations(string State, string StateName, IReadOnlyL
 
 /// <summary>What the nominee sees through their link: the details to check and who nominated them. Nothing else.</summary>
 public sealed record NomineeView(string State, string StateName, string NominatedBy, PocDetails Details, DateTimeOffset ExpiresAt);
+
+public sealed record ConfirmUpdateRequest(IReadOnlyList<Guid>? PocIds, bool AllUnchanged);
+
+public sealed record StartRoundRequest(IReadOnlyList<string>? States, bool AllStates);
+
+/// <summary>A State's update request at a glance: the directory manager's overview has one per State.</summary>
+public sealed record UpdateRequestSummary(
+    Guid Id, string State, string StateName, string Status, DateTimeOffset RequestedAt, DateTimeOffset DueAt,
+    DateTimeOffset? RemindedAt, DateTimeOffset? OverdueAt, DateTimeOffset? AnsweredAt, int Confirmed, int Total);
+
+public sealed record UpdateRequestEntryView(Guid PocId, string FullName, string Type, string? Outcome, DateTimeOffset? ConfirmedAt);
+
+public sealed record UpdateRequestView(UpdateRequestSummary Summary, IReadOnlyList<UpdateRequestEntryView> Entries)
+{
+    public static UpdateRequestView From(UpdateRequest r, string stateName, TimeSpan overdueAfter) => new(
+        new UpdateRequestSummary(r.Id, r.State, stateName, r.Status, r.RequestedAt, r.RequestedAt + overdueAfter, r.RemindedAt, r.OverdueAt, r.AnsweredAt,
+            r.Entries.Count(e => e.Outcome != null), r.Entries.Count),
+        [.. r.Entries.OrderBy(e => e.Type).ThenBy(e => e.FullName).Select(e => new UpdateRequestEntryView(e.PocId, e.FullName, e.Type, e.Outcome, e.ConfirmedAt))]);
+}
+
+public sealed record RoundStarted(int Asked, IReadOnlyList<string> States);

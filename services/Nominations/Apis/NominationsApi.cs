@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using PocDirectory.BuildingBlocks.Validation;
 using PocDirectory.Nominations.Infrastructure;
 using PocDirectory.Nominations.Model;
@@ -27,6 +28,11 @@ public static class NominationsApi
         api.MapPost("/{id:guid}/submission", SubmitAsync);
         api.MapPost("/{id:guid}/decision", DecideAsync);
         api.MapPost("/pocs/{pocId:guid}/withdrawal", WithdrawAsync);
+
+        api.MapGet("/update-requests", UpdateRequestsAsync);
+        api.MapPost("/update-requests/rounds", StartRoundAsync);
+        api.MapGet("/states/{state}/update-request", UpdateRequestAsync);
+        api.MapPost("/states/{state}/update-request/confirmations", ConfirmEntriesAsync);
 
         var nominee = api.MapGroup("/confirmation").AllowAnonymous();
         nominee.MapPost("/lookup", LookupAsync);
@@ -123,6 +129,69 @@ public static class NominationsApi
             var nomination = await desk.ConfirmAsync(request.Token, request.Consent, http, ct);
             return TypedResults.Ok(new { status = nomination.Status.ToString() });
         }, "The confirmation cannot be recorded.");
+
+    /// <summary>Every State's latest update request for the directory manager; the caller's own State's for a focal point.</summary>
+    private static async Task<IResult> UpdateRequestsAsync(string? status, ClaimsPrincipal user, NominationsDbContext db, IOptions<UpdateRequestOptions> options, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        var focalPoint = !caller.IsMachine && caller.Roles.Contains(Roles.FocalPoint) && caller.State is not null;
+        if (!caller.IsDirectoryManager && !focalPoint)
+        {
+            return Forbidden("Only the directory manager and States' focal points see update requests.");
+        }
+        status = string.IsNullOrWhiteSpace(status) ? null : status.Trim().ToLowerInvariant();
+        if (status is not null && !UpdateRequestStatus.All.Contains(status))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["status"] = [$"Choose one of {string.Join(", ", UpdateRequestStatus.All)}."],
+            }, title: "The update requests cannot be listed.");
+        }
+        var ownState = caller.IsDirectoryManager ? null : caller.State;
+        var latest = db.UpdateRequests.AsNoTracking()
+            .Where(r => (ownState == null || r.State == ownState) && !db.UpdateRequests.Any(o => o.State == r.State && o.RequestedAt > r.RequestedAt));
+        if (status is not null)
+        {
+            latest = latest.Where(r => r.Status == status);
+        }
+        var requests = await latest.Include(r => r.Entries).AsSplitQuery().OrderBy(r => r.State).Take(500).ToListAsync(ct);
+        var names = await db.MemberStates.AsNoTracking().ToDictionaryAsync(s => s.Iso3, s => s.Name, ct);
+        return TypedResults.Ok(requests.Select(r => UpdateRequestView.From(r, names.GetValueOrDefault(r.State, r.State), options.Value.OverdueAfter).Summary).ToList());
+    }
+
+    /// <summary>The State's latest update request with its entries: its focal point and the directory manager.</summary>
+    private static async Task<IResult> UpdateRequestAsync(string state, ClaimsPrincipal user, NominationsDbContext db, IOptions<UpdateRequestOptions> options, CancellationToken ct)
+    {
+        state = state.ToUpperInvariant();
+        if (!Caller.From(user).OverseesState(state))
+        {
+            return Forbidden("Only the State's focal point and the directory manager see its update requests.");
+        }
+        var request = await db.UpdateRequests.AsNoTracking().Include(r => r.Entries)
+            .Where(r => r.State == state).OrderByDescending(r => r.RequestedAt).FirstOrDefaultAsync(ct);
+        if (request is null)
+        {
+            return NotFound($"{state} has not been asked to confirm its entries.");
+        }
+        var name = await db.MemberStates.Where(s => s.Iso3 == state).Select(s => s.Name).SingleOrDefaultAsync(ct);
+        return TypedResults.Ok(UpdateRequestView.From(request, name ?? state, options.Value.OverdueAfter));
+    }
+
+    private static Task<IResult> ConfirmEntriesAsync(string state, ConfirmUpdateRequest? request, ClaimsPrincipal user, UpdateRequestDesk desk, NominationsDbContext db,
+        IOptions<UpdateRequestOptions> options, HttpContext http, CancellationToken ct) =>
+        Handle(async () =>
+        {
+            var answered = await desk.ConfirmAsync(Caller.From(user), state, request?.PocIds, request?.AllUnchanged ?? false, http, ct);
+            var name = await db.MemberStates.Where(s => s.Iso3 == answered.State).Select(s => s.Name).SingleOrDefaultAsync(ct);
+            return TypedResults.Ok(UpdateRequestView.From(answered, name ?? answered.State, options.Value.OverdueAfter));
+        }, "The confirmation cannot be recorded.");
+
+    private static Task<IResult> StartRoundAsync(StartRoundRequest? request, ClaimsPrincipal user, UpdateRequestDesk desk, HttpContext http, CancellationToken ct) =>
+        Handle(async () =>
+        {
+            var round = await desk.StartRoundAsync(Caller.From(user), request?.States, request?.AllStates ?? false, http, ct);
+            return TypedResults.Ok(new RoundStarted(round.Asked, round.States));
+        }, "The round cannot be started.");
 
     private static async Task<NominationView> ViewAsync(NominationsDbContext db, Nomination n, CancellationToken ct)
     {

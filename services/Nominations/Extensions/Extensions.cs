@@ -3,6 +3,7 @@ using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.BuildingBlocks.ReferenceData;
 using PocDirectory.Nominations.Infrastructure;
+using PocDirectory.Nominations.Model;
 using PocDirectory.Nominations.Workflow;
 
 namespace PocDirectory.Nominations.Extensions;
@@ -18,5 +19,8 @@ public static class Extensions
             bus.AddMemberStateCopy<NominationsDbContext>(ResourceNames.Nominations));
         builder.Services.AddScoped<NominationDesk>();
         builder.Services.AddHostedService<ConfirmationDeadlines>();
+        builder.Services.AddOptions<UpdateRequestOptions>().BindConfiguration(UpdateRequestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<UpdateRequestDesk>();
+        builder.Services.AddHostedService<UpdateRequestRounds>();
     }
 }

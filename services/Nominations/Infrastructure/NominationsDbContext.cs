@@ -13,6 +13,9 @@ public sealed class NominationsDbContext(DbContextOptions<NominationsDbContext> 
     public DbSet<NominationVersion> NominationVersions => Set<NominationVersion>();
     public DbSet<NominationEvent> NominationEvents => Set<NominationEvent>();
     public DbSet<ListedPoc> ListedPocs => Set<ListedPoc>();
+    public DbSet<UpdateRequestSchedule> UpdateRequestSchedules => Set<UpdateRequestSchedule>();
+    public DbSet<UpdateRequest> UpdateRequests => Set<UpdateRequest>();
+    public DbSet<UpdateRequestEntry> UpdateRequestEntries => Set<UpdateRequestEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -74,6 +77,40 @@ public sealed class NominationsDbContext(DbContextOptions<NominationsDbContext> 
             e.Property(p => p.Details).HasJsonColumn();
             e.Property(p => p.WithdrawnBy).HasMaxLength(200);
             e.Property(p => p.WithdrawalReason).HasMaxLength(2000);
+        });
+        modelBuilder.Entity<UpdateRequestSchedule>(e =>
+        {
+            e.ToTable("update_request_schedule");
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Id).ValueGeneratedNever();
+            e.Property(s => s.RowVersion).IsRowVersion();
+        });
+        modelBuilder.Entity<UpdateRequest>(e =>
+        {
+            e.ToTable("update_requests");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.State).HasMaxLength(3).IsFixedLength();
+            e.Property(r => r.Status).HasMaxLength(20);
+            e.Property(r => r.RequestedBy).HasMaxLength(200);
+            e.Property(r => r.AnsweredBy).HasMaxLength(200);
+            e.Property(r => r.RowVersion).IsRowVersion();
+            e.HasIndex(r => new { r.State, r.RequestedAt });
+            e.HasIndex(r => r.RequestedAt).HasFilter("\"Status\" = 'open'").HasDatabaseName("ix_update_requests_due");
+            // One request at a time per State: a new round closes the earlier one first.
+            e.HasIndex(r => r.State).IsUnique()
+                .HasFilter("\"Status\" IN ('open', 'overdue')")
+                .HasDatabaseName("ux_update_requests_one_open_per_state");
+            e.HasMany(r => r.Entries).WithOne().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<UpdateRequestEntry>(e =>
+        {
+            e.ToTable("update_request_entries");
+            e.HasKey(x => new { x.RequestId, x.PocId });
+            e.HasIndex(x => x.PocId);
+            e.Property(x => x.FullName).HasMaxLength(200);
+            e.Property(x => x.Type).HasMaxLength(20);
+            e.Property(x => x.ConfirmedBy).HasMaxLength(200);
+            e.Property(x => x.Outcome).HasMaxLength(20);
         });
     }
 }

@@ -278,6 +278,7 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
         });
         db.AddAuditRecord(ResourceNames.Nominations, "poc.withdrawn", AuditOutcomes.Success, http,
             target: pocId.ToString(), state: listed.State, detail: reason);
+        await UpdateRequestDesk.RecordNominationAsync(db, listed.State, pocId, UpdateRequestOutcome.Withdrawn, caller, now, ct);
         await SaveAsync(ct);
         return listed;
     }
@@ -347,6 +348,11 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
         }
         db.AddAuditRecord(ResourceNames.Nominations, "nomination.submitted", AuditOutcomes.Success, http,
             target: nomination.Id.ToString(), state: nomination.State, detail: $"version {nomination.Revision}");
+        if (nomination.Kind == NominationKind.Update)
+        {
+            // A change proposed while the State is asked to confirm its entries answers that entry.
+            await UpdateRequestDesk.RecordNominationAsync(db, nomination.State, nomination.PocId, UpdateRequestOutcome.ChangeProposed, caller, now, ct);
+        }
     }
 
     /// <summary>Issues a new single-use link (any earlier one stops working) and e-mails it to the nominee.</summary>

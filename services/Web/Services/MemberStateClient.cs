@@ -28,6 +28,8 @@ public static class GatewayClientExtensions
             .AddHttpMessageHandler<UserAccessTokenHandler>();
         services.AddHttpClient<PingClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
             .AddHttpMessageHandler<UserAccessTokenHandler>();
+        services.AddHttpClient<UpdateRequestClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
+            .AddHttpMessageHandler<UserAccessTokenHandler>();
         return services;
     }
 }
