@@ -20,9 +20,10 @@ public sealed class SystemFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Identity checks its sign-in sessions every 5 s instead of every minute, so that every browser
-        // flow here goes through those checks (which must keep how the person signed in).
+        // flow here goes through those checks (which must keep how the person signed in). E-mails a
+        // killed Notifications had claimed are due again after 10 s instead of 30.
         System = await RunningSystem.StartAsync(TimeSpan.FromMinutes(4),
-            new Dictionary<string, string>(Telemetry.Environment) { ["SignIn__SessionCheckSeconds"] = "5" });
+            new Dictionary<string, string>(Telemetry.Environment) { ["SignIn__SessionCheckSeconds"] = "5", ["Email__Lease"] = "00:00:10" });
         Gateway = new HttpClient { BaseAddress = System.Url(ResourceNames.Gateway), Timeout = TimeSpan.FromSeconds(30) };
         Client = await MachineClient.CreateAsync(System, "e2e-cert-fra", "FRA", AllReadScopes.Replace(' ', ','));
     }

@@ -59,10 +59,10 @@ public sealed class PointsOfContactBenchmarks(ITestOutputHelper output)
             fromCommit.Add(clock.Elapsed.TotalMilliseconds - committed);
         }
 
-        Report("approval-to-visible",
+        BenchmarkReport.Write(output, "approval-to-visible",
             $"{Count} approvals, one after another, each followed by searches for the new name until it is found (gateway, directory manager's token)",
-            $"from the approval's request: p50 {Percentile(fromRequest, 50):0.0} ms, p90 {Percentile(fromRequest, 90):0.0} ms, p99 {Percentile(fromRequest, 99):0.0} ms, max {fromRequest.Max():0.0} ms",
-            $"from the approval's answer (committed): p50 {Percentile(fromCommit, 50):0.0} ms, p90 {Percentile(fromCommit, 90):0.0} ms, p99 {Percentile(fromCommit, 99):0.0} ms, max {fromCommit.Max():0.0} ms");
+            $"from the approval's request: p50 {BenchmarkReport.Percentile(fromRequest, 50):0.0} ms, p90 {BenchmarkReport.Percentile(fromRequest, 90):0.0} ms, p99 {BenchmarkReport.Percentile(fromRequest, 99):0.0} ms, max {fromRequest.Max():0.0} ms",
+            $"from the approval's answer (committed): p50 {BenchmarkReport.Percentile(fromCommit, 50):0.0} ms, p90 {BenchmarkReport.Percentile(fromCommit, 90):0.0} ms, p99 {BenchmarkReport.Percentile(fromCommit, 99):0.0} ms, max {fromCommit.Max():0.0} ms");
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class PointsOfContactBenchmarks(ITestOutputHelper output)
               (SELECT array_agg(e."Action"::text ORDER BY e."Id") FROM nomination_events e WHERE e."NominationId" = n."Id") <> ARRAY['created','submitted','confirmed','approved']::text[]
             """);
 
-        Report("nominations-under-faults", $"{Count} nominations of NZL through the whole flow (nominate, e-mailed link, approve two at a time)",
+        BenchmarkReport.Write(output, "nominations-under-faults", $"{Count} nominations of NZL through the whole flow (nominate, e-mailed link, approve two at a time)",
             [.. log,
              $"approved nominations: {approved}",
              $"directory entries: {entries}; approved but not listed: {notListed}",
@@ -185,21 +185,7 @@ public sealed class PointsOfContactBenchmarks(ITestOutputHelper output)
 
     private static Task<long> CountAsync(RunningSystem system, string database, string sql) => system.ScalarAsync<long>(database, sql);
 
-    private static double Percentile(List<double> values, int percentile)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(sorted.Count * percentile / 100.0) - 1, 0, sorted.Count - 1)];
-    }
 
-    private void Report(string name, string what, params string[] lines)
-    {
-        var text = string.Join(Environment.NewLine,
-            [$"{name} ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores): {what}", .. lines.Select(l => "  " + l)]);
-        output.WriteLine(text);
-        var directory = Path.Combine(RunningSystem.RepositoryRoot, "TestResults", "benchmarks");
-        System.IO.Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, name + ".txt"), text + Environment.NewLine);
-    }
 
     /// <summary>A person's tokens, signed in again before they expire (they live 10 minutes).</summary>
     private sealed class Signer(RunningSystem system, TestPerson person, string prefix)

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace PocDirectory.EndToEndTests.Benchmarks;
+
+/// <summary>
+/// Ping tests measured, not tested: run by <c>benchmarks/ping-tests.sh</c> (and left out of
+/// <c>./test.sh</c> by their category), each on a system of its own. A campaign to many points of
+/// contact until the mail server has accepted every message; then every one of them acknowledging
+/// through the gateway; and a campaign through kills (SIGKILL) of the Directory and Notifications,
+/// printing how many messages each point of contact got. Only what must hold whatever the speed is
+/// asserted; the figures go to <c>TestResults/benchmarks/</c>.
+/// </summary>
+[Trait("Category", "Benchmark")]
+public sealed class PingBenchmarks(ITestOutputHelper output)
+{
+    private static int Count => int.TryParse(Environment.GetEnvironmentVariable("POCDIR_BENCH_PING_COUNT"), out var n) && n > 0 ? n : 10_000;
+
+    private static int KillCount => int.TryParse(Environment.GetEnvironmentVariable("POCDIR_BENCH_PING_KILL_COUNT"), out var n) && n > 0 ? n : 2_000;
+
+    private static readonly Dictionary<string, string> Unlimited = new()
+    {
+        ["RateLimiting__PermitsPerMinute"] = "1000000000",
+        ["RateLimiting__SignInPermitsPerMinute"] = "1000000000",
+        ["Email__Lease"] = "00:00:10",
+    };
+
+    [Fact]
+    public async Task A_campaign_until_the_mail_server_accepted_everything_then_every_acknowledgement_through_the_gateway()
+    {
+        await using var system = await RunningSystem.StartAsync(TimeSpan.FromMinutes(4), Unlimited);
+        var manager = await DirectoryFlow.TokenOfAsync(system, "bench-ping-dm", Roles.DirectoryManager);
+        var addresses = await PingLoad.ListForCampaignAsync(system, manager, "BEN", Count - 1, "bench");
+        var maildir = Path.Combine(system.StateDirectory, "data", ResourceNames.Mail, "maildir", "new");
+        var before = Directory.GetFiles(maildir).Length;
+
+        using var http = DirectoryFlow.Client(system, manager);
+        var clock = Stopwatch.StartNew();
+        using var started = await http.PostAsJsonAsync("/api/directory/ping/campaigns", new { states = new[] { "BEN" } });
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        var answered = clock.Elapsed;
+        var campaign = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        TimeSpan? first = null;
+        while (Directory.GetFiles(maildir).Length - before < addresses.Count)
+        {
+            if (first is null && Directory.GetFiles(maildir).Length > before)
+            {
+                first = clock.Elapsed;
+            }
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(10), "every e-mail accepted within 10 minutes");
+            await Task.Delay(50);
+        }
+        var all = clock.Elapsed;
+        var counts = PingLoad.PingEmails(system);
+        Assert.All(addresses, a => Assert.Equal(1, counts.GetValueOrDefault(a)));
+
+        // Every recipient acknowledges with its link, through the gateway, 32 at a time.
+        var tokens = Mailbox.Texts(system)
+            .Select(t => PingTests.AcknowledgementLink().Match(t))
+            .Where(m => m.Success).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Equal(addresses.Count, tokens.Count);
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 32, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var gateway = new HttpClient(handler) { BaseAddress = system.Url(ResourceNames.Gateway) };
+        var latencies = new ConcurrentBag<double>();
+        var failures = 0;
+        // A short warm-up on links that are not known (404): connections and compiled code ready.
+        await Parallel.ForEachAsync(Enumerable.Range(0, 500), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+        {
+            using var _ = await gateway.PostAsJsonAsync("/api/directory/ping/acknowledgements", new { token = $"warm-up-{i}" }, ct);
+        });
+        var acks = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(tokens, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (token, ct) =>
+        {
+            var one = Stopwatch.StartNew();
+            using var response = await gateway.PostAsJsonAsync("/api/directory/ping/acknowledgements", new { token }, ct);
+            latencies.Add(one.Elapsed.TotalMilliseconds);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                Interlocked.Increment(ref failures);
+            }
+        });
+        acks.Stop();
+        Assert.Equal(0, failures);
+        var results = await http.GetFromJsonAsync<JsonElement>($"/api/directory/ping/campaigns/{campaign}");
+        Assert.Equal(addresses.Count, results.GetProperty("overall").GetProperty("acknowledged").GetInt32());
+
+        var sorted = latencies.Order().ToList();
+        BenchmarkReport.Write(output, "ping-campaign",
+            $"a ping test to {addresses.Count} points of contact of one State (Debug or Release as built), e-mailed through Notifications to the SMTP sink",
+            $"start request answered (campaign, recipients, links and e-mail batches committed): {answered.TotalSeconds:0.00} s",
+            $"first e-mail in the sink: {first?.TotalSeconds ?? all.TotalSeconds:0.00} s; every e-mail accepted by the sink: {all.TotalSeconds:0.00} s ({addresses.Count / all.TotalSeconds:0} e-mails/s)",
+            $"every point of contact got exactly one e-mail: {counts.Count(c => c.Value == 1)} of {addresses.Count}");
+        BenchmarkReport.Write(output, "ping-acknowledgements",
+            $"{tokens.Count} acknowledgements with the e-mailed links, POST through the gateway, 32 at a time, from this machine",
+            $"{tokens.Count / acks.Elapsed.TotalSeconds:0} acknowledgements/s over {acks.Elapsed.TotalSeconds:0.00} s, all 200",
+            $"latency p50 {BenchmarkReport.Percentile(sorted, 50):0.0} ms, p90 {BenchmarkReport.Percentile(sorted, 90):0.0} ms, p99 {BenchmarkReport.Percentile(sorted, 99):0.0} ms, max {sorted[^1]:0.0} ms");
+    }
+
+    [Fact]
+    public async Task A_campaign_through_kills_of_the_Directory_and_Notifications_sends_each_point_of_contact_one_message()
+    {
+        await using var system = await RunningSystem.StartAsync(TimeSpan.FromMinutes(4), Unlimited);
+        var manager = await DirectoryFlow.TokenOfAsync(system, "bench-kill-dm", Roles.DirectoryManager);
+        var addresses = await PingLoad.ListForCampaignAsync(system, manager, "TUV", KillCount - 1, "benchkill");
+
+        var clock = Stopwatch.StartNew();
+        var (campaign, kills) = await PingLoad.StartWhileKillingAsync(system, manager, "TUV", addresses.Count, 0.25, 0.5, 0.75);
+        var counts = await PingLoad.WaitForEveryoneAsync(system, addresses, TimeSpan.FromMinutes(10));
+        var histogram = counts.GroupBy(c => c.Value).OrderBy(g => g.Key).Select(g => $"{g.Key} message(s): {g.Count()} points of contact").ToList();
+        var sent = await system.ScalarAsync<long>(ResourceNames.NotificationsDb,
+            "SELECT count(*) FROM email_deliveries WHERE template = 'ping-test' AND status = 'Sent' AND to_address LIKE 'benchkill-%'");
+        BenchmarkReport.Write(output, "ping-kill",
+            $"a ping test to {addresses.Count} points of contact; the Directory killed (SIGKILL) right after the start, Notifications {kills} times while the e-mails went out",
+            [$"campaign {campaign}: all delivered after {clock.Elapsed.TotalSeconds:0.0} s; delivery log: {sent} sent", .. histogram]);
+        Assert.All(counts, c => Assert.Equal(1, c.Value));
+        Assert.True(kills >= 1, "Notifications was killed while e-mails were going out");
+    }
+
+
+}
