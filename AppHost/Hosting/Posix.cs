@@ -11,6 +11,8 @@ public static class Posix
     public const int SigInt = 2;
     public const int SigKill = 9;
     public const int SigTerm = 15;
+    public const int SigCont = 18;
+    public const int SigStop = 19;
 
     public static bool IsRoot => geteuid() == 0;
 

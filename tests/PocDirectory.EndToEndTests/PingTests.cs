@@ -10,8 +10,8 @@ namespace PocDirectory.EndToEndTests;
 /// Ping tests through the gateway, as the Secretariat, focal points and points of contact use them:
 /// one e-mail per point of contact, an acknowledgement by link without signing in or signed in, an
 /// address the mail server refuses marked undeliverable at once, results by State, type and group,
-/// the CSV, each entry's reachability; and exactly one e-mail per point of contact when Notifications
-/// and the Directory are killed (SIGKILL) in the middle of a campaign.
+/// the CSV, each entry's reachability; exactly one e-mail per point of contact when Notifications and
+/// the Directory are killed (SIGKILL) in the middle of a campaign; overdue States flagged.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed partial class PingTests(SystemFixture fixture)
@@ -122,7 +122,7 @@ public sealed partial class PingTests(SystemFixture fixture)
         var manager = await DirectoryFlow.TokenOfAsync(System, "kill-dm", Roles.DirectoryManager);
         var addresses = await PingLoad.ListForCampaignAsync(System, manager, "TUV", Recipients, "kill");
 
-        var (campaign, kills) = await PingLoad.StartWhileKillingAsync(System, manager, "TUV", addresses.Count, 0.2);
+        var (campaign, kills) = await PingLoad.StartWhileKillingAsync(System, manager, "TUV", addresses.Count, stallMailServer: true, 0.2);
         Assert.Equal(1, kills); // Notifications was killed while the campaign's e-mails were going out
 
         var counts = await PingLoad.WaitForEveryoneAsync(System, addresses, TimeSpan.FromMinutes(3));
@@ -133,6 +133,43 @@ public sealed partial class PingTests(SystemFixture fixture)
         Assert.Equal(addresses.Count, await System.ScalarAsync<long>(ResourceNames.DirectoryDb,
             "SELECT count(*) FROM ping_recipients WHERE \"CampaignId\" = @c", ("c", campaign)));
     }
+
+    [Fact]
+    public async Task A_State_overdue_with_its_update_request_is_flagged_in_the_directory_and_on_the_overview_until_it_answers()
+    {
+        var manager = await DirectoryFlow.TokenOfAsync(System, "overdue-dm", Roles.DirectoryManager);
+        var focalPoint = await DirectoryFlow.TokenOfAsync(System, "overdue-fp", Roles.FocalPoint, "LUX");
+        var pocId = await DirectoryFlow.ListAsync(System, focalPoint, manager, "LUX", "Luc Weber", TestPerson.UniqueEmail("overdue-poc"));
+        var requestId = Guid.NewGuid();
+        var asked = DateTimeOffset.UtcNow.AddDays(-61);
+
+        // Nominations says so through its outbox, as its worker does at 60 days, then the answer, then a stale copy.
+        await FromNominationsAsync(new { requestId, state = "LUX", status = "overdue", requestedAt = asked, at = DateTimeOffset.UtcNow.AddMinutes(-1) });
+        using var dm = DirectoryFlow.Client(System, manager);
+        await Eventually.Until(() => OverdueAsync(dm), states => states.Contains("LUX"), TimeSpan.FromSeconds(60), "LUX overdue on the overview");
+        await Eventually.Until(() => StateFlagAsync(dm), flag => flag, TimeSpan.FromSeconds(10), "LUX flagged in the directory");
+        Assert.True((await dm.GetFromJsonAsync<JsonElement>($"/api/directory/pocs/{pocId}")).GetProperty("stateUpdateOverdue").GetBoolean());
+
+        await FromNominationsAsync(new { requestId, state = "LUX", status = "answered", requestedAt = asked, at = DateTimeOffset.UtcNow });
+        await Eventually.Until(() => OverdueAsync(dm), states => !states.Contains("LUX"), TimeSpan.FromSeconds(60), "LUX no longer overdue");
+        await FromNominationsAsync(new { requestId, state = "LUX", status = "overdue", requestedAt = asked, at = DateTimeOffset.UtcNow.AddMinutes(-2) });
+        await Eventually.Until(() => System.ScalarAsync<long>(ResourceNames.NominationsDb, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL"),
+            n => n == 0, TimeSpan.FromSeconds(60), "the stale copy published");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.DoesNotContain("LUX", await OverdueAsync(dm)); // a later answer is not undone by an older status
+        await Eventually.Until(() => StateFlagAsync(dm), flag => !flag, TimeSpan.FromSeconds(10), "the flag gone from the directory");
+    }
+
+    private Task<int> FromNominationsAsync(object change) =>
+        System.ScalarAsync<int>(ResourceNames.NominationsDb,
+            "INSERT INTO outbox_messages (message_id, message_type, body, occurred_at, attempts) VALUES (gen_random_uuid(), @t, @b::jsonb, now(), 0) RETURNING 1",
+            ("t", "PocDirectory.Contracts.Nominations.UpdateRequestStatusChanged, PocDirectory.Contracts"), ("b", JsonSerializer.Serialize(change, JsonSerializerOptions.Web)));
+
+    private static async Task<List<string>> OverdueAsync(HttpClient dm) =>
+        [.. (await dm.GetFromJsonAsync<JsonElement>("/api/directory/reachability")).GetProperty("overdueStates").EnumerateArray().Select(s => s.GetProperty("state").GetString()!)];
+
+    private static async Task<bool> StateFlagAsync(HttpClient dm) =>
+        (await dm.GetFromJsonAsync<JsonElement[]>("/api/directory/states"))!.Single(s => s.GetProperty("state").GetString() == "LUX").GetProperty("updateOverdue").GetBoolean();
 
     private int PingEmailsTo(string address) => PingLoad.PingEmails(System).GetValueOrDefault(address);
 
@@ -188,9 +225,13 @@ public static class PingLoad
     /// the start, and Notifications each time the e-mails that arrived pass one of the fractions of
     /// <paramref name="count"/> given; waits for both to be running again after each kill. Returns the
     /// campaign and how many times Notifications was killed while e-mails were still going out.
+    /// With <paramref name="stallMailServer"/>, the SMTP sink is stopped (SIGSTOP) a moment before each
+    /// kill and continued after it, so that the kill finds Notifications waiting on the mail server, in
+    /// the middle of a message, and never in the fraction of a millisecond between recording an e-mail
+    /// as sent and the last byte of its data (a kill there loses that one e-mail: see EmailSender).
     /// </summary>
     public static async Task<(Guid Campaign, int NotificationKills)> StartWhileKillingAsync(
-        RunningSystem system, string manager, string state, int count, params double[] killNotificationsAt)
+        RunningSystem system, string manager, string state, int count, bool stallMailServer, params double[] killNotificationsAt)
     {
         var maildir = Path.Combine(system.StateDirectory, "data", ResourceNames.Mail, "maildir", "new");
         var before = Directory.Exists(maildir) ? Directory.GetFiles(maildir).Length : 0;
@@ -217,7 +258,18 @@ public static class PingLoad
                 break;
             }
             var notifications = system.Resource(ResourceNames.Notifications);
+            var mail = system.Resource(ResourceNames.Mail).Pid!.Value;
+            if (stallMailServer)
+            {
+                Assert.True(PocDirectory.AppHost.Hosting.Posix.Signal(mail, PocDirectory.AppHost.Hosting.Posix.SigStop));
+                await Task.Delay(300);
+            }
             Process.GetProcessById(notifications.Pid!.Value).Kill(entireProcessTree: true);
+            if (stallMailServer)
+            {
+                await Task.Delay(100);
+                Assert.True(PocDirectory.AppHost.Hosting.Posix.Signal(mail, PocDirectory.AppHost.Hosting.Posix.SigCont));
+            }
             kills++;
             await system.WaitUntilAsync(r => r.Single(x => x.Name == ResourceNames.Notifications) is { State: "Running" } x && x.Pid != notifications.Pid,
                 TimeSpan.FromMinutes(2), "Notifications running again");

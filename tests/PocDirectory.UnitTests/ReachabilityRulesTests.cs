@@ -89,11 +89,7 @@ public sealed class ReachabilityRulesTests
         var wire = new MemoryStream();
         var gate = new EndOfDataGate(wire);
         var seenAtRecord = "";
-        gate.BeforeEndOfData = () =>
-        {
-            seenAtRecord = Encoding.ASCII.GetString(wire.ToArray());
-            return Task.CompletedTask;
-        };
+        gate.BeforeEndOfData = () => seenAtRecord = Encoding.ASCII.GetString(wire.ToArray());
         // A dot-stuffed line, then the end split over two writes.
         foreach (var chunk in new[] { "MAIL FROM:<a@example.org>\r\nDATA\r\n", "Subject: x\r\n\r\n..not the end\r\nlast line\r", "\n.", "\r\nQUIT\r\n" })
         {
@@ -105,7 +101,7 @@ public sealed class ReachabilityRulesTests
         Assert.Null(gate.BeforeEndOfData); // once per message
 
         var calls = 0;
-        gate.BeforeEndOfData = () => { calls++; return Task.CompletedTask; };
+        gate.BeforeEndOfData = () => calls++;
         var bytes = Encoding.ASCII.GetBytes("RSET\r\n\r\r\n.\r\n");
         gate.Write(bytes, 0, bytes.Length);
         Assert.Equal(1, calls);

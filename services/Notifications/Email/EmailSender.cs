@@ -16,7 +16,9 @@ namespace PocDirectory.Notifications.Email;
 /// (their next attempt moves past <see cref="EmailOptions.Lease"/>) in a transaction of its own, so no
 /// other round or replica takes them. Each e-mail is recorded as sent just before the line that ends
 /// its data goes to the server (<see cref="EndOfDataGate"/>): a process killed mid-round has sent each
-/// recorded e-mail once, and the others go when the lease ends. A refused address fails at once, and the asking
+/// recorded e-mail once, and the others go when the lease ends. SMTP has no two-phase commit, so one
+/// instant remains: a kill between the record's acknowledgement by the database and the last byte
+/// (synchronous, nothing awaited between them) loses that one e-mail, logged as sent. A refused address fails at once, and the asking
 /// service is told (<see cref="Contracts.Notifications.EmailUndeliverable"/>); any other fault is
 /// retried with backoff until the attempts run out.
 /// </summary>
@@ -155,17 +157,23 @@ public sealed partial class EmailSender(
             try
             {
                 var message = ToMime(delivery);
-                delivery.Status = DeliveryStatus.Sent;
-                delivery.SentAt = clock.GetUtcNow();
-                delivery.LastError = null;
+                var sentAt = clock.GetUtcNow();
+                var attempts = delivery.Attempts;
                 // Recorded as sent before the server can deliver it (see EndOfDataGate), never after.
-                gate!.BeforeEndOfData = async () =>
+                gate!.BeforeEndOfData = () =>
                 {
-                    await db.SaveChangesAsync(CancellationToken.None);
+                    db.Database.ExecuteSql($"UPDATE email_deliveries SET status = 'Sent', sent_at = {sentAt}, attempts = {attempts}, last_error = NULL WHERE id = {delivery.Id}");
                     recorded = true;
                 };
                 await smtp.SendAsync(message, cancellationToken);
-                if (!recorded)
+                delivery.Status = DeliveryStatus.Sent;
+                delivery.SentAt = sentAt;
+                delivery.LastError = null;
+                if (recorded)
+                {
+                    db.Entry(delivery).State = EntityState.Unchanged; // the row says so already
+                }
+                else
                 {
                     await db.SaveChangesAsync(CancellationToken.None); // a server without DATA's end line (never here)
                 }
@@ -174,7 +182,7 @@ public sealed partial class EmailSender(
             }
             catch (SmtpCommandException ex) when (ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted && (int)ex.StatusCode >= 500)
             {
-                Unsend(delivery);
+                Unsend(db, delivery, recorded);
                 DeliveryLog.Fail(db, delivery, $"Address refused: {(int)ex.StatusCode} {ex.Message}", clock.GetUtcNow());
                 await db.SaveChangesAsync(CancellationToken.None);
                 Failed.Add(1);
@@ -182,7 +190,6 @@ public sealed partial class EmailSender(
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !recorded)
             {
-                Unsend(delivery);
                 delivery.Attempts--; // not attempted after all
                 attempted--;
                 break;
@@ -191,7 +198,7 @@ public sealed partial class EmailSender(
             {
                 // Any other fault is this e-mail's alone: recorded and retried. Had the end of its data
                 // gone out, a fault after it may hide a delivery: then it goes again, same Message-ID.
-                Unsend(delivery);
+                Unsend(db, delivery, recorded);
                 Retry(db, delivery, ex.Message);
                 await db.SaveChangesAsync(CancellationToken.None);
                 if (!smtp.IsConnected)
@@ -249,11 +256,16 @@ public sealed partial class EmailSender(
             .ExecuteUpdateAsync(set => set.SetProperty(d => d.TextBody, "").SetProperty(d => d.HtmlBody, ""), ct);
     }
 
-    /// <summary>Back to pending after a send that did not happen (the caller says what comes next).</summary>
-    private static void Unsend(EmailDelivery delivery)
+    /// <summary>Back to pending after a send that did not happen (the caller says what comes next), also in the row if it was recorded as sent.</summary>
+    private static void Unsend(NotificationsDbContext db, EmailDelivery delivery, bool recorded)
     {
         delivery.Status = DeliveryStatus.Pending;
         delivery.SentAt = null;
+        if (recorded)
+        {
+            db.Entry(delivery).Property(d => d.Status).IsModified = true;
+            db.Entry(delivery).Property(d => d.SentAt).IsModified = true;
+        }
     }
 
     private void Retry(NotificationsDbContext db, EmailDelivery delivery, string error)

@@ -15,8 +15,12 @@ public sealed class EndOfDataGate(Stream inner) : Stream
     // How much of EndOfData the bytes written so far end with (it may span writes).
     private int _matched;
 
-    /// <summary>Runs once per message, just before the end of its data is written; cleared after.</summary>
-    public Func<Task>? BeforeEndOfData { get; set; }
+    /// <summary>
+    /// Runs once per message, just before the end of its data is written; cleared after. It is
+    /// synchronous, and the end's last byte is written synchronously right after it, so that nothing
+    /// (no continuation waiting for a thread) stands between the two.
+    /// </summary>
+    public Action? BeforeEndOfData { get; set; }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -26,8 +30,8 @@ public sealed class EndOfDataGate(Stream inner) : Stream
             // Everything before the final byte goes out first; the final byte completes the end line.
             await inner.WriteAsync(buffer[..end], cancellationToken);
             BeforeEndOfData = null;
-            await before();
-            await inner.WriteAsync(buffer[end..], cancellationToken);
+            before();
+            inner.Write(buffer.Span[end..]);
             return;
         }
         await inner.WriteAsync(buffer, cancellationToken);
