@@ -60,8 +60,9 @@ var web = builder.AddProject(ResourceNames.Web, "services/Web/PocDirectory.Web.c
     .WithEnvironment("Authentication__Issuer", publicOrigin)
     .WaitFor(gateway).WaitFor(cache);
 identity.WithReference(web).WithEnvironment("Identity__WebClientSecret", webClientSecret);
-// A nominee's e-mailed link opens the Web's confirmation page.
+// E-mailed links open the Web's pages: a nominee's confirmation, a ping test's acknowledgement.
 nominations.WithReference(web);
+directory.WithReference(web);
 
 // ./run.sh --demo: the invented data set, added through the services' own programs once everything runs.
 if (builder.Options.Demo)

@@ -53,13 +53,13 @@ public sealed class PingPagesTests(SystemFixture fixture) : IAsyncLifetime
         await phone.GotoAsync(link);
         await phone.GetByTestId("ping-acknowledge").ClickAsync();
         await Assertions.Expect(phone.GetByTestId("ping-gone")).ToBeVisibleAsync();
-        await phone.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("ping-acknowledged-phone") });
+        await phone.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("ping-acknowledged-phone.png") });
 
         await dmPage.GotoAsync(results);
         await Assertions.Expect(dmPage.GetByTestId("ping-acknowledged")).ToContainTextAsync("1 (100.0 %)");
         await Assertions.Expect(dmPage.GetByTestId("ping-all-answered")).ToBeVisibleAsync();
         await Assertions.Expect(dmPage.GetByTestId("ping-by-state")).ToContainTextAsync("Malta");
-        await dmPage.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("ping-results"), FullPage = true });
+        await dmPage.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("ping-results.png"), FullPage = true });
 
         await dmPage.GotoAsync(web + "/ping");
         await Assertions.Expect(dmPage.GetByTestId("ping-campaigns")).ToContainTextAsync("States MLT");

@@ -16,10 +16,13 @@ public sealed class ProxyConfigurationTests
 
         var (routes, clusters) = ProxyConfiguration.Build(configuration);
 
-        Assert.Equal(["directory", "member-states", "directory-openapi", "meetings"], routes.Select(r => r.RouteId));
+        Assert.Equal(["directory", "member-states", "directory-openapi", "ping-acknowledgement", "meetings"], routes.Select(r => r.RouteId));
         Assert.Equal("/api/directory/{**rest}", routes[0].Match.Path);
         Assert.Null(routes[0].AuthorizationPolicy); // the fallback: a valid token
         Assert.Equal(ProxyConfiguration.Anonymous, routes.Single(r => r.RouteId == "member-states").AuthorizationPolicy);
+        // A ping test's link is its own credential: its one path, POST only, needs no token.
+        var ping = routes.Single(r => r.RouteId == "ping-acknowledgement");
+        Assert.Equal((ProxyConfiguration.Anonymous, "/api/directory/ping/acknowledgements", "POST"), (ping.AuthorizationPolicy, ping.Match.Path, Assert.Single(ping.Match.Methods!)));
         // Resolved by service discovery from services:meetings:http:0 when the proxy sends.
         Assert.Equal("http://meetings", clusters.Single(c => c.ClusterId == "meetings").Destinations!["meetings"].Address);
         Assert.All(routes, r => Assert.Equal(RateLimiting.PolicyName, r.RateLimiterPolicy));

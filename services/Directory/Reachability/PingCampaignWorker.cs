@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.Directory.Infrastructure;
 using PocDirectory.Directory.PointsOfContact;
 
@@ -11,36 +12,19 @@ namespace PocDirectory.Directory.Reachability;
 /// only the latest one; past the close, none.
 /// </summary>
 public sealed partial class PingCampaignWorker(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ILogger<PingCampaignWorker> logger)
-    : BackgroundService
+    : DeadlineWorker(clock, logger)
 {
-    private const int Batch = 10;
+    protected override int Batch => 10;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = TimeSpan.FromSeconds(configuration.GetValue("Directory:PingCheckSeconds", 30));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await RunOnceAsync(stoppingToken) == Batch)
-                {
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(ex);
-            }
-            await Task.Delay(interval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(configuration.GetValue("Directory:PingCheckSeconds", 30));
 
     /// <summary>Handles up to one batch of due campaigns; returns how many.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DirectoryDbContext>();
         var campaigns = scope.ServiceProvider.GetRequiredService<PingCampaigns>();
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // xmin, the row version, is a system column: "*" leaves it out.
         var due = await db.PingCampaigns
@@ -96,7 +80,4 @@ public sealed partial class PingCampaignWorker(IServiceScopeFactory scopes, Time
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ping campaign {CampaignId} closed")]
     private partial void LogClosed(Guid campaignId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ping campaigns' reminders and closes failed; trying again later")]
-    private partial void LogFailed(Exception ex);
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.Nominations.Infrastructure;
 using PocDirectory.Nominations.Model;
 
@@ -9,37 +10,20 @@ namespace PocDirectory.Nominations.Workflow;
 /// lapses and the focal point is told. Due nominations are claimed with <c>FOR UPDATE SKIP LOCKED</c>,
 /// so with several replicas each is handled once, and after a restart nothing due is missed.
 /// </summary>
-public sealed partial class ConfirmationDeadlines(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ILogger<ConfirmationDeadlines> logger)
-    : BackgroundService
+public sealed class ConfirmationDeadlines(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ILogger<ConfirmationDeadlines> logger)
+    : DeadlineWorker(clock, logger)
 {
-    private const int Batch = 100;
+    protected override int Batch => 100;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = TimeSpan.FromSeconds(configuration.GetValue("Nominations:DeadlineCheckSeconds", 60));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await RunOnceAsync(stoppingToken) == Batch)
-                {
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(ex);
-            }
-            await Task.Delay(interval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(configuration.GetValue("Nominations:DeadlineCheckSeconds", 60));
 
     /// <summary>Handles up to one batch of due nominations; returns how many.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NominationsDbContext>();
         var desk = scope.ServiceProvider.GetRequiredService<NominationDesk>();
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var remindBefore = now - Nomination.ReminderAfter;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // xmin, the row version, is a system column: "*" leaves it out.
@@ -82,7 +66,4 @@ public sealed partial class ConfirmationDeadlines(IServiceScopeFactory scopes, T
         await transaction.CommitAsync(ct);
         return due.Count;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking nominees' confirmation deadlines failed; trying again later")]
-    private partial void LogFailed(Exception ex);
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PocDirectory.BuildingBlocks.Persistence;
 using Microsoft.Extensions.Options;
 using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.Contracts.Audit;
@@ -16,34 +17,17 @@ namespace PocDirectory.Nominations.Workflow;
 /// restart nothing due is missed.
 /// </summary>
 public sealed partial class UpdateRequestRounds(IServiceScopeFactory scopes, TimeProvider clock, IOptions<UpdateRequestOptions> options, ILogger<UpdateRequestRounds> logger)
-    : BackgroundService
+    : DeadlineWorker(clock, logger)
 {
-    private const int Batch = 100;
+    protected override int Batch => 100;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = TimeSpan.FromSeconds(options.Value.CheckSeconds);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await RunOnceAsync(stoppingToken) >= Batch)
-                {
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(ex);
-            }
-            await Task.Delay(interval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.Value.CheckSeconds);
 
     /// <summary>
     /// Starts the round if it is due, then handles up to one batch of due reminders and overdue marks;
     /// returns how many requests it opened, reminded or marked.
     /// </summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct) =>
+    public override async Task<int> RunOnceAsync(CancellationToken ct) =>
         await StartDueRoundAsync(ct) + await HandleDueRequestsAsync(ct);
 
     /// <summary>Starts the scheduled round if due (creating the schedule at first start); returns the number of States asked.</summary>
@@ -52,7 +36,7 @@ public sealed partial class UpdateRequestRounds(IServiceScopeFactory scopes, Tim
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NominationsDbContext>();
         var desk = scope.ServiceProvider.GetRequiredService<UpdateRequestDesk>();
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         await desk.EnsureScheduleAsync(now, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // xmin, the row version, is a system column: "*" leaves it out.
@@ -87,7 +71,7 @@ public sealed partial class UpdateRequestRounds(IServiceScopeFactory scopes, Tim
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NominationsDbContext>();
         var desk = scope.ServiceProvider.GetRequiredService<UpdateRequestDesk>();
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var remindBefore = now - options.Value.ReminderAfter;
         var overdueBefore = now - options.Value.OverdueAfter;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -119,9 +103,6 @@ public sealed partial class UpdateRequestRounds(IServiceScopeFactory scopes, Tim
         await transaction.CommitAsync(ct);
         return due.Count;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the update requests' schedule failed; trying again later")]
-    private partial void LogFailed(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Update request round started: {Asked} States asked; next round at {NextRoundAt}")]
     private partial void LogRound(int asked, DateTimeOffset nextRoundAt);

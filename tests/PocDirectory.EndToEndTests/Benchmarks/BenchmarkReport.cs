@@ -2,9 +2,16 @@ using Xunit.Abstractions;
 
 namespace PocDirectory.EndToEndTests.Benchmarks;
 
-/// <summary>What the benchmark classes share: a percentile, and the figures written to <c>TestResults/benchmarks/NAME.txt</c>.</summary>
+/// <summary>What the benchmark classes share: the system's environment, a percentile, and the figures written to <c>TestResults/benchmarks/NAME.txt</c>.</summary>
 public static class BenchmarkReport
 {
+    /// <summary>The system's environment for a benchmark: no rate limit stands between the load and what is measured.</summary>
+    public static Dictionary<string, string> Unlimited() => new()
+    {
+        ["RateLimiting__PermitsPerMinute"] = "1000000000",
+        ["RateLimiting__SignInPermitsPerMinute"] = "1000000000",
+    };
+
     /// <summary>The nearest-rank percentile of values (any order).</summary>
     public static double Percentile(IEnumerable<double> values, int percentile)
     {

@@ -22,12 +22,7 @@ public sealed class PingBenchmarks(ITestOutputHelper output)
 
     private static int KillCount => int.TryParse(Environment.GetEnvironmentVariable("POCDIR_BENCH_PING_KILL_COUNT"), out var n) && n > 0 ? n : 2_000;
 
-    private static readonly Dictionary<string, string> Unlimited = new()
-    {
-        ["RateLimiting__PermitsPerMinute"] = "1000000000",
-        ["RateLimiting__SignInPermitsPerMinute"] = "1000000000",
-        ["Email__Lease"] = "00:00:10",
-    };
+    private static readonly Dictionary<string, string> Unlimited = new(BenchmarkReport.Unlimited()) { ["Email__Lease"] = "00:00:10" };
 
     [Fact]
     public async Task A_campaign_until_the_mail_server_accepted_everything_then_every_acknowledgement_through_the_gateway()

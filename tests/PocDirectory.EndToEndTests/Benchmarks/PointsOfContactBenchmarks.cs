@@ -19,12 +19,7 @@ public sealed class PointsOfContactBenchmarks(ITestOutputHelper output)
 {
     private static int Count => int.TryParse(Environment.GetEnvironmentVariable("POCDIR_BENCH_COUNT"), out var n) && n > 0 ? n : 1000;
 
-    /// <summary>No limit stands between the load and what is measured.</summary>
-    private static readonly Dictionary<string, string> Unlimited = new()
-    {
-        ["RateLimiting__PermitsPerMinute"] = "1000000000",
-        ["RateLimiting__SignInPermitsPerMinute"] = "1000000000",
-    };
+    private static readonly Dictionary<string, string> Unlimited = BenchmarkReport.Unlimited();
 
     [Fact]
     public async Task Approval_to_visible_in_a_directory_search()

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace PocDirectory.BuildingBlocks.Persistence;
+
+/// <summary>
+/// A worker for deadlines kept as rows in the service's database (reminders, lapses, windows,
+/// schedules): every <see cref="Interval"/> it runs <see cref="RunOnceAsync"/> until a round handles
+/// fewer than <see cref="Batch"/>. Each round claims its due rows with <c>FOR UPDATE SKIP LOCKED</c>,
+/// so with several replicas each deadline fires once, and after a restart nothing due is missed. A
+/// failed round is logged and tried again at the next interval. Time is the injected clock, so tests
+/// drive <see cref="RunOnceAsync"/> with a fake one.
+/// </summary>
+public abstract partial class DeadlineWorker(TimeProvider clock, ILogger logger) : BackgroundService
+{
+    /// <summary>The clock every deadline is measured by.</summary>
+    protected TimeProvider Clock { get; } = clock;
+
+    /// <summary>The most rows one round claims.</summary>
+    protected abstract int Batch { get; }
+
+    /// <summary>How long to wait once nothing more is due.</summary>
+    protected abstract TimeSpan Interval { get; }
+
+    /// <summary>Handles up to one batch of what is due; returns how many.</summary>
+    public abstract Task<int> RunOnceAsync(CancellationToken ct);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await RunOnceAsync(stoppingToken) >= Batch)
+                {
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogFailed(GetType().Name, ex);
+            }
+            await Task.Delay(Interval, Clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Worker}: handling what is due failed; trying again later")]
+    private partial void LogFailed(string worker, Exception ex);
+}
