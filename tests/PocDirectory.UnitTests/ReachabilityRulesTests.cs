@@ -69,7 +69,7 @@ public sealed class ReachabilityRulesTests
         var results = PingResults.Compute(campaign, recipients, new Dictionary<string, string> { ["FRA"] = "France", ["KEN"] = "Kenya" }, null, Start.AddHours(40));
 
         Assert.Equal(new RateRow("all", "All", 4, 2, 1, 1, 0, 0.5), results.Overall);
-        Assert.Equal([("African", 0.0), ("WesternEuropeanAndOthers", 1.0)], results.ByRegionalGroup.Select(r => (r.Key, r.Rate)));
+        Assert.Equal([("African", "African States", 0.0), ("WesternEuropeanAndOthers", "Western European and other States", 1.0)], results.ByRegionalGroup.Select(r => (r.Key, r.Label, r.Rate)));
         Assert.Equal([("diplomatic", 2, 1), ("technical", 2, 1)], results.ByType.Select(r => (r.Key, r.Asked, r.Acknowledged)));
         Assert.Equal(["France", "Kenya"], results.ByState.Select(r => r.Label));
         Assert.Equal((30.0, 1800.0), (results.MedianMinutes!.Value, results.P90Minutes!.Value));
