@@ -90,6 +90,8 @@ public sealed class ReachabilityRulesTests
         var gate = new EndOfDataGate(wire);
         var seenAtRecord = "";
         gate.BeforeEndOfData = () => seenAtRecord = Encoding.ASCII.GetString(wire.ToArray());
+        var seenAfter = "";
+        gate.AfterEndOfData = () => seenAfter = Encoding.ASCII.GetString(wire.ToArray());
         // A dot-stuffed line, then the end split over two writes.
         foreach (var chunk in new[] { "MAIL FROM:<a@example.org>\r\nDATA\r\n", "Subject: x\r\n\r\n..not the end\r\nlast line\r", "\n.", "\r\nQUIT\r\n" })
         {
@@ -97,8 +99,10 @@ public sealed class ReachabilityRulesTests
         }
         var all = Encoding.ASCII.GetString(wire.ToArray());
         Assert.EndsWith("last line\r\n.\r", seenAtRecord); // everything but the end's last byte
+        Assert.EndsWith("last line\r\n.\r\n", seenAfter); // and just after it, before anything else
         Assert.Equal("MAIL FROM:<a@example.org>\r\nDATA\r\nSubject: x\r\n\r\n..not the end\r\nlast line\r\n.\r\nQUIT\r\n", all);
         Assert.Null(gate.BeforeEndOfData); // once per message
+        Assert.Null(gate.AfterEndOfData);
 
         var calls = 0;
         gate.BeforeEndOfData = () => calls++;

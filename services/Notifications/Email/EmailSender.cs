@@ -14,11 +14,12 @@ namespace PocDirectory.Notifications.Email;
 /// Sends the e-mails that are due, over SMTP with MailKit, on <see cref="EmailOptions.Senders"/>
 /// connections at once. A round claims due rows with <c>FOR UPDATE SKIP LOCKED</c> and leases them
 /// (their next attempt moves past <see cref="EmailOptions.Lease"/>) in a transaction of its own, so no
-/// other round or replica takes them. Each e-mail is recorded as sent just before the line that ends
-/// its data goes to the server (<see cref="EndOfDataGate"/>): a process killed mid-round has sent each
-/// recorded e-mail once, and the others go when the lease ends. SMTP has no two-phase commit, so one
-/// instant remains: a kill between the record's acknowledgement by the database and the last byte
-/// (synchronous, nothing awaited between them) loses that one e-mail, logged as sent. A refused address fails at once, and the asking
+/// other round or replica takes them. Each e-mail's record as sent is written before the last byte of
+/// its data and committed right after it, synchronously (<see cref="EndOfDataGate"/>): a process killed
+/// mid-round has sent each recorded e-mail once, and the others go when the lease ends. SMTP has no
+/// two-phase commit, so one instant remains: a kill between the write of that byte and the write of
+/// the commit's request (two consecutive writes) sends that one e-mail again, with the same
+/// Message-ID. A refused address fails at once, and the asking
 /// service is told (<see cref="Contracts.Notifications.EmailUndeliverable"/>); any other fault is
 /// retried with backoff until the attempts run out.
 /// </summary>
@@ -154,18 +155,37 @@ public sealed partial class EmailSender(
                 continue;
             }
             var recorded = false;
+            Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? record = null;
             try
             {
                 var message = ToMime(delivery);
                 var sentAt = clock.GetUtcNow();
                 var attempts = delivery.Attempts;
-                // Recorded as sent before the server can deliver it (see EndOfDataGate), never after.
+                // The record of the e-mail as sent is written before the end of its data and committed
+                // right after it (see EndOfDataGate): a kill before the end leaves neither, after the
+                // commit's request both; only the instant between two writes lies in between.
                 gate!.BeforeEndOfData = () =>
                 {
+                    record = db.Database.BeginTransaction();
                     db.Database.ExecuteSql($"UPDATE email_deliveries SET status = 'Sent', sent_at = {sentAt}, attempts = {attempts}, last_error = NULL WHERE id = {delivery.Id}");
+                };
+                gate.AfterEndOfData = () =>
+                {
+                    record!.Commit();
                     recorded = true;
                 };
-                await smtp.SendAsync(message, cancellationToken);
+                try
+                {
+                    await smtp.SendAsync(message, cancellationToken);
+                }
+                finally
+                {
+                    if (!recorded && record is not null)
+                    {
+                        await record.DisposeAsync(); // rolled back: nothing recorded, before any other write
+                        record = null;
+                    }
+                }
                 delivery.Status = DeliveryStatus.Sent;
                 delivery.SentAt = sentAt;
                 delivery.LastError = null;
@@ -209,6 +229,11 @@ public sealed partial class EmailSender(
             finally
             {
                 gate?.BeforeEndOfData = null;
+                gate?.AfterEndOfData = null;
+                if (record is not null)
+                {
+                    await record.DisposeAsync(); // committed already
+                }
             }
         }
         if (attempted < due.Count)

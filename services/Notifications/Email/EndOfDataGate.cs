@@ -1,12 +1,13 @@
 namespace PocDirectory.Notifications.Email;
 
 /// <summary>
-/// The SMTP connection's stream, holding back the end of each message's DATA (the line with a single
-/// dot) until <see cref="BeforeEndOfData"/> has run. A server delivers a message only once it has that
-/// line, so an e-mail recorded as sent in <see cref="BeforeEndOfData"/> is never delivered unrecorded:
-/// a process killed before the line leaves the server with an incomplete message it discards, and one
-/// killed after it has already recorded the e-mail. Dot-stuffing (RFC 5321 4.5.2) makes
-/// <c>CRLF . CRLF</c> appear in what a client writes only as that end.
+/// The SMTP connection's stream, holding the last byte of each message's data (the end of the line with
+/// a single dot) between two steps: <see cref="BeforeEndOfData"/> runs just before it is written, and
+/// <see cref="AfterEndOfData"/> just after, all synchronously, nothing awaited between them. A server
+/// delivers a message only once it has that byte. The sender records the e-mail as sent in a
+/// transaction it opens before and commits after: the commit reaches the database in the same instant
+/// as the end reaches the mail server. Dot-stuffing (RFC 5321 4.5.2) makes <c>CRLF . CRLF</c> appear
+/// in what a client writes only as that end.
 /// </summary>
 public sealed class EndOfDataGate(Stream inner) : Stream
 {
@@ -15,12 +16,11 @@ public sealed class EndOfDataGate(Stream inner) : Stream
     // How much of EndOfData the bytes written so far end with (it may span writes).
     private int _matched;
 
-    /// <summary>
-    /// Runs once per message, just before the end of its data is written; cleared after. It is
-    /// synchronous, and the end's last byte is written synchronously right after it, so that nothing
-    /// (no continuation waiting for a thread) stands between the two.
-    /// </summary>
+    /// <summary>Runs once per message, just before the last byte of its data is written; cleared after.</summary>
     public Action? BeforeEndOfData { get; set; }
+
+    /// <summary>Runs once per message, just after the last byte of its data is written; cleared after.</summary>
+    public Action? AfterEndOfData { get; set; }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -29,9 +29,15 @@ public sealed class EndOfDataGate(Stream inner) : Stream
         {
             // Everything before the final byte goes out first; the final byte completes the end line.
             await inner.WriteAsync(buffer[..end], cancellationToken);
-            BeforeEndOfData = null;
+            var after = AfterEndOfData;
+            (BeforeEndOfData, AfterEndOfData) = (null, null);
             before();
-            inner.Write(buffer.Span[end..]);
+            inner.Write(buffer.Span[end..(end + 1)]);
+            after?.Invoke();
+            if (end + 1 < buffer.Length)
+            {
+                await inner.WriteAsync(buffer[(end + 1)..], cancellationToken);
+            }
             return;
         }
         await inner.WriteAsync(buffer, cancellationToken);

@@ -40,6 +40,56 @@ public sealed class ServerLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task The_SMTP_sink_refuses_the_invalid_domain_and_delivers_a_complete_message_whose_client_left_before_the_answer()
+    {
+        await using var smtp = await SmtpSink.StartAsync(Options("mail"), CancellationToken.None);
+
+        Assert.StartsWith("550", await SessionAsync(smtp.Port, "someone@nowhere.invalid", "Subject: refused\r\n\r\nx\r\n.\r\n", waitForAnswer: true));
+        // The client sends the end of the data and is gone at once: the message is still delivered.
+        await SessionAsync(smtp.Port, "left@example.org", "Subject: complete\r\n\r\nbody\r\n.\r\n", waitForAnswer: false);
+        // A message without its end is never delivered.
+        await SessionAsync(smtp.Port, "cut@example.org", "Subject: cut short\r\n\r\nbody without its end", waitForAnswer: false);
+
+        var stored = await Eventually.Until(
+            () => Task.FromResult(System.IO.Directory.GetFiles(Path.Combine(smtp.MaildirPath, "new"))),
+            files => files.Length >= 1, TimeSpan.FromSeconds(30), "the stored message");
+        await Task.Delay(500); // the cut one would be here by now
+        stored = System.IO.Directory.GetFiles(Path.Combine(smtp.MaildirPath, "new"));
+        Assert.Contains("Subject: complete", await File.ReadAllTextAsync(Assert.Single(stored)));
+    }
+
+    /// <summary>A raw SMTP session up to the data; returns the answer to RCPT TO when refused, else the answer to the data (or "" if not waited for).</summary>
+    private static async Task<string> SessionAsync(int port, string to, string data, bool waitForAnswer)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        var stream = client.GetStream();
+        var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
+        async Task<string> SendAsync(string line)
+        {
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(line));
+            return await reader.ReadLineAsync() ?? "";
+        }
+        await reader.ReadLineAsync(); // 220
+        var ehlo = await SendAsync("HELO tests\r\n");
+        Assert.StartsWith("250", ehlo);
+        Assert.StartsWith("250", await SendAsync("MAIL FROM:<directory@example.org>\r\n"));
+        var rcpt = await SendAsync($"RCPT TO:<{to}>\r\n");
+        if (!rcpt.StartsWith("250", StringComparison.Ordinal))
+        {
+            return rcpt;
+        }
+        Assert.StartsWith("354", await SendAsync("DATA\r\n"));
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(data));
+        if (!waitForAnswer)
+        {
+            client.Close();
+            return "";
+        }
+        return await reader.ReadLineAsync() ?? "";
+    }
+
+    [Fact]
     public async Task A_supervised_server_that_is_killed_is_started_again_on_the_same_port()
     {
         await using var redis = new RedisServer(Options("cache")) { Supervised = true };
