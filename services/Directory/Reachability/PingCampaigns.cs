@@ -245,8 +245,30 @@ public sealed class PingCampaigns(DirectoryDbContext db, IConfiguration configur
     public async Task<AcknowledgeOutcome> AcknowledgeWithLinkAsync(string token, CancellationToken ct)
     {
         var hash = OneTimeTokens.Hash(token);
+        var now = clock.GetUtcNow();
+        // One statement for the common case (a first answer while the window is open); why not, only otherwise.
+        var acknowledged = (await db.Database.SqlQuery<int>($"""
+            WITH link AS (
+                SELECT "CampaignId", "PocId" FROM ping_links WHERE "TokenHash" = {hash}),
+            acked AS (
+                UPDATE ping_recipients r SET "AcknowledgedAt" = {now}, "AcknowledgedVia" = 'link'
+                FROM link, ping_campaigns c
+                WHERE r."CampaignId" = link."CampaignId" AND r."PocId" = link."PocId" AND r."AcknowledgedAt" IS NULL
+                  AND c."Id" = r."CampaignId" AND c."Status" = 'Open'
+                RETURNING r."PocId"),
+            verified AS (
+                UPDATE poc_entries e SET "Reachability" = {ReachabilityStatus.Verified}, "LastVerifiedAt" = {now}, "MissedInARow" = 0
+                FROM acked WHERE e."PocId" = acked."PocId"
+                RETURNING 1)
+            SELECT count(*)::int AS "Value" FROM acked
+            """).ToListAsync(ct)).Single();
+        if (acknowledged > 0)
+        {
+            await generation.ReachabilityChangedAsync();
+            return AcknowledgeOutcome.Acknowledged;
+        }
         var link = await db.PingLinks.AsNoTracking().Where(l => l.TokenHash == hash).Select(l => new { l.CampaignId, l.PocId }).SingleOrDefaultAsync(ct);
-        return link is null ? AcknowledgeOutcome.NotFound : await AcknowledgeAsync(link.CampaignId, link.PocId, "link", ct);
+        return link is null ? AcknowledgeOutcome.NotFound : await WhyNotAsync(link.CampaignId, link.PocId, ct);
     }
 
     /// <summary>Acknowledges as a signed-in point of contact: the recipient with the caller's address and State.</summary>
@@ -296,6 +318,12 @@ public sealed class PingCampaigns(DirectoryDbContext db, IConfiguration configur
             await generation.ReachabilityChangedAsync();
             return AcknowledgeOutcome.Acknowledged;
         }
+        return await WhyNotAsync(campaignId, pocId, ct);
+    }
+
+    /// <summary>Why a recipient's acknowledgement changed nothing: unknown, already given, or the window closed.</summary>
+    private async Task<AcknowledgeOutcome> WhyNotAsync(Guid campaignId, Guid pocId, CancellationToken ct)
+    {
         var state = await db.PingRecipients.AsNoTracking()
             .Where(r => r.CampaignId == campaignId && r.PocId == pocId)
             .Join(db.PingCampaigns, r => r.CampaignId, c => c.Id, (r, c) => new { r.AcknowledgedAt, c.Status })
