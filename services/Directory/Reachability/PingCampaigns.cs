@@ -242,34 +242,8 @@ public sealed class PingCampaigns(DirectoryDbContext db, IConfiguration configur
     }
 
     /// <summary>Acknowledges with an e-mailed link: the link names the campaign and the point of contact.</summary>
-    public async Task<AcknowledgeOutcome> AcknowledgeWithLinkAsync(string token, CancellationToken ct)
-    {
-        var hash = OneTimeTokens.Hash(token);
-        var now = clock.GetUtcNow();
-        // One statement for the common case (a first answer while the window is open); why not, only otherwise.
-        var acknowledged = (await db.Database.SqlQuery<int>($"""
-            WITH link AS (
-                SELECT "CampaignId", "PocId" FROM ping_links WHERE "TokenHash" = {hash}),
-            acked AS (
-                UPDATE ping_recipients r SET "AcknowledgedAt" = {now}, "AcknowledgedVia" = 'link'
-                FROM link, ping_campaigns c
-                WHERE r."CampaignId" = link."CampaignId" AND r."PocId" = link."PocId" AND r."AcknowledgedAt" IS NULL
-                  AND c."Id" = r."CampaignId" AND c."Status" = 'Open'
-                RETURNING r."PocId"),
-            verified AS (
-                UPDATE poc_entries e SET "Reachability" = {ReachabilityStatus.Verified}, "LastVerifiedAt" = {now}, "MissedInARow" = 0
-                FROM acked WHERE e."PocId" = acked."PocId"
-                RETURNING 1)
-            SELECT count(*)::int AS "Value" FROM acked
-            """).ToListAsync(ct)).Single();
-        if (acknowledged > 0)
-        {
-            await generation.ReachabilityChangedAsync();
-            return AcknowledgeOutcome.Acknowledged;
-        }
-        var link = await db.PingLinks.AsNoTracking().Where(l => l.TokenHash == hash).Select(l => new { l.CampaignId, l.PocId }).SingleOrDefaultAsync(ct);
-        return link is null ? AcknowledgeOutcome.NotFound : await WhyNotAsync(link.CampaignId, link.PocId, ct);
-    }
+    public Task<AcknowledgeOutcome> AcknowledgeWithLinkAsync(string token, CancellationToken ct) =>
+        AcknowledgeAsync(OneTimeTokens.Hash(token), Guid.Empty, Guid.Empty, "link", ct);
 
     /// <summary>Acknowledges as a signed-in point of contact: the recipient with the caller's address and State.</summary>
     public async Task<AcknowledgeOutcome> AcknowledgeSignedInAsync(Guid campaignId, Caller caller, CancellationToken ct)
@@ -289,22 +263,29 @@ public sealed class PingCampaigns(DirectoryDbContext db, IConfiguration configur
         var outcome = AcknowledgeOutcome.AlreadyAcknowledged;
         foreach (var pocId in pocIds) // one person may be listed twice (e.g. main and alternate)
         {
-            var one = await AcknowledgeAsync(campaignId, pocId, "web", ct);
+            var one = await AcknowledgeAsync([], campaignId, pocId, "web", ct);
             outcome = one == AcknowledgeOutcome.Acknowledged || outcome == AcknowledgeOutcome.Acknowledged ? AcknowledgeOutcome.Acknowledged : one;
         }
         return outcome;
     }
 
-    /// <summary>One statement: the recipient, if still unanswered in an open campaign, and its entry, verified now.</summary>
-    private async Task<AcknowledgeOutcome> AcknowledgeAsync(Guid campaignId, Guid pocId, string via, CancellationToken ct)
+    /// <summary>
+    /// One statement: the recipient named by a link's hash, or by its campaign and point of contact, if
+    /// still unanswered in an open campaign, and its entry, verified now. Why not, only otherwise.
+    /// </summary>
+    private async Task<AcknowledgeOutcome> AcknowledgeAsync(byte[] hash, Guid campaignId, Guid pocId, string via, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         // Not composed (EF would wrap it in a sub-query, where PostgreSQL refuses data-modifying WITH clauses).
         var acknowledged = (await db.Database.SqlQuery<int>($"""
-            WITH acked AS (
+            WITH target AS (
+                SELECT "CampaignId", "PocId" FROM ping_links
+                WHERE "TokenHash" = {hash} OR ("CampaignId" = {campaignId} AND "PocId" = {pocId})
+                LIMIT 1),
+            acked AS (
                 UPDATE ping_recipients r SET "AcknowledgedAt" = {now}, "AcknowledgedVia" = {via}
-                FROM ping_campaigns c
-                WHERE r."CampaignId" = {campaignId} AND r."PocId" = {pocId} AND r."AcknowledgedAt" IS NULL
+                FROM target, ping_campaigns c
+                WHERE r."CampaignId" = target."CampaignId" AND r."PocId" = target."PocId" AND r."AcknowledgedAt" IS NULL
                   AND c."Id" = r."CampaignId" AND c."Status" = 'Open'
                 RETURNING r."PocId"),
             verified AS (
@@ -318,7 +299,10 @@ public sealed class PingCampaigns(DirectoryDbContext db, IConfiguration configur
             await generation.ReachabilityChangedAsync();
             return AcknowledgeOutcome.Acknowledged;
         }
-        return await WhyNotAsync(campaignId, pocId, ct);
+        var link = await db.PingLinks.AsNoTracking()
+            .Where(l => l.TokenHash == hash || (l.CampaignId == campaignId && l.PocId == pocId))
+            .Select(l => new { l.CampaignId, l.PocId }).FirstOrDefaultAsync(ct);
+        return link is null ? AcknowledgeOutcome.NotFound : await WhyNotAsync(link.CampaignId, link.PocId, ct);
     }
 
     /// <summary>Why a recipient's acknowledgement changed nothing: unknown, already given, or the window closed.</summary>
