@@ -42,6 +42,10 @@ public sealed class MemberStateReader(
         return list.States;
     }
 
+    /// <summary>The cached list by ISO 3166-1 alpha-3 code, for naming the States of other records.</summary>
+    public async Task<IReadOnlyDictionary<string, MemberStateResponse>> ByIso3Async(CancellationToken ct) =>
+        (await GetAllAsync(ct)).ToDictionary(s => s.Iso3, StringComparer.Ordinal);
+
     /// <summary>The list, filtered, as the JSON body of the answer.</summary>
     public ValueTask<CachedJson> GetJsonAsync(RegionalGroup? group, UnStatus? status, CancellationToken ct) =>
         cache.GetOrCreateAsync(JsonKey(group, status), async token =>

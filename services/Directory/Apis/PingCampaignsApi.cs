@@ -128,7 +128,10 @@ public static class PingCampaignsApi
         return recipients.Count == 0 ? null : (campaign, recipients);
     }
 
-    private static async Task<IResult> ResultsAsync(Guid id, ClaimsPrincipal user, DirectoryDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IReadOnlyDictionary<string, string>> StateNamesAsync(MemberStateReader memberStates, CancellationToken ct) =>
+        (await memberStates.ByIso3Async(ct)).ToDictionary(s => s.Key, s => s.Value.Name, StringComparer.Ordinal);
+
+    private static async Task<IResult> ResultsAsync(Guid id, ClaimsPrincipal user, DirectoryDbContext db, MemberStateReader memberStates, TimeProvider clock, CancellationToken ct)
     {
         var (state, refusal) = Reader(Caller.From(user));
         if (refusal is not null)
@@ -139,11 +142,11 @@ public static class PingCampaignsApi
         {
             return NoCampaign();
         }
-        var names = await db.MemberStates.AsNoTracking().ToDictionaryAsync(s => s.Iso3, s => s.Name, ct);
+        var names = await StateNamesAsync(memberStates, ct);
         return TypedResults.Ok(PingResults.Compute(loaded.Campaign, loaded.Recipients, names, state, clock.GetUtcNow()));
     }
 
-    private static async Task<IResult> ExportAsync(Guid id, ClaimsPrincipal user, DirectoryDbContext db, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> ExportAsync(Guid id, ClaimsPrincipal user, DirectoryDbContext db, MemberStateReader memberStates, HttpContext http, CancellationToken ct)
     {
         if (!Caller.From(user).IsDirectoryManager)
         {
@@ -153,7 +156,7 @@ public static class PingCampaignsApi
         {
             return NoCampaign();
         }
-        var names = await db.MemberStates.AsNoTracking().ToDictionaryAsync(s => s.Iso3, s => s.Name, ct);
+        var names = await StateNamesAsync(memberStates, ct);
         db.AddAuditRecord(ResourceNames.Directory, "ping.exported", AuditOutcomes.Success, http, target: id.ToString(), detail: $"{loaded.Recipients.Count} rows");
         await db.SaveChangesAsync(ct);
         var csv = Csv(loaded.Campaign, loaded.Recipients, names);
@@ -244,13 +247,13 @@ public static class PingCampaignsApi
         return TypedResults.Ok(awaiting.OrderBy(a => a.ClosesAt).ToList());
     }
 
-    private static async Task<IResult> OverviewAsync(ClaimsPrincipal user, DirectoryDbContext db, CancellationToken ct)
+    private static async Task<IResult> OverviewAsync(ClaimsPrincipal user, DirectoryDbContext db, MemberStateReader memberStates, CancellationToken ct)
     {
         if (!Caller.From(user).IsDirectoryManager)
         {
             return NotAllowed("The reachability overview is the directory manager's.");
         }
-        var names = await db.MemberStates.AsNoTracking().ToDictionaryAsync(s => s.Iso3, s => s.Name, ct);
+        var names = await StateNamesAsync(memberStates, ct);
         var counts = await db.Entries.AsNoTracking().Where(e => e.Status == EntryStatus.Listed)
             .GroupBy(e => e.Reachability).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         var notReachable = await db.Entries.AsNoTracking()

@@ -10,8 +10,11 @@ namespace PocDirectory.Directory.PointsOfContact;
 public sealed class DirectoryReader(IServiceScopeFactory scopes, DirectoryGeneration generation)
 {
     private static bool IsCurrent(DirectorySnapshot snapshot, long latest, long reachability) =>
-        snapshot.Generation >= latest
-        && (snapshot.ReachabilityStamp >= reachability || Environment.TickCount64 - snapshot.ReachabilityLoadedAt < (long)ReachabilityRefresh.TotalMilliseconds);
+        snapshot.Generation >= latest && !ReachabilityDue(snapshot, reachability);
+
+    /// <summary>Reachability changed since the snapshot read it, and the last read is old enough to read again.</summary>
+    private static bool ReachabilityDue(DirectorySnapshot snapshot, long reachability) =>
+        snapshot.ReachabilityStamp < reachability && Environment.TickCount64 - snapshot.ReachabilityLoadedAt >= (long)ReachabilityRefresh.TotalMilliseconds;
 
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile DirectorySnapshot _current = DirectorySnapshot.Empty;
@@ -50,7 +53,7 @@ public sealed class DirectoryReader(IServiceScopeFactory scopes, DirectoryGenera
                 {
                     snapshot = await snapshot.AdvanceAsync(db, latest, ct);
                 }
-                if (snapshot.ReachabilityStamp < reachability && Environment.TickCount64 - snapshot.ReachabilityLoadedAt >= (long)ReachabilityRefresh.TotalMilliseconds)
+                if (ReachabilityDue(snapshot, reachability))
                 {
                     snapshot = await snapshot.WithReachabilityAsync(db, reachability, ct);
                 }

@@ -60,8 +60,7 @@ public sealed partial class PingCampaignWorker(IServiceScopeFactory scopes, Time
                     .Where(r => r.CampaignId == campaign.Id && r.AcknowledgedAt == null && r.UndeliverableAt == null)
                     .OrderBy(r => r.State).ThenBy(r => r.PocId)
                     .ToListAsync(ct);
-                var states = await db.MemberStates.AsNoTracking().ToDictionaryAsync(s => s.Iso3, ct);
-                campaigns.Ask(campaign, waiting, campaign.RemindersSent, states);
+                await campaigns.AskAsync(campaign, waiting, campaign.RemindersSent, ct);
                 LogReminded(campaign.Id, campaign.RemindersSent, waiting.Count);
             }
             campaign.NextDueAt = campaign.NextDue();

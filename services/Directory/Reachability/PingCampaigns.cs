@@ -7,6 +7,7 @@ using PocDirectory.Contracts.Identity;
 using PocDirectory.Contracts.Notifications;
 using PocDirectory.Contracts.PointsOfContact;
 using PocDirectory.Directory.Infrastructure;
+using PocDirectory.Directory.Apis;
 using PocDirectory.Directory.Model;
 using PocDirectory.Directory.PointsOfContact;
 
@@ -33,7 +34,7 @@ public enum AcknowledgeOutcome
 /// change commits with the e-mails and events it causes (outbox); each e-mail's id is derived from the
 /// campaign, the point of contact and the round, so Notifications sends each once.
 /// </summary>
-public sealed class PingCampaigns(DirectoryDbContext db, IConfiguration configuration, TimeProvider clock, DirectoryGeneration generation)
+public sealed class PingCampaigns(DirectoryDbContext db, MemberStateReader memberStates, IConfiguration configuration, TimeProvider clock, DirectoryGeneration generation)
 {
     public const int DefaultWindowHours = 72;
     public static readonly IReadOnlyList<int> DefaultReminderHours = [24, 48];
@@ -113,11 +114,11 @@ public sealed class PingCampaigns(DirectoryDbContext db, IConfiguration configur
     /// <summary>Starts a campaign to every listed point of contact in scope; the caller's transaction is its own.</summary>
     public async Task<PingCampaign> StartAsync(PingCampaignRequest request, Caller caller, CancellationToken ct)
     {
-        var memberStates = await db.MemberStates.AsNoTracking().ToDictionaryAsync(s => s.Iso3, ct);
-        var (scope, window, reminders) = Validate(request, memberStates.Keys.ToHashSet(StringComparer.Ordinal));
+        var states = await memberStates.ByIso3Async(ct);
+        var (scope, window, reminders) = Validate(request, states.Keys.ToHashSet(StringComparer.Ordinal));
         var listed = await db.Entries.AsNoTracking().Where(e => e.Status == EntryStatus.Listed).ToListAsync(ct);
         var inScope = listed
-            .Select(e => (Entry: e, Group: memberStates.TryGetValue(e.State, out var s) ? s.RegionalGroup.ToString() : ""))
+            .Select(e => (Entry: e, Group: states.TryGetValue(e.State, out var s) ? s.RegionalGroup : ""))
             .Where(x => scope.Includes(x.Group, x.Entry.Details!.Type, x.Entry.State))
             .OrderBy(x => x.Entry.State, StringComparer.Ordinal).ThenBy(x => x.Entry.PocId)
             .ToList();
@@ -155,7 +156,7 @@ public sealed class PingCampaigns(DirectoryDbContext db, IConfiguration configur
             Email = x.Entry.Details.Email,
         });
         db.PingRecipients.AddRange(recipients);
-        Ask(campaign, recipients, round: 0, memberStates);
+        await AskAsync(campaign, recipients, round: 0, ct);
         await db.SaveChangesAsync(ct);
         // A new test makes its points of contact pending again, except those already known to be unresponsive.
         var ids = recipients.ConvertAll(r => r.PocId);
@@ -166,8 +167,9 @@ public sealed class PingCampaigns(DirectoryDbContext db, IConfiguration configur
     }
 
     /// <summary>E-mails each recipient a new personal link: round 0 is the first e-mail, round k the k-th reminder.</summary>
-    internal void Ask(PingCampaign campaign, IReadOnlyList<PingRecipient> recipients, int round, IReadOnlyDictionary<string, MemberState> memberStates)
+    internal async Task AskAsync(PingCampaign campaign, IReadOnlyList<PingRecipient> recipients, int round, CancellationToken ct)
     {
+        var states = await memberStates.ByIso3Async(ct);
         var emails = new List<SendEmail>(recipients.Count);
         foreach (var recipient in recipients)
         {
@@ -184,7 +186,7 @@ public sealed class PingCampaigns(DirectoryDbContext db, IConfiguration configur
                 Values = new Dictionary<string, string>
                 {
                     ["name"] = recipient.FullName,
-                    ["state"] = memberStates.TryGetValue(recipient.State, out var s) ? s.Name : recipient.State,
+                    ["state"] = states.TryGetValue(recipient.State, out var s) ? s.Name : recipient.State,
                     ["type"] = recipient.Type,
                     ["link"] = $"{WebUrl}/ping/acknowledge?token={token}",
                     ["closes"] = campaign.ClosesAt.ToString("d MMMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture),
@@ -218,7 +220,7 @@ public sealed class PingCampaigns(DirectoryDbContext db, IConfiguration configur
             .Where(r => r.CampaignId == campaign.Id && r.Missed)
             .OrderBy(r => r.State).ThenBy(r => r.Type).ThenBy(r => r.FullName)
             .ToListAsync(ct);
-        var names = await db.MemberStates.AsNoTracking().ToDictionaryAsync(s => s.Iso3, s => s.Name, ct);
+        var states = await memberStates.ByIso3Async(ct);
         foreach (var state in missed.GroupBy(r => r.State))
         {
             db.AddIntegrationEvent(new EmailFocalPoints
@@ -229,7 +231,7 @@ public sealed class PingCampaigns(DirectoryDbContext db, IConfiguration configur
                 RequestedBy = ResourceNames.Directory,
                 Values = new Dictionary<string, string>
                 {
-                    ["state"] = names.GetValueOrDefault(state.Key, state.Key),
+                    ["state"] = states.TryGetValue(state.Key, out var s) ? s.Name : state.Key,
                     ["count"] = state.Count().ToString(CultureInfo.InvariantCulture),
                     ["started"] = campaign.StartedAt.ToString("d MMMM yyyy", CultureInfo.InvariantCulture),
                     ["list"] = string.Join("\n", state.Select(r => $"- {r.FullName} ({r.Type})")),

@@ -155,7 +155,7 @@ public sealed partial class EmailSender(
                 continue;
             }
             var recorded = false;
-            Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? record = null;
+            Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? record = null; // opened at the end of the data
             try
             {
                 var message = ToMime(delivery);
@@ -186,10 +186,9 @@ public sealed partial class EmailSender(
                 }
                 finally
                 {
-                    if (!recorded && record is not null)
+                    if (record is not null)
                     {
-                        await record.DisposeAsync(); // rolled back: nothing recorded, before any other write
-                        record = null;
+                        await record.DisposeAsync(); // committed, or else rolled back before any other write
                     }
                 }
                 delivery.Status = DeliveryStatus.Sent;
@@ -236,10 +235,6 @@ public sealed partial class EmailSender(
             {
                 gate?.BeforeEndOfData = null;
                 gate?.AfterEndOfData = null;
-                if (record is not null)
-                {
-                    await record.DisposeAsync(); // committed already
-                }
             }
         }
         if (attempted < due.Count)
@@ -275,16 +270,18 @@ public sealed partial class EmailSender(
     /// A sent e-mail's text is kept until the round ends (the server may still refuse it at the end);
     /// one left by a killed process is forgotten when the sender starts again.
     /// </summary>
+    private static Task<int> ForgetAsync(IQueryable<EmailDelivery> deliveries, CancellationToken ct) =>
+        deliveries.ExecuteUpdateAsync(set => set.SetProperty(d => d.TextBody, "").SetProperty(d => d.HtmlBody, ""), ct);
+
     private static Task<int> ForgetSentAsync(NotificationsDbContext db, List<Guid> ids) =>
-        db.EmailDeliveries.Where(d => ids.Contains(d.Id)).ExecuteUpdateAsync(set => set.SetProperty(d => d.TextBody, "").SetProperty(d => d.HtmlBody, ""), CancellationToken.None);
+        ForgetAsync(db.EmailDeliveries.Where(d => ids.Contains(d.Id)), CancellationToken.None);
 
     /// <summary>Forgets the text of every e-mail no longer pending (after a process was killed mid-round).</summary>
     public async Task ForgetFinishedAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        await db.EmailDeliveries.Where(d => d.Status != DeliveryStatus.Pending && (d.TextBody != "" || d.HtmlBody != ""))
-            .ExecuteUpdateAsync(set => set.SetProperty(d => d.TextBody, "").SetProperty(d => d.HtmlBody, ""), ct);
+        await ForgetAsync(db.EmailDeliveries.Where(d => d.Status != DeliveryStatus.Pending && (d.TextBody != "" || d.HtmlBody != "")), ct);
     }
 
     /// <summary>Back to pending after a send that did not happen (the caller says what comes next), also in the row if it was recorded as sent.</summary>
@@ -301,7 +298,7 @@ public sealed partial class EmailSender(
 
     private void Retry(NotificationsDbContext db, EmailDelivery delivery, string error)
     {
-        delivery.LastError = Truncate(error);
+        delivery.LastError = DeliveryLog.Truncate(error);
         if (delivery.Attempts >= _options.MaxAttempts)
         {
             DeliveryLog.Fail(db, delivery, $"Given up after {delivery.Attempts} attempts: {error}", clock.GetUtcNow());
@@ -325,7 +322,6 @@ public sealed partial class EmailSender(
         return message;
     }
 
-    private static string Truncate(string value) => value.Length <= 2000 ? value : value[..2000];
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "E-mail {Id} not sent (attempt {Attempt}); will retry: {Error}")]
     private partial void LogRetrying(Guid id, int attempt, string error);

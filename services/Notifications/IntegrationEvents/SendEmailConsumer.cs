@@ -75,11 +75,14 @@ public static class DeliveryLog
         db.EmailDeliveries.Add(delivery);
     }
 
+    /// <summary>An error as the log keeps it: at most 2,000 characters.</summary>
+    public static string Truncate(string error) => error.Length <= 2000 ? error : error[..2000];
+
     /// <summary>Never to be sent: recorded as failed, and the asking service told (in the same transaction).</summary>
     public static void Fail(NotificationsDbContext db, EmailDelivery delivery, string error, DateTimeOffset now)
     {
         delivery.Status = DeliveryStatus.Failed;
-        delivery.LastError = error.Length <= 2000 ? error : error[..2000];
+        delivery.LastError = Truncate(error);
         delivery.TextBody = "";
         delivery.HtmlBody = "";
         db.AddIntegrationEvent(new EmailUndeliverable

@@ -40,9 +40,7 @@ public sealed class DirectoryClient(HttpClient http)
     public async Task<(SearchResult? Result, FieldProblems? Problems, Refusal? Refusal)> SearchAsync(string query, CancellationToken ct)
     {
         using var response = await http.GetAsync("api/directory/pocs" + query, ct);
-        return response.IsSuccessStatusCode
-            ? (await response.Content.ReadFromJsonAsync<SearchResult>(ct), null, null)
-            : response.StatusCode == HttpStatusCode.BadRequest ? (null, await ProblemsAsync(response, ct), null) : (null, null, await RefusalAsync(response, ct));
+        return await ReadOrProblemsAsync<SearchResult>(response, ct);
     }
 
     /// <summary>Participating States with their number of points of contact, or empty when the reader may not see them.</summary>
@@ -55,7 +53,7 @@ public sealed class DirectoryClient(HttpClient http)
     public async Task<(EntryView? Entry, Refusal? Refusal)> EntryAsync(Guid id, CancellationToken ct)
     {
         using var response = await http.GetAsync($"api/directory/pocs/{id}", ct);
-        return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<EntryView>(ct), null) : (null, await RefusalAsync(response, ct));
+        return await ReadAsync<EntryView>(response, ct);
     }
 
     /// <summary>The entry's versions, or null when the reader may not see them.</summary>
@@ -72,13 +70,13 @@ public sealed class DirectoryClient(HttpClient http)
     public async Task<(StateNominations? State, Refusal? Refusal)> StateAsync(string state, CancellationToken ct)
     {
         using var response = await http.GetAsync($"api/nominations/states/{Uri.EscapeDataString(state)}", ct);
-        return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<StateNominations>(ct), null) : (null, await RefusalAsync(response, ct));
+        return await ReadAsync<StateNominations>(response, ct);
     }
 
     public async Task<(NominationView? Nomination, Refusal? Refusal)> NominationAsync(Guid id, CancellationToken ct)
     {
         using var response = await http.GetAsync($"api/nominations/{id}", ct);
-        return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<NominationView>(ct), null) : (null, await RefusalAsync(response, ct));
+        return await ReadAsync<NominationView>(response, ct);
     }
 
     public async Task<IReadOnlyList<NominationSummary>> ReviewQueueAsync(CancellationToken ct) =>
@@ -118,6 +116,16 @@ public sealed class DirectoryClient(HttpClient http)
         }
         return response.StatusCode == HttpStatusCode.BadRequest ? (await ProblemsAsync(response, ct), null) : (null, await RefusalAsync(response, ct));
     }
+
+    /// <summary>The answer's body, or the refusal (403, 404, 409, 410, 429) to show.</summary>
+    internal static async Task<(T? Value, Refusal? Refusal)> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct) =>
+        response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<T>(ct), null) : (default, await RefusalAsync(response, ct));
+
+    /// <summary>The answer's body, the field errors of a 400, or the refusal to show.</summary>
+    internal static async Task<(T? Value, FieldProblems? Problems, Refusal? Refusal)> ReadOrProblemsAsync<T>(HttpResponseMessage response, CancellationToken ct) =>
+        response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<T>(ct), null, null)
+        : response.StatusCode == HttpStatusCode.BadRequest ? (default, await ProblemsAsync(response, ct), null)
+        : (default, null, await RefusalAsync(response, ct));
 
     internal static async Task<FieldProblems> ProblemsAsync(HttpResponseMessage response, CancellationToken ct)
     {

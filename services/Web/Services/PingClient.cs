@@ -24,29 +24,19 @@ public sealed class PingClient(HttpClient http)
     public async Task<(IReadOnlyList<PingCampaignSummary>? Campaigns, Refusal? Refusal)> CampaignsAsync(CancellationToken ct)
     {
         using var response = await http.GetAsync("api/directory/ping/campaigns", ct);
-        return response.IsSuccessStatusCode
-            ? (await response.Content.ReadFromJsonAsync<List<PingCampaignSummary>>(ct), null)
-            : (null, await DirectoryClient.RefusalAsync(response, ct));
+        return await DirectoryClient.ReadAsync<List<PingCampaignSummary>>(response, ct);
     }
 
     public async Task<(PingResults? Results, Refusal? Refusal)> ResultsAsync(Guid id, CancellationToken ct)
     {
         using var response = await http.GetAsync($"api/directory/ping/campaigns/{id}", ct);
-        return response.IsSuccessStatusCode
-            ? (await response.Content.ReadFromJsonAsync<PingResults>(ct), null)
-            : (null, await DirectoryClient.RefusalAsync(response, ct));
+        return await DirectoryClient.ReadAsync<PingResults>(response, ct);
     }
 
     public async Task<(PingCampaignSummary? Campaign, FieldProblems? Problems, Refusal? Refusal)> StartAsync(object request, CancellationToken ct)
     {
         using var response = await http.PostAsJsonAsync("api/directory/ping/campaigns", request, ct);
-        if (response.IsSuccessStatusCode)
-        {
-            return (await response.Content.ReadFromJsonAsync<PingCampaignSummary>(ct), null, null);
-        }
-        return response.StatusCode == HttpStatusCode.BadRequest
-            ? (null, await DirectoryClient.ProblemsAsync(response, ct), null)
-            : (null, null, await DirectoryClient.RefusalAsync(response, ct));
+        return await DirectoryClient.ReadOrProblemsAsync<PingCampaignSummary>(response, ct);
     }
 
     /// <summary>The CSV as the API sends it (status, type, file name, body).</summary>
@@ -76,8 +66,6 @@ public sealed class PingClient(HttpClient http)
     public async Task<(ReachabilityOverview? Overview, Refusal? Refusal)> OverviewAsync(CancellationToken ct)
     {
         using var response = await http.GetAsync("api/directory/reachability", ct);
-        return response.IsSuccessStatusCode
-            ? (await response.Content.ReadFromJsonAsync<ReachabilityOverview>(ct), null)
-            : (null, await DirectoryClient.RefusalAsync(response, ct));
+        return await DirectoryClient.ReadAsync<ReachabilityOverview>(response, ct);
     }
 }

@@ -39,30 +39,20 @@ public sealed class UpdateRequestClient(HttpClient http)
     public async Task<(RoundStarted? Round, Refusal? Refusal)> StartRoundAsync(CancellationToken ct)
     {
         using var response = await http.PostAsJsonAsync("api/nominations/update-requests/rounds", new { allStates = true }, ct);
-        return response.IsSuccessStatusCode
-            ? (await response.Content.ReadFromJsonAsync<RoundStarted>(ct), null)
-            : (null, await DirectoryClient.RefusalAsync(response, ct));
+        return await DirectoryClient.ReadAsync<RoundStarted>(response, ct);
     }
 
     /// <summary>The State's latest update request, or the refusal (404 when the State has never been asked).</summary>
     public async Task<(UpdateRequestView? Request, Refusal? Refusal)> CurrentAsync(string state, CancellationToken ct)
     {
         using var response = await http.GetAsync($"api/nominations/states/{Uri.EscapeDataString(state)}/update-request", ct);
-        return response.IsSuccessStatusCode
-            ? (await response.Content.ReadFromJsonAsync<UpdateRequestView>(ct), null)
-            : (null, await DirectoryClient.RefusalAsync(response, ct));
+        return await DirectoryClient.ReadAsync<UpdateRequestView>(response, ct);
     }
 
     /// <summary>Confirms the entries named as unchanged, or every entry not yet answered.</summary>
     public async Task<(UpdateRequestView? Request, FieldProblems? Problems, Refusal? Refusal)> ConfirmAsync(string state, IReadOnlyList<Guid>? pocIds, bool allUnchanged, CancellationToken ct)
     {
         using var response = await http.PostAsJsonAsync($"api/nominations/states/{Uri.EscapeDataString(state)}/update-request/confirmations", new { pocIds, allUnchanged }, ct);
-        if (response.IsSuccessStatusCode)
-        {
-            return (await response.Content.ReadFromJsonAsync<UpdateRequestView>(ct), null, null);
-        }
-        return response.StatusCode == HttpStatusCode.BadRequest
-            ? (null, await DirectoryClient.ProblemsAsync(response, ct), null)
-            : (null, null, await DirectoryClient.RefusalAsync(response, ct));
+        return await DirectoryClient.ReadOrProblemsAsync<UpdateRequestView>(response, ct);
     }
 }

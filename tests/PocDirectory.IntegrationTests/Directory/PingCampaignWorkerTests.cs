@@ -10,6 +10,8 @@ using PocDirectory.BuildingBlocks.Validation;
 using PocDirectory.Contracts.Identity;
 using PocDirectory.Contracts.Notifications;
 using PocDirectory.Contracts.PointsOfContact;
+using PocDirectory.BuildingBlocks.Caching;
+using PocDirectory.Directory.Apis;
 using PocDirectory.Directory.Infrastructure;
 using PocDirectory.Directory.PointsOfContact;
 using PocDirectory.Directory.Reachability;
@@ -47,7 +49,9 @@ public sealed class PingCampaignWorkerTests(ServersFixture servers) : IAsyncLife
             ["Authentication:Issuer"] = "http://localhost:1/",
             ["services:web:http:0"] = "http://localhost:2",
         }).Build();
-        _services = new ServiceCollection()
+        var services = new ServiceCollection();
+        services.AddHybridCache();
+        _services = services
             .AddDbContext<DirectoryDbContext>(o => o.UseNpgsql(connectionString))
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(_clock)
@@ -55,6 +59,8 @@ public sealed class PingCampaignWorkerTests(ServersFixture servers) : IAsyncLife
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
             .AddSingleton<DirectoryGeneration>()
             .AddScoped<PingCampaigns>()
+            .AddScoped<MemberStateReader>()
+            .AddSingleton<CacheInvalidator>()
             .BuildServiceProvider();
         await using var scope = _services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DirectoryDbContext>();
