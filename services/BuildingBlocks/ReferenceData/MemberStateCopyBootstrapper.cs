@@ -11,10 +11,12 @@ namespace PocDirectory.BuildingBlocks.ReferenceData;
 
 /// <summary>
 /// Events published before this service's queue existed never reached it. So once the bus is up (its
-/// queues are bound), a service whose copy is empty asks the Directory for every State, through the
-/// outbox so the request survives a broker outage. A request can still come to nothing (no Directory
-/// had ever declared its queue yet, or its handling faulted): while the copy stays empty the service
-/// asks again every <c>ReferenceData:RecheckInterval</c> (one minute by default).
+/// queues are bound), a service whose copy is incomplete (fewer than the
+/// <see cref="MemberStateCopyExtensions.MemberStateCount"/> Member States: empty, or bound while the
+/// Directory was publishing its list, so only the rest arrived) asks the Directory for every State,
+/// through the outbox so the request survives a broker outage. A request can still come to nothing
+/// (no Directory had ever declared its queue yet, or its handling faulted): while the copy stays
+/// incomplete the service asks again every <c>ReferenceData:RecheckInterval</c> (one minute by default).
 /// </summary>
 public sealed partial class MemberStateCopyBootstrapper<TContext>(
     IServiceScopeFactory scopes,
@@ -37,7 +39,7 @@ public sealed partial class MemberStateCopyBootstrapper<TContext>(
             try
             {
                 await bus.WaitForHealthStatus(BusHealthStatus.Healthy, stoppingToken);
-                var outcome = await RequestCopyIfEmptyAsync(stoppingToken);
+                var outcome = await RequestCopyIfIncompleteAsync(stoppingToken);
                 _checked.TrySetResult(outcome == Outcome.Requested);
                 if (outcome == Outcome.HasCopy)
                 {
@@ -59,11 +61,12 @@ public sealed partial class MemberStateCopyBootstrapper<TContext>(
 
     private enum Outcome { HasCopy, RequestPending, Requested }
 
-    private async Task<Outcome> RequestCopyIfEmptyAsync(CancellationToken cancellationToken)
+    private async Task<Outcome> RequestCopyIfIncompleteAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        if (await db.Set<MemberStateCopy>().AnyAsync(cancellationToken))
+        var held = await db.Set<MemberStateCopy>().CountAsync(cancellationToken);
+        if (held >= MemberStateCopyExtensions.MemberStateCount)
         {
             return Outcome.HasCopy;
         }
@@ -76,12 +79,12 @@ public sealed partial class MemberStateCopyBootstrapper<TContext>(
         }
         db.AddIntegrationEvent(new MemberStateCopyRequested { RequestedBy = environment.ApplicationName });
         await db.SaveChangesAsync(cancellationToken);
-        LogRequested();
+        LogRequested(held);
         return Outcome.Requested;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Copy of the Member States is empty; asked the Directory for it")]
-    private partial void LogRequested();
+    [LoggerMessage(Level = LogLevel.Information, Message = "Copy of the Member States holds {Held} of them; asked the Directory for every one")]
+    private partial void LogRequested(int held);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check the copy of the Member States; retrying")]
     private partial void LogFailed(Exception ex);

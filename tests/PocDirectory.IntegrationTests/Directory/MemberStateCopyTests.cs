@@ -53,6 +53,36 @@ public sealed class MemberStateCopyTests(ServersFixture servers)
     }
 
     /// <summary>
+    /// A copy that holds only some States (its queue was bound while the Directory was publishing its
+    /// list, so the first ones never reached it) is asked for again at the next start, and completed.
+    /// </summary>
+    [Fact]
+    public async Task A_service_with_a_partial_copy_asks_again_and_gets_every_State()
+    {
+        await using var directory = new ServiceFactory<DirectoryDbContext>(servers, ResourceNames.DirectoryDb, await servers.CreateDatabaseAsync("directory"));
+        directory.CreateClient();
+        var nominationsDb = await servers.CreateDatabaseAsync("nominations");
+        await using (var first = new ServiceFactory<NominationsDbContext>(servers, ResourceNames.NominationsDb, nominationsDb))
+        {
+            first.CreateClient();
+            await Eventually.Until(() => CopyAsync(first.Services), states => states.Count == 195, TimeSpan.FromMinutes(2), "the first copy");
+            await using var scope = first.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<NominationsDbContext>();
+            // The States from A to L never arrived.
+            await db.Set<MemberStateCopy>().Where(s => string.Compare(s.Iso3, "M") < 0).ExecuteDeleteAsync();
+            Assert.InRange(await db.Set<MemberStateCopy>().CountAsync(), 1, 192);
+        }
+
+        await using var again = new ServiceFactory<NominationsDbContext>(servers, ResourceNames.NominationsDb, nominationsDb);
+        again.CreateClient();
+        var bootstrapper = again.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+            .OfType<MemberStateCopyBootstrapper<NominationsDbContext>>().Single();
+        Assert.True(await bootstrapper.Checked.WaitAsync(TimeSpan.FromSeconds(90)));
+        var copy = await Eventually.Until(() => CopyAsync(again.Services), states => states.Count == 195, TimeSpan.FromMinutes(2), "the copy completed");
+        Assert.Contains(copy, s => s is { Iso3: "FJI", Name: "Fiji" });
+    }
+
+    /// <summary>
     /// The request is lost (here: purged from the Directory's queue before any Directory read it). The
     /// service, its copy still empty, asks again and gets its copy.
     /// </summary>
