@@ -1,51 +1,62 @@
 using PocDirectory;
-using PocDirectory.AppHost.Hosting;
+using PocDirectory.AppHost;
 
-var builder = DistributedApplication.CreateBuilder(args);
+var options = AppHostOptions.ParseOrExit(args);
+if (!options.Publishing && !StateFolder.Take(options))
+{
+    return 1;
+}
+var builder = DistributedApplication.CreateBuilder(options.AspireOptions([.. options.AspireArgs]));
+var local = builder.AddLocalRuntime(options);
+var data = options.DataDirectory;
 
-// Servers, on fixed loopback ports (none a default port); --isolated picks free ones.
-var postgres = builder.AddPostgres(ResourceNames.Postgres, port: 18432);
+// Servers from Debian's packages, on fixed loopback ports (none a default port); --isolated picks free ones.
+var postgres = builder.AddPostgresServer(ResourceNames.Postgres, options.Port(18432), Path.Combine(data, ResourceNames.Postgres));
 var directoryDb = postgres.AddDatabase(ResourceNames.DirectoryDb);
 var nominationsDb = postgres.AddDatabase(ResourceNames.NominationsDb);
 var notificationsDb = postgres.AddDatabase(ResourceNames.NotificationsDb);
 var meetingsDb = postgres.AddDatabase(ResourceNames.MeetingsDb);
 var identityDb = postgres.AddDatabase(ResourceNames.IdentityDb);
-var messaging = builder.AddRabbitMQ(ResourceNames.Messaging, port: 18472).WithManagementPlugin(port: 18475);
-var cache = builder.AddRedis(ResourceNames.Cache, port: 18479);
-var mail = builder.AddSmtpSink(ResourceNames.Mail, port: 18425);
+var messaging = builder.AddRabbitMQServer(ResourceNames.Messaging, options.Port(18472), distributionPort: options.Port(18473),
+        epmdPort: options.Port(18474), Path.Combine(data, ResourceNames.Messaging))
+    .WithManagementPlugin(options.Port(18475));
+var cache = builder.AddRedisServer(ResourceNames.Cache, options.Port(18479), Path.Combine(data, ResourceNames.Cache));
+var mail = builder.AddSmtpSink(ResourceNames.Mail, options.Port(18425), Path.Combine(data, ResourceNames.Mail));
 
 // Services, each with its own database. None waits for another: they never call each other, and a
 // service whose copy of the Member States is empty keeps asking the Directory until it answers.
-var identity = builder.AddProject(ResourceNames.Identity, "services/Identity/PocDirectory.Identity.csproj", port: 18415)
+var identity = builder.AddService<Projects.PocDirectory_Identity>(ResourceNames.Identity, options.Port(18415))
     .WithReference(identityDb).WithReference(messaging).WithReference(cache)
     .WaitFor(identityDb).WaitFor(messaging).WaitFor(cache);
 
-var directory = builder.AddProject(ResourceNames.Directory, "services/Directory/PocDirectory.Directory.csproj", port: 18411)
+var directory = builder.AddService<Projects.PocDirectory_Directory>(ResourceNames.Directory, options.Port(18411))
     .WithReference(directoryDb).WithReference(messaging).WithReference(cache)
     .WaitFor(directoryDb).WaitFor(messaging).WaitFor(cache);
 
-var nominations = builder.AddProject(ResourceNames.Nominations, "services/Nominations/PocDirectory.Nominations.csproj", port: 18412)
+var nominations = builder.AddService<Projects.PocDirectory_Nominations>(ResourceNames.Nominations, options.Port(18412))
     .WithReference(nominationsDb).WithReference(messaging).WithReference(cache)
     .WaitFor(nominationsDb).WaitFor(messaging).WaitFor(cache);
 
-var notifications = builder.AddProject(ResourceNames.Notifications, "services/Notifications/PocDirectory.Notifications.csproj", port: 18413)
+var notifications = builder.AddService<Projects.PocDirectory_Notifications>(ResourceNames.Notifications, options.Port(18413))
     .WithReference(notificationsDb).WithReference(messaging).WithReference(cache).WithReference(mail)
     .WaitFor(notificationsDb).WaitFor(messaging).WaitFor(cache).WaitFor(mail);
 
-var meetings = builder.AddProject(ResourceNames.Meetings, "services/Meetings/PocDirectory.Meetings.csproj", port: 18414)
+var meetings = builder.AddService<Projects.PocDirectory_Meetings>(ResourceNames.Meetings, options.Port(18414))
     .WithReference(meetingsDb).WithReference(messaging).WithReference(cache)
     .WaitFor(meetingsDb).WaitFor(messaging).WaitFor(cache);
 
 // The only public entry, and the front end behind it. The gateway starts beside the services instead
 // of after them: it must answer a service that is away (restarting, say) with a clean 502 anyway.
-var gateway = builder.AddProject(ResourceNames.Gateway, "services/Gateway/PocDirectory.Gateway.csproj", port: 18400)
+local.GatewayPort = options.Port(18400);
+var gateway = builder.AddService<Projects.PocDirectory_Gateway>(ResourceNames.Gateway, local.GatewayPort)
     .WithReference(directory).WithReference(nominations).WithReference(notifications)
-    .WithReference(meetings).WithReference(identity).WithReference(cache);
+    .WithReference(meetings).WithReference(identity).WithReference(cache)
+    .WaitFor(cache);
 
 // Tokens are issued and checked under the gateway's address, the one public origin. Browsers reach
 // it as "localhost" (it listens on 127.0.0.1): passkeys (WebAuthn) need a domain name as their
 // relying party, and a browser refuses an IP address there.
-var publicOrigin = $"http://localhost:{gateway.Port}/";
+var publicOrigin = builder.AddParameter("public-origin", ResourceTable.PublicOrigin(local.GatewayPort), publishValueAsDefault: false);
 gateway.WithEnvironment("Authentication__Issuer", publicOrigin);
 foreach (var service in new[] { identity, directory, nominations, notifications, meetings })
 {
@@ -53,8 +64,13 @@ foreach (var service in new[] { identity, directory, nominations, notifications,
 }
 
 // The Web signs people in at Identity as a confidential client; its secret is made for this state folder.
-var webClientSecret = builder.AddGeneratedSecret("web-client-secret");
-var web = builder.AddProject(ResourceNames.Web, "services/Web/PocDirectory.Web.csproj", port: 18401)
+if (!options.Publishing)
+{
+    builder.Configuration["Parameters:web-client-secret"] = StateFolder.Secret(options, "web-client-secret");
+}
+var webClientSecret = builder.AddParameter("web-client-secret", secret: true);
+local.WebPort = options.Port(18401);
+var web = builder.AddService<Projects.PocDirectory_Web>(ResourceNames.Web, local.WebPort)
     .WithReference(gateway).WithReference(identity).WithReference(cache)
     .WithEnvironment("Authentication__ClientSecret", webClientSecret)
     .WithEnvironment("Authentication__Issuer", publicOrigin)
@@ -65,12 +81,13 @@ nominations.WithReference(web);
 directory.WithReference(web);
 
 // ./run.sh --demo: the invented data set, added through the services' own programs once everything runs.
-if (builder.Options.Demo)
+if (options.Demo)
 {
-    builder.AddStartupCommand("demo-accounts", identity,
-        "demo", "accounts", "--out", Path.Combine(builder.Options.StateDirectory, "demo-accounts.json"));
-    builder.AddStartupCommand("demo-directory", nominations,
-        "demo", "seed", "--pocs-per-state", builder.Options.DemoPocsPerState.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    local.Commands.Add(new StartupCommand("demo-accounts", identity.Resource,
+        ["demo", "accounts", "--out", Path.Combine(options.StateDirectory, "demo-accounts.json")]));
+    local.Commands.Add(new StartupCommand("demo-directory", nominations.Resource,
+        ["demo", "seed", "--pocs-per-state", options.DemoPocsPerState.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
 }
 
-return await builder.Build().RunAsync();
+await builder.Build().RunAsync();
+return Environment.ExitCode;

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace PocDirectory.AppHost.Hosting;
+namespace PocDirectory.AppHost;
 
 /// <summary>Protocol-level health probes: a listening socket is not yet a working server.</summary>
 public static class Probes
@@ -30,6 +30,16 @@ public static class Probes
         var buffer = new byte[256];
         var read = await stream.ReadAsync(buffer, timeout.Token);
         return buffer[..read];
+    }
+
+    /// <summary>True when something accepts a connection on the port.</summary>
+    public static async Task<bool> ConnectsAsync(int port, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port, timeout.Token);
+        return true;
     }
 
     public static async Task<bool> AnswersWithAsync(int port, string? send, string expectedPrefix, CancellationToken cancellationToken)

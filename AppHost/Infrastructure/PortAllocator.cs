@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PocDirectory.AppHost.Hosting;
+namespace PocDirectory.AppHost;
 
 public static class PortAllocator
 {

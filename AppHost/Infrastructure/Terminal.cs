@@ -1,4 +1,4 @@
-namespace PocDirectory.AppHost.Hosting;
+namespace PocDirectory.AppHost;
 
 /// <summary>
 /// The AppHost's console, written line by line from many threads. Once the terminal is gone (the

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace PocDirectory.AppHost.Hosting;
+namespace PocDirectory.AppHost;
 
 /// <summary>
 /// The few POSIX facts .NET does not offer: sending a chosen signal, the effective user, and what
@@ -103,6 +103,35 @@ public static class Posix
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // gone meanwhile, or not ours to read
+            }
+        }
+        return found;
+    }
+
+    /// <summary>The process's descendants, children first (from /proc/PID/task/*/children).</summary>
+    public static IReadOnlyList<int> Descendants(int pid)
+    {
+        var found = new List<int>();
+        var queue = new Queue<int>([pid]);
+        while (queue.TryDequeue(out var parent))
+        {
+            try
+            {
+                foreach (var task in Directory.EnumerateDirectories($"/proc/{parent}/task"))
+                {
+                    foreach (var child in File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        if (int.TryParse(child, out var id) && !found.Contains(id))
+                        {
+                            found.Add(id);
+                            queue.Enqueue(id);
+                        }
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // gone meanwhile
             }
         }
         return found;

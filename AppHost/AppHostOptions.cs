@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace PocDirectory.AppHost.Hosting;
+namespace PocDirectory.AppHost;
 
 /// <summary>The AppHost's command line.</summary>
 public sealed record AppHostOptions
@@ -28,9 +28,33 @@ public sealed record AppHostOptions
     /// <summary><c>--demo-pocs-per-state N</c>: how many invented points of contact each State gets (default 2).</summary>
     public int DemoPocsPerState { get; init; } = 2;
 
+    /// <summary>Aspire's own options, passed through: <c>--publisher manifest --output-path PATH</c>, <c>--operation publish</c>.</summary>
+    public IReadOnlyList<string> AspireArgs { get; init; } = [];
+
+    /// <summary>Publishing the deployment manifest, not running anything.</summary>
+    public bool Publishing => AspireArgs.Contains("--publisher") || AspireArgs.Contains("--operation");
+
     public string DataDirectory => Path.Combine(StateDirectory, "data");
 
+    /// <summary>The documented fixed port, or with <c>--isolated</c> a free one.</summary>
+    public int Port(int fixedPort) => Isolated ? PortAllocator.GetFreePort() : fixedPort;
+
     public string LogDirectory => Path.Combine(StateDirectory, "logs");
+
+    /// <summary>Parses the command line; a wrong one ends the program with the usage and exit code 2.</summary>
+    public static AppHostOptions ParseOrExit(string[] args)
+    {
+        try
+        {
+            return Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            Environment.Exit(2);
+            throw; // unreachable
+        }
+    }
 
     public static AppHostOptions Parse(string[] args)
     {
@@ -39,6 +63,7 @@ public sealed record AppHostOptions
         var configuration = typeof(AppHostOptions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         bool reset = false, isolated = false, echo = true, demo = false;
         var perState = 2;
+        var aspire = new List<string>();
         // "--state-dir=PATH" means "--state-dir PATH".
         args = args.SelectMany(a => a.StartsWith("--", StringComparison.Ordinal) && a.IndexOf('=') is > 2 and var at
             ? new[] { a[..at], a[(at + 1)..] }
@@ -59,6 +84,10 @@ public sealed record AppHostOptions
                     break;
                 case "--state-dir": state = Value(args, ref i); break;
                 case "--configuration" or "-c": configuration = KnownConfiguration(Value(args, ref i)); break;
+                case "--publisher" or "--output-path" or "--operation" or "--step":
+                    aspire.Add(args[i]);
+                    aspire.Add(Value(args, ref i));
+                    break;
                 case "--help" or "-h":
                     throw new ArgumentException(Usage);
                 default:
@@ -78,11 +107,12 @@ public sealed record AppHostOptions
             EchoToConsole = echo,
             Demo = demo,
             DemoPocsPerState = perState,
+            AspireArgs = aspire,
         };
     }
 
     public const string Usage =
-        "Usage: PocDirectory.AppHost [--reset] [--isolated] [--state-dir PATH] [--configuration Debug|Release] [--no-console-logs] [--demo [--demo-pocs-per-state N]]";
+        "Usage: PocDirectory.AppHost [--reset] [--isolated] [--state-dir PATH] [--configuration Debug|Release] [--no-console-logs] [--demo [--demo-pocs-per-state N]] [--publisher manifest --output-path PATH]";
 
     /// <summary>Build output folders are named Debug and Release: accept any casing, refuse the rest.</summary>
     private static string KnownConfiguration(string value) =>

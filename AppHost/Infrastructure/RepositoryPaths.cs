@@ -1,4 +1,4 @@
-namespace PocDirectory.AppHost.Hosting;
+namespace PocDirectory.AppHost;
 
 public static class RepositoryPaths
 {

@@ -1,0 +1,83 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace PocDirectory.AppHost;
+
+/// <summary>
+/// What the system's AppHost adds to Aspire when it runs on this machine: the state folder's
+/// <c>resources.json</c> and log files, restarts after a crash, and the start-up commands.
+/// </summary>
+public static class LocalRuntime
+{
+    /// <summary>Aspire's options from ours: the dashboard on its fixed loopback ports, plain HTTP on loopback.</summary>
+    public static DistributedApplicationOptions AspireOptions(this AppHostOptions options, string[] aspireArgs)
+    {
+        // Set for this process before the builder reads its configuration; a value already in the
+        // environment wins, so the dashboard can run elsewhere with its login token (README).
+        Default("DOTNET_ENVIRONMENT", "Development");
+        Default("ASPNETCORE_URLS", $"http://127.0.0.1:{options.Port(DashboardPort)}");
+        Default("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://127.0.0.1:{options.Port(DashboardOtlpPort)}");
+        Default("ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", $"http://127.0.0.1:{options.Port(DashboardResourceServicePort)}");
+        // Loopback only: whoever can reach 127.0.0.1 here is already on this machine.
+        Default("ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true");
+        Default("DOTNET_CLI_TELEMETRY_OPTOUT", "1");
+        Default("DOTNET_NOLOGO", "1");
+        return new DistributedApplicationOptions { Args = aspireArgs, AllowUnsecuredTransport = true, DashboardApplicationName = "PocDirectory" };
+    }
+
+    public const int DashboardPort = 18488;
+    public const int DashboardOtlpPort = 18489;
+    public const int DashboardResourceServicePort = 18490;
+
+    public static string DashboardUrl => Environment.GetEnvironmentVariable("ASPNETCORE_URLS")!.Split(';')[0];
+
+    /// <summary>resources.json, the log files, restarts with backoff and the start-up commands.</summary>
+    public static LocalRuntimeSettings AddLocalRuntime(this IDistributedApplicationBuilder builder, AppHostOptions options)
+    {
+        var settings = new LocalRuntimeSettings { DashboardUrl = DashboardUrl };
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<CrashRestarter>();
+        builder.Services.AddSingleton<ResourceLogFiles>();
+        builder.Services.AddSingleton<ResourceTable>();
+        builder.Services.AddSingleton<StartupCommands>();
+        // Registered last, so stopped first: every resource ends before Aspire's own shutdown.
+        builder.Services.AddHostedService<OrderlyStop>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90));
+        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+        {
+            // The watchers follow the resources through the orderly stop too, until the host has stopped.
+            var lifetime = e.Services.GetRequiredService<IHostApplicationLifetime>();
+            var stopping = lifetime.ApplicationStopping;
+            e.Services.GetRequiredService<CrashRestarter>().Start(lifetime.ApplicationStopped);
+            e.Services.GetRequiredService<ResourceLogFiles>().Start(lifetime.ApplicationStopped);
+            e.Services.GetRequiredService<ResourceTable>().Start(lifetime.ApplicationStopped);
+            e.Services.GetRequiredService<StartupCommands>().Start(stopping);
+            return Task.CompletedTask;
+        });
+        return settings;
+    }
+
+    private static void Default(string name, string value)
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)))
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+    }
+}
+
+/// <summary>What the model tells the local runtime: the public ports and the start-up commands.</summary>
+public sealed class LocalRuntimeSettings
+{
+    public int GatewayPort { get; set; }
+
+    public int WebPort { get; set; }
+
+    public string? DashboardUrl { get; init; }
+
+    /// <summary>Run in this order once every resource is Running.</summary>
+    public List<StartupCommand> Commands { get; } = [];
+}

@@ -1,0 +1,68 @@
+namespace PocDirectory.AppHost;
+
+/// <summary>
+/// The state folder (<c>.pocdir/</c> or <c>--state-dir</c>): one AppHost at a time (a lock that dies
+/// with the process, however it ends), and <c>--reset</c>, which empties it before anything starts.
+/// </summary>
+public static class StateFolder
+{
+    public const string LockFileName = "apphost.lock";
+
+    // Held for the life of the process: the lock is the open file.
+    private static FileStream? s_lock;
+
+    /// <summary>Takes the folder, or says who holds it and returns false.</summary>
+    public static bool Take(AppHostOptions options)
+    {
+        Directory.CreateDirectory(options.StateDirectory);
+        var path = Path.Combine(options.StateDirectory, LockFileName);
+        try
+        {
+            s_lock = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            Console.Error.WriteLine($"Another AppHost is using {options.StateDirectory}; stop it first or use --state-dir.");
+            return false;
+        }
+        if (options.Reset)
+        {
+            Console.WriteLine($"[apphost] --reset: deleting the data and logs in {options.StateDirectory}");
+            foreach (var entry in new DirectoryInfo(options.StateDirectory).EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo directory)
+                {
+                    directory.Delete(recursive: true);
+                }
+                else if (entry.Name != LockFileName)
+                {
+                    entry.Delete();
+                }
+            }
+        }
+        Directory.CreateDirectory(options.LogDirectory);
+        return true;
+    }
+
+    /// <summary>
+    /// A secret shared by resources, made once at random and kept in the state folder
+    /// (<c>secrets/NAME</c>, readable by the owner only), never in the repository.
+    /// </summary>
+    public static string Secret(AppHostOptions options, string name)
+    {
+        var directory = Path.Combine(options.StateDirectory, "secrets");
+        var path = Path.Combine(directory, name);
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 32 } existing)
+        {
+            return existing;
+        }
+        var secret = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var mode = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+        using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, mode))
+        {
+            writer.Write(secret);
+        }
+        return secret;
+    }
+}

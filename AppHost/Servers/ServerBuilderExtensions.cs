@@ -1,0 +1,54 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Aspire.Hosting;
+
+/// <summary>What every server recipe does the same way: its endpoint, its protocol probe, its folder.</summary>
+internal static class ServerBuilderExtensions
+{
+    /// <summary>
+    /// Adds the server with its loopback endpoint, a health check that speaks the server's protocol
+    /// (a listening socket is not yet a working server), and <paramref name="prepare"/> run before
+    /// every start (folders, configuration files, first-time initialisation).
+    /// </summary>
+    public static IResourceBuilder<T> AddServer<T>(this IDistributedApplicationBuilder builder, T server, string scheme,
+        Func<T, CancellationToken, Task<bool>> probe, Func<T, CancellationToken, Task>? prepare = null)
+        where T : ServerResource
+    {
+        var healthCheck = $"{server.Name}_protocol";
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, async cancellationToken =>
+        {
+            try
+            {
+                return await probe(server, cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("not answering yet");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return HealthCheckResult.Unhealthy(ex.Message);
+            }
+        });
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, async (_, cancellationToken) =>
+        {
+            Directory.CreateDirectory(server.DataDirectory);
+            if (prepare is not null)
+            {
+                await prepare(server, cancellationToken);
+            }
+        });
+        return builder.AddResource(server)
+            .WithEndpoint(port: server.Port, targetPort: server.Port, scheme: scheme, name: ServerResource.PrimaryEndpointName, isProxied: false)
+            .WithEndpoint(ServerResource.PrimaryEndpointName, e => e.TargetHost = "127.0.0.1")
+            .WithHealthCheck(healthCheck);
+    }
+
+    /// <summary>A program of Debian's packages, found on PATH (and in the sbin folders a root shell has).</summary>
+    public static string Which(string program)
+    {
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? "") + ":/usr/local/sbin:/usr/sbin:/sbin";
+        return path.Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, program))
+            .FirstOrDefault(File.Exists)
+            ?? program; // resolved again at start; a missing program is then named in the resource's state
+    }
+}

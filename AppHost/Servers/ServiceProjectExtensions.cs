@@ -1,0 +1,34 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace Aspire.Hosting;
+
+public static class ServiceProjectExtensions
+{
+    /// <summary>
+    /// One of the system's services: its HTTP endpoint on a fixed loopback port (not proxied, so the
+    /// port belongs to the service's own process), healthy when <c>/health</c> answers 200. Launch
+    /// profiles are not used: the model gives every setting.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port)
+        where TProject : IProjectMetadata, new()
+    {
+        var project = builder.AddProject<TProject>(name, launchProfileName: null)
+            .WithHttpEndpoint(port: port, targetPort: port, name: "http", isProxied: false)
+            .WithEndpoint("http", e => e.TargetHost = "127.0.0.1")
+            .WithHttpHealthCheck("/health");
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            project.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
+                .WithEnvironment("DOTNET_CLI_TELEMETRY_OPTOUT", "1");
+            // Telemetry to a collector of one's own instead of the dashboard, when the AppHost is given one.
+            foreach (var name2 in new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_BSP_SCHEDULE_DELAY", "OTEL_METRIC_EXPORT_INTERVAL" })
+            {
+                if (Environment.GetEnvironmentVariable(name2) is { Length: > 0 } value)
+                {
+                    project.WithEnvironment(name2, value);
+                }
+            }
+        }
+        return project;
+    }
+}

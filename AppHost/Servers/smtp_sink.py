@@ -1,0 +1,46 @@
+"""The SMTP sink: aiosmtpd storing every message in a Maildir, behaving as a relay would.
+
+- It refuses recipients in the reserved .invalid top-level domain (RFC 2606) with a permanent 550.
+- It delivers a message whose end of data it received even when the client is gone right after
+  (aiosmtpd alone drops what it has not processed yet when the connection closes).
+Usage: python3 smtp_sink.py HOST PORT MAILDIR
+"""
+import asyncio
+import sys
+
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import SMTP
+
+
+class RefusingMailbox(Mailbox):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        domain = address.rpartition("@")[2].lower()
+        if domain == "invalid" or domain.endswith(".invalid"):
+            return "550 5.1.2 No such domain"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+class DrainingSMTP(SMTP):
+    def eof_received(self):
+        # Finish what the client sent before it went away; the session ends at the end of the stream.
+        self._reader.feed_eof()
+        return True
+
+    async def handle_exception(self, error):
+        if isinstance(error, asyncio.IncompleteReadError):
+            self.transport.close()
+            return "421 Closing"
+        return await super().handle_exception(error)
+
+
+async def main(host, port, maildir):
+    handler = RefusingMailbox(maildir)
+    server = await asyncio.get_running_loop().create_server(lambda: DrainingSMTP(handler), host, port)
+    print(f"SMTP sink on {host}:{port}, Maildir {maildir}", flush=True)
+    async with server:
+        await server.serve_forever()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]), sys.argv[3]))
