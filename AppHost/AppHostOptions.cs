@@ -37,7 +37,7 @@ public sealed record AppHostOptions
     public string DataDirectory => Path.Combine(StateDirectory, "data");
 
     /// <summary>The documented fixed port, or with <c>--isolated</c> a free one.</summary>
-    public int Port(int fixedPort) => Isolated ? PortAllocator.GetFreePort() : fixedPort;
+    public int Port(int fixedPort) => Isolated ? LoopbackPorts.GetFreePort() : fixedPort;
 
     public string LogDirectory => Path.Combine(StateDirectory, "logs");
 

@@ -39,7 +39,7 @@ public static class LocalRuntime
         var settings = new LocalRuntimeSettings { DashboardUrl = DashboardUrl };
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton<CrashRestarter>();
+        builder.RestartCrashedResources();
         builder.Services.AddSingleton<ResourceLogFiles>();
         builder.Services.AddSingleton<ResourceTable>();
         builder.Services.AddSingleton<StartupCommands>();
@@ -51,13 +51,24 @@ public static class LocalRuntime
             // The watchers follow the resources through the orderly stop too, until the host has stopped.
             var lifetime = e.Services.GetRequiredService<IHostApplicationLifetime>();
             var stopping = lifetime.ApplicationStopping;
-            e.Services.GetRequiredService<CrashRestarter>().Start(lifetime.ApplicationStopped);
             e.Services.GetRequiredService<ResourceLogFiles>().Start(lifetime.ApplicationStopped);
             e.Services.GetRequiredService<ResourceTable>().Start(lifetime.ApplicationStopped);
             e.Services.GetRequiredService<StartupCommands>().Start(stopping);
             return Task.CompletedTask;
         });
         return settings;
+    }
+
+    /// <summary>Starts again, with backoff, a resource that died on its own (<see cref="CrashRestarter"/>).</summary>
+    public static IDistributedApplicationBuilder RestartCrashedResources(this IDistributedApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<CrashRestarter>();
+        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+        {
+            e.Services.GetRequiredService<CrashRestarter>().Start(e.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped);
+            return Task.CompletedTask;
+        });
+        return builder;
     }
 
     private static void Default(string name, string value)

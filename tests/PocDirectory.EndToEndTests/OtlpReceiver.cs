@@ -16,7 +16,7 @@ public sealed class OtlpReceiver : IDisposable
 
     public OtlpReceiver()
     {
-        Endpoint = new Uri($"http://127.0.0.1:{PortAllocator.GetFreePort()}/");
+        Endpoint = new Uri($"http://127.0.0.1:{LoopbackPorts.GetFreePort()}/");
         _listener.Prefixes.Add(Endpoint.ToString());
         _listener.Start();
         _ = Task.Run(ReceiveAsync);

@@ -19,7 +19,7 @@ public sealed class ShutdownTests
 
         Assert.Equal(0, exitCode);
         Assert.All(pids, pid => Assert.False(Posix.IsAlive(pid), $"process {pid} is still alive"));
-        Assert.All(ports, port => Assert.True(PortAllocator.IsFree(port), $"port {port} is still in use"));
+        Assert.All(ports, port => Assert.True(LoopbackPorts.IsFree(port), $"port {port} is still in use"));
         Assert.All(system.Resources(), r => Assert.Equal("Stopped", r.State));
     }
 }

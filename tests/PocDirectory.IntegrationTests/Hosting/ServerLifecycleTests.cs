@@ -1,31 +1,26 @@
 using System.Diagnostics;
 using System.Net.Mail;
 using System.Net.Sockets;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using PocDirectory.AppHost.Hosting;
+using PocDirectory.AppHost;
 using PocDirectory.IntegrationTests.Infrastructure;
 
 namespace PocDirectory.IntegrationTests.Hosting;
 
-/// <summary>The AppHost's resource library against the real servers it runs.</summary>
-public sealed class ServerLifecycleTests : IDisposable
+/// <summary>The AppHost's server recipes, run by Aspire, against the real servers they start.</summary>
+public sealed class ServerLifecycleTests
 {
-    private readonly DirectoryInfo _root = System.IO.Directory.CreateTempSubdirectory("pocdir-hosting-");
-
-    public void Dispose() => _root.Delete(recursive: true);
-
-    private ServerOptions Options(string name, int port = 0) => new()
-    {
-        Name = name,
-        DataDirectory = Path.Combine(_root.FullName, name),
-        Port = port,
-    };
+    private static Task<ServerApp> SmtpSinkAsync() =>
+        ServerApp.StartAsync((builder, root) => builder.AddSmtpSink("mail", LoopbackPorts.GetFreePort(), Path.Combine(root, "mail")));
 
     [Fact]
     public async Task The_SMTP_sink_keeps_every_message_it_accepts_in_its_Maildir()
     {
-        await using var smtp = await SmtpSink.StartAsync(Options("mail"), CancellationToken.None);
-
+        await using var app = await SmtpSinkAsync();
+        var smtp = app.Resource<SmtpSinkResource>("mail");
         using (var client = new SmtpClient("127.0.0.1", smtp.Port))
         {
             await client.SendMailAsync(new MailMessage("directory@example.org", "poc@example.org", "Ping test 2026-11", "Please acknowledge."));
@@ -42,7 +37,8 @@ public sealed class ServerLifecycleTests : IDisposable
     [Fact]
     public async Task The_SMTP_sink_refuses_the_invalid_domain_and_delivers_a_complete_message_whose_client_left_before_the_answer()
     {
-        await using var smtp = await SmtpSink.StartAsync(Options("mail"), CancellationToken.None);
+        await using var app = await SmtpSinkAsync();
+        var smtp = app.Resource<SmtpSinkResource>("mail");
 
         Assert.StartsWith("550", await SessionAsync(smtp.Port, "someone@nowhere.invalid", "Subject: refused\r\n\r\nx\r\n.\r\n", waitForAnswer: true));
         // The client sends the end of the data and is gone at once: the message is still delivered.
@@ -90,69 +86,72 @@ public sealed class ServerLifecycleTests : IDisposable
     }
 
     [Fact]
-    public async Task A_supervised_server_that_is_killed_is_started_again_on_the_same_port()
+    public async Task A_server_that_is_killed_is_started_again_on_the_same_port()
     {
-        await using var redis = new RedisServer(Options("cache")) { Supervised = true };
-        await redis.StartAsync();
-        var firstPid = redis.Pid!.Value;
+        var port = LoopbackPorts.GetFreePort();
+        await using var app = await ServerApp.StartAsync(
+            (builder, root) => builder.AddRedisServer("cache", port, Path.Combine(root, "cache")), restartCrashed: true);
+        var firstPid = app.Pid("cache")!.Value;
 
         Process.GetProcessById(firstPid).Kill();
 
-        await Eventually.Until(() => Task.FromResult((redis.State, redis.Pid)),
-            s => s.State == ResourceState.Running && s.Pid is not null && s.Pid != firstPid,
+        await Eventually.Until(() => Task.FromResult(app.Pid("cache")), pid => pid is not null && pid != firstPid && Posix.IsRunning(pid.Value),
             TimeSpan.FromSeconds(90), "redis running again");
-        Assert.True(await Probes.AnswersWithAsync(redis.Port, "PING\r\n", "+PONG", CancellationToken.None));
+        await Eventually.Until(AnswersAsync, answers => answers, TimeSpan.FromSeconds(30), "redis answering on its port");
         Assert.False(Posix.IsAlive(firstPid));
+
+        async Task<bool> AnswersAsync()
+        {
+            try
+            {
+                return await Probes.AnswersWithAsync(port, "PING\r\n", "+PONG", CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
+            {
+                return false;
+            }
+        }
     }
 
     [Fact]
-    public async Task A_server_that_dies_as_it_is_being_stopped_stays_stopped()
+    public async Task A_server_stopped_on_purpose_is_not_started_again()
     {
-        await using var redis = new RedisServer(Options("dying")) { Supervised = true };
-        await redis.StartAsync();
-        var pid = redis.Pid!.Value;
+        await using var app = await ServerApp.StartAsync((builder, root) =>
+        {
+            builder.AddRedisServer("cache", LoopbackPorts.GetFreePort(), Path.Combine(root, "cache"));
+            builder.AddRedisServer("marker", LoopbackPorts.GetFreePort(), Path.Combine(root, "marker"));
+        }, restartCrashed: true);
+        var redis = app.Resource<RedisServerResource>("cache");
 
-        Process.GetProcessById(pid).Kill(); // the crash and the stop race each other
-        await redis.StopAsync();
+        await app.StopAsync(redis);
+        // The marker: a server killed after the stop is restarted after the same first delay.
+        var markerPid = app.Pid("marker")!.Value;
+        Process.GetProcessById(markerPid).Kill();
+        await Eventually.Until(() => Task.FromResult(app.Pid("marker")), pid => pid is not null && pid != markerPid,
+            TimeSpan.FromSeconds(90), "the killed marker running again");
 
-        // The first automatic restart would come after 1 s: give it three.
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.Equal(ResourceState.Stopped, redis.State);
-        Assert.Null(redis.Pid);
-        Assert.DoesNotContain(Process.GetProcessesByName("redis-server"), p => (Posix.CommandLine(p.Id) ?? "").Contains($"--port {redis.Port}"));
+        Assert.Null(app.Pid("cache"));
+        Assert.True(LoopbackPorts.IsFree(redis.Port));
     }
 
     [Fact]
     public async Task PostgreSQL_data_survives_a_stop_and_a_start()
     {
-        await using var postgres = await PostgresServer.StartAsync(Options("postgres"), fsyncOff: false, CancellationToken.None);
-        await postgres.CreateDatabaseAsync("keep");
+        await using var app = await ServerApp.StartAsync(
+            (builder, root) => builder.AddPostgresServer("postgres", LoopbackPorts.GetFreePort(), Path.Combine(root, "postgres")));
+        var postgres = app.Resource<PostgresServerResource>("postgres");
+        await PostgresServerBuilderExtensions.CreateDatabaseAsync(postgres, "keep");
         await ExecuteAsync(postgres, "CREATE TABLE nominations (id int primary key); INSERT INTO nominations VALUES (42);");
 
-        await postgres.StopAsync();
-        Assert.Equal(ResourceState.Stopped, postgres.State);
-        await postgres.StartAsync();
+        await app.StopAsync(postgres);
+        await app.StartAsync(postgres);
 
         Assert.Equal(42, await ExecuteAsync(postgres, "SELECT id FROM nominations"));
     }
 
-    [Fact]
-    public async Task A_server_that_cannot_start_fails_clearly_and_leaves_no_process()
+    private static async Task<object?> ExecuteAsync(PostgresServerResource postgres, string sql)
     {
-        using var occupied = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        occupied.Start();
-        var port = ((System.Net.IPEndPoint)occupied.LocalEndpoint).Port;
-
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => RedisServer.StartAsync(Options("busy", port), CancellationToken.None));
-
-        Assert.Contains("busy", error.Message);
-        Assert.Contains($"port {port} on 127.0.0.1 is already in use", error.Message);
-        Assert.DoesNotContain(Process.GetProcessesByName("redis-server"), p => (Posix.CommandLine(p.Id) ?? "").Contains($"--port {port}"));
-    }
-
-    private static async Task<object?> ExecuteAsync(PostgresServer postgres, string sql)
-    {
-        await using var connection = new NpgsqlConnection(postgres.ConnectionString("keep") + ";Pooling=false");
+        await using var connection = new NpgsqlConnection(postgres.LocalConnectionString("keep") + ";Pooling=false");
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync();

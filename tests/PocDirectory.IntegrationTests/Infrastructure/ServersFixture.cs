@@ -1,32 +1,35 @@
-using PocDirectory.AppHost.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using PocDirectory.AppHost;
 
 namespace PocDirectory.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Real PostgreSQL, RabbitMQ, Redis and SMTP servers for one test collection, on free loopback ports with
-/// their data in a temporary folder, started by the AppHost's own resource library.
+/// Real PostgreSQL, RabbitMQ, Redis and SMTP servers for one test collection, started by Aspire from
+/// the AppHost's server recipes on free loopback ports.
 /// </summary>
 public sealed class ServersFixture : IAsyncLifetime
 {
-    private readonly DirectoryInfo _root = System.IO.Directory.CreateTempSubdirectory("pocdir-it-");
+    private ServerApp _app = null!;
 
-    public PostgresServer Postgres { get; private set; } = null!;
-    public RabbitMqServer RabbitMq { get; private set; } = null!;
-    public RedisServer Redis { get; private set; } = null!;
-
-    public SmtpSink Smtp { get; private set; } = null!;
+    public PostgresServerResource Postgres { get; private set; } = null!;
+    public RunningServer RabbitMq { get; private set; } = null!;
+    public RunningServer Redis { get; private set; } = null!;
+    public RunningServer Smtp { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        var postgres = PostgresServer.StartAsync(Options("postgres"), fsyncOff: true, timeout.Token);
-        var rabbit = RabbitMqServer.StartAsync(Options("rabbitmq"), timeout.Token);
-        var redis = RedisServer.StartAsync(Options("redis"), timeout.Token);
-        var smtp = SmtpSink.StartAsync(Options("mail"), timeout.Token);
-        Postgres = await postgres;
-        RabbitMq = await rabbit;
-        Redis = await redis;
-        Smtp = await smtp;
+        _app = await ServerApp.StartAsync((builder, root) =>
+        {
+            builder.AddPostgresServer("postgres", LoopbackPorts.GetFreePort(), Path.Combine(root, "postgres"), fsyncOff: true);
+            builder.AddRabbitMQServer("rabbitmq", LoopbackPorts.GetFreePort(), LoopbackPorts.GetFreePort(), LoopbackPorts.GetFreePort(), Path.Combine(root, "rabbitmq"));
+            builder.AddRedisServer("redis", LoopbackPorts.GetFreePort(), Path.Combine(root, "redis"));
+            builder.AddSmtpSink("mail", LoopbackPorts.GetFreePort(), Path.Combine(root, "mail"));
+        });
+        Postgres = _app.Resource<PostgresServerResource>("postgres");
+        RabbitMq = new RunningServer(_app, _app.Resource<RabbitMQServerResource>("rabbitmq"));
+        Redis = new RunningServer(_app, _app.Resource<RedisServerResource>("redis"));
+        Smtp = new RunningServer(_app, _app.Resource<SmtpSinkResource>("mail"));
     }
 
     /// <summary>A new empty database with a unique name; returns its connection string.</summary>
@@ -34,41 +37,30 @@ public sealed class ServersFixture : IAsyncLifetime
     {
         var name = $"{prefix}_{Guid.NewGuid():N}";
         name = name[..Math.Min(name.Length, 40)];
-        await Postgres.CreateDatabaseAsync(name);
-        return Postgres.ConnectionString(name);
+        await PostgresServerBuilderExtensions.CreateDatabaseAsync(Postgres, name);
+        return Postgres.LocalConnectionString(name);
     }
 
-    public async Task DisposeAsync()
-    {
-        await DisposeQuietly(Smtp);
-        await DisposeQuietly(Redis);
-        await DisposeQuietly(RabbitMq);
-        await DisposeQuietly(Postgres);
-        try
-        {
-            _root.Delete(recursive: true);
-        }
-        catch (IOException)
-        {
-            // A server may still hold a file for a moment; the folder is under the temp path.
-        }
-    }
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+}
 
-    private ServerOptions Options(string name) => new()
-    {
-        Name = name,
-        DataDirectory = Path.Combine(_root.FullName, name),
-        Port = 0,
-        EchoToConsole = false,
-    };
+/// <summary>A server of a <see cref="ServerApp"/>: its addresses, and a stop and start through Aspire.</summary>
+public sealed class RunningServer(ServerApp app, ServerResource resource)
+{
+    public ServerResource Resource => resource;
 
-    private static async Task DisposeQuietly(IAsyncDisposable? server)
-    {
-        if (server is not null)
-        {
-            await server.DisposeAsync();
-        }
-    }
+    public int Port => resource.Port;
+
+    public Uri AmqpUri => new($"amqp://guest:guest@127.0.0.1:{Port}/");
+
+    /// <summary>As the services read it: host:port for Redis, smtp://host:port for the SMTP sink.</summary>
+    public string ConnectionString => resource is SmtpSinkResource ? $"smtp://127.0.0.1:{Port}" : $"127.0.0.1:{Port}";
+
+    public string MaildirPath => ((SmtpSinkResource)resource).MaildirPath;
+
+    public Task StopAsync() => app.StopAsync(resource);
+
+    public Task StartAsync(CancellationToken cancellationToken) => app.StartAsync(resource, cancellationToken);
 }
 
 [CollectionDefinition(Name)]

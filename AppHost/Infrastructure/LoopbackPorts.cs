@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace PocDirectory.AppHost;
 
-public static class PortAllocator
+public static class LoopbackPorts
 {
     private static readonly HashSet<int> Handed = [];
 
