@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using PocDirectory.AppHost.Hosting;
+using PocDirectory.AppHost;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.Persistence;
 
@@ -43,14 +45,18 @@ public static class OutboxLatency
 {
     public static async Task RunAsync(int count, TimeSpan pause)
     {
-        var root = Directory.CreateTempSubdirectory("pocdir-bench-");
-        await using var postgres = await PostgresServer.StartAsync(Options(root, "postgres"), fsyncOff: false, CancellationToken.None);
-        await using var rabbit = await RabbitMqServer.StartAsync(Options(root, "rabbitmq"), CancellationToken.None);
-        await postgres.CreateDatabaseAsync("producer");
-        await postgres.CreateDatabaseAsync("consumer");
+        await using var servers = await PocDirectory.Testing.ServerApp.StartAsync((builder, root) =>
+        {
+            builder.AddPostgresServer("postgres", LoopbackPorts.GetFreePort(), Path.Combine(root, "postgres"));
+            builder.AddRabbitMQServer("rabbitmq", LoopbackPorts.GetFreePort(), LoopbackPorts.GetFreePort(), LoopbackPorts.GetFreePort(), Path.Combine(root, "rabbitmq"));
+        });
+        var postgres = servers.Resource<PostgresServerResource>("postgres");
+        var amqp = new Uri($"amqp://guest:guest@127.0.0.1:{servers.Resource<RabbitMQServerResource>("rabbitmq").Port}/");
+        await PostgresServerBuilderExtensions.CreateDatabaseAsync(postgres, "producer");
+        await PostgresServerBuilderExtensions.CreateDatabaseAsync(postgres, "consumer");
 
-        using var producer = await StartHostAsync("bench-producer", postgres.ConnectionString("producer"), rabbit.AmqpUri, consumes: false);
-        using var consumer = await StartHostAsync("bench-consumer", postgres.ConnectionString("consumer"), rabbit.AmqpUri, consumes: true);
+        using var producer = await StartHostAsync("bench-producer", postgres.LocalConnectionString("producer"), amqp, consumes: false);
+        using var consumer = await StartHostAsync("bench-consumer", postgres.LocalConnectionString("consumer"), amqp, consumes: true);
 
         // Warm-up: connections, JIT, queue bindings.
         await CommitAsync(producer, -1);
@@ -76,7 +82,6 @@ public static class OutboxLatency
 
         await producer.StopAsync();
         await consumer.StopAsync();
-        root.Delete(recursive: true);
     }
 
     private static double Percentile(double[] sorted, double p) =>
@@ -102,14 +107,6 @@ public static class OutboxLatency
             await Task.Delay(5);
         }
     }
-
-    private static ServerOptions Options(DirectoryInfo root, string name) => new()
-    {
-        Name = name,
-        DataDirectory = Path.Combine(root.FullName, name),
-        Port = 0,
-        EchoToConsole = false,
-    };
 
     private static async Task<IHost> StartHostAsync(string service, string connectionString, Uri amqp, bool consumes)
     {

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using PocDirectory.AppHost.Hosting;
+using PocDirectory.AppHost;
 
 namespace PocDirectory.EndToEndTests;
 

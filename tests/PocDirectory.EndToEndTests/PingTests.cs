@@ -261,14 +261,14 @@ public static class PingLoad
             var mail = system.Resource(ResourceNames.Mail).Pid!.Value;
             if (stallMailServer)
             {
-                Assert.True(PocDirectory.AppHost.Hosting.Posix.Signal(mail, PocDirectory.AppHost.Hosting.Posix.SigStop));
+                Assert.True(PocDirectory.AppHost.Posix.Signal(mail, PocDirectory.AppHost.Posix.SigStop));
                 await Task.Delay(300);
             }
             Process.GetProcessById(notifications.Pid!.Value).Kill(entireProcessTree: true);
             if (stallMailServer)
             {
                 await Task.Delay(100);
-                Assert.True(PocDirectory.AppHost.Hosting.Posix.Signal(mail, PocDirectory.AppHost.Hosting.Posix.SigCont));
+                Assert.True(PocDirectory.AppHost.Posix.Signal(mail, PocDirectory.AppHost.Posix.SigCont));
             }
             kills++;
             await system.WaitUntilAsync(r => r.Single(x => x.Name == ResourceNames.Notifications) is { State: "Running" } x && x.Pid != notifications.Pid,

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
-using PocDirectory.AppHost.Hosting;
+using PocDirectory.AppHost;
 
 namespace PocDirectory.EndToEndTests;
 
@@ -118,8 +118,17 @@ public sealed class RunningSystem : IAsyncDisposable
         return (T)(await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"No row: {sql}"));
     }
 
-    /// <summary>The gateway as browsers reach it, and the tokens' issuer: "localhost", for passkeys.</summary>
-    public Uri PublicOrigin => new($"http://localhost:{Url(ResourceNames.Gateway).Port}/");
+    /// <summary>The gateway as browsers reach it, and the tokens' issuer ("localhost", for passkeys), as the AppHost publishes it.</summary>
+    public Uri PublicOrigin => new(Published("publicOrigin"));
+
+    /// <summary>The Web as the README gives it to people: at "localhost".</summary>
+    public Uri WebOrigin => new(Published("webOrigin"));
+
+    private string Published(string property)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(_stateDirectory, "resources.json")));
+        return doc.RootElement.GetProperty(property).GetString() ?? throw new InvalidOperationException($"resources.json has no {property}.");
+    }
 
     public async Task<IReadOnlyList<ResourceInfo>> WaitUntilAsync(Func<IReadOnlyList<ResourceInfo>, bool> condition, TimeSpan timeout, string what)
     {

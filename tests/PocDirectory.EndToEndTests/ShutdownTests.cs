@@ -1,4 +1,4 @@
-using PocDirectory.AppHost.Hosting;
+using PocDirectory.AppHost;
 
 namespace PocDirectory.EndToEndTests;
 

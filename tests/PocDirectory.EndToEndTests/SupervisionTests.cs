@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using PocDirectory.AppHost.Hosting;
+using PocDirectory.AppHost;
 
 namespace PocDirectory.EndToEndTests;
 

@@ -1,94 +1,96 @@
-using PocDirectory.AppHost.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using PocDirectory.AppHost;
 
 namespace PocDirectory.UnitTests;
 
-public sealed class AppHostModelTests
+/// <summary>The AppHost's model, as Aspire builds it from Program.cs (nothing is started).</summary>
+public sealed class AppHostModelTests : IDisposable
 {
-    private static AppHostOptions Options(bool isolated = false) => new()
+    private readonly DirectoryInfo _state = System.IO.Directory.CreateTempSubdirectory("pocdir-model-");
+
+    public void Dispose() => _state.Delete(recursive: true);
+
+    private async Task<DistributedApplicationModel> ModelAsync(params string[] args)
     {
-        RepositoryRoot = "/repo",
-        StateDirectory = "/repo/.pocdir",
-        Configuration = "Release",
-        Isolated = isolated,
-        EchoToConsole = false,
-    };
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync(typeof(AppHostOptions), ["--state-dir", _state.FullName, .. args]);
+        return new DistributedApplicationModel(builder.Resources);
+    }
+
+    private static T Resource<T>(DistributedApplicationModel model, string name) where T : IResource =>
+        model.Resources.OfType<T>().Single(r => r.Name == name);
+
+    private static IEnumerable<string> WaitsFor(IResource resource) =>
+        resource.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name);
 
     [Fact]
-    public void Resources_start_after_what_they_wait_for()
+    public async Task Every_service_waits_for_its_database_the_broker_and_the_cache()
     {
-        var builder = DistributedApplicationBuilder.Create(Options());
-        var web = builder.AddProject("web", "services/Web/PocDirectory.Web.csproj", 18401);
-        var gateway = builder.AddProject("gateway", "services/Gateway/PocDirectory.Gateway.csproj", 18400);
-        var postgres = builder.AddPostgres("postgres", 18432);
-        var db = postgres.AddDatabase("directorydb");
-        var directory = builder.AddProject("directory", "services/Directory/PocDirectory.Directory.csproj", 18411).WaitFor(db);
-        web.WaitFor(gateway);
-        gateway.WaitFor(directory);
+        var model = await ModelAsync();
 
-        var order = DistributedApplicationBuilder.StartOrder(builder.Resources).Select(r => r.Name).ToList();
-
-        Assert.True(order.IndexOf("postgres") < order.IndexOf("directory"));
-        Assert.True(order.IndexOf("directory") < order.IndexOf("gateway"));
-        Assert.True(order.IndexOf("gateway") < order.IndexOf("web"));
+        foreach (var (service, database) in new[]
+        {
+            (ResourceNames.Directory, ResourceNames.DirectoryDb), (ResourceNames.Nominations, ResourceNames.NominationsDb),
+            (ResourceNames.Notifications, ResourceNames.NotificationsDb), (ResourceNames.Meetings, ResourceNames.MeetingsDb),
+            (ResourceNames.Identity, ResourceNames.IdentityDb),
+        })
+        {
+            var waits = WaitsFor(Resource<ProjectResource>(model, service)).ToList();
+            Assert.Contains(database, waits);
+            Assert.Contains(ResourceNames.Postgres, waits); // a database's wait is its server's
+            Assert.Contains(ResourceNames.Messaging, waits);
+            Assert.Contains(ResourceNames.Cache, waits);
+        }
+        Assert.Contains(ResourceNames.Mail, WaitsFor(Resource<ProjectResource>(model, ResourceNames.Notifications)));
+        Assert.Contains(ResourceNames.Gateway, WaitsFor(Resource<ProjectResource>(model, ResourceNames.Web)));
+        Assert.Contains("messaging-epmd", WaitsFor(Resource<RabbitMQServerResource>(model, ResourceNames.Messaging)));
     }
 
     [Fact]
-    public void A_wait_cycle_is_rejected_with_the_cycle_named()
+    public async Task Services_listen_on_their_documented_loopback_ports_themselves()
     {
-        var builder = DistributedApplicationBuilder.Create(Options());
-        var a = builder.AddProject("a", "a/a.csproj", 1001);
-        var b = builder.AddProject("b", "b/b.csproj", 1002);
-        a.WaitFor(b);
-        b.WaitFor(a);
+        var model = await ModelAsync();
 
-        var error = Assert.Throws<InvalidOperationException>(() => builder.Build());
-        Assert.Contains("a -> b -> a", error.Message);
+        foreach (var (name, port) in new[] { (ResourceNames.Gateway, 18400), (ResourceNames.Web, 18401), (ResourceNames.Directory, 18411), (ResourceNames.Identity, 18415) })
+        {
+            var http = Resource<ProjectResource>(model, name).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
+            Assert.Equal((port, port, false, "127.0.0.1"), (http.Port, http.TargetPort, http.IsProxied, http.TargetHost));
+        }
+        Assert.Equal(18432, Resource<PostgresServerResource>(model, ResourceNames.Postgres).Port);
+        Assert.Equal(18472, Resource<RabbitMQServerResource>(model, ResourceNames.Messaging).Port);
+        Assert.Equal(18475, Resource<RabbitMQServerResource>(model, ResourceNames.Messaging).ManagementPort);
+        Assert.Equal(18479, Resource<RedisServerResource>(model, ResourceNames.Cache).Port);
+        Assert.Equal(18425, Resource<SmtpSinkResource>(model, ResourceNames.Mail).Port);
     }
 
     [Fact]
-    public void Two_resources_cannot_share_a_name()
+    public async Task Isolated_mode_gives_every_resource_a_free_port_instead_of_the_fixed_one()
     {
-        var builder = DistributedApplicationBuilder.Create(Options());
-        builder.AddRedis("cache", 18479);
-        Assert.Throws<InvalidOperationException>(() => builder.AddRedis("cache", 18480));
+        var model = await ModelAsync("--isolated");
+
+        var ports = model.Resources.OfType<ServerResource>().Select(s => s.Port)
+            .Concat(model.Resources.OfType<ProjectResource>().Select(p => p.Annotations.OfType<EndpointAnnotation>().Single().Port!.Value)).ToList();
+        Assert.DoesNotContain(18432, ports);
+        Assert.DoesNotContain(18400, ports);
+        Assert.Equal(ports.Count, ports.Distinct().Count());
+        Assert.Equal(Path.Combine(_state.FullName, "data", "cache"), Resource<RedisServerResource>(model, ResourceNames.Cache).DataDirectory);
     }
 
     [Fact]
-    public void A_service_gets_its_configuration_the_way_Aspire_gives_it()
+    public async Task Connection_strings_keep_the_names_and_forms_the_services_read()
     {
-        var builder = DistributedApplicationBuilder.Create(Options());
-        var postgres = builder.AddPostgres("postgres", 18432);
-        var db = postgres.AddDatabase("directorydb");
-        var rabbit = builder.AddRabbitMQ("messaging", 18472);
-        var cache = builder.AddRedis("cache", 18479);
-        var directory = builder.AddProject("directory", "services/Directory/PocDirectory.Directory.csproj", 18411)
-            .WithReference(db).WithReference(rabbit).WithReference(cache);
-        var gateway = builder.AddProject("gateway", "services/Gateway/PocDirectory.Gateway.csproj", 18400)
-            .WithReference(directory).WithEnvironment("RateLimiting__PermitsPerMinute", "60");
+        var model = await ModelAsync();
 
-        var env = directory.BuildEnvironment();
-        Assert.Equal("Host=127.0.0.1;Port=18432;Username=postgres;Database=directorydb", env["ConnectionStrings__directorydb"]);
-        Assert.Equal("amqp://guest:guest@127.0.0.1:18472/", env["ConnectionStrings__messaging"]);
-        Assert.Equal("127.0.0.1:18479", env["ConnectionStrings__cache"]);
-        Assert.Equal("http://127.0.0.1:18411", env["ASPNETCORE_URLS"]);
-        Assert.Equal("directory", env["OTEL_SERVICE_NAME"]);
-        var gatewayEnv = gateway.BuildEnvironment();
-        Assert.Equal("http://127.0.0.1:18411", gatewayEnv["services__directory__http__0"]);
-        Assert.Equal("60", gatewayEnv["RateLimiting__PermitsPerMinute"]);
-        Assert.Equal("/repo/services/Directory/bin/Release/net10.0/PocDirectory.Directory.dll", directory.AssemblyPath);
-    }
-
-    [Fact]
-    public void Isolated_mode_gives_every_resource_a_free_port_instead_of_the_fixed_one()
-    {
-        var builder = DistributedApplicationBuilder.Create(Options(isolated: true));
-        var redis = builder.AddRedis("cache", 18479);
-        var web = builder.AddProject("web", "services/Web/PocDirectory.Web.csproj", 18401);
-
-        Assert.NotEqual(18479, redis.Port);
-        Assert.NotEqual(18401, web.Port);
-        Assert.NotEqual(redis.Port, web.Port);
-        Assert.Equal("/repo/.pocdir/data/cache", redis.DataDirectory);
+        // As the deployment manifest writes them: the same names point at managed servers there.
+        Assert.Equal("{postgres.connectionString};Database=directorydb",
+            Resource<PostgresDatabaseResource>(model, ResourceNames.DirectoryDb).ConnectionStringExpression.ValueExpression);
+        Assert.Equal("amqp://guest:guest@{messaging.bindings.tcp.host}:{messaging.bindings.tcp.port}/",
+            Resource<RabbitMQServerResource>(model, ResourceNames.Messaging).ConnectionStringExpression.ValueExpression);
+        Assert.Equal("{cache.bindings.tcp.host}:{cache.bindings.tcp.port}",
+            Resource<RedisServerResource>(model, ResourceNames.Cache).ConnectionStringExpression.ValueExpression);
+        Assert.Equal("smtp://{mail.bindings.tcp.host}:{mail.bindings.tcp.port}",
+            Resource<SmtpSinkResource>(model, ResourceNames.Mail).ConnectionStringExpression.ValueExpression);
     }
 
     [Theory]
@@ -100,7 +102,19 @@ public sealed class AppHostModelTests
     [InlineData(50, 30)]
     public void Restarts_back_off_exponentially_up_to_30_seconds(int previousRestarts, int seconds)
     {
-        Assert.Equal(TimeSpan.FromSeconds(seconds), Resource.RestartDelay(previousRestarts));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), CrashRestarter.Delay(previousRestarts));
+    }
+
+    [Fact]
+    public async Task Dependants_stop_before_what_they_wait_for()
+    {
+        var model = await ModelAsync();
+
+        var levels = OrderlyStop.StopOrder(model.Resources.Where(ResourceTable.Shown)).Select(l => l.Select(r => r.Name).ToList()).ToList();
+        int Level(string name) => levels.FindIndex(l => l.Contains(name));
+        Assert.True(Level(ResourceNames.Web) < Level(ResourceNames.Gateway));
+        Assert.True(Level(ResourceNames.Directory) < Level(ResourceNames.Postgres));
+        Assert.True(Level(ResourceNames.Messaging) < Level("messaging-epmd"));
     }
 
     [Theory]

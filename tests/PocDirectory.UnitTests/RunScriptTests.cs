@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using PocDirectory.AppHost.Hosting;
+using PocDirectory.AppHost;
 
 namespace PocDirectory.UnitTests;
 

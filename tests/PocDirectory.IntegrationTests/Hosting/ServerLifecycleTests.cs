@@ -6,6 +6,7 @@ using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using PocDirectory.AppHost;
+using PocDirectory.Testing;
 using PocDirectory.IntegrationTests.Infrastructure;
 
 namespace PocDirectory.IntegrationTests.Hosting;

@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using PocDirectory.AppHost;
+using PocDirectory.Testing;
 
 namespace PocDirectory.IntegrationTests.Infrastructure;
 

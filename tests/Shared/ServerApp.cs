@@ -4,7 +4,7 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using PocDirectory.AppHost;
 
-namespace PocDirectory.IntegrationTests.Infrastructure;
+namespace PocDirectory.Testing;
 
 /// <summary>
 /// Real servers for tests, started by Aspire from the AppHost's own server recipes
@@ -86,7 +86,10 @@ public sealed class ServerApp : IAsyncDisposable
     {
         var commands = _app.Services.GetRequiredService<ResourceCommandService>();
         var result = await commands.ExecuteCommandAsync(server, KnownResourceCommands.StopCommand);
-        Assert.True(result.Success, $"{server.Name} did not stop: {result.Message}");
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"{server.Name} did not stop: {result.Message}");
+        }
         await _app.Services.GetRequiredService<ResourceNotificationService>()
             .WaitForResourceAsync(server.Name, KnownResourceStates.TerminalStates, CancellationToken.None);
         await Eventually.Until(() => Task.FromResult(LoopbackPorts.IsFree(server.Port)), free => free, TimeSpan.FromSeconds(60), $"port {server.Port} free");
@@ -97,7 +100,10 @@ public sealed class ServerApp : IAsyncDisposable
     {
         var commands = _app.Services.GetRequiredService<ResourceCommandService>();
         var result = await commands.ExecuteCommandAsync(server, KnownResourceCommands.StartCommand, cancellationToken);
-        Assert.True(result.Success, $"{server.Name} did not start: {result.Message}");
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"{server.Name} did not start: {result.Message}");
+        }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(2));
         await _app.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync(server.Name, timeout.Token);
