@@ -31,6 +31,9 @@ public sealed record AppHostOptions
     /// <summary>Aspire's own options, passed through: <c>--publisher manifest --output-path PATH</c>, <c>--operation publish</c>.</summary>
     public IReadOnlyList<string> AspireArgs { get; init; } = [];
 
+    /// <summary><c>--kubernetes-output DIR</c>: with <c>--publisher manifest</c>, also the cluster's YAML derived from the manifest.</summary>
+    public string? KubernetesOutput { get; init; }
+
     /// <summary>Publishing the deployment manifest, not running anything.</summary>
     public bool Publishing => AspireArgs.Contains("--publisher") || AspireArgs.Contains("--operation");
 
@@ -64,6 +67,7 @@ public sealed record AppHostOptions
         bool reset = false, isolated = false, echo = true, demo = false;
         var perState = 2;
         var aspire = new List<string>();
+        string? kubernetes = null;
         // "--state-dir=PATH" means "--state-dir PATH".
         args = args.SelectMany(a => a.StartsWith("--", StringComparison.Ordinal) && a.IndexOf('=') is > 2 and var at
             ? new[] { a[..at], a[(at + 1)..] }
@@ -84,6 +88,7 @@ public sealed record AppHostOptions
                     break;
                 case "--state-dir": state = Value(args, ref i); break;
                 case "--configuration" or "-c": configuration = KnownConfiguration(Value(args, ref i)); break;
+                case "--kubernetes-output": kubernetes = Path.GetFullPath(Value(args, ref i)); break;
                 case "--publisher" or "--output-path" or "--operation" or "--step":
                     aspire.Add(args[i]);
                     aspire.Add(Value(args, ref i));
@@ -108,11 +113,12 @@ public sealed record AppHostOptions
             Demo = demo,
             DemoPocsPerState = perState,
             AspireArgs = aspire,
+            KubernetesOutput = kubernetes,
         };
     }
 
     public const string Usage =
-        "Usage: PocDirectory.AppHost [--reset] [--isolated] [--state-dir PATH] [--configuration Debug|Release] [--no-console-logs] [--demo [--demo-pocs-per-state N]] [--publisher manifest --output-path PATH]";
+        "Usage: PocDirectory.AppHost [--reset] [--isolated] [--state-dir PATH] [--configuration Debug|Release] [--no-console-logs] [--demo [--demo-pocs-per-state N]] [--publisher manifest --output-path PATH [--kubernetes-output DIR]]";
 
     /// <summary>Build output folders are named Debug and Release: accept any casing, refuse the rest.</summary>
     private static string KnownConfiguration(string value) =>

@@ -7,7 +7,8 @@ if (!options.Publishing && !StateFolder.Take(options))
     return 1;
 }
 var builder = DistributedApplication.CreateBuilder(options.AspireOptions([.. options.AspireArgs]));
-var local = builder.AddLocalRuntime(options);
+// Publishing the deployment manifest runs nothing: no state folder, no watchers.
+var local = options.Publishing ? new LocalRuntimeSettings() : builder.AddLocalRuntime(options);
 var data = options.DataDirectory;
 
 // Servers from Debian's packages, on fixed loopback ports (none a default port); --isolated picks free ones.
@@ -90,4 +91,11 @@ if (options.Demo)
 }
 
 await builder.Build().RunAsync();
+if (options.KubernetesOutput is { } kubernetes && options.AspireArgs.SkipWhile(a => a != "--output-path").Skip(1).FirstOrDefault() is { } manifest)
+{
+    foreach (var file in KubernetesManifests.Write(Path.GetFullPath(manifest), kubernetes))
+    {
+        Console.WriteLine($"Wrote {file}");
+    }
+}
 return Environment.ExitCode;

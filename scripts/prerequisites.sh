@@ -5,7 +5,9 @@ set -euo pipefail
 
 packages=(postgresql redis-server rabbitmq-server python3-aiosmtpd)
 if [[ "${1:-}" == "--browser" ]]; then
+  # The tests' own tools: Chromium, and Node.js for the Kubernetes schema check (deploy/kubernetes-check).
   packages+=(chromium)
+  command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
 missing=()
@@ -29,3 +31,9 @@ if ((${#missing[@]} > 0)); then
 fi
 
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required: https://dotnet.microsoft.com/download" >&2; exit 1; }
+
+check="$(dirname "$0")/../deploy/kubernetes-check"
+if [[ "${1:-}" == "--browser" && ! -d "$check/node_modules" ]]; then
+  echo "Installing the Kubernetes schema check (npm ci in deploy/kubernetes-check)"
+  npm ci --prefix "$check" --no-audit --no-fund --silent
+fi

@@ -19,6 +19,7 @@ public static class LocalRuntime
         Default("DOTNET_ENVIRONMENT", "Development");
         Default("ASPNETCORE_URLS", $"http://127.0.0.1:{options.Port(DashboardPort)}");
         Default("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://127.0.0.1:{options.Port(DashboardOtlpPort)}");
+        Default("ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", $"http://127.0.0.1:{options.Port(DashboardOtlpHttpPort)}");
         Default("ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", $"http://127.0.0.1:{options.Port(DashboardResourceServicePort)}");
         // Loopback only: whoever can reach 127.0.0.1 here is already on this machine.
         Default("ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true");
@@ -30,13 +31,18 @@ public static class LocalRuntime
     public const int DashboardPort = 18488;
     public const int DashboardOtlpPort = 18489;
     public const int DashboardResourceServicePort = 18490;
+    public const int DashboardOtlpHttpPort = 18491;
 
     public static string DashboardUrl => Environment.GetEnvironmentVariable("ASPNETCORE_URLS")!.Split(';')[0];
 
     /// <summary>resources.json, the log files, restarts with backoff and the start-up commands.</summary>
     public static LocalRuntimeSettings AddLocalRuntime(this IDistributedApplicationBuilder builder, AppHostOptions options)
     {
-        var settings = new LocalRuntimeSettings { DashboardUrl = DashboardUrl };
+        var settings = new LocalRuntimeSettings
+        {
+            DashboardUrl = DashboardUrl,
+            DashboardOtlpHttpUrl = Environment.GetEnvironmentVariable("ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"),
+        };
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(settings);
         builder.RestartCrashedResources();
@@ -88,6 +94,9 @@ public sealed class LocalRuntimeSettings
     public int WebPort { get; set; }
 
     public string? DashboardUrl { get; init; }
+
+    /// <summary>The dashboard's OTLP/HTTP endpoint, for a collector of one's own to pass telemetry on to.</summary>
+    public string? DashboardOtlpHttpUrl { get; init; }
 
     /// <summary>Run in this order once every resource is Running.</summary>
     public List<StartupCommand> Commands { get; } = [];

@@ -3,7 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 namespace PocDirectory.AppHost;
 
 /// <summary>One resource as people and scripts read it in <c>resources.json</c>.</summary>
-public sealed record ResourceRow(string Name, string State, int? Pid, string? Url, string? ResourceId)
+public sealed record ResourceRow(string Name, string State, int? Pid, string? Url, string? ResourceId, string? ManagementUrl = null)
 {
     /// <summary>
     /// The row of a snapshot. "Running" means running and healthy (what a dependant waits for); a
@@ -39,7 +39,14 @@ public sealed record ResourceRow(string Name, string State, int? Pid, string? Ur
         {
             pid = null;
         }
-        return new ResourceRow(resource.Name, state, pid, UrlOf(resource), resourceEvent.ResourceId);
+        // The orchestrator reports an exit a moment after it happened: a resource whose process is
+        // gone is not Running, whatever its last snapshot says.
+        if (state == KnownResourceStates.Running && resource is not PostgresDatabaseResource && (pid is null || !Posix.IsRunning(pid.Value)))
+        {
+            state = KnownResourceStates.Starting;
+        }
+        var management = resource is RabbitMQServerResource { ManagementPort: { } port } ? $"http://127.0.0.1:{port}/" : null;
+        return new ResourceRow(resource.Name, state, pid, UrlOf(resource), resourceEvent.ResourceId, management);
     }
 
     /// <summary>The service's own process below <c>dotnet run</c> (the apphost executable of its build output).</summary>

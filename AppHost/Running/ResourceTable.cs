@@ -33,6 +33,7 @@ public sealed class ResourceTable(AppHostOptions options, LocalRuntimeSettings s
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         restarter.Changed += Publish;
+        _ = RefreshAsync(stoppingToken);
         try
         {
             await foreach (var resourceEvent in notifications.WatchAsync(stoppingToken))
@@ -52,6 +53,30 @@ public sealed class ResourceTable(AppHostOptions options, LocalRuntimeSettings s
         {
         }
     }
+
+    /// <summary>
+    /// The orchestrator reports a process's end a moment after it happened; a look at the processes
+    /// four times a second keeps the table from calling a dead process Running meanwhile.
+    /// </summary>
+    private async Task RefreshAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (!_stopped && !Rows().SequenceEqual(_written))
+                {
+                    Publish();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private IReadOnlyList<ResourceRow> _written = [];
 
     /// <summary>The servers, their databases and the projects; not parameters, nor Aspire's hidden helpers.</summary>
     public static bool Shown(IResource resource) =>
@@ -80,6 +105,7 @@ public sealed class ResourceTable(AppHostOptions options, LocalRuntimeSettings s
         {
             var rows = Rows();
             Write(rows);
+            _written = rows;
             Report(rows);
         }
     }
@@ -114,12 +140,14 @@ public sealed class ResourceTable(AppHostOptions options, LocalRuntimeSettings s
             publicOrigin = settings.GatewayPort > 0 ? PublicOrigin(settings.GatewayPort) : null,
             webOrigin = settings.WebPort > 0 ? $"http://localhost:{settings.WebPort}/" : null,
             dashboard = settings.DashboardUrl,
+            dashboardOtlpHttp = settings.DashboardOtlpHttpUrl,
             resources = rows.Select(r => new
             {
                 name = r.Name,
                 state = r.State,
                 pid = r.Pid,
                 url = r.Url,
+                managementUrl = r.ManagementUrl,
                 log = Path.Combine(options.LogDirectory, r.Name + ".log"),
             }),
             updatedAt = DateTimeOffset.UtcNow,

@@ -16,7 +16,8 @@ public static class RabbitMQServerBuilderExtensions
         var epmd = builder.AddServer(
                 new EpmdResource($"{name}-epmd", ServerBuilderExtensions.Which("epmd"), Path.Combine(dataDirectory, "epmd"), epmdPort),
                 "tcp", (e, ct) => Probes.ConnectsAsync(e.Port, ct))
-            .WithArgs("-port", epmdPort.ToString(CultureInfo.InvariantCulture), "-address", "127.0.0.1");
+            .WithArgs("-port", epmdPort.ToString(CultureInfo.InvariantCulture), "-address", "127.0.0.1")
+            .ExcludeFromManifest(); // a detail of the local broker
         var server = new RabbitMQServerResource(name, "/usr/lib/rabbitmq/bin/rabbitmq-server", dataDirectory, port, distributionPort, epmd.Resource);
         var broker = builder.AddServer(server, "amqp", IsHealthyAsync, Prepare)
             .WaitFor(epmd)

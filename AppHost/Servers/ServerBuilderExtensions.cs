@@ -37,6 +37,20 @@ internal static class ServerBuilderExtensions
             }
         });
         return builder.AddResource(server)
+            // In a deployment the server is a managed one (or an operator's): its connection string is
+            // a secret parameter of the manifest, under the same name the services read.
+            .WithManifestPublishingCallback(context =>
+            {
+                context.Writer.WriteString("type", "parameter.v0");
+                context.Writer.WriteString("connectionString", $"{{{server.Name}.value}}");
+                context.Writer.WriteString("value", $"{{{server.Name}.inputs.value}}");
+                context.Writer.WriteStartObject("inputs");
+                context.Writer.WriteStartObject("value");
+                context.Writer.WriteString("type", "string");
+                context.Writer.WriteBoolean("secret", true);
+                context.Writer.WriteEndObject();
+                context.Writer.WriteEndObject();
+            })
             .WithEndpoint(port: server.Port, targetPort: server.Port, scheme: scheme, name: ServerResource.PrimaryEndpointName, isProxied: false)
             .WithEndpoint(ServerResource.PrimaryEndpointName, e => e.TargetHost = "127.0.0.1")
             .WithHealthCheck(healthCheck);

@@ -35,6 +35,14 @@ public sealed class OtlpReceiver : IDisposable
 
     public IReadOnlyList<(string Path, byte[] Body)> Received => _received.ToList();
 
+    /// <summary>
+    /// Where every export received from now on is passed on, as a collector passes telemetry on to
+    /// its backends: the system's dashboard (its OTLP/HTTP endpoint), so that both can be tested.
+    /// </summary>
+    public Uri? ForwardTo { get; set; }
+
+    private static readonly HttpClient Forwarder = new() { Timeout = TimeSpan.FromSeconds(10) };
+
     private async Task ReceiveAsync()
     {
         while (_listener.IsListening)
@@ -51,6 +59,19 @@ public sealed class OtlpReceiver : IDisposable
             using var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body);
             _received.Enqueue((context.Request.Url!.AbsolutePath, body.ToArray()));
+            if (ForwardTo is { } forward)
+            {
+                try
+                {
+                    using var content = new ByteArrayContent(body.ToArray());
+                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-protobuf");
+                    using var _ = await Forwarder.PostAsync(new Uri(forward, context.Request.Url.AbsolutePath), content);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    // the dashboard is away (stopping): the export itself was received
+                }
+            }
             context.Response.StatusCode = 200;
             context.Response.ContentType = "application/x-protobuf";
             context.Response.Close();

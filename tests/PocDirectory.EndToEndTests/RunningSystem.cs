@@ -121,6 +121,12 @@ public sealed class RunningSystem : IAsyncDisposable
     /// <summary>The gateway as browsers reach it, and the tokens' issuer ("localhost", for passkeys), as the AppHost publishes it.</summary>
     public Uri PublicOrigin => new(Published("publicOrigin"));
 
+    /// <summary>The dashboard's OTLP/HTTP endpoint.</summary>
+    public Uri DashboardOtlpHttp => new(Published("dashboardOtlpHttp"));
+
+    /// <summary>Aspire's dashboard, on loopback.</summary>
+    public Uri DashboardUrl => new(Published("dashboard"));
+
     /// <summary>The Web as the README gives it to people: at "localhost".</summary>
     public Uri WebOrigin => new(Published("webOrigin"));
 

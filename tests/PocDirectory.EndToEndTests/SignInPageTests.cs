@@ -79,10 +79,12 @@ public sealed class SignInPageTests(SystemFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_focal_point_signs_in_and_finds_no_user_administration()
+    public async Task A_focal_point_signs_in_at_the_documented_localhost_address_and_finds_no_user_administration()
     {
         var person = await TestPerson.CreateAsync(fixture.System, "fp-web", Roles.FocalPoint, "BRA");
-        var web = fixture.System.Url(ResourceNames.Web).ToString().TrimEnd('/');
+        // The address the README gives people, not the 127.0.0.1 one the AppHost gives the services.
+        var web = fixture.System.WebOrigin.ToString().TrimEnd('/');
+        Assert.Equal("localhost", fixture.System.WebOrigin.Host);
         var page = await _chromium.Browser.NewPageAsync();
 
         await page.GotoAsync(web + "/admin/users");

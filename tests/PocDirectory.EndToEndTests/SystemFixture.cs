@@ -24,6 +24,7 @@ public sealed class SystemFixture : IAsyncLifetime
         // killed Notifications had claimed are due again after 10 s instead of 30.
         System = await RunningSystem.StartAsync(TimeSpan.FromMinutes(4),
             new Dictionary<string, string>(Telemetry.Environment) { ["SignIn__SessionCheckSeconds"] = "5", ["Email__Lease"] = "00:00:10" });
+        Telemetry.ForwardTo = System.DashboardOtlpHttp;
         Gateway = new HttpClient { BaseAddress = System.Url(ResourceNames.Gateway), Timeout = TimeSpan.FromSeconds(30) };
         Client = await MachineClient.CreateAsync(System, "e2e-cert-fra", "FRA", AllReadScopes.Replace(' ', ','));
     }

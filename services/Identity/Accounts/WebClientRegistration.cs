@@ -39,6 +39,26 @@ public static class WebClientRegistration
         }
     }
 
+    /// <summary>
+    /// The Web's address and, on this machine, its other loopback name: the Web builds its return
+    /// address from the host the browser used, and people open http://localhost:PORT as the README
+    /// says while the AppHost gives the service its 127.0.0.1 address. Anything else stays as it is.
+    /// </summary>
+    public static IEnumerable<Uri> LoopbackAliases(Uri web)
+    {
+        yield return web;
+        var alias = web.Host switch
+        {
+            "127.0.0.1" => "localhost",
+            "localhost" => "127.0.0.1",
+            _ => null,
+        };
+        if (alias is not null)
+        {
+            yield return new UriBuilder(web) { Host = alias }.Uri;
+        }
+    }
+
     public static OpenIddictApplicationDescriptor Descriptor(Uri web, string secret)
     {
         var descriptor = new OpenIddictApplicationDescriptor
@@ -48,8 +68,6 @@ public static class WebClientRegistration
             ClientType = ClientTypes.Confidential,
             ConsentType = ConsentTypes.Implicit, // the directory's own front end: nothing to consent to
             DisplayName = "Points of Contact Directory",
-            RedirectUris = { new Uri(web, "signin-oidc") },
-            PostLogoutRedirectUris = { new Uri(web, "signout-callback-oidc") },
             Permissions =
             {
                 Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
@@ -58,6 +76,11 @@ public static class WebClientRegistration
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
+        foreach (var origin in LoopbackAliases(web))
+        {
+            descriptor.RedirectUris.Add(new Uri(origin, "signin-oidc"));
+            descriptor.PostLogoutRedirectUris.Add(new Uri(origin, "signout-callback-oidc"));
+        }
         foreach (var scope in ApiScopes.Audiences.Keys)
         {
             descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
