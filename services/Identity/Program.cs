@@ -25,7 +25,10 @@ await app.SeedRolesAsync();
 await app.RegisterWebClientAsync();
 
 // Identity's pages (sign-in, invitation, enrolment, account) carry page headers; everything else the API ones.
-var pageHeaders = SecurityHeaderPolicies.Page(AccountPages.WebUrl(app.Configuration) is { } web ? [web] : []);
+// A sign-in form's redirects end at the Web, under either of its loopback names on this machine.
+var pageHeaders = SecurityHeaderPolicies.Page(AccountPages.WebUrl(app.Configuration) is { } web
+    ? [.. WebClientRegistration.LoopbackAliases(new Uri(web + "/")).Select(u => u.GetLeftPart(UriPartial.Authority))]
+    : []);
 var apiHeaders = SecurityHeaderPolicies.Api();
 app.UseWhen(context => SecurityHeaderPolicies.IsIdentityPage(context.Request.Path), branch => branch
     .UseSecurityHeaders(pageHeaders)

@@ -93,7 +93,14 @@ public sealed class SignInPageTests(SystemFixture fixture) : IAsyncLifetime
         await page.GetByLabel("Recovery code").FillAsync(person.RecoveryCodes[0]);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        await Assertions.Expect(page).ToHaveURLAsync(web + "/access-denied?ReturnUrl=%2Fadmin%2Fusers");
+        try
+        {
+            await Assertions.Expect(page).ToHaveURLAsync(web + "/access-denied?ReturnUrl=%2Fadmin%2Fusers");
+        }
+        catch (PlaywrightException ex)
+        {
+            throw new Xunit.Sdk.XunitException($"Ended on {page.Url}: {await page.InnerTextAsync("body")}\n{ex.Message}");
+        }
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not available to you" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("Test fp-web");
         Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).CountAsync());
