@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace PocDirectory.EndToEndTests;
@@ -30,5 +32,42 @@ public sealed class DashboardTests(SystemFixture fixture) : IAsyncLifetime
             await Assertions.Expect(row).ToContainTextAsync("Running", new() { Timeout = 60_000 });
         }
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("dashboard-resources.png") });
+    }
+
+    [Fact]
+    public async Task An_approval_is_one_trace_on_the_dashboard_from_the_gateway_through_RabbitMQ_to_the_directory_database()
+    {
+        var system = fixture.System;
+        var focalPoint = await DirectoryFlow.TokenOfAsync(system, "trace-fp", Roles.FocalPoint, "FRA");
+        var manager = await DirectoryFlow.TokenOfAsync(system, "trace-dm", Roles.DirectoryManager);
+        var email = TestPerson.UniqueEmail("trace");
+        var (id, pocId) = await DirectoryFlow.NominateAsync(system, focalPoint, "FRA", "Traced Approval", email);
+        await DirectoryFlow.ConfirmAsync(system, email);
+
+        // The approval, as a browser would send it, with its own trace id.
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        using (var http = DirectoryFlow.Client(system, manager))
+        using (var request = new HttpRequestMessage(HttpMethod.Post, $"/api/nominations/{id}/decision")
+        {
+            Content = JsonContent.Create(new { decision = "approve", reason = (string?)null, revision = 1 }),
+        })
+        {
+            request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+            using var response = await http.SendAsync(request);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+        await DirectoryFlow.WaitForEntryAsync(system, manager, pocId, listed: true);
+
+        var page = await _chromium.Browser.NewPageAsync();
+        var text = await Eventually.Until(async () =>
+            {
+                await page.GotoAsync(new Uri(fixture.System.DashboardUrl, $"/traces/detail/{traceId}").ToString());
+                await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+                return await page.InnerTextAsync("body");
+            },
+            body => new[] { "gateway", "nominations", "directory", "receive", "directorydb" }.All(body.Contains),
+            TimeSpan.FromSeconds(90), "the approval's trace with the gateway, Nominations, the broker's delivery to the Directory and its database");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("dashboard-trace.png"), FullPage = true });
+        Assert.Contains(traceId[..7], text); // the page is that trace's
     }
 }

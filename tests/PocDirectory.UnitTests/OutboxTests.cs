@@ -24,6 +24,25 @@ public sealed class OutboxTests
     }
 
     [Fact]
+    public void A_stored_event_keeps_the_trace_of_a_recorded_change_and_nothing_otherwise()
+    {
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "tests.outbox",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var source = new System.Diagnostics.ActivitySource("tests.outbox");
+
+        var untraced = OutboxMessage.Create(Kenya);
+        using var change = source.StartActivity("approve")!;
+        var traced = OutboxMessage.Create(Kenya);
+
+        Assert.Null(untraced.TraceParent);
+        Assert.Equal($"00-{change.TraceId}-{change.SpanId}-01", traced.TraceParent);
+    }
+
+    [Fact]
     public void Each_stored_event_gets_its_own_message_id()
     {
         Assert.NotEqual(OutboxMessage.Create(Kenya).MessageId, OutboxMessage.Create(Kenya).MessageId);

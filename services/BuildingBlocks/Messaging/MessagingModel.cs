@@ -20,6 +20,7 @@ public static class MessagingModel
             e.Property(m => m.MessageType).HasColumnName("message_type").HasMaxLength(500);
             e.Property(m => m.Body).HasColumnName("body").HasColumnType("jsonb");
             e.Property(m => m.OccurredAt).HasColumnName("occurred_at");
+            e.Property(m => m.TraceParent).HasColumnName("trace_parent").HasMaxLength(55);
             e.Property(m => m.SentAt).HasColumnName("sent_at");
             e.Property(m => m.FailedAt).HasColumnName("failed_at");
             e.Property(m => m.Attempts).HasColumnName("attempts");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -170,10 +171,18 @@ public sealed partial class OutboxDispatcher<TContext>(
         }
     }
 
-    private Task PublishAsync(OutboxMessage row, object message, Type type, CancellationToken cancellationToken)
+    /// <summary>The relay's spans: each event's publish joins the trace of the change that caused it.</summary>
+    internal static readonly ActivitySource Relay = new("PocDirectory.Outbox");
+
+    private async Task PublishAsync(OutboxMessage row, object message, Type type, CancellationToken cancellationToken)
     {
         var messageId = row.MessageId;
-        return bus.Publish(message, type, context => context.MessageId = messageId, cancellationToken);
+        // MassTransit's send span, and through the message's headers its consumers', are children of this one.
+        using var activity = ActivityContext.TryParse(row.TraceParent, null, out var parent)
+            ? Relay.StartActivity("outbox relay", ActivityKind.Internal, parent)
+            : null;
+        activity?.SetTag("messaging.message.id", messageId.ToString());
+        await bus.Publish(message, type, context => context.MessageId = messageId, cancellationToken);
     }
 
     private async Task CleanupIfDueAsync(CancellationToken cancellationToken)

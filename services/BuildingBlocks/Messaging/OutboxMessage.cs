@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 
@@ -21,6 +22,12 @@ public sealed class OutboxMessage
     public string Body { get; private set; } = "";
 
     public DateTimeOffset OccurredAt { get; private set; }
+
+    /// <summary>
+    /// The W3C trace context of the change that caused the event (null when it was not traced), so
+    /// that its relay to RabbitMQ and its consumers join the request's trace.
+    /// </summary>
+    public string? TraceParent { get; private set; }
 
     public DateTimeOffset? SentAt { get; internal set; }
 
@@ -52,6 +59,7 @@ public sealed class OutboxMessage
             MessageType = TypeName(type),
             Body = JsonSerializer.Serialize(message, type, Json),
             OccurredAt = (clock ?? TimeProvider.System).GetUtcNow(),
+            TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C, Recorded: true } current ? current.Id : null,
         };
     }
 
