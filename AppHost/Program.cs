@@ -80,6 +80,19 @@ identity.WithReference(web).WithEnvironment("Identity__WebClientSecret", webClie
 // E-mailed links open the Web's pages: a nominee's confirmation, a ping test's acknowledgement.
 nominations.WithReference(web);
 directory.WithReference(web);
+if (options.Publishing)
+{
+    // In a deployment people reach the Web under its public https name, not the in-cluster service
+    // name: sign-in's redirect and every e-mailed link use it.
+    var webPublicOrigin = builder.AddParameter("web-public-origin");
+    foreach (var service in new[] { identity, nominations, directory })
+    {
+        service.WithEnvironment("Web__PublicOrigin", webPublicOrigin);
+    }
+}
+// The two public entries; everything else is reached only from inside (a cluster's network policies).
+gateway.WithExternalHttpEndpoints();
+web.WithExternalHttpEndpoints();
 
 // ./run.sh --demo: the invented data set, added through the services' own programs once everything runs.
 if (options.Demo)

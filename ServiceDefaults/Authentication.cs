@@ -77,9 +77,16 @@ public static class AuthenticationExtensions
     /// The tokens' issuer: <c>Authentication:Issuer</c>, else the gateway's address
     /// (<c>services__gateway__http__0</c>), the one public origin.
     /// </summary>
-    /// <summary>The Web's address (its pages: sign-in landing, a nominee's confirmation), or null when it is not referenced.</summary>
+    /// <summary>Where people reach the Web when that is not the address services reach it at (a cluster's https name).</summary>
+    public const string WebPublicOriginKey = "Web:PublicOrigin";
+
+    /// <summary>
+    /// The Web's address as people open it (its pages: sign-in landing, a nominee's confirmation, the
+    /// sign-in redirect): <c>Web:PublicOrigin</c>, else the Web's service address, or null when neither is set.
+    /// </summary>
     public static string? WebUrl(IConfiguration configuration) =>
-        configuration[$"services:{PocDirectory.ResourceNames.Web}:http:0"] is { Length: > 0 } web ? web.TrimEnd('/') : null;
+        configuration[WebPublicOriginKey] is { Length: > 0 } origin ? origin.TrimEnd('/')
+        : configuration[$"services:{PocDirectory.ResourceNames.Web}:http:0"] is { Length: > 0 } web ? web.TrimEnd('/') : null;
 
     public static Uri Issuer(IConfiguration configuration)
     {

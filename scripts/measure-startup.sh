@@ -75,7 +75,26 @@ def memory_kib(pids):
             pass
     return total
 
+def cmdline(pid):
+    try:
+        return open(f"/proc/{pid}/cmdline").read().replace("\0", " ")
+    except OSError:
+        return ""
+
+# Aspire's own processes: the AppHost, its orchestrator (DCP: the API server, the controllers and one
+# monitor per child, chained by --monitor PID) and the dashboard the controllers start.
+apphost = json.load(open(sys.argv[1]))["appHostPid"]
+pids = [int(e) for e in os.listdir("/proc") if e.isdigit()]
+def monitored_by(pid):
+    return [p for p in pids if f"--monitor {pid} " in cmdline(p) + " " and "/tools/dcp" in cmdline(p)]
+apiserver = monitored_by(apphost)
+controllers = [c for a in apiserver for c in monitored_by(a)]
+monitors = [m for c in controllers for m in monitored_by(c)]
+dashboard = [p for p in pids if "Aspire.Dashboard" in cmdline(p)]
+orchestration = {"apphost": [apphost], "dcp": apiserver + controllers + monitors, "dashboard": dashboard}
+
 trees = {r["name"]: tree(r["pid"]) for r in resources}
+trees.update({f"({name})": group for name, group in orchestration.items() if group})
 before = {name: cpu(pids) for name, pids in trees.items()}
 time.sleep(idle)
 print(f"idle for {idle} s     memory (PSS)     CPU  processes")

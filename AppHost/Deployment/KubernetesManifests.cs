@@ -47,7 +47,8 @@ public static partial class KubernetesManifests
         var connectionStrings = new SortedSet<string>(StringComparer.Ordinal);
         var secretParameters = new SortedSet<string>(StringComparer.Ordinal);
         var plainParameters = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var (name, resource) in resources.Where(r => Type(r.Value) == "project.v0").OrderBy(r => r.Key, StringComparer.Ordinal))
+        var projects = resources.Where(r => Type(r.Value) == "project.v0").OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        foreach (var (name, resource) in projects)
         {
             var port = HttpTargetPort(resource, name);
             var plain = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -70,7 +71,10 @@ public static partial class KubernetesManifests
                         break;
                 }
             }
-            Save($"{name}.yaml", ConfigMap(name, plain), Deployment(name, port, fromSecrets), Service(name, port));
+            // Who may call it: anyone for a public entry (an external endpoint), else only the projects the model lets reach it.
+            var callers = External(resource) ? null
+                : projects.Where(p => p.Value.GetProperty("env").TryGetProperty($"services__{name}__http__0", out _)).Select(p => p.Key).ToList();
+            Save($"{name}.yaml", ConfigMap(name, plain), Deployment(name, port, fromSecrets), Service(name, port), NetworkPolicy(name, port, callers));
         }
         Save("parameters.yaml", new V1ConfigMap
         {
@@ -144,6 +148,30 @@ public static partial class KubernetesManifests
         resource.GetProperty("bindings").GetProperty("http").TryGetProperty("targetPort", out var port) ? port.GetInt32()
         : throw new InvalidOperationException($"{name} has no http target port in the manifest.");
 
+    private static bool External(JsonElement resource) =>
+        resource.GetProperty("bindings").GetProperty("http").TryGetProperty("external", out var external) && external.GetBoolean();
+
+    /// <summary>Ingress on the service's port only, from <paramref name="callers"/> (null: from anywhere).</summary>
+    private static V1NetworkPolicy NetworkPolicy(string name, int port, IReadOnlyList<string>? callers) => new()
+    {
+        ApiVersion = "networking.k8s.io/v1",
+        Kind = "NetworkPolicy",
+        Metadata = new V1ObjectMeta { Name = name, Labels = Labels(name) },
+        Spec = new V1NetworkPolicySpec
+        {
+            PodSelector = new V1LabelSelector { MatchLabels = Labels(name) },
+            PolicyTypes = ["Ingress"],
+            Ingress =
+            [
+                new V1NetworkPolicyIngressRule
+                {
+                    Ports = [new V1NetworkPolicyPort { Port = port, Protocol = "TCP" }],
+                    FromProperty = callers?.Select(caller => new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = Labels(caller) } }).ToList(),
+                },
+            ],
+        },
+    };
+
     private static Dictionary<string, string> Labels(string name) => new() { ["app.kubernetes.io/name"] = name, ["app.kubernetes.io/part-of"] = "pocdirectory" };
 
     private static V1ConfigMap ConfigMap(string name, IDictionary<string, string> values) => new()
@@ -168,6 +196,8 @@ public static partial class KubernetesManifests
                 Metadata = new V1ObjectMeta { Labels = Labels(name) },
                 Spec = new V1PodSpec
                 {
+                    AutomountServiceAccountToken = false, // no service calls the Kubernetes API
+                    SecurityContext = new V1PodSecurityContext { RunAsNonRoot = true, SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" } },
                     Containers =
                     [
                         new V1Container
@@ -186,7 +216,11 @@ public static partial class KubernetesManifests
                                 Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("256Mi") },
                                 Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("768Mi") },
                             },
-                            SecurityContext = new V1SecurityContext { RunAsNonRoot = true, AllowPrivilegeEscalation = false, ReadOnlyRootFilesystem = true },
+                            SecurityContext = new V1SecurityContext
+                            {
+                                RunAsNonRoot = true, AllowPrivilegeEscalation = false, ReadOnlyRootFilesystem = true,
+                                Capabilities = new V1Capabilities { Drop = ["ALL"] },
+                            },
                         },
                     ],
                 },

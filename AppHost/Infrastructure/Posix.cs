@@ -63,51 +63,6 @@ public static class Posix
         }
     }
 
-    /// <summary>
-    /// When the process started, in clock ticks since boot (field 22 of /proc/PID/stat). A pid and
-    /// its start time together name one process, even after the pid is reused.
-    /// </summary>
-    public static long? StartTicks(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.TryParse(fields[19], out var ticks) ? ticks : null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Live processes (other than this one) whose environment holds exactly <c>name=value</c>.</summary>
-    public static IReadOnlyList<int> ProcessesWithEnvironment(string name, string value)
-    {
-        var wanted = name + "=" + value;
-        var found = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
-            {
-                continue;
-            }
-            try
-            {
-                if (File.ReadAllText(Path.Combine(dir, "environ")).Split('\0').Contains(wanted))
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // gone meanwhile, or not ours to read
-            }
-        }
-        return found;
-    }
-
     /// <summary>The process's descendants, children first (from /proc/PID/task/*/children).</summary>
     public static IReadOnlyList<int> Descendants(int pid)
     {

@@ -11,7 +11,12 @@ namespace PocDirectory.AppHost;
 /// </summary>
 public static class LocalRuntime
 {
-    /// <summary>Aspire's options from ours: the dashboard on its fixed loopback ports, plain HTTP on loopback.</summary>
+    /// <summary>
+    /// Aspire's options from ours: the dashboard on its fixed loopback ports. Only when every one of
+    /// its addresses is a loopback one does it open without a login token and over plain HTTP, and then
+    /// it (and every service) answers only requests addressed to 127.0.0.1 or localhost, so that a web
+    /// page cannot reach it by rebinding a name of its own to 127.0.0.1.
+    /// </summary>
     public static DistributedApplicationOptions AspireOptions(this AppHostOptions options, string[] aspireArgs)
     {
         // Set for this process before the builder reads its configuration; a value already in the
@@ -21,12 +26,30 @@ public static class LocalRuntime
         Default("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://127.0.0.1:{options.Port(DashboardOtlpPort)}");
         Default("ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", $"http://127.0.0.1:{options.Port(DashboardOtlpHttpPort)}");
         Default("ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", $"http://127.0.0.1:{options.Port(DashboardResourceServicePort)}");
-        // Loopback only: whoever can reach 127.0.0.1 here is already on this machine.
-        Default("ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true");
         Default("DOTNET_CLI_TELEMETRY_OPTOUT", "1");
         Default("DOTNET_NOLOGO", "1");
-        return new DistributedApplicationOptions { Args = aspireArgs, AllowUnsecuredTransport = true, DashboardApplicationName = "PocDirectory" };
+        var loopback = OnLoopbackOnly(DashboardAddresses.Select(Environment.GetEnvironmentVariable));
+        if (loopback)
+        {
+            Default("ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true");
+            Default("ASPNETCORE_ALLOWEDHOSTS", "127.0.0.1;localhost");
+        }
+        else
+        {
+            Terminal.WriteLine("[apphost] The dashboard listens beyond loopback: it asks for its login token, and Aspire needs HTTPS there.");
+        }
+        return new DistributedApplicationOptions { Args = aspireArgs, AllowUnsecuredTransport = loopback, DashboardApplicationName = "PocDirectory" };
     }
+
+    /// <summary>The variables that hold the dashboard's addresses (several separated by ';').</summary>
+    public static readonly string[] DashboardAddresses =
+        ["ASPNETCORE_URLS", "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"];
+
+    /// <summary>True when every address given is a loopback IP address or "localhost"; "+", "*", 0.0.0.0 or a name are not.</summary>
+    public static bool OnLoopbackOnly(IEnumerable<string?> addresses) =>
+        addresses.Where(a => !string.IsNullOrWhiteSpace(a)).SelectMany(a => a!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .All(a => Uri.TryCreate(a, UriKind.Absolute, out var uri)
+                && (uri.Host == "localhost" || (System.Net.IPAddress.TryParse(uri.Host, out var ip) && System.Net.IPAddress.IsLoopback(ip))));
 
     public const int DashboardPort = 18488;
     public const int DashboardOtlpPort = 18489;

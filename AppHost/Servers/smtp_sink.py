@@ -6,6 +6,7 @@
 Usage: python3 smtp_sink.py HOST PORT MAILDIR
 """
 import asyncio
+import signal
 import sys
 
 from aiosmtpd.handlers import Mailbox
@@ -38,8 +39,12 @@ async def main(host, port, maildir):
     handler = RefusingMailbox(maildir)
     server = await asyncio.get_running_loop().create_server(lambda: DrainingSMTP(handler), host, port)
     print(f"SMTP sink on {host}:{port}, Maildir {maildir}", flush=True)
+    # A stop asked for (SIGTERM, SIGINT) ends with exit code 0: only a crash is restarted.
+    stopping = asyncio.Event()
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(stop, stopping.set)
     async with server:
-        await server.serve_forever()
+        await stopping.wait()
 
 
 if __name__ == "__main__":

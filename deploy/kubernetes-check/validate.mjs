@@ -7,8 +7,15 @@ import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
 import { ConfigMap, Secret, Service } from "kubernetes-models/v1";
 import { Deployment } from "kubernetes-models/apps/v1";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 
-const kinds = { "v1/ConfigMap": ConfigMap, "v1/Secret": Secret, "v1/Service": Service, "apps/v1/Deployment": Deployment };
+const kinds = {
+  "v1/ConfigMap": ConfigMap,
+  "v1/Secret": Secret,
+  "v1/Service": Service,
+  "apps/v1/Deployment": Deployment,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
+};
 const here = dirname(fileURLToPath(import.meta.url));
 const folder = join(here, "..", "kubernetes");
 const files = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(folder).filter((f) => f.endsWith(".yaml")).map((f) => join(folder, f));

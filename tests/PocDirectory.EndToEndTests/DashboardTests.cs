@@ -34,6 +34,22 @@ public sealed class DashboardTests(SystemFixture fixture) : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("dashboard-resources.png") });
     }
 
+    [Theory]
+    [InlineData("dashboard", "/")]
+    [InlineData(ResourceNames.Gateway, "/alive")]
+    [InlineData(ResourceNames.Web, "/member-states")]
+    public async Task Without_its_token_the_dashboard_and_the_services_answer_only_requests_addressed_to_loopback(string target, string path)
+    {
+        // A page that pointed a name of its own at 127.0.0.1 (DNS rebinding) sends that name as the Host.
+        var url = new Uri(target == "dashboard" ? fixture.System.DashboardUrl : fixture.System.Url(target), path);
+        using var http = new HttpClient();
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { Host = "rebound.example.org" } };
+        using var local = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { Host = $"localhost:{url.Port}" } };
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.SendAsync(rebound)).StatusCode);
+        Assert.True((await http.SendAsync(local)).IsSuccessStatusCode);
+    }
+
     [Fact]
     public async Task An_approval_is_one_trace_on_the_dashboard_from_the_gateway_through_RabbitMQ_to_the_directory_database()
     {

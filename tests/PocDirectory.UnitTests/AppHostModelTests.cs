@@ -94,6 +94,17 @@ public sealed class AppHostModelTests : IDisposable
     }
 
     [Theory]
+    [InlineData(true, "http://127.0.0.1:18488", "http://localhost:18489;http://[::1]:18491")]
+    [InlineData(false, "http://0.0.0.0:18488")]
+    [InlineData(false, "http://+:80")]
+    [InlineData(false, "http://127.0.0.1:18488;http://dashboard.example.org:18488")]
+    [InlineData(false, "http://localhost.example.org:18488")]
+    public void The_dashboard_opens_without_its_token_only_when_every_address_is_a_loopback_one(bool loopback, params string[] addresses)
+    {
+        Assert.Equal(loopback, LocalRuntime.OnLoopbackOnly(addresses));
+    }
+
+    [Theory]
     [InlineData(0, 1)]
     [InlineData(1, 2)]
     [InlineData(2, 4)]

@@ -104,7 +104,7 @@ public sealed class DeploymentManifestTests
 
             var (code, output) = await ValidateAsync(files);
             Assert.True(code == 0, output);
-            Assert.Contains("24 objects valid, 0 invalid", output); // a ConfigMap, Deployment and Service per project, the parameters, 2 Secrets
+            Assert.Contains("31 objects valid, 0 invalid", output); // a ConfigMap, Deployment, Service and NetworkPolicy per project, the parameters, 2 Secrets
 
             var broken = Path.Combine(folder.FullName, "broken.yaml");
             await File.WriteAllTextAsync(broken, (await File.ReadAllTextAsync(Path.Combine(folder.FullName, "kubernetes", "directory.yaml")))
@@ -132,5 +132,29 @@ public sealed class DeploymentManifestTests
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
         return (process.ExitCode, await stdout + await stderr);
+    }
+
+    [Fact]
+    public void In_a_cluster_a_service_takes_calls_only_from_the_projects_that_reference_it_and_the_entries_from_anyone()
+    {
+        static T Object<T>(string file) => k8s.KubernetesYaml.LoadAllFromString(File.ReadAllText(Path.Combine(Root, "deploy", "kubernetes", file)),
+            new Dictionary<string, Type>
+            {
+                ["v1/ConfigMap"] = typeof(k8s.Models.V1ConfigMap), ["v1/Service"] = typeof(k8s.Models.V1Service),
+                ["apps/v1/Deployment"] = typeof(k8s.Models.V1Deployment), ["networking.k8s.io/v1/NetworkPolicy"] = typeof(k8s.Models.V1NetworkPolicy),
+            }).OfType<T>().Single();
+        static IEnumerable<string> Callers(string service) => Object<k8s.Models.V1NetworkPolicy>($"{service}.yaml").Spec.Ingress.Single().FromProperty?
+            .Select(peer => peer.PodSelector.MatchLabels["app.kubernetes.io/name"]).Order(StringComparer.Ordinal).ToList() ?? ["anyone"];
+
+        Assert.Equal(["gateway"], Callers(ResourceNames.Directory));
+        Assert.Equal(["gateway", "web"], Callers(ResourceNames.Identity));
+        Assert.Equal(["anyone"], Callers(ResourceNames.Gateway));
+        Assert.Equal(["anyone"], Callers(ResourceNames.Web));
+
+        // People reach the Web by its public name: sign-in's redirect and e-mailed links use it, never the service name.
+        var identity = Object<k8s.Models.V1Deployment>("identity.yaml").Spec.Template.Spec;
+        Assert.Equal("web-public-origin", identity.Containers.Single().Env.Single(e => e.Name == "Web__PublicOrigin").ValueFrom.ConfigMapKeyRef.Key);
+        Assert.False(identity.AutomountServiceAccountToken);
+        Assert.Equal(["ALL"], identity.Containers.Single().SecurityContext.Capabilities.Drop);
     }
 }

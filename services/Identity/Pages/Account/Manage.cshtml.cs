@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -123,6 +124,13 @@ public sealed class ManageModel(
         if (Account.AuthenticatorConfirmedAt is null)
         {
             NewKey = await AuthenticatorKeys.ShowAsync(users, Account, fresh: true);
+            // A new key renews the account's security stamp, which would end this very session at its
+            // next check (within a minute, while the person is scanning the code): renew it too, keeping
+            // how the person signed in. The account's other sessions still end.
+            var current = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+            var renewed = await signIn.CreateUserPrincipalAsync(Account);
+            SignInMethods.Carry(current.Principal, renewed);
+            await HttpContext.SignInAsync(IdentityConstants.ApplicationScheme, renewed, current.Properties);
         }
         return Page();
     }
