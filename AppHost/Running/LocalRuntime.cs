@@ -32,7 +32,8 @@ public static class LocalRuntime
         if (loopback)
         {
             Default("ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true");
-            Default("ASPNETCORE_ALLOWEDHOSTS", "127.0.0.1;localhost");
+            // Unprefixed, so that it wins over the "AllowedHosts": "*" of the dashboard's own appsettings.json.
+            Default("AllowedHosts", "127.0.0.1;localhost");
         }
         else
         {
