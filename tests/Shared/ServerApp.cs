@@ -33,6 +33,7 @@ public sealed class ServerApp : IAsyncDisposable
         var builder = AppHostAssembly.Run(() => DistributedApplicationTestingBuilder.Create(Array.Empty<string>(), (options, _) =>
         {
             options.DisableDashboard = true;
+            options.EnableResourceLogging = false; // the servers' own output stays out of the test log
             options.AssemblyName = typeof(AppHostOptions).Assembly.GetName().Name;
         }));
         declare(builder, root);
