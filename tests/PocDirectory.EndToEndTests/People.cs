@@ -99,6 +99,12 @@ public sealed record TestPerson(string Email, string Password, string Authentica
     {
         var email = UniqueEmail(prefix);
         await InviteAsync(system, email, $"Test {prefix}", roles, state);
+        return await AcceptInvitationAsync(system, email);
+    }
+
+    /// <summary>Accepts the invitation e-mailed to <paramref name="email"/> with a password and enrols an authenticator.</summary>
+    public static async Task<TestPerson> AcceptInvitationAsync(RunningSystem system, string email)
+    {
         var link = (await Mailbox.InvitationLinkAsync(system, email)).Value;
         using var browser = new FormClient(system);
         var invitation = await browser.GetAsync(new Uri(link).PathAndQuery);

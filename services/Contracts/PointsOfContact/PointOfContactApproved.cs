@@ -18,6 +18,12 @@ public sealed record PointOfContactApproved
 
     public required PocDetails Details { get; init; }
 
+    /// <summary>
+    /// The address the entry was listed with before this version, when this version changes it (a new
+    /// person): that account loses the point-of-contact role and its open invitation. Null otherwise.
+    /// </summary>
+    public string? PreviousEmail { get; init; }
+
     public required string SubmittedBy { get; init; }
 
     public required string ApprovedBy { get; init; }

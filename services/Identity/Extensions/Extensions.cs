@@ -62,6 +62,7 @@ public static class Extensions
         builder.Services.AddSingleton<AccountAttemptLimiter>();
         builder.Services.AddScoped<MachineClients>();
         builder.Services.AddScoped<AccountSessions>();
+        builder.Services.AddScoped<PointOfContactAccess>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddAuthentication().AddIdentityCookies(cookies =>
         {

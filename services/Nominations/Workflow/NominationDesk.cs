@@ -456,6 +456,10 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
             listed = new ListedPoc { PocId = nomination.PocId, State = nomination.State, ListedAt = now };
             db.ListedPocs.Add(listed);
         }
+        // A change of address is a change of person: the previous one loses access with this version.
+        var previousEmail = listed.Version > 0 && !string.Equals(listed.Email, details.Email, StringComparison.OrdinalIgnoreCase)
+            ? listed.Email
+            : null;
         listed.Version++;
         listed.Details = details;
         listed.Email = details.Email.ToLowerInvariant();
@@ -468,6 +472,7 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
             State = listed.State,
             Version = listed.Version,
             Details = details,
+            PreviousEmail = previousEmail,
             SubmittedBy = submittedBy,
             ApprovedBy = caller.Subject,
             ApprovedAt = now,
