@@ -4,7 +4,9 @@ namespace PocDirectory;
 
 /// <summary>
 /// Who is calling, as a validated access token says: a person (with roles, perhaps bound to a State)
-/// or a machine client (bound to a State, no roles). Every service decides access from this.
+/// or a machine client (bound to a State, no roles). Every service decides access from this. Its roles
+/// are the effective ones (<see cref="PocDirectory.Roles.Effective"/>): operations or the Chair's office
+/// never act for a State, whatever else the token says.
 /// </summary>
 public sealed record Caller(string Subject, string Name, string? Email, IReadOnlySet<string> Roles, string? State, bool IsMachine)
 {
@@ -17,7 +19,7 @@ public sealed record Caller(string Subject, string Name, string? Email, IReadOnl
             subject,
             principal.FindFirstValue("name") ?? subject,
             principal.FindFirstValue("email"),
-            principal.FindAll("role").Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
+            PocDirectory.Roles.Effective(principal.FindAll("role").Select(c => c.Value)),
             principal.FindFirstValue(ApiScopes.StateClaim)?.ToUpperInvariant(),
             isMachine);
     }

@@ -27,6 +27,31 @@ public static class Roles
     /// <summary>Roles that only make sense for one State.</summary>
     public static readonly IReadOnlyList<string> StateBound = [FocalPoint, PointOfContact];
 
+    /// <summary>Roles that must never read contact data: they cannot be held with a State-bound role.</summary>
+    public static readonly IReadOnlyList<string> ContactBlind = [Operations, ChairOffice];
+
+    /// <summary>A State-bound role together with a contact-blind one: refused at invitation.</summary>
+    public static bool IsForbiddenCombination(IEnumerable<string> roles)
+    {
+        var held = roles as IReadOnlyCollection<string> ?? roles.ToList();
+        return held.Intersect(StateBound).Any() && held.Intersect(ContactBlind).Any();
+    }
+
+    /// <summary>
+    /// The roles a principal acts with: a contact-blind role cancels every State-bound one (an account
+    /// from before such combinations were refused, or a token made by hand), so that no check anywhere
+    /// lets operations or the Chair's office read a State's contact data. The directory manager keeps all.
+    /// </summary>
+    public static IReadOnlySet<string> Effective(IEnumerable<string> roles)
+    {
+        var held = roles.ToHashSet(StringComparer.Ordinal);
+        if (!held.Contains(DirectoryManager) && held.Overlaps(ContactBlind))
+        {
+            held.ExceptWith(StateBound);
+        }
+        return held;
+    }
+
     public static string DisplayName(string role) => role switch
     {
         DirectoryManager => "Directory manager",

@@ -80,6 +80,16 @@ public sealed class PeopleTests(SystemFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, focal.StatusCode);
         Assert.Contains("one State", await focal.Content.ReadAsStringAsync());
 
+        // Operations and the Chair's office never read contact data: never together with a State-bound role.
+        foreach (var (blind, bound) in new[] { (Roles.Operations, Roles.FocalPoint), (Roles.ChairOffice, Roles.PointOfContact) })
+        {
+            using var combined = await SendAsync(HttpMethod.Post, "/api/identity/invitations", tokens,
+                body: new { email = TestPerson.UniqueEmail("combined"), displayName = "Two Hats", roles = new[] { blind, bound }, state = "FRA" });
+            Assert.Equal(HttpStatusCode.BadRequest, combined.StatusCode);
+            var problem = await combined.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Contains("never read contact data", problem.GetProperty("errors").GetProperty("roles")[0].GetString());
+        }
+
         var email = TestPerson.UniqueEmail("invitee");
         using var sent = await SendAsync(HttpMethod.Post, "/api/identity/invitations", tokens,
             body: new { email, displayName = "An Invitee", roles = new[] { Roles.PointOfContact }, state = "ken" });

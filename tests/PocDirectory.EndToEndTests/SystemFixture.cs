@@ -12,6 +12,9 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>Every socket of every process of the system, for as long as it runs.</summary>
+    public SocketWatch Sockets { get; private set; } = null!;
+
     /// <summary>A CERT tool of France with every read scope.</summary>
     public MachineClient Client { get; private set; } = null!;
 
@@ -25,6 +28,7 @@ public sealed class SystemFixture : IAsyncLifetime
         System = await RunningSystem.StartAsync(TimeSpan.FromMinutes(4),
             new Dictionary<string, string>(Telemetry.Environment) { ["SignIn__SessionCheckSeconds"] = "5", ["Email__Lease"] = "00:00:10" });
         Telemetry.ForwardTo = System.DashboardOtlpHttp;
+        Sockets = new SocketWatch(System.AppHostPid);
         Gateway = new HttpClient { BaseAddress = System.Url(ResourceNames.Gateway), Timeout = TimeSpan.FromSeconds(30) };
         Client = await MachineClient.CreateAsync(System, "e2e-cert-fra", "FRA", AllReadScopes.Replace(' ', ','));
     }
@@ -54,6 +58,7 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        Sockets?.Dispose();
         Gateway?.Dispose();
         if (System is not null)
         {

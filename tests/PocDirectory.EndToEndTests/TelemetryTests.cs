@@ -11,6 +11,24 @@ namespace PocDirectory.EndToEndTests;
 public sealed class TelemetryTests(SystemFixture fixture)
 {
     [Fact]
+    public async Task No_process_of_the_system_opens_a_socket_to_anything_but_loopback()
+    {
+        // The watch runs from the system's start to the end of the run; this looks at all it saw until now,
+        // once it has taken a few samples of every kind of process.
+        static bool Enough((IReadOnlyList<string> BeyondLoopback, int Samples, IReadOnlyList<string> Processes) seen) => seen.Samples >= 8
+            && new[] { "postgres", "redis-server", "beam.smp" }.All(seen.Processes.Contains)
+            && seen.Processes.Count(p => p.StartsWith("PocDirectory.", StringComparison.Ordinal)) >= 6;
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!Enough(fixture.Sockets.Seen()) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+        var (beyond, samples, processes) = fixture.Sockets.Seen();
+        Assert.True(Enough((beyond, samples, processes)), $"{samples} samples, of {string.Join(", ", processes)}");
+        Assert.True(beyond.Count == 0, $"Beyond loopback in {samples} samples of {string.Join(", ", processes)}: {string.Join("; ", beyond)}");
+    }
+
+    [Fact]
     public async Task A_request_through_the_gateway_is_one_trace_exported_by_both_services()
     {
         var traceId = ActivityTraceId.CreateRandom();

@@ -18,6 +18,8 @@ public static class AuthorizationMatrix
         "point-of-contact KEN",
         "chair-office",
         "operations",
+        "operations + focal-point FRA",      // an account from before the combination was refused: acts as operations only
+        "chair-office + point-of-contact FRA", // the same for the Chair's office
         "machine FRA",          // client credentials, every read scope
         "person without MFA",   // signed with Identity's real key, amr without mfa
         "expired",              // signed with Identity's real key, expired
@@ -29,66 +31,70 @@ public static class AuthorizationMatrix
     public static readonly (string Service, string Method, string Route, string Path, string Expected)[] Rows =
     [
         // Public reference data: answered whatever the token (a token is not even read).
-        ("directory", "GET", "/api/directory/member-states/", "/api/directory/member-states", "200 200 200 200 200 200 200 200 200 200 200 200"),
-        ("directory", "GET", "/api/directory/member-states/{code}", "/api/directory/member-states/FRA", "200 200 200 200 200 200 200 200 200 200 200 200"),
+        ("directory", "GET", "/api/directory/member-states/", "/api/directory/member-states", "200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+        ("directory", "GET", "/api/directory/member-states/{code}", "/api/directory/member-states/FRA", "200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
         // Read for any valid token addressed to the service.
-        ("nominations", "GET", "/api/nominations/member-states", "/api/nominations/member-states", "401 200 200 200 200 200 200 200 401 401 401 401"),
-        ("notifications", "GET", "/api/notifications/member-states", "/api/notifications/member-states", "401 200 200 200 200 200 200 200 401 401 401 401"),
-        ("meetings", "GET", "/api/meetings/member-states", "/api/meetings/member-states", "401 200 200 200 200 200 200 200 401 401 401 401"),
+        ("nominations", "GET", "/api/nominations/member-states", "/api/nominations/member-states", "401 200 200 200 200 200 200 200 200 200 401 401 401 401"),
+        ("notifications", "GET", "/api/notifications/member-states", "/api/notifications/member-states", "401 200 200 200 200 200 200 200 200 200 401 401 401 401"),
+        ("meetings", "GET", "/api/meetings/member-states", "/api/meetings/member-states", "401 200 200 200 200 200 200 200 200 200 401 401 401 401"),
         // Identity's API is for people (a machine client's token is not addressed to it).
-        ("identity", "GET", "/api/identity/me", "/api/identity/me", "401 200 200 200 200 200 200 401 401 401 401 401"),
-        ("identity", "GET", "/api/identity/users", "/api/identity/users", "401 200 403 403 403 403 403 401 401 401 401 401"),
-        ("identity", "GET", "/api/identity/invitations", "/api/identity/invitations", "401 200 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "GET", "/api/identity/me", "/api/identity/me", "401 200 200 200 200 200 200 200 200 401 401 401 401 401"),
+        ("identity", "GET", "/api/identity/users", "/api/identity/users", "401 200 403 403 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "GET", "/api/identity/invitations", "/api/identity/invitations", "401 200 403 403 403 403 403 403 403 401 401 401 401 401"),
         // The audit log: the directory manager's alone (operations never sees its content).
-        ("identity", "GET", "/api/identity/audit/", "/api/identity/audit", "401 200 403 403 403 403 403 401 401 401 401 401"),
-        ("identity", "GET", "/api/identity/audit/verification", "/api/identity/audit/verification", "401 200 403 403 403 403 403 401 401 401 401 401"),
-        ("identity", "GET", "/api/identity/machine-clients/", "/api/identity/machine-clients", "401 200 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "GET", "/api/identity/audit/", "/api/identity/audit", "401 200 403 403 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "GET", "/api/identity/audit/verification", "/api/identity/audit/verification", "401 200 403 403 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "GET", "/api/identity/machine-clients/", "/api/identity/machine-clients", "401 200 403 403 403 403 403 403 403 401 401 401 401 401"),
         // Writes are sent with a body that fails validation: the directory manager gets as far as the check (400), nobody else does.
-        ("identity", "POST", "/api/identity/invitations", "/api/identity/invitations", "401 400 403 403 403 403 403 401 401 401 401 401"),
-        ("identity", "POST", "/api/identity/machine-clients/", "/api/identity/machine-clients", "401 400 403 403 403 403 403 401 401 401 401 401"),
-        ("identity", "DELETE", "/api/identity/machine-clients/{clientId}", "/api/identity/machine-clients/no-such-client", "401 404 403 403 403 403 403 401 401 401 401 401"),
-        ("identity", "POST", "/api/identity/users/{id}/disable", "/api/identity/users/no-such-account/disable", "401 404 403 403 403 403 403 401 401 401 401 401"),
-        ("identity", "POST", "/api/identity/users/{id}/enable", "/api/identity/users/no-such-account/enable", "401 404 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "POST", "/api/identity/invitations", "/api/identity/invitations", "401 400 403 403 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "POST", "/api/identity/machine-clients/", "/api/identity/machine-clients", "401 400 403 403 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "DELETE", "/api/identity/machine-clients/{clientId}", "/api/identity/machine-clients/no-such-client", "401 404 403 403 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "POST", "/api/identity/users/{id}/disable", "/api/identity/users/no-such-account/disable", "401 404 403 403 403 403 403 403 403 401 401 401 401 401"),
+        ("identity", "POST", "/api/identity/users/{id}/enable", "/api/identity/users/no-such-account/enable", "401 404 403 403 403 403 403 403 403 401 401 401 401 401"),
         // Nominations: a State's focal point writes for its own State (a body without a State fails validation), the directory
         // manager reviews; nobody else, machine clients included. An unknown id is 404 for every signed-in caller.
-        ("nominations", "GET", "/api/nominations/states/{state}", "/api/nominations/states/FRA", "401 200 200 403 403 403 403 403 401 401 401 401"),
-        ("nominations", "POST", "/api/nominations/", "/api/nominations", "401 403 400 400 403 403 403 403 401 401 401 401"),
-        ("nominations", "GET", "/api/nominations/review", "/api/nominations/review", "401 200 403 403 403 403 403 403 401 401 401 401"),
-        ("nominations", "GET", "/api/nominations/{id:guid}", "/api/nominations/0198a5c2-0000-7000-8000-000000000001", "401 404 404 404 404 404 404 404 401 401 401 401"),
-        ("nominations", "PUT", "/api/nominations/{id:guid}", "/api/nominations/0198a5c2-0000-7000-8000-000000000001", "401 404 404 404 404 404 404 404 401 401 401 401"),
-        ("nominations", "DELETE", "/api/nominations/{id:guid}", "/api/nominations/0198a5c2-0000-7000-8000-000000000001", "401 404 404 404 404 404 404 404 401 401 401 401"),
-        ("nominations", "POST", "/api/nominations/{id:guid}/submission", "/api/nominations/0198a5c2-0000-7000-8000-000000000001/submission", "401 404 404 404 404 404 404 404 401 401 401 401"),
-        ("nominations", "POST", "/api/nominations/{id:guid}/decision", "/api/nominations/0198a5c2-0000-7000-8000-000000000001/decision", "401 400 403 403 403 403 403 403 401 401 401 401"),
-        ("nominations", "POST", "/api/nominations/pocs/{pocId:guid}/withdrawal", "/api/nominations/pocs/0198a5c2-0000-7000-8000-000000000001/withdrawal", "401 404 404 404 404 404 404 404 401 401 401 401"),
+        ("nominations", "GET", "/api/nominations/states/{state}", "/api/nominations/states/FRA", "401 200 200 403 403 403 403 403 403 403 401 401 401 401"),
+        ("nominations", "POST", "/api/nominations/", "/api/nominations", "401 403 400 400 403 403 403 403 403 403 401 401 401 401"),
+        ("nominations", "GET", "/api/nominations/review", "/api/nominations/review", "401 200 403 403 403 403 403 403 403 403 401 401 401 401"),
+        ("nominations", "GET", "/api/nominations/{id:guid}", "/api/nominations/0198a5c2-0000-7000-8000-000000000001", "401 404 404 404 404 404 404 404 404 404 401 401 401 401"),
+        ("nominations", "PUT", "/api/nominations/{id:guid}", "/api/nominations/0198a5c2-0000-7000-8000-000000000001", "401 404 404 404 404 404 404 404 404 404 401 401 401 401"),
+        ("nominations", "DELETE", "/api/nominations/{id:guid}", "/api/nominations/0198a5c2-0000-7000-8000-000000000001", "401 404 404 404 404 404 404 404 404 404 401 401 401 401"),
+        ("nominations", "POST", "/api/nominations/{id:guid}/submission", "/api/nominations/0198a5c2-0000-7000-8000-000000000001/submission", "401 404 404 404 404 404 404 404 404 404 401 401 401 401"),
+        ("nominations", "POST", "/api/nominations/{id:guid}/decision", "/api/nominations/0198a5c2-0000-7000-8000-000000000001/decision", "401 400 403 403 403 403 403 403 403 403 401 401 401 401"),
+        ("nominations", "POST", "/api/nominations/pocs/{pocId:guid}/withdrawal", "/api/nominations/pocs/0198a5c2-0000-7000-8000-000000000001/withdrawal", "401 404 404 404 404 404 404 404 404 404 401 401 401 401"),
         // Update requests: the directory manager sees every State's, a focal point its own State's (DEU's list is empty; DEU has
         // no listed point of contact, so it is never asked: 404). Only the State's focal point answers (the matrix's body names
         // no entry: 400); only the directory manager starts a round (the body names no State: 400, nobody is asked).
-        ("nominations", "GET", "/api/nominations/update-requests", "/api/nominations/update-requests", "401 200 200 200 403 403 403 403 401 401 401 401"),
-        ("nominations", "GET", "/api/nominations/states/{state}/update-request", "/api/nominations/states/DEU/update-request", "401 404 403 404 403 403 403 403 401 401 401 401"),
-        ("nominations", "POST", "/api/nominations/states/{state}/update-request/confirmations", "/api/nominations/states/DEU/update-request/confirmations", "401 403 403 400 403 403 403 403 401 401 401 401"),
-        ("nominations", "POST", "/api/nominations/update-requests/rounds", "/api/nominations/update-requests/rounds", "401 400 403 403 403 403 403 403 401 401 401 401"),
+        ("nominations", "GET", "/api/nominations/update-requests", "/api/nominations/update-requests", "401 200 200 200 403 403 403 403 403 403 401 401 401 401"),
+        ("nominations", "GET", "/api/nominations/states/{state}/update-request", "/api/nominations/states/DEU/update-request", "401 404 403 404 403 403 403 403 403 403 401 401 401 401"),
+        ("nominations", "POST", "/api/nominations/states/{state}/update-request/confirmations", "/api/nominations/states/DEU/update-request/confirmations", "401 403 403 400 403 403 403 403 403 403 401 401 401 401"),
+        ("nominations", "POST", "/api/nominations/update-requests/rounds", "/api/nominations/update-requests/rounds", "401 400 403 403 403 403 403 403 403 403 401 401 401 401"),
         // The nominee's link is the credential: no token is read; an unknown link is 404, a body without one 400.
-        ("nominations", "POST", "/api/nominations/confirmation/lookup", "/api/nominations/confirmation/lookup", "404 404 404 404 404 404 404 404 404 404 404 404"),
-        ("nominations", "POST", "/api/nominations/confirmation/", "/api/nominations/confirmation", "400 400 400 400 400 400 400 400 400 400 400 400"),
+        ("nominations", "POST", "/api/nominations/confirmation/lookup", "/api/nominations/confirmation/lookup", "404 404 404 404 404 404 404 404 404 404 404 404 404 404"),
+        ("nominations", "POST", "/api/nominations/confirmation/", "/api/nominations/confirmation", "400 400 400 400 400 400 400 400 400 400 400 400 400 400"),
         // The confidential directory: the directory manager and participating States (FRA has a listed point of contact,
         // DEU and KEN none) — their focal points, points of contact and machine clients. Never operations or the Chair's office.
-        ("directory", "GET", "/api/directory/pocs", "/api/directory/pocs", "401 200 200 403 403 403 403 200 401 401 401 401"),
-        ("directory", "GET", "/api/directory/states", "/api/directory/states", "401 200 200 403 403 403 403 200 401 401 401 401"),
-        ("directory", "GET", "/api/directory/pocs/{id:guid}", "/api/directory/pocs/0198a5c2-0000-7000-8000-000000000001", "401 404 404 403 403 403 403 404 401 401 401 401"),
-        ("directory", "GET", "/api/directory/pocs/{id:guid}/history", "/api/directory/pocs/0198a5c2-0000-7000-8000-000000000001/history", "401 404 404 403 403 403 403 404 401 401 401 401"),
-        ("directory", "GET", "/api/directory/export", "/api/directory/export?format=vcard", "401 200 200 403 403 403 403 200 401 401 401 401"),
-        ("directory", "GET", "/api/directory/changes", "/api/directory/changes?after=0", "401 200 200 403 403 403 403 200 401 401 401 401"),
+        ("directory", "GET", "/api/directory/pocs", "/api/directory/pocs", "401 200 200 403 403 403 403 403 403 200 401 401 401 401"),
+        ("directory", "GET", "/api/directory/states", "/api/directory/states", "401 200 200 403 403 403 403 403 403 200 401 401 401 401"),
+        ("directory", "GET", "/api/directory/pocs/{id:guid}", "/api/directory/pocs/0198a5c2-0000-7000-8000-000000000001", "401 404 404 403 403 403 403 403 403 404 401 401 401 401"),
+        ("directory", "GET", "/api/directory/pocs/{id:guid}/history", "/api/directory/pocs/0198a5c2-0000-7000-8000-000000000001/history", "401 404 404 403 403 403 403 403 403 404 401 401 401 401"),
+        // A listed entry of FRA ({listed FRA} is its id): its contact details for every reader of the directory; its history,
+        // which keeps the details of people who have left, for the directory manager and FRA's focal points only.
+        ("directory", "GET", "/api/directory/pocs/{id:guid}", "/api/directory/pocs/{listed FRA}", "401 200 200 403 403 403 403 403 403 200 401 401 401 401"),
+        ("directory", "GET", "/api/directory/pocs/{id:guid}/history", "/api/directory/pocs/{listed FRA}/history", "401 200 200 403 403 403 403 403 403 403 401 401 401 401"),
+        ("directory", "GET", "/api/directory/export", "/api/directory/export?format=vcard", "401 200 200 403 403 403 403 403 403 200 401 401 401 401"),
+        ("directory", "GET", "/api/directory/changes", "/api/directory/changes?after=0", "401 200 200 403 403 403 403 403 403 200 401 401 401 401"),
         // Ping tests: the directory manager starts them and sees all; a focal point sees its State's part; the point of contact
         // acknowledges, signed in or with its e-mailed link (the token is the credential: no token is read, a body without one is 400).
-        ("directory", "POST", "/api/directory/ping/campaigns", "/api/directory/ping/campaigns", "401 400 403 403 403 403 403 403 401 401 401 401"),
-        ("directory", "GET", "/api/directory/ping/campaigns", "/api/directory/ping/campaigns", "401 200 200 200 403 403 403 403 401 401 401 401"),
-        ("directory", "GET", "/api/directory/ping/campaigns/{id:guid}", "/api/directory/ping/campaigns/0198a5c2-0000-7000-8000-000000000001", "401 404 404 404 403 403 403 403 401 401 401 401"),
-        ("directory", "GET", "/api/directory/ping/campaigns/{id:guid}/export", "/api/directory/ping/campaigns/0198a5c2-0000-7000-8000-000000000001/export", "401 404 403 403 403 403 403 403 401 401 401 401"),
-        ("directory", "POST", "/api/directory/ping/campaigns/{id:guid}/acknowledgement", "/api/directory/ping/campaigns/0198a5c2-0000-7000-8000-000000000001/acknowledgement", "401 403 403 403 404 403 403 403 401 401 401 401"),
-        ("directory", "GET", "/api/directory/ping/awaiting", "/api/directory/ping/awaiting", "401 200 200 200 200 200 200 200 401 401 401 401"),
-        ("directory", "POST", "/api/directory/ping/acknowledgements", "/api/directory/ping/acknowledgements", "400 400 400 400 400 400 400 400 400 400 400 400"),
-        ("directory", "GET", "/api/directory/reachability", "/api/directory/reachability", "401 200 403 403 403 403 403 403 401 401 401 401"),
+        ("directory", "POST", "/api/directory/ping/campaigns", "/api/directory/ping/campaigns", "401 400 403 403 403 403 403 403 403 403 401 401 401 401"),
+        ("directory", "GET", "/api/directory/ping/campaigns", "/api/directory/ping/campaigns", "401 200 200 200 403 403 403 403 403 403 401 401 401 401"),
+        ("directory", "GET", "/api/directory/ping/campaigns/{id:guid}", "/api/directory/ping/campaigns/0198a5c2-0000-7000-8000-000000000001", "401 404 404 404 403 403 403 403 403 403 401 401 401 401"),
+        ("directory", "GET", "/api/directory/ping/campaigns/{id:guid}/export", "/api/directory/ping/campaigns/0198a5c2-0000-7000-8000-000000000001/export", "401 404 403 403 403 403 403 403 403 403 401 401 401 401"),
+        ("directory", "POST", "/api/directory/ping/campaigns/{id:guid}/acknowledgement", "/api/directory/ping/campaigns/0198a5c2-0000-7000-8000-000000000001/acknowledgement", "401 403 403 403 404 403 403 403 403 403 401 401 401 401"),
+        ("directory", "GET", "/api/directory/ping/awaiting", "/api/directory/ping/awaiting", "401 200 200 200 200 200 200 200 200 200 401 401 401 401"),
+        ("directory", "POST", "/api/directory/ping/acknowledgements", "/api/directory/ping/acknowledgements", "400 400 400 400 400 400 400 400 400 400 400 400 400 400"),
+        ("directory", "GET", "/api/directory/reachability", "/api/directory/reachability", "401 200 403 403 403 403 403 403 403 403 401 401 401 401"),
         // The machine API's OpenAPI description holds no data.
-        ("directory", "GET", "/api/directory/openapi/{documentName}.json", "/api/directory/openapi/directory.json", "200 200 200 200 200 200 200 200 200 200 200 200"),
+        ("directory", "GET", "/api/directory/openapi/{documentName}.json", "/api/directory/openapi/directory.json", "200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
     ];
 }

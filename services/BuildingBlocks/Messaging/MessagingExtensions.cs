@@ -29,8 +29,12 @@ public static class MessagingExtensions
         builder.Services.AddHostedService<OutboxDispatcher<TContext>>();
         builder.AddTelemetrySource("MassTransit");
 
+        // Read by MassTransit when its bus starts, and it would win over the option below: pinned off.
+        Environment.SetEnvironmentVariable("MASSTRANSIT_USAGE_TELEMETRY", "false");
         builder.Services.AddMassTransit(bus =>
         {
+            // MassTransit reports its usage to its vendor's host at each start unless told not to: nothing leaves the machine unasked.
+            bus.ConfigureUsageTelemetryOptions(options => options.Enabled = false);
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
             configureConsumers?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>

@@ -62,7 +62,7 @@ public static class PointsOfContactApi
         api.MapGet("/states", StatesAsync).WithSummary("Participating States by regional group, with their number of points of contact")
             .Produces<List<StateListing>>().ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapGet("/pocs/{id:guid}", GetAsync).WithSummary("One point of contact with contact details (audited)");
-        api.MapGet("/pocs/{id:guid}/history", HistoryAsync).WithSummary("Every version of an entry (directory manager and the own State)");
+        api.MapGet("/pocs/{id:guid}/history", HistoryAsync).WithSummary("Every version of an entry (directory manager and the State's focal points)");
         api.MapGet("/export", ExportAsync).WithSummary("CSV or vCard 4.0 of what the reader may see (audited)");
         api.MapGet("/changes", ChangesAsync).WithSummary("Changes after a cursor, for keeping a local copy in sync (audited)");
     }
@@ -138,9 +138,10 @@ public static class PointsOfContactApi
         {
             return TypedResults.Problem(title: "No such point of contact.", statusCode: StatusCodes.Status404NotFound);
         }
-        if (!caller.IsDirectoryManager && caller.State != state)
+        // Earlier versions hold the details of people who have left: the Secretariat and the State's own focal points only.
+        if (!caller.OverseesState(state))
         {
-            return TypedResults.Problem(title: "Not allowed.", detail: "An entry's history is shown to the directory manager and to its own State.", statusCode: StatusCodes.Status403Forbidden);
+            return TypedResults.Problem(title: "Not allowed.", detail: "An entry's history is shown to the directory manager and to its State's focal points only.", statusCode: StatusCodes.Status403Forbidden);
         }
         var versions = await db.EntryVersions.AsNoTracking().Where(v => v.PocId == id).OrderByDescending(v => v.Version).ToListAsync(ct);
         db.AddAuditRecord(ResourceNames.Directory, "poc.history-read", AuditOutcomes.Success, http, target: id.ToString(), detail: state);

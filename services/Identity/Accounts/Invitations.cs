@@ -45,7 +45,11 @@ public sealed class Invitations(PocIdentityDbContext db, UserManager<PocUser> us
             errors.Add("roles", $"Choose one or more of: {string.Join(", ", Roles.All)}.");
         }
         var stateBound = roles.Intersect(Roles.StateBound).Any();
-        if (stateBound && state is null)
+        if (unknown.Count == 0 && Roles.IsForbiddenCombination(roles))
+        {
+            errors.Add("roles", "Operations and the Chair's office never read contact data, so they cannot also act for a State as a focal point or point of contact: invite the person to one or the other.");
+        }
+        else if (stateBound && state is null)
         {
             errors.Add("state", "A focal point or point of contact acts for one State: choose it.");
         }

@@ -21,7 +21,8 @@ public static class PersonPrincipal
         identity.SetClaim(Claims.Subject, user.Id);
         identity.SetClaim(Claims.Name, user.DisplayName);
         identity.SetClaim(Claims.Email, user.Email);
-        identity.SetClaims(Claims.Role, [.. await users.GetRolesAsync(user)]);
+        // Only the roles the person acts with: an old account holding operations and a State-bound role gets operations only.
+        identity.SetClaims(Claims.Role, [.. Roles.Effective(await users.GetRolesAsync(user)).Order(StringComparer.Ordinal)]);
         if (user.State is not null)
         {
             identity.SetClaim(ApiScopes.StateClaim, user.State);

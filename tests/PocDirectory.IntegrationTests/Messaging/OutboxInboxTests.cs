@@ -26,6 +26,16 @@ public sealed class OutboxInboxTests(ServersFixture servers) : IAsyncLifetime
     }
 
     [Fact]
+    public void The_bus_never_reports_its_usage_to_the_vendor()
+    {
+        // MassTransit's usage telemetry posts to its vendor's host 5 minutes after the bus starts unless disabled;
+        // the environment variable it also reads cannot turn it back on.
+        var tracker = _producer.Host.Services.GetRequiredService<MassTransit.UsageTracking.IUsageTracker>();
+        Assert.False(Assert.IsType<MassTransit.UsageTracking.UsageTracker>(tracker).Enabled);
+        Assert.Equal("false", Environment.GetEnvironmentVariable("MASSTRANSIT_USAGE_TELEMETRY"));
+    }
+
+    [Fact]
     public async Task Events_committed_with_a_change_reach_the_consumer_exactly_once()
     {
         var ids = await _producer.CreateWidgetsAsync(50);

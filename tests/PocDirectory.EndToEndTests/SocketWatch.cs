@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Net;
+
+namespace PocDirectory.EndToEndTests;
+
+/// <summary>
+/// Watches, for as long as the system runs, every socket of the AppHost and of every process under it
+/// or under Aspire's orchestrator (servers, services, the dashboard), as /proc shows them: each socket's inode in a
+/// process's file descriptors, its remote address in /proc/net/{tcp,tcp6,udp,udp6}. Any remote address
+/// that is not loopback is kept, with the process that held it.
+/// </summary>
+public sealed class SocketWatch : IDisposable
+{
+    private readonly int _rootPid;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private readonly object _lock = new();
+    private readonly HashSet<string> _beyondLoopback = [];
+    private readonly HashSet<string> _processesSeen = [];
+    private int _samples;
+
+    public SocketWatch(int rootPid)
+    {
+        _rootPid = rootPid;
+        _loop = Task.Run(LoopAsync);
+    }
+
+    /// <summary>What was seen so far: sockets beyond loopback ("process → address"), samples taken, process names seen with sockets.</summary>
+    public (IReadOnlyList<string> BeyondLoopback, int Samples, IReadOnlyList<string> Processes) Seen()
+    {
+        lock (_lock)
+        {
+            return ([.. _beyondLoopback.Order()], _samples, [.. _processesSeen.Order()]);
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                Sample();
+            }
+            catch (IOException)
+            {
+                // A process ended between listing and reading: the next sample sees the rest.
+            }
+            try
+            {
+                await Task.Delay(250, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Sample()
+    {
+        var remotes = new Dictionary<string, string>();
+        foreach (var table in new[] { "tcp", "tcp6", "udp", "udp6" })
+        {
+            foreach (var line in File.ReadLines($"/proc/net/{table}").Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length > 9)
+                {
+                    remotes[fields[9]] = fields[2];
+                }
+            }
+        }
+        var found = new List<string>();
+        var processes = new List<string>();
+        foreach (var pid in Tree())
+        {
+            string name;
+            string[] descriptors;
+            try
+            {
+                name = File.ReadAllText($"/proc/{pid}/comm").Trim();
+                descriptors = System.IO.Directory.GetFiles($"/proc/{pid}/fd");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            foreach (var fd in descriptors)
+            {
+                var target = new FileInfo(fd).LinkTarget;
+                if (target is null || !target.StartsWith("socket:[", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                processes.Add(name);
+                if (remotes.TryGetValue(target[8..^1], out var remote) && !IsLoopbackOrUnconnected(remote))
+                {
+                    found.Add($"{name} ({pid}) → {Describe(remote)}");
+                }
+            }
+        }
+        lock (_lock)
+        {
+            _samples++;
+            _beyondLoopback.UnionWith(found);
+            _processesSeen.UnionWith(processes);
+        }
+    }
+
+    /// <summary>The root and every process below it, from each process's parent in /proc/PID/stat.</summary>
+    private List<int> Tree()
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in System.IO.Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        // Aspire's orchestrator (dcp start-apiserver) leaves the AppHost's process tree and watches it instead
+        // ("--monitor PID"): it and everything under it are the system's too.
+        var tree = new List<int> { _rootPid };
+        foreach (var pid in parents.Keys)
+        {
+            try
+            {
+                var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+                var monitor = Array.IndexOf(args, "--monitor");
+                if (pid != _rootPid && monitor >= 0 && monitor + 1 < args.Length && args[monitor + 1] == _rootPid.ToString(CultureInfo.InvariantCulture))
+                {
+                    tree.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+        for (var i = 0; i < tree.Count; i++)
+        {
+            tree.AddRange(parents.Where(p => p.Value == tree[i]).Select(p => p.Key));
+        }
+        return tree;
+    }
+
+    /// <summary>"0100007F:1F90" (IPv4) or 32 hex digits and a port (IPv6), as the kernel writes them.</summary>
+    public static bool IsLoopbackOrUnconnected(string remote)
+    {
+        var address = Parse(remote);
+        return address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || IPAddress.IsLoopback(address)
+            || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4()));
+    }
+
+    private static IPAddress Parse(string remote)
+    {
+        var hex = remote.Split(':')[0];
+        var bytes = Convert.FromHexString(hex);
+        // The kernel prints each 32-bit word in host (little-endian) order.
+        for (var i = 0; i < bytes.Length; i += 4)
+        {
+            Array.Reverse(bytes, i, 4);
+        }
+        return new IPAddress(bytes);
+    }
+
+    private static string Describe(string remote) =>
+        $"{Parse(remote)}:{int.Parse(remote.Split(':')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture)}";
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try
+        {
+            _loop.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+        }
+        _stop.Dispose();
+    }
+}
