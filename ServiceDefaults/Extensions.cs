@@ -35,6 +35,9 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<PocDirectory.RequestProblems>();
+        // Unreadable requests always throw, so that RequestProblems answers each one the same way in every environment.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         // Nothing tells a caller which server software answers.
         // No request needs more than a megabyte (an OpenPGP key is the largest field): a larger body is refused with 413.
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
