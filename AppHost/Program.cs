@@ -77,6 +77,14 @@ var web = builder.AddService<Projects.PocDirectory_Web>(ResourceNames.Web, local
     .WithEnvironment("Authentication__Issuer", publicOrigin)
     .WaitFor(gateway).WaitFor(cache);
 identity.WithReference(web).WithEnvironment("Identity__WebClientSecret", webClientSecret);
+// The Web names each browser to the gateway under a key only the two hold (ForwardedClient): limits per browser, not one for the Web.
+if (!options.Publishing)
+{
+    builder.Configuration["Parameters:forwarded-client-key"] = StateFolder.Secret(options, "forwarded-client-key");
+}
+var forwardedClientKey = builder.AddParameter("forwarded-client-key", secret: true);
+web.WithEnvironment("ForwardedClient__Key", forwardedClientKey);
+gateway.WithEnvironment("ForwardedClient__Key", forwardedClientKey);
 // E-mailed links open the Web's pages: a nominee's confirmation, a ping test's acknowledgement.
 nominations.WithReference(web);
 directory.WithReference(web);

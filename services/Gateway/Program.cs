@@ -14,6 +14,8 @@ builder.AddTelemetrySource("Yarp.ReverseProxy");
 
 var app = builder.Build();
 
+app.UseForwardedClient(app.Configuration); // first: every later step sees the browser the Web vouches for
+
 var apiHeaders = SecurityHeaderPolicies.Api();
 app.UseWhen(context => !SecurityHeaderPolicies.IsIdentityPage(context.Request.Path), branch => branch.UseSecurityHeaders(apiHeaders));
 app.MapDefaultEndpoints(trustForwardedFor: false); // the gateway faces the clients: their headers are not believed

@@ -8,6 +8,7 @@ builder.AddServiceDefaults();
 builder.AddWebSessions();
 builder.Services.AddRazorComponents();
 builder.Services.AddGatewayClients(builder.Configuration);
+builder.Services.AddExceptionHandler<BusyGateway>();
 
 var app = builder.Build();
 

@@ -65,7 +65,30 @@ public sealed class AccessLifecycleTests(SystemFixture fixture)
         {
             Assert.Equal(HttpStatusCode.BadRequest, refresh.StatusCode);
         }
-        // Signing in again gives a token without the role: the directory answers 403.
+        // A replay of the first approval (a redelivery, a message moved back from the error queue) gives the replaced
+        // person nothing back: Identity applies no version older than the one it has.
+        using (var http = DirectoryFlow.Client(System, manager))
+        {
+            var first = (await http.GetFromJsonAsync<JsonElement[]>($"/api/directory/pocs/{pocId}/history"))!.Single(v => v.GetProperty("version").GetInt32() == 1);
+            var replay = Guid.NewGuid();
+            var body = JsonSerializer.Serialize(new
+            {
+                pocId,
+                nominationId = Guid.NewGuid(),
+                state = "FRA",
+                version = 1,
+                details = first.GetProperty("details"),
+                submittedBy = "replay",
+                approvedBy = "replay",
+                approvedAt = DateTimeOffset.UtcNow,
+            });
+            await System.ScalarAsync<Guid>(ResourceNames.NominationsDb,
+                "INSERT INTO outbox_messages (message_id, message_type, body, occurred_at, attempts) VALUES (@id::uuid, @t, @b::jsonb, now(), 0) RETURNING message_id",
+                ("id", replay.ToString()), ("t", "PocDirectory.Contracts.PointsOfContact.PointOfContactApproved, PocDirectory.Contracts"), ("b", body));
+            await Eventually.Until(() => System.ScalarAsync<long>(ResourceNames.IdentityDb, "SELECT count(*) FROM inbox_messages WHERE message_id = @id::uuid", ("id", replay.ToString())),
+                n => n == 1, TimeSpan.FromSeconds(60), "the replayed approval handled by Identity");
+        }
+        // Signing in again (after the replay) gives a token without the role: the directory answers 403.
         var again = (await old.SignInForTokensAsync(System)).GetProperty("access_token").GetString()!;
         var (_, payload) = AccessTests.Decode(again);
         Assert.Null(payload["role"]);

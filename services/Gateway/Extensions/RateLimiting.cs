@@ -6,7 +6,10 @@ using StackExchange.Redis;
 namespace PocDirectory.Gateway.Extensions;
 
 /// <summary>
-/// Per client address: a fixed window in this process for every route, and a stricter one for
+/// Per caller: a signed-in caller (a person or a machine client, by its token's subject) has a window
+/// of its own wherever it connects from; anyone else is counted by address — the browser's, when the
+/// Web names it in a signed <see cref="ForwardedClient"/> header, so that one anonymous client cannot
+/// use up the Web's share for everyone. A fixed window in this process for every route, and a stricter one for
 /// sign-in and tokens held in Redis, so that every gateway replica counts the same attempts (a
 /// password or secret guesser gains nothing from spreading over replicas). Excess requests get a 429
 /// problem with Retry-After.
@@ -51,15 +54,41 @@ public static class RateLimiting
                 context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
                 await Results.Problem(
                         title: "Too many requests.",
-                        detail: "Too many requests from this address; try again after the time in Retry-After.",
+                        detail: "Too many requests from this caller; try again after the time in Retry-After.",
                         statusCode: StatusCodes.Status429TooManyRequests)
                     .ExecuteAsync(context.HttpContext);
             };
-            options.AddPolicy(PolicyName, http => RateLimitPartition.GetFixedWindowLimiter(ClientAddress(http), _ => Window(permitLimit)));
+            options.AddPolicy(PolicyName, http => RateLimitPartition.GetFixedWindowLimiter(CallerKey(http), _ => Window(permitLimit)));
         });
     }
 
     private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>The account of a validated token, or else the client's address.</summary>
+    internal static string CallerKey(HttpContext http) =>
+        http.User.Identity?.IsAuthenticated == true && http.User.FindFirst("sub")?.Value is { Length: > 0 } subject
+            ? "account:" + subject
+            : "address:" + ClientAddress(http);
+
+    /// <summary>
+    /// Takes the Web's signed <see cref="ForwardedClient"/> header off every request: when it verifies, the
+    /// request counts as the browser's (for the limits, and in the X-Forwarded-For the services record);
+    /// otherwise it is ignored. It never travels further.
+    /// </summary>
+    public static IApplicationBuilder UseForwardedClient(this IApplicationBuilder app, IConfiguration configuration)
+    {
+        var key = ForwardedClient.Key(configuration);
+        var clock = app.ApplicationServices.GetService<TimeProvider>() ?? TimeProvider.System;
+        return app.Use((context, next) =>
+        {
+            if (context.Request.Headers.Remove(ForwardedClient.HeaderName, out var values) && key is not null
+                && ForwardedClient.Verify(values.ToString(), clock.GetUtcNow(), key) is { } browser)
+            {
+                context.Connection.RemoteIpAddress = browser;
+            }
+            return next(context);
+        });
+    }
 
     private static FixedWindowRateLimiterOptions Window(int permits) => new()
     {

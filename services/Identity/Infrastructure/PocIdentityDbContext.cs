@@ -30,6 +30,9 @@ public sealed class PocIdentityDbContext(DbContextOptions<PocIdentityDbContext> 
 
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
+    /// <summary>The last version of each listed point of contact Identity applied: whose address holds the role.</summary>
+    public DbSet<PocListing> PocListings => Set<PocListing>();
+
     /// <summary>
     /// Identity's model depends on its options (the schema version with passkeys). A context made
     /// outside the service's container (design time, tools, tests) gets the service's account options.
@@ -85,6 +88,17 @@ public sealed class PocIdentityDbContext(DbContextOptions<PocIdentityDbContext> 
         {
             user.Property(u => u.DisplayName).HasMaxLength(Accounts.Invitations.MaxNameLength);
             user.Property(u => u.State).HasMaxLength(3);
+        });
+        modelBuilder.Entity<PocListing>(l =>
+        {
+            l.ToTable("poc_listings");
+            l.HasKey(x => x.PocId);
+            l.Property(x => x.PocId).HasColumnName("poc_id");
+            l.Property(x => x.State).HasColumnName("state").HasMaxLength(3);
+            l.Property(x => x.Email).HasColumnName("email").HasMaxLength(256);
+            l.HasIndex(x => x.Email);
+            l.Property(x => x.Version).HasColumnName("version");
+            l.Property(x => x.WithdrawnAt).HasColumnName("withdrawn_at");
         });
         modelBuilder.Entity<Invitation>(i =>
         {

@@ -22,6 +22,12 @@ public sealed class EmailFocalPointsConsumer(PocIdentityDbContext db, UserManage
             .OrderBy(u => u.Id, StringComparer.Ordinal);
         foreach (var user in focalPoints)
         {
+            // A focal point's e-mails carry contact data (the names of points of contact who did not answer):
+            // only to an account that acts as one, never to operations or the Chair's office holding the role too.
+            if (!Roles.Effective(await users.GetRolesAsync(user)).Contains(Roles.FocalPoint))
+            {
+                continue;
+            }
             var values = new Dictionary<string, string>(message.Values, StringComparer.Ordinal) { ["name"] = user.DisplayName };
             Db.AddIntegrationEvent(new SendEmail
             {

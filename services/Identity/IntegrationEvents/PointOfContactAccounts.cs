@@ -6,6 +6,7 @@ using PocDirectory.Contracts.Audit;
 using PocDirectory.Contracts.PointsOfContact;
 using PocDirectory.Identity.Accounts;
 using PocDirectory.Identity.Infrastructure;
+using PocDirectory.Identity.Model;
 
 namespace PocDirectory.Identity.IntegrationEvents;
 
@@ -23,9 +24,15 @@ public sealed partial class PointOfContactApprovedConsumer(
     protected override async Task HandleAsync(PointOfContactApproved message, CancellationToken ct)
     {
         var email = message.Details.Email;
-        if (message.PreviousEmail is { } previous && !string.Equals(previous, email, StringComparison.OrdinalIgnoreCase))
+        if (await access.RecordAsync(message.PocId, message.State, email, message.Version, withdrawnAt: null, ct) is not { } recorded)
         {
-            await access.RevokeAsync(previous, message.State, "role.replaced", ct);
+            return; // an older version than the one applied: the person it names may have been replaced since
+        }
+        // The address Identity last applied, or for an entry listed before Identity kept them, the one the event names.
+        var previous = recorded.Length > 0 ? recorded : message.PreviousEmail;
+        if (previous is not null && !string.Equals(previous, email, StringComparison.OrdinalIgnoreCase))
+        {
+            await access.RevokeAsync(previous, message.State, message.PocId, "role.replaced", ct);
         }
         var user = await users.FindByEmailAsync(email);
         if (user is not null)
@@ -67,8 +74,18 @@ public sealed partial class PointOfContactApprovedConsumer(
 public sealed class PointOfContactWithdrawnConsumer(PocIdentityDbContext db, PointOfContactAccess access)
     : IdempotentConsumer<PointOfContactWithdrawn, PocIdentityDbContext>(db)
 {
-    protected override Task HandleAsync(PointOfContactWithdrawn message, CancellationToken ct) =>
-        access.RevokeAsync(message.Email, message.State, "role.withdrawn", ct);
+    protected override async Task HandleAsync(PointOfContactWithdrawn message, CancellationToken ct)
+    {
+        if (await access.RecordAsync(message.PocId, message.State, message.Email, message.Version, message.WithdrawnAt, ct) is not { } previous)
+        {
+            return;
+        }
+        await access.RevokeAsync(message.Email, message.State, message.PocId, "role.withdrawn", ct);
+        if (previous.Length > 0 && !string.Equals(previous, message.Email, StringComparison.OrdinalIgnoreCase))
+        {
+            await access.RevokeAsync(previous, message.State, message.PocId, "role.withdrawn", ct);
+        }
+    }
 }
 
 /// <summary>
@@ -78,10 +95,40 @@ public sealed class PointOfContactWithdrawnConsumer(PocIdentityDbContext db, Poi
 /// </summary>
 public sealed class PointOfContactAccess(PocIdentityDbContext db, UserManager<PocUser> users, AccountSessions sessions, TimeProvider clock)
 {
-    public async Task RevokeAsync(string email, string state, string action, CancellationToken ct)
+    /// <summary>
+    /// Records <paramref name="version"/> of the entry. Null if a version as new was applied already (the
+    /// message must change nothing); otherwise the address the entry held before, or an empty string for
+    /// an entry not seen before.
+    /// </summary>
+    public async Task<string?> RecordAsync(Guid pocId, string state, string email, int version, DateTimeOffset? withdrawnAt, CancellationToken ct)
+    {
+        var listing = await db.PocListings.SingleOrDefaultAsync(l => l.PocId == pocId, ct);
+        if (listing is not null && listing.Version >= version)
+        {
+            return null;
+        }
+        var previous = listing?.Email ?? "";
+        if (listing is null)
+        {
+            listing = new PocListing { PocId = pocId, State = state };
+            db.PocListings.Add(listing);
+        }
+        listing.Email = email.ToLowerInvariant();
+        listing.Version = version;
+        listing.WithdrawnAt = withdrawnAt;
+        await db.SaveChangesAsync(ct);
+        return previous;
+    }
+
+    public async Task RevokeAsync(string email, string state, Guid pocId, string action, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var lower = email.ToLowerInvariant();
+        // Still listed for another entry of the State (data from before one address per entry was enforced): keeps the role.
+        if (await db.PocListings.AnyAsync(l => l.Email == lower && l.State == state && l.PocId != pocId && l.WithdrawnAt == null, ct))
+        {
+            return;
+        }
         await db.Invitations
             .Where(i => i.Email.ToLower() == lower && i.AcceptedAt == null && i.WithdrawnAt == null && i.State == state && i.Roles.Contains(Roles.PointOfContact))
             .ExecuteUpdateAsync(set => set.SetProperty(i => i.WithdrawnAt, now), ct);

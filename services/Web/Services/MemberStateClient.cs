@@ -19,17 +19,46 @@ public static class GatewayClientExtensions
         {
             throw new InvalidOperationException($"services__{ResourceNames.Gateway}__http__0 is not set.");
         }
-        // Resolved by service discovery, as under Aspire.
-        services.AddHttpClient<MemberStateClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"));
-        // Calls made for the signed-in person carry their access token.
+        services.AddTransient<ForwardedClientHandler>();
+        // Resolved by service discovery, as under Aspire. Every call names the browser it is made for (signed),
+        // and calls made for the signed-in person carry their access token.
+        services.AddHttpClient<MemberStateClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
+            .AddHttpMessageHandler<ForwardedClientHandler>();
         services.AddHttpClient<IdentityClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
-            .AddHttpMessageHandler<UserAccessTokenHandler>();
+            .AddHttpMessageHandler<ForwardedClientHandler>().AddHttpMessageHandler<UserAccessTokenHandler>();
         services.AddHttpClient<DirectoryClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
-            .AddHttpMessageHandler<UserAccessTokenHandler>();
+            .AddHttpMessageHandler<ForwardedClientHandler>().AddHttpMessageHandler<UserAccessTokenHandler>();
         services.AddHttpClient<PingClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
-            .AddHttpMessageHandler<UserAccessTokenHandler>();
+            .AddHttpMessageHandler<ForwardedClientHandler>().AddHttpMessageHandler<UserAccessTokenHandler>();
         services.AddHttpClient<UpdateRequestClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
-            .AddHttpMessageHandler<UserAccessTokenHandler>();
+            .AddHttpMessageHandler<ForwardedClientHandler>().AddHttpMessageHandler<UserAccessTokenHandler>();
         return services;
+    }
+}
+
+/// <summary>
+/// Names the browser a call is made for, signed (<see cref="ForwardedClient"/>): the gateway then limits
+/// each browser on its own instead of the Web as one client, and the services record the browser's address.
+/// When the gateway refuses this browser for too many requests, every page shows so (<see cref="BusyGateway"/>)
+/// instead of reading the refusal as "not found" or failing.
+/// </summary>
+public sealed class ForwardedClientHandler(IHttpContextAccessor accessor, IConfiguration configuration, TimeProvider clock) : DelegatingHandler
+{
+    private readonly byte[]? _key = ForwardedClient.Key(configuration);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (_key is not null && accessor.HttpContext?.Connection.RemoteIpAddress is { } browser)
+        {
+            request.Headers.Remove(ForwardedClient.HeaderName);
+            request.Headers.TryAddWithoutValidation(ForwardedClient.HeaderName, ForwardedClient.Sign(browser, clock.GetUtcNow(), _key));
+        }
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+        {
+            response.Dispose();
+            throw new HttpRequestException("The gateway refused this browser: too many requests.", null, System.Net.HttpStatusCode.TooManyRequests);
+        }
+        return response;
     }
 }

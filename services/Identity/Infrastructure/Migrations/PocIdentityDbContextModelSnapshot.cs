@@ -809,6 +809,40 @@ namespace PocDirectory.Identity.Infrastructure.Migrations
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("PocDirectory.Identity.Model.PocListing", b =>
+                {
+                    b.Property<Guid>("PocId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("poc_id");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("state");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("withdrawn_at");
+
+                    b.HasKey("PocId");
+
+                    b.HasIndex("Email");
+
+                    b.ToTable("poc_listings", (string)null);
+                });
+
             modelBuilder.Entity("PocDirectory.Identity.Model.SigningKey", b =>
                 {
                     b.Property<Guid>("Id")
