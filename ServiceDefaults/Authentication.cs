@@ -68,6 +68,8 @@ public static class AuthenticationExtensions
         validation.Services.TryAddSingleton(TimeProvider.System);
         validation.Services.TryAddSingleton<RevocationList>();
         validation.Services.AddHostedService(services => services.GetRequiredService<RevocationList>());
+        // Not ready before the list is read: a load balancer (and Aspire's WaitFor) sends nothing until then.
+        validation.Services.AddHealthChecks().AddCheck<RevocationList.Readiness>("revocation-list");
         return validation.AddEventHandler<OpenIddict.Validation.OpenIddictValidationEvents.ProcessAuthenticationContext>(handler => handler
             .UseSingletonHandler<RevocationList.RejectRevokedTokens>()
             .SetOrder(OpenIddict.Validation.OpenIddictValidationHandlers.ValidateAccessToken.Descriptor.Order + 1_000));

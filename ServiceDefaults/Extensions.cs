@@ -51,12 +51,26 @@ public static class ServiceDefaultsExtensions
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             http.AddStandardResilienceHandler(options =>
+            {
+                // A 429 is a refusal for this caller, not a passing fault: retrying it within seconds only adds load,
+                // and counting it would let one over-limit caller open the circuit for everyone behind the same client.
+                options.Retry.ShouldHandle = args => TransientButNotRefused(args.Outcome);
+                options.CircuitBreaker.ShouldHandle = args => TransientButNotRefused(args.Outcome);
                 // A POST or PATCH that timed out may still have been applied: never send it twice.
-                options.Retry.DisableFor(HttpMethod.Post, HttpMethod.Patch, HttpMethod.Connect));
+                options.Retry.DisableFor(HttpMethod.Post, HttpMethod.Patch, HttpMethod.Connect);
+            });
             http.AddServiceDiscovery();
         });
         return builder;
     }
+
+    private static ValueTask<bool> TransientButNotRefused(Polly.Outcome<HttpResponseMessage> outcome) =>
+        ValueTask.FromResult(outcome switch
+        {
+            { Result.StatusCode: System.Net.HttpStatusCode.TooManyRequests } => false,
+            { Exception: HttpRequestException { StatusCode: System.Net.HttpStatusCode.TooManyRequests } } => false,
+            _ => Microsoft.Extensions.Http.Resilience.HttpClientResiliencePredicates.IsTransient(outcome),
+        });
 
     /// <summary>Console logs one line per entry, carrying the trace and span ids of the current activity.</summary>
     public static TBuilder ConfigureStructuredLogging<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

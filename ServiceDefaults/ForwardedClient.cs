@@ -34,7 +34,11 @@ public static class ForwardedClient
     /// <summary>The address a header signed with <paramref name="key"/> names, or null if the header is malformed, forged or stale.</summary>
     public static IPAddress? Verify(string? header, DateTimeOffset now, byte[] key)
     {
-        var parts = header?.Split(';');
+        if (header is null || header.Length > 128)
+        {
+            return null;
+        }
+        var parts = header.Split(';');
         if (parts is not { Length: 3 } || parts[2].Length > 64 || !long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
         {
             return null;

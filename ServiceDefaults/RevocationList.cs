@@ -27,10 +27,39 @@ public sealed partial class RevocationList(IServiceProvider services, IConfigura
 
     private volatile FrozenDictionary<string, DateTimeOffset> _revoked = FrozenDictionary<string, DateTimeOffset>.Empty;
 
+    private volatile bool _read;
+
+    /// <summary>
+    /// True once the list was read from Redis at least once. Until then the process is not ready (its
+    /// health check says so) and refuses every token: a revoked person is never let in for not knowing yet.
+    /// </summary>
+    public bool HasBeenRead => _read;
+
     public bool IsRevoked(string? subject, DateTimeOffset? issuedAt) =>
-        subject is not null && _revoked.TryGetValue(subject, out var revokedAt) && (issuedAt is null || issuedAt <= revokedAt);
+        !_read || (subject is not null && _revoked.TryGetValue(subject, out var revokedAt) && (issuedAt is null || issuedAt <= revokedAt));
+
+    private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Waits (up to 10 s) for the first read before the host goes on to serve requests.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await base.StartAsync(cancellationToken);
+        await Task.WhenAny(_firstAttempt.Task, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken));
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        finally
+        {
+            _firstAttempt.TrySetResult();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         // The process's shared connection where it has one (the services), else one of its own (the gateway).
         var redis = services.GetService(typeof(IConnectionMultiplexer)) as IConnectionMultiplexer;
@@ -51,6 +80,7 @@ public sealed partial class RevocationList(IServiceProvider services, IConfigura
             {
                 LogRefreshFailed(ex);
             }
+            _firstAttempt.TrySetResult();
             try
             {
                 await Task.Delay(RefreshInterval, clock, stoppingToken);
@@ -86,6 +116,7 @@ public sealed partial class RevocationList(IServiceProvider services, IConfigura
             }
         }
         _revoked = revoked.ToFrozenDictionary();
+        _read = true;
     }
 
     /// <summary>
@@ -113,6 +144,16 @@ public sealed partial class RevocationList(IServiceProvider services, IConfigura
     [LoggerMessage(Level = LogLevel.Warning, Message = "The list of revoked subjects could not be read from Redis; the last one read stays in force")]
     private partial void LogRefreshFailed(Exception ex);
 
+    /// <summary>Ready once the list has been read: until then no token is accepted.</summary>
+    public sealed class Readiness(RevocationList list) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+    {
+        public Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+            Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(list.HasBeenRead
+                ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
+                : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("The list of revoked subjects has not been read from Redis yet."));
+    }
+
     /// <summary>Refuses a validated access token whose subject was revoked after it was issued.</summary>
     public sealed class RejectRevokedTokens(RevocationList list) : IOpenIddictValidationHandler<ProcessAuthenticationContext>
     {
@@ -121,7 +162,9 @@ public sealed partial class RevocationList(IServiceProvider services, IConfigura
             var principal = context.AccessTokenPrincipal;
             if (principal is not null && list.IsRevoked(principal.GetClaim(OpenIddictConstants.Claims.Subject), principal.GetCreationDate()))
             {
-                context.Reject(OpenIddictConstants.Errors.InvalidToken, "The token was revoked.");
+                context.Reject(OpenIddictConstants.Errors.InvalidToken, list.HasBeenRead
+                    ? "The token was revoked."
+                    : "Tokens cannot be checked against the revocation list yet: try again in a moment.");
             }
             return ValueTask.CompletedTask;
         }

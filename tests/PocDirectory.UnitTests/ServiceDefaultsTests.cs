@@ -23,6 +23,22 @@ public sealed class ServiceDefaultsTests
         Assert.All(server.Requests, uri => Assert.Equal("http://127.0.0.1:5999/api/x", uri.ToString()));
     }
 
+    [Fact]
+    public async Task A_429_is_not_retried_and_never_opens_the_circuit_for_other_callers()
+    {
+        var server = new CountingHandler(HttpStatusCode.TooManyRequests);
+        using var host = Build(server);
+        var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("test");
+
+        // Far more refusals than the circuit breaker's minimum throughput: every one still reaches the server once.
+        for (var i = 0; i < 150; i++)
+        {
+            using var response = await client.GetAsync("http://gateway/api/x");
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        }
+        Assert.Equal(150, server.Requests.Count);
+    }
+
     [Theory]
     [InlineData("POST")]
     [InlineData("PATCH")]

@@ -102,7 +102,9 @@ public sealed class PointOfContactAccess(PocIdentityDbContext db, UserManager<Po
     /// </summary>
     public async Task<string?> RecordAsync(Guid pocId, string state, string email, int version, DateTimeOffset? withdrawnAt, CancellationToken ct)
     {
-        var listing = await db.PocListings.SingleOrDefaultAsync(l => l.PocId == pocId, ct);
+        // Locked for the consumer's transaction: an approval and a withdrawal of one entry handled at once apply in
+        // version order (the second waits, then sees the first's row; two first sightings collide on the key and one retries).
+        var listing = await db.PocListings.FromSql($"SELECT * FROM poc_listings WHERE poc_id = {pocId} FOR UPDATE").SingleOrDefaultAsync(ct);
         if (listing is not null && listing.Version >= version)
         {
             return null;
