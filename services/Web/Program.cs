@@ -31,18 +31,20 @@ app.Use((context, next) =>
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapSignInEndpoints();
-// Exports come from the Directory with the person's token and go to the browser as a download.
-app.MapGet("/directory/export", async (HttpContext http, DirectoryClient directory) =>
+// Exports come from the Directory with the person's token and go to the browser as a download. A form post
+// with the antiforgery token (checked by UseAntiforgery for these form-bound endpoints): no other site can start one.
+app.MapPost("/directory/export", async (IFormCollection form, HttpContext http, DirectoryClient directory) =>
 {
-    using var response = await directory.ExportAsync(http.Request.QueryString.Value ?? "", http.RequestAborted);
+    var query = QueryString.Create(ExportFields.Names.Where(form.ContainsKey).Select(name => new KeyValuePair<string, string?>(name, form[name].ToString())));
+    using var response = await directory.ExportAsync(query.Value ?? "", http.RequestAborted);
     await CopyDownloadAsync(response, http);
-}).RequireAuthorization();
+}).RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
 // The same for a ping test's results (the directory manager's).
-app.MapGet("/ping/campaigns/{id:guid}/export", async (Guid id, HttpContext http, PingClient ping) =>
+app.MapPost("/ping/campaigns/{id:guid}/export", async (Guid id, IFormCollection form, HttpContext http, PingClient ping) =>
 {
     using var response = await ping.ExportAsync(id, http.RequestAborted);
     await CopyDownloadAsync(response, http);
-}).RequireAuthorization();
+}).RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
 app.MapRazorComponents<App>();
 
 app.Run();
@@ -56,4 +58,10 @@ static async Task CopyDownloadAsync(HttpResponseMessage response, HttpContext ht
         http.Response.Headers.ContentDisposition = disposition.ToString();
     }
     await response.Content.CopyToAsync(http.Response.Body, http.RequestAborted);
+}
+
+/// <summary>The search filters an export form may carry, and its format: nothing else reaches the Directory's query.</summary>
+static class ExportFields
+{
+    public static readonly string[] Names = ["q", "state", "regionalGroup", "type", "language", "available247", "format"];
 }

@@ -94,6 +94,21 @@ public sealed class DirectoryPagesTests(SystemFixture fixture) : IAsyncLifetime
         await Assertions.Expect(fpPage.GetByTestId("directory-results")).ToContainTextAsync("France");
         Assert.Equal(0, await fpPage.GetByTestId("directory-browse").CountAsync()); // a query: the results alone
 
+        // The export is a form post with the antiforgery token: the download holds France's entries. A link
+        // (GET) or a post from elsewhere, without the token, exports nothing, even with the person's cookie.
+        var download = await fpPage.RunAndWaitForDownloadAsync(() => fpPage.GetByTestId("export-csv").ClickAsync());
+        Assert.EndsWith(".csv", download.SuggestedFilename);
+        Assert.Contains(nominee, await File.ReadAllTextAsync(await download.PathAsync()));
+        var viaLink = await fpPage.APIRequest.GetAsync(web + "/directory/export?state=FRA&format=csv");
+        Assert.Equal(404, viaLink.Status); // no such page
+        Assert.DoesNotContain(nominee, await viaLink.TextAsync());
+        var forgedForm = fpPage.APIRequest.CreateFormData();
+        forgedForm.Set("state", "FRA");
+        forgedForm.Set("format", "csv");
+        var withoutToken = await fpPage.APIRequest.PostAsync(web + "/directory/export", new() { Form = forgedForm });
+        Assert.Equal(400, withoutToken.Status);
+        Assert.DoesNotContain(nominee, await withoutToken.TextAsync());
+
         // The focal point proposes a change to the listed entry: the form comes filled with its details;
         // the same address needs no new confirmation, so the change goes straight to review.
         await fpPage.GotoAsync(web + "/my-state");
