@@ -63,3 +63,16 @@ public sealed class ProxyConfigurationTests
         Assert.Empty(clusters);
     }
 }
+
+public sealed class RateLimitBucketTests
+{
+    [Theory]
+    [InlineData("127.0.0.5", "127.0.0.5")]
+    [InlineData("::ffff:127.0.0.5", "127.0.0.5")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:3::1", "2001:db8:1:3::/64")]
+    [InlineData("::1", "::/64")]
+    public void A_client_is_counted_by_its_IPv4_address_or_its_IPv6_64(string address, string bucket) =>
+        Assert.Equal(bucket, RateLimiting.Bucket(System.Net.IPAddress.Parse(address)));
+}
