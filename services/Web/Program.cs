@@ -39,7 +39,8 @@ app.MapPost("/directory/export", async (IFormCollection form, HttpContext http, 
     using var response = await directory.ExportAsync(query.Value ?? "", http.RequestAborted);
     await CopyDownloadAsync(response, http);
 }).RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
-// The same for a ping test's results (the directory manager's).
+// The same for a ping test's results (the directory manager's). The form is bound though unused: a body that is
+// not a form (a cross-site text/plain post) then fails binding instead of passing without an antiforgery check.
 app.MapPost("/ping/campaigns/{id:guid}/export", async (Guid id, IFormCollection form, HttpContext http, PingClient ping) =>
 {
     using var response = await ping.ExportAsync(id, http.RequestAborted);

@@ -84,7 +84,7 @@ public sealed class AccessLifecycleTests(SystemFixture fixture)
             });
             await System.ScalarAsync<Guid>(ResourceNames.NominationsDb,
                 "INSERT INTO outbox_messages (message_id, message_type, body, occurred_at, attempts) VALUES (@id::uuid, @t, @b::jsonb, now(), 0) RETURNING message_id",
-                ("id", replay.ToString()), ("t", "PocDirectory.Contracts.PointsOfContact.PointOfContactApproved, PocDirectory.Contracts"), ("b", body));
+                ("id", replay.ToString()), ("t", DirectoryDeliveryTests.ApprovedType), ("b", body));
             await Eventually.Until(() => System.ScalarAsync<long>(ResourceNames.IdentityDb, "SELECT count(*) FROM inbox_messages WHERE message_id = @id::uuid", ("id", replay.ToString())),
                 n => n == 1, TimeSpan.FromSeconds(60), "the replayed approval handled by Identity");
         }

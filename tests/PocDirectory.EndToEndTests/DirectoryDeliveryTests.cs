@@ -16,7 +16,7 @@ public sealed class DirectoryDeliveryTests(SystemFixture fixture)
 {
     private RunningSystem System => fixture.System;
 
-    private const string ApprovedType = "PocDirectory.Contracts.PointsOfContact.PointOfContactApproved, PocDirectory.Contracts";
+    internal const string ApprovedType = "PocDirectory.Contracts.PointsOfContact.PointOfContactApproved, PocDirectory.Contracts";
 
     [Fact]
     public async Task An_approval_delivered_again_or_copied_under_a_new_message_id_changes_nothing()

@@ -22,16 +22,14 @@ public static class GatewayClientExtensions
         services.AddTransient<ForwardedClientHandler>();
         // Resolved by service discovery, as under Aspire. Every call names the browser it is made for (signed),
         // and calls made for the signed-in person carry their access token.
-        services.AddHttpClient<MemberStateClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
-            .AddHttpMessageHandler<ForwardedClientHandler>();
-        services.AddHttpClient<IdentityClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
-            .AddHttpMessageHandler<ForwardedClientHandler>().AddHttpMessageHandler<UserAccessTokenHandler>();
-        services.AddHttpClient<DirectoryClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
-            .AddHttpMessageHandler<ForwardedClientHandler>().AddHttpMessageHandler<UserAccessTokenHandler>();
-        services.AddHttpClient<PingClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
-            .AddHttpMessageHandler<ForwardedClientHandler>().AddHttpMessageHandler<UserAccessTokenHandler>();
-        services.AddHttpClient<UpdateRequestClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
-            .AddHttpMessageHandler<ForwardedClientHandler>().AddHttpMessageHandler<UserAccessTokenHandler>();
+        IHttpClientBuilder Gateway<TClient>() where TClient : class =>
+            services.AddHttpClient<TClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
+                .AddHttpMessageHandler<ForwardedClientHandler>();
+        Gateway<MemberStateClient>();
+        Gateway<IdentityClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
+        Gateway<DirectoryClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
+        Gateway<PingClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
+        Gateway<UpdateRequestClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
         return services;
     }
 }
