@@ -49,7 +49,7 @@ var meetings = builder.AddService<Projects.PocDirectory_Meetings>(ResourceNames.
 // The only public entry, and the front end behind it. The gateway starts beside the services instead
 // of after them: it must answer a service that is away (restarting, say) with a clean 502 anyway.
 local.GatewayPort = options.Port(18400);
-var gateway = builder.AddService<Projects.PocDirectory_Gateway>(ResourceNames.Gateway, local.GatewayPort)
+var gateway = builder.AddService<Projects.PocDirectory_Gateway>(ResourceNames.Gateway, local.GatewayPort, managementPort: options.Port(18402))
     .WithReference(directory).WithReference(nominations).WithReference(notifications)
     .WithReference(meetings).WithReference(identity).WithReference(cache)
     .WaitFor(cache);
@@ -61,7 +61,7 @@ var publicOrigin = builder.AddParameter("public-origin", ResourceTable.PublicOri
 gateway.WithEnvironment("Authentication__Issuer", publicOrigin);
 foreach (var service in new[] { identity, directory, nominations, notifications, meetings })
 {
-    service.WithReference(gateway).WithEnvironment("Authentication__Issuer", publicOrigin);
+    service.WithReference(gateway.GetEndpoint("http")).WithEnvironment("Authentication__Issuer", publicOrigin);
 }
 
 // The Web signs people in at Identity as a confidential client; its secret is made for this state folder.
@@ -71,12 +71,12 @@ if (!options.Publishing)
 }
 var webClientSecret = builder.AddParameter("web-client-secret", secret: true);
 local.WebPort = options.Port(18401);
-var web = builder.AddService<Projects.PocDirectory_Web>(ResourceNames.Web, local.WebPort)
-    .WithReference(gateway).WithReference(identity).WithReference(cache)
+var web = builder.AddService<Projects.PocDirectory_Web>(ResourceNames.Web, local.WebPort, managementPort: options.Port(18403))
+    .WithReference(gateway.GetEndpoint("http")).WithReference(identity).WithReference(cache)
     .WithEnvironment("Authentication__ClientSecret", webClientSecret)
     .WithEnvironment("Authentication__Issuer", publicOrigin)
     .WaitFor(gateway).WaitFor(cache);
-identity.WithReference(web).WithEnvironment("Identity__WebClientSecret", webClientSecret);
+identity.WithReference(web.GetEndpoint("http")).WithEnvironment("Identity__WebClientSecret", webClientSecret);
 // The Web names each browser to the gateway under a key only the two hold (ForwardedClient): limits per browser, not one for the Web.
 if (!options.Publishing)
 {
@@ -85,9 +85,9 @@ if (!options.Publishing)
 var forwardedClientKey = builder.AddParameter("forwarded-client-key", secret: true);
 web.WithEnvironment("ForwardedClient__Key", forwardedClientKey);
 gateway.WithEnvironment("ForwardedClient__Key", forwardedClientKey);
-// E-mailed links open the Web's pages: a nominee's confirmation, a ping test's acknowledgement.
-nominations.WithReference(web);
-directory.WithReference(web);
+// E-mailed links open the Web's pages (references name the public endpoints: no service calls a management port): a nominee's confirmation, a ping test's acknowledgement.
+nominations.WithReference(web.GetEndpoint("http"));
+directory.WithReference(web.GetEndpoint("http"));
 if (options.Publishing)
 {
     // In a deployment people reach the Web under its public https name, not the in-cluster service
@@ -98,9 +98,10 @@ if (options.Publishing)
         service.WithEnvironment("Web__PublicOrigin", webPublicOrigin);
     }
 }
-// The two public entries; everything else is reached only from inside (a cluster's network policies).
-gateway.WithExternalHttpEndpoints();
-web.WithExternalHttpEndpoints();
+// The two public entries (their http endpoints, not their management ones); everything else is
+// reached only from inside (a cluster's network policies).
+gateway.WithEndpoint("http", e => e.IsExternal = true);
+web.WithEndpoint("http", e => e.IsExternal = true);
 
 // ./run.sh --demo: the invented data set, added through the services' own programs once everything runs.
 if (options.Demo)

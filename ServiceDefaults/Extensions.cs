@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
@@ -21,6 +22,16 @@ public static class ServiceDefaultsExtensions
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
     public const string MetricsPath = "/metrics";
+
+    /// <summary>
+    /// A public entry's second port (<c>Management__Port</c>): the only one that serves <c>/health</c>,
+    /// <c>/alive</c> and <c>/metrics</c>, and it serves nothing else. Unset, the one port serves both.
+    /// </summary>
+    public const string ManagementPortKey = "Management:Port";
+
+    /// <summary>The probes' and scrapers' paths.</summary>
+    public static bool IsOperationalPath(PathString path) =>
+        path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath) || path.StartsWithSegments(MetricsPath);
     public const int MaxRequestBodyBytes = 1024 * 1024;
 
     /// <summary>WebApplication adds UseAuthentication at the front of the pipeline unless this key says it is set.</summary>
@@ -106,7 +117,8 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// <c>/alive</c>: the process answers. <c>/health</c>: every check (database, broker, cache) passes.
     /// <c>/metrics</c>: Prometheus' scrape. Mapped in every environment: a health endpoint that exists
-    /// only in Development is a 404 in production.
+    /// only in Development is a 404 in production. With <see cref="ManagementPortKey"/> set (the gateway and the Web, the public entries), the three are
+    /// served on that port only.
     /// </summary>
     /// <param name="authenticateEveryRequest">
     /// True only for Identity, whose token server answers its requests from inside the authentication
@@ -130,6 +142,20 @@ public static class ServiceDefaultsExtensions
         }
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (app.Configuration.GetValue<int?>(ManagementPortKey) is { } managementPort)
+        {
+            // By the port the connection reached, not the Host header (a client writes that): the public
+            // port does not say how the system is doing or how busy it is, the management port serves no API.
+            app.Use((context, next) =>
+            {
+                if (IsOperationalPath(context.Request.Path) != (context.Connection.LocalPort == managementPort))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+                return next(context);
+            });
+        }
         // Placed here, after the status code pages, so that a 401 or 403 is a problem details answer too.
         if (app.Services.GetService<IAuthenticationSchemeProvider>() is not null)
         {

@@ -45,7 +45,7 @@ public static class TelemetryExtensions
         {
             otel.WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName, OwnSources)
-                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsOperationalEndpoint(context.Request.Path))
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !ServiceDefaultsExtensions.IsOperationalPath(context.Request.Path))
                 .AddHttpClientInstrumentation());
             otel.UseOtlpExporter();
         }
@@ -65,10 +65,4 @@ public static class TelemetryExtensions
         }
         return builder;
     }
-
-    /// <summary>Health probes and scrapes every few seconds would bury the requests people make.</summary>
-    private static bool IsOperationalEndpoint(PathString path) =>
-        path.StartsWithSegments(ServiceDefaultsExtensions.HealthPath)
-        || path.StartsWithSegments(ServiceDefaultsExtensions.AlivePath)
-        || path.StartsWithSegments(ServiceDefaultsExtensions.MetricsPath);
 }

@@ -74,7 +74,9 @@ public static partial class KubernetesManifests
             // Who may call it: anyone for a public entry (an external endpoint), else only the projects the model lets reach it.
             var callers = External(resource) ? null
                 : projects.Where(p => p.Value.GetProperty("env").TryGetProperty($"services__{name}__http__0", out _)).Select(p => p.Key).ToList();
-            Save($"{name}.yaml", ConfigMap(name, plain), Deployment(name, port, fromSecrets), Service(name, port), NetworkPolicy(name, port, callers));
+            var management = ManagementTargetPort(resource);
+            Save($"{name}.yaml", ConfigMap(name, plain), Deployment(name, port, management, fromSecrets), Service(name, port, management),
+                NetworkPolicy(name, port, callers, management));
         }
         Save("parameters.yaml", new V1ConfigMap
         {
@@ -132,6 +134,7 @@ public static partial class KubernetesManifests
                 "bindings.http.url" => $"http://{resource}:{HttpTargetPort(target, resource)}",
                 "bindings.http.host" => resource,
                 "bindings.http.port" or "bindings.http.targetPort" => HttpTargetPort(target, resource).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "bindings.management.targetPort" when ManagementTargetPort(target) is { } management => management.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 _ => throw new InvalidOperationException($"'{m.Value}' in '{value}' cannot be expressed in a cluster: a secret inside a longer value."),
             };
         });
@@ -144,6 +147,9 @@ public static partial class KubernetesManifests
 
     private static string Type(JsonElement resource) => resource.GetProperty("type").GetString() ?? "";
 
+    private static int? ManagementTargetPort(JsonElement resource) =>
+        resource.GetProperty("bindings").TryGetProperty("management", out var binding) && binding.TryGetProperty("targetPort", out var port) ? port.GetInt32() : null;
+
     private static int HttpTargetPort(JsonElement resource, string name) =>
         resource.GetProperty("bindings").GetProperty("http").TryGetProperty("targetPort", out var port) ? port.GetInt32()
         : throw new InvalidOperationException($"{name} has no http target port in the manifest.");
@@ -151,8 +157,11 @@ public static partial class KubernetesManifests
     private static bool External(JsonElement resource) =>
         resource.GetProperty("bindings").GetProperty("http").TryGetProperty("external", out var external) && external.GetBoolean();
 
-    /// <summary>Ingress on the service's port only, from <paramref name="callers"/> (null: from anywhere).</summary>
-    private static V1NetworkPolicy NetworkPolicy(string name, int port, IReadOnlyList<string>? callers) => new()
+    /// <summary>
+    /// Ingress on the service's port only, from <paramref name="callers"/> (null: from anywhere); on a
+    /// public entry's management port, only from the monitoring pods (labelled <see cref="MonitoringLabel"/>).
+    /// </summary>
+    private static V1NetworkPolicy NetworkPolicy(string name, int port, IReadOnlyList<string>? callers, int? management) => new()
     {
         ApiVersion = "networking.k8s.io/v1",
         Kind = "NetworkPolicy",
@@ -168,6 +177,16 @@ public static partial class KubernetesManifests
                     Ports = [new V1NetworkPolicyPort { Port = port, Protocol = "TCP" }],
                     FromProperty = callers?.Select(caller => new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = Labels(caller) } }).ToList(),
                 },
+                .. management is { } managementPort
+                    ? new[]
+                    {
+                        new V1NetworkPolicyIngressRule
+                        {
+                            Ports = [new V1NetworkPolicyPort { Port = managementPort, Protocol = "TCP" }],
+                            FromProperty = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [MonitoringLabel] = "true" } } }],
+                        },
+                    }
+                    : [],
             ],
         },
     };
@@ -182,7 +201,10 @@ public static partial class KubernetesManifests
         Data = values,
     };
 
-    private static V1Deployment Deployment(string name, int port, IList<V1EnvVar> secrets) => new()
+    /// <summary>The label of the pods (Prometheus, say) allowed to a public entry's management port.</summary>
+    public const string MonitoringLabel = "pocdirectory/monitoring";
+
+    private static V1Deployment Deployment(string name, int port, int? management, IList<V1EnvVar> secrets) => new()
     {
         ApiVersion = "apps/v1",
         Kind = "Deployment",
@@ -204,13 +226,14 @@ public static partial class KubernetesManifests
                         {
                             Name = name,
                             Image = $"{ImageRegistry}/{name}:latest",
-                            Ports = [new V1ContainerPort { ContainerPort = port, Name = "http" }],
+                            Ports = [new V1ContainerPort { ContainerPort = port, Name = "http" },
+                                .. management is { } m ? new[] { new V1ContainerPort { ContainerPort = m, Name = "management" } } : []],
                             EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = $"{name}-settings" } }],
                             Env = secrets,
-                            // /alive: the process answers; /health: its database, broker and cache too.
-                            LivenessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/alive", Port = port }, PeriodSeconds = 10, FailureThreshold = 3 },
-                            ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/health", Port = port }, PeriodSeconds = 5, FailureThreshold = 3 },
-                            StartupProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/alive", Port = port }, PeriodSeconds = 2, FailureThreshold = 60 },
+                            // /alive: the process answers; /health: its database, broker and cache too (a public entry's on its management port).
+                            LivenessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/alive", Port = management ?? port }, PeriodSeconds = 10, FailureThreshold = 3 },
+                            ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/health", Port = management ?? port }, PeriodSeconds = 5, FailureThreshold = 3 },
+                            StartupProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/alive", Port = management ?? port }, PeriodSeconds = 2, FailureThreshold = 60 },
                             Resources = new V1ResourceRequirements
                             {
                                 Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("256Mi") },
@@ -228,7 +251,7 @@ public static partial class KubernetesManifests
         },
     };
 
-    private static V1Service Service(string name, int port) => new()
+    private static V1Service Service(string name, int port, int? management) => new()
     {
         ApiVersion = "v1",
         Kind = "Service",
@@ -236,7 +259,8 @@ public static partial class KubernetesManifests
         Spec = new V1ServiceSpec
         {
             Selector = Labels(name),
-            Ports = [new V1ServicePort { Port = port, Name = "http", TargetPort = port }],
+            Ports = [new V1ServicePort { Port = port, Name = "http", TargetPort = port },
+                .. management is { } m ? new[] { new V1ServicePort { Port = m, Name = "management", TargetPort = m } } : []],
         },
     };
 

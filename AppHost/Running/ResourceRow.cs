@@ -45,7 +45,13 @@ public sealed record ResourceRow(string Name, string State, int? Pid, string? Ur
         {
             state = KnownResourceStates.Starting;
         }
-        var management = resource is RabbitMQServerResource { ManagementPort: { } port } ? $"http://127.0.0.1:{port}/" : null;
+        var management = resource switch
+        {
+            RabbitMQServerResource { ManagementPort: { } port } => $"http://127.0.0.1:{port}/",
+            IResourceWithEndpoints withEndpoints when withEndpoints.GetEndpoints().FirstOrDefault(e => e.EndpointName == ServiceProjectExtensions.ManagementEndpoint) is { } endpoint
+                => $"http://127.0.0.1:{endpoint.EndpointAnnotation.Port}/",
+            _ => null,
+        };
         return new ResourceRow(resource.Name, state, pid, UrlOf(resource), resourceEvent.ResourceId, management);
     }
 

@@ -4,18 +4,33 @@ namespace Aspire.Hosting;
 
 public static class ServiceProjectExtensions
 {
+    /// <summary>The endpoint of a public entry that serves only <c>/health</c>, <c>/alive</c> and <c>/metrics</c>.</summary>
+    public const string ManagementEndpoint = "management";
+
     /// <summary>
     /// One of the system's services: its HTTP endpoint on a fixed loopback port (not proxied, so the
     /// port belongs to the service's own process), healthy when <c>/health</c> answers 200. Launch
-    /// profiles are not used: the model gives every setting.
+    /// profiles are not used: the model gives every setting. A public entry (the gateway, the Web) gets
+    /// a second endpoint, <c>management</c>, the only one serving its health and metrics: the public
+    /// port does not tell the world how the system is doing.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port)
+    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port, int? managementPort = null)
         where TProject : IProjectMetadata, new()
     {
         var project = builder.AddProject<TProject>(name, launchProfileName: null)
             .WithHttpEndpoint(port: port, targetPort: port, name: "http", isProxied: false)
-            .WithEndpoint("http", e => e.TargetHost = "127.0.0.1")
-            .WithHttpHealthCheck("/health");
+            .WithEndpoint("http", e => e.TargetHost = "127.0.0.1");
+        if (managementPort is { } management)
+        {
+            project.WithHttpEndpoint(port: management, targetPort: management, name: ManagementEndpoint, isProxied: false)
+                .WithEndpoint(ManagementEndpoint, e => e.TargetHost = "127.0.0.1")
+                .WithEnvironment("Management__Port", management.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithHttpHealthCheck("/health", endpointName: ManagementEndpoint);
+        }
+        else
+        {
+            project.WithHttpHealthCheck("/health");
+        }
         if (builder.ExecutionContext.IsRunMode)
         {
             project.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")

@@ -36,7 +36,7 @@ public sealed class DashboardTests(SystemFixture fixture) : IAsyncLifetime
 
     [Theory]
     [InlineData("dashboard", "/")]
-    [InlineData(ResourceNames.Gateway, "/alive")]
+    [InlineData(ResourceNames.Gateway, "/api/directory/member-states")]
     [InlineData(ResourceNames.Web, "/member-states")]
     public async Task Without_its_token_the_dashboard_and_the_services_answer_only_requests_addressed_to_loopback(string target, string path)
     {

@@ -104,11 +104,31 @@ public sealed class GatewayFlowTests(SystemFixture fixture)
         using var http = new HttpClient();
         foreach (var name in new[] { ResourceNames.Directory, ResourceNames.Nominations, ResourceNames.Notifications, ResourceNames.Meetings, ResourceNames.Identity, ResourceNames.Gateway, ResourceNames.Web })
         {
-            var url = fixture.System.Url(name);
+            var url = fixture.System.OperationalUrl(name);
             Assert.Equal("Healthy", await HealthStatusAsync(http, new Uri(url, "/health")));
             Assert.Equal("Healthy", await HealthStatusAsync(http, new Uri(url, "/alive")));
             Assert.Contains("# TYPE", await http.GetStringAsync(new Uri(url, "/metrics")));
         }
+    }
+
+    [Theory]
+    [InlineData(ResourceNames.Gateway, "/api/directory/member-states")]
+    [InlineData(ResourceNames.Web, "/member-states")]
+    public async Task A_public_entry_serves_its_health_and_metrics_only_on_its_management_port_and_nothing_else_there(string name, string publicPath)
+    {
+        using var http = new HttpClient();
+        var publicUrl = fixture.System.Url(name);
+        var management = fixture.System.OperationalUrl(name);
+        Assert.NotEqual(publicUrl.Port, management.Port);
+        foreach (var path in new[] { "/health", "/alive", "/metrics", "/health/", "/METRICS" })
+        {
+            // Whatever the Host header says: the port the connection reached decides.
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(publicUrl, path)) { Headers = { Host = $"localhost:{management.Port}" } };
+            Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(request)).StatusCode);
+        }
+        Assert.True((await http.GetAsync(new Uri(publicUrl, publicPath))).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(management, publicPath))).StatusCode);
+        Assert.Equal("Healthy", await HealthStatusAsync(http, new Uri(management, "/health")));
     }
 
     [Theory]

@@ -5,7 +5,7 @@ using PocDirectory.AppHost;
 
 namespace PocDirectory.EndToEndTests;
 
-public sealed record ResourceInfo(string Name, string State, int? Pid, string? Url);
+public sealed record ResourceInfo(string Name, string State, int? Pid, string? Url, string? ManagementUrl = null);
 
 /// <summary>
 /// The whole system started the way a person starts it: the AppHost, here with <c>--isolated</c> so
@@ -88,7 +88,8 @@ public sealed class RunningSystem : IAsyncDisposable
                     r.GetProperty("name").GetString()!,
                     r.GetProperty("state").GetString()!,
                     r.TryGetProperty("pid", out var pid) && pid.ValueKind == JsonValueKind.Number ? pid.GetInt32() : null,
-                    r.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString() : null)).ToList();
+                    r.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString() : null,
+                    r.TryGetProperty("managementUrl", out var management) && management.ValueKind == JsonValueKind.String ? management.GetString() : null)).ToList();
             }
             catch (Exception ex) when ((ex is IOException or JsonException) && attempt < 5)
             {
@@ -100,6 +101,9 @@ public sealed class RunningSystem : IAsyncDisposable
     public ResourceInfo Resource(string name) => Resources().Single(r => r.Name == name);
 
     public Uri Url(string name) => new(Resource(name).Url ?? throw new InvalidOperationException($"{name} has no URL."));
+
+    /// <summary>Where a resource serves its health and metrics: the management port of a public entry, else its one URL.</summary>
+    public Uri OperationalUrl(string name) => Resource(name) is { ManagementUrl: { } management } ? new Uri(management) : Url(name);
 
     /// <summary>A connection string to one of the system's databases (the local server trusts loopback), unpooled.</summary>
     public string DatabaseConnectionString(string database) =>

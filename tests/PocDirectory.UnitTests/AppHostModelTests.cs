@@ -70,9 +70,10 @@ public sealed class AppHostModelTests : IDisposable
         var model = await ModelAsync("--isolated");
 
         var ports = model.Resources.OfType<ServerResource>().Select(s => s.Port)
-            .Concat(model.Resources.OfType<ProjectResource>().Select(p => p.Annotations.OfType<EndpointAnnotation>().Single().Port!.Value)).ToList();
+            .Concat(model.Resources.OfType<ProjectResource>().SelectMany(p => p.Annotations.OfType<EndpointAnnotation>().Select(e => e.Port!.Value))).ToList();
         Assert.DoesNotContain(18432, ports);
         Assert.DoesNotContain(18400, ports);
+        Assert.DoesNotContain(18402, ports); // the gateway's management port too
         Assert.Equal(ports.Count, ports.Distinct().Count());
         Assert.Equal(Path.Combine(_state.FullName, "data", "cache"), Resource<RedisServerResource>(model, ResourceNames.Cache).DataDirectory);
     }

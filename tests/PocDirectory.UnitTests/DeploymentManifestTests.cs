@@ -143,13 +143,25 @@ public sealed class DeploymentManifestTests
                 ["v1/ConfigMap"] = typeof(k8s.Models.V1ConfigMap), ["v1/Service"] = typeof(k8s.Models.V1Service),
                 ["apps/v1/Deployment"] = typeof(k8s.Models.V1Deployment), ["networking.k8s.io/v1/NetworkPolicy"] = typeof(k8s.Models.V1NetworkPolicy),
             }).OfType<T>().Single();
-        static IEnumerable<string> Callers(string service) => Object<k8s.Models.V1NetworkPolicy>($"{service}.yaml").Spec.Ingress.Single().FromProperty?
+        static IEnumerable<string> Callers(string service) => Object<k8s.Models.V1NetworkPolicy>($"{service}.yaml").Spec.Ingress
+            .Single(rule => rule.Ports.Single().Port.Value == Port(service, "http")).FromProperty?
             .Select(peer => peer.PodSelector.MatchLabels["app.kubernetes.io/name"]).Order(StringComparer.Ordinal).ToList() ?? ["anyone"];
+        static string Port(string service, string name) => Object<k8s.Models.V1Service>($"{service}.yaml").Spec.Ports.Single(p => p.Name == name).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         Assert.Equal(["gateway"], Callers(ResourceNames.Directory));
         Assert.Equal(["gateway", "web"], Callers(ResourceNames.Identity));
         Assert.Equal(["anyone"], Callers(ResourceNames.Gateway));
         Assert.Equal(["anyone"], Callers(ResourceNames.Web));
+        // A public entry's health and metrics: only from the monitoring pods, and the probes ask there.
+        foreach (var entry in new[] { ResourceNames.Gateway, ResourceNames.Web })
+        {
+            var management = Object<k8s.Models.V1NetworkPolicy>($"{entry}.yaml").Spec.Ingress.Single(rule => rule.Ports.Single().Port.Value == Port(entry, "management"));
+            Assert.Equal("true", management.FromProperty.Single().PodSelector.MatchLabels[PocDirectory.AppHost.KubernetesManifests.MonitoringLabel]);
+            var container = Object<k8s.Models.V1Deployment>($"{entry}.yaml").Spec.Template.Spec.Containers.Single();
+            Assert.Equal(Port(entry, "management"), container.ReadinessProbe.HttpGet.Port.Value);
+            Assert.Equal(Port(entry, "management"), container.LivenessProbe.HttpGet.Port.Value);
+        }
+        Assert.Single(Object<k8s.Models.V1NetworkPolicy>("directory.yaml").Spec.Ingress);
 
         // People reach the Web by its public name: sign-in's redirect and e-mailed links use it, never the service name.
         var identity = Object<k8s.Models.V1Deployment>("identity.yaml").Spec.Template.Spec;
