@@ -30,7 +30,8 @@ public sealed class SupervisionTests(SystemFixture fixture)
         Assert.False(Posix.IsAlive(before.Pid.Value));
 
         // It serves again: ready by its own health check, and the flow through the gateway works.
-        using var direct = new HttpClient { BaseAddress = new Uri(restarted.Url!) };
+        // (The gateway and the Web answer health on their management port only.)
+        using var direct = new HttpClient { BaseAddress = new Uri(restarted.ManagementUrl ?? restarted.Url!) };
         Assert.Equal("Healthy", await GatewayFlowTests.HealthStatusAsync(direct, new Uri(direct.BaseAddress, "/health")));
         var response = await fixture.Gateway.GetAsync("/api/directory/member-states/KE");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

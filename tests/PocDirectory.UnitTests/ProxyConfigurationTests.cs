@@ -74,5 +74,5 @@ public sealed class RateLimitBucketTests
     [InlineData("2001:db8:1:3::1", "2001:db8:1:3::/64")]
     [InlineData("::1", "::/64")]
     public void A_client_is_counted_by_its_IPv4_address_or_its_IPv6_64(string address, string bucket) =>
-        Assert.Equal(bucket, RateLimiting.Bucket(System.Net.IPAddress.Parse(address)));
+        Assert.Equal(bucket, ClientAddresses.Bucket(System.Net.IPAddress.Parse(address)));
 }

@@ -62,26 +62,8 @@ public static class RateLimiting
         });
     }
 
-    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress is { } address ? Bucket(address) : "unknown";
+    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress is { } address ? ClientAddresses.Bucket(address) : "unknown";
 
-    /// <summary>
-    /// The address a client is counted under: IPv4 as it is (an IPv4-mapped IPv6 address too), IPv6 by its
-    /// /64 — the smallest network one subscriber is given — so that one client cannot spread over addresses.
-    /// </summary>
-    public static string Bucket(System.Net.IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
-        {
-            return address.ToString();
-        }
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new System.Net.IPAddress(bytes) + "/64";
-    }
 
     /// <summary>The account of a validated token, or else the client's address.</summary>
     internal static string CallerKey(HttpContext http) =>

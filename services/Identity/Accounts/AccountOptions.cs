@@ -6,7 +6,7 @@ namespace PocDirectory.Identity.Accounts;
 /// <summary>
 /// The account rules, in one place for the service, its commands and the design-time model: Identity's
 /// schema with passkeys; passwords of 12 characters or more (no character-class rules, see
-/// <see cref="PasswordPolicy"/>); lockout after 5 failures for 15 minutes; one account per address;
+/// <see cref="PasswordPolicy"/>); no lockout (growing delays instead, <see cref="SignInThrottle"/>); one account per address;
 /// sign-in only for accepted, enabled accounts; claims named as in tokens.
 /// </summary>
 public static class AccountOptions
@@ -20,9 +20,8 @@ public static class AccountOptions
         options.Password.RequireUppercase = false;
         options.Password.RequireNonAlphanumeric = false;
         options.Password.RequiredUniqueChars = 1;
-        options.Lockout.MaxFailedAccessAttempts = 5;
-        options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-        options.Lockout.AllowedForNewUsers = true;
+        // No lockout: anyone could use one to keep a person out. Failures slow attempts down instead (SignInThrottle).
+        options.Lockout.AllowedForNewUsers = false;
         options.User.RequireUniqueEmail = true;
         options.SignIn.RequireConfirmedAccount = true; // see ActiveAccountConfirmation: accepted and not disabled
         // The sign-in cookie names its claims as the tokens do, so the audit reads one way from both.

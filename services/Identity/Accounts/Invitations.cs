@@ -147,7 +147,7 @@ public sealed class Invitations(PocIdentityDbContext db, UserManager<PocUser> us
             DisplayName = invitation.DisplayName,
             State = invitation.State,
             CreatedAt = now,
-            LockoutEnabled = true,
+            LockoutEnabled = false, // failures slow attempts down instead (SignInThrottle)
         };
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var claimed = await db.Invitations

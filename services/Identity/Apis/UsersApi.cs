@@ -15,7 +15,7 @@ public sealed record InvitationSent(Guid Id, string Email, DateTimeOffset Expire
 
 public sealed record Account(
     string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, string? State, bool TwoFactorEnabled,
-    DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt, DateTimeOffset? LockedUntil);
+    DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt);
 
 public sealed record PendingInvitation(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, string? State, DateTimeOffset ExpiresAt, string InvitedBy);
 
@@ -50,7 +50,7 @@ public static class UsersApi
         var byUser = roles.ToLookup(r => r.UserId, r => r.Name!);
         var users = await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).ToListAsync(ct);
         return users.Select(u => new Account(u.Id, u.Email!, u.DisplayName, [.. byUser[u.Id].Order(StringComparer.Ordinal)], u.State,
-            u.TwoFactorEnabled, u.CreatedAt, u.DisabledAt, u.LockoutEnd > DateTimeOffset.UtcNow ? u.LockoutEnd : null)).ToList();
+            u.TwoFactorEnabled, u.CreatedAt, u.DisabledAt)).ToList();
     }
 
     private static async Task<IReadOnlyList<PendingInvitation>> PendingAsync(PocIdentityDbContext db, TimeProvider clock, CancellationToken ct)

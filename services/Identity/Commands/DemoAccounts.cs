@@ -93,7 +93,7 @@ public sealed class DemoAccounts(PocIdentityDbContext db, UserManager<PocUser> u
                 DisplayName = name,
                 State = state,
                 CreatedAt = clock.GetUtcNow(),
-                LockoutEnabled = true,
+                LockoutEnabled = false, // failures slow attempts down instead (SignInThrottle)
             };
             Check(await users.CreateAsync(user, password));
             Check(await users.AddToRolesAsync(user, roles));

@@ -33,6 +33,9 @@ public sealed class PocIdentityDbContext(DbContextOptions<PocIdentityDbContext> 
     /// <summary>The last version of each listed point of contact Identity applied: whose address holds the role.</summary>
     public DbSet<PocListing> PocListings => Set<PocListing>();
 
+    /// <summary>Failed sign-in attempts per account, address and both (<see cref="Accounts.SignInThrottle"/>).</summary>
+    public DbSet<SignInThrottleRow> SignInThrottles => Set<SignInThrottleRow>();
+
     /// <summary>
     /// Identity's model depends on its options (the schema version with passkeys). A context made
     /// outside the service's container (design time, tools, tests) gets the service's account options.
@@ -99,6 +102,14 @@ public sealed class PocIdentityDbContext(DbContextOptions<PocIdentityDbContext> 
             l.HasIndex(x => x.Email);
             l.Property(x => x.Version).HasColumnName("version");
             l.Property(x => x.WithdrawnAt).HasColumnName("withdrawn_at");
+        });
+        modelBuilder.Entity<SignInThrottleRow>(t =>
+        {
+            t.ToTable("sign_in_throttles");
+            t.HasKey(x => x.Key);
+            t.Property(x => x.Key).HasColumnName("key").HasMaxLength(80);
+            t.Property(x => x.Failures).HasColumnName("failures");
+            t.Property(x => x.LastFailureAt).HasColumnName("last_failure_at");
         });
         modelBuilder.Entity<Invitation>(i =>
         {

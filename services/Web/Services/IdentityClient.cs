@@ -6,7 +6,7 @@ namespace PocDirectory.Web.Services;
 
 public sealed record Account(
     string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, string? State, bool TwoFactorEnabled,
-    DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt, DateTimeOffset? LockedUntil);
+    DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt);
 
 public sealed record PendingInvitation(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, string? State, DateTimeOffset ExpiresAt, string InvitedBy);
 

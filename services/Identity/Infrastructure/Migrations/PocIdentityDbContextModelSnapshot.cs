@@ -843,6 +843,26 @@ namespace PocDirectory.Identity.Infrastructure.Migrations
                     b.ToTable("poc_listings", (string)null);
                 });
 
+            modelBuilder.Entity("PocDirectory.Identity.Model.SignInThrottleRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("key");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<DateTimeOffset>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_failure_at");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("sign_in_throttles", (string)null);
+                });
+
             modelBuilder.Entity("PocDirectory.Identity.Model.SigningKey", b =>
                 {
                     b.Property<Guid>("Id")

@@ -6,7 +6,7 @@ using PocDirectory.Identity.Accounts;
 
 namespace PocDirectory.Identity.Pages.Account;
 
-/// <summary>What the sign-in steps' pages share: one refusal message, and a 429 with Retry-After when the account's attempts are used up.</summary>
+/// <summary>What the sign-in steps' pages share: one refusal message, and a 429 with Retry-After when attempts must wait.</summary>
 public abstract class SignInStepPage : PageModel
 {
     public string? Error { get; private set; }
@@ -17,7 +17,7 @@ public abstract class SignInStepPage : PageModel
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            Error = SignInSteps.Throttled;
+            Error = SignInSteps.Throttled(wait);
             return Page();
         }
         Error = message;
