@@ -137,7 +137,8 @@ public static class ServiceDefaultsExtensions
         {
             app.UseForwardedHeaders(new Microsoft.AspNetCore.Builder.ForwardedHeadersOptions
             {
-                ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor,
+                // The client's address and scheme as the gateway saw them (https behind a TLS terminator).
+                ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
             });
         }
         app.UseExceptionHandler();

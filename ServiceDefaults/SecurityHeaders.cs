@@ -43,6 +43,8 @@ public static class SecurityHeaderPolicies
         .AddContentTypeOptionsNoSniff()
         .AddFrameOptionsDeny()
         .AddReferrerPolicyNoReferrer()
+        // Sent over https only (the library's rule): a year, for the public origin's host alone.
+        .AddStrictTransportSecurityMaxAge(maxAgeInSeconds: 365 * 24 * 60 * 60)
         .AddCrossOriginResourcePolicy(policy => policy.SameOrigin())
         .RemoveServerHeader();
 }

@@ -14,7 +14,8 @@ builder.AddTelemetrySource("Yarp.ReverseProxy");
 
 var app = builder.Build();
 
-app.UseForwardedClient(app.Configuration); // first: every later step sees the browser the Web vouches for
+app.UseTrustedProxies(); // behind a TLS terminator: the client and scheme it saw, from configured proxies only
+app.UseForwardedClient(app.Configuration); // then: every later step sees the browser the Web vouches for
 
 var apiHeaders = SecurityHeaderPolicies.Api();
 app.UseWhen(context => !SecurityHeaderPolicies.IsIdentityPage(context.Request.Path), branch => branch.UseSecurityHeaders(apiHeaders));

@@ -16,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddSecureCookies(AuthenticationExtensions.Issuer(builder.Configuration)); // people reach Identity's pages at the gateway's origin
 
 var app = builder.Build();
 

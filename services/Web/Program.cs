@@ -12,6 +12,8 @@ builder.Services.AddExceptionHandler<BusyGateway>();
 
 var app = builder.Build();
 
+app.UseTrustedProxies(); // behind a TLS terminator: the browser and scheme it saw, from configured proxies only
+
 // Sign-in redirects to Identity through the gateway: forms may lead there.
 app.UseSecurityHeaders(SecurityHeaderPolicies.Page(AuthenticationExtensions.Issuer(app.Configuration).GetLeftPart(UriPartial.Authority)));
 app.MapDefaultEndpoints(authenticateEveryRequest: true, trustForwardedFor: false); // every page shows who is signed in; the OIDC callbacks run here

@@ -64,3 +64,50 @@ public sealed class SharedLimitsTests(SystemFixture fixture)
         }
     }
 }
+
+/// <summary>What a person does through the Web is recorded with the person's own address, not the Web's.</summary>
+[Collection(SystemCollection.Name)]
+public sealed partial class WebClientAddressTests(SystemFixture fixture)
+{
+    [Fact]
+    public async Task A_nominee_confirming_through_the_Web_is_audited_with_the_browsers_address()
+    {
+        var system = fixture.System;
+        var focalPoint = await DirectoryFlow.TokenOfAsync(system, "fp-addr", Roles.FocalPoint, "FRA");
+        var email = TestPerson.UniqueEmail("nominee-addr");
+        var (id, _) = await DirectoryFlow.NominateAsync(system, focalPoint, "FRA", "Élise Martin", email);
+        var token = (await Mailbox.WaitForAsync(system, email, DirectoryFlow.ConfirmationLink())).Groups[1].Value;
+
+        // The nominee's browser, from an address of its own, opens the e-mailed page and confirms.
+        using var browser = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            ConnectCallback = Loopback.FromAddress(System.Net.IPAddress.Parse("127.0.4.21")),
+            UseCookies = true,
+        })
+        { BaseAddress = system.Url(ResourceNames.Web) };
+        var page = await browser.GetStringAsync($"/nominations/confirm?token={token}");
+        var fields = HiddenInputs().Matches(page).ToDictionary(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value), m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value));
+        Assert.Contains("__RequestVerificationToken", fields.Keys);
+        fields["Answer.Consent"] = "true";
+        using var answered = await browser.PostAsync($"/nominations/confirm?token={token}", new FormUrlEncodedContent(fields));
+        Assert.True(answered.IsSuccessStatusCode, $"{(int)answered.StatusCode}");
+        Assert.Contains("Thank you", await answered.Content.ReadAsStringAsync());
+
+        // The Nominations service recorded the confirmation with the browser's address, which reached it through the
+        // Web's signed header, the gateway and its X-Forwarded-For.
+        var clientIp = await Eventually.Until(async () =>
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(system.DatabaseConnectionString(ResourceNames.IdentityDb));
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                "SELECT client_ip FROM audit_log WHERE action = 'nomination.confirmed' AND target = @id", connection);
+            command.Parameters.AddWithValue("id", id.ToString());
+            return await command.ExecuteScalarAsync() as string;
+        }, ip => ip is not null, TimeSpan.FromSeconds(60), "the confirmation in the audit log");
+        Assert.Equal("127.0.4.21", clientIp);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex HiddenInputs();
+}

@@ -41,7 +41,8 @@ public static class AuthorizationApi
 
         var cookie = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var user = cookie.Succeeded ? await users.GetUserAsync(cookie.Principal) : null;
-        if (user is null || !await signIn.CanSignInAsync(user) || request.HasPromptValue(PromptValues.Login))
+        var signedInAt = SessionRules.SignedInAt(cookie.Principal);
+        if (user is null || signedInAt is null || !await signIn.CanSignInAsync(user) || request.HasPromptValue(PromptValues.Login))
         {
             if (request.HasPromptValue(PromptValues.None))
             {
@@ -60,7 +61,7 @@ public static class AuthorizationApi
             return Results.Redirect("/account/enrol?returnUrl=" + Uri.EscapeDataString(here));
         }
 
-        var principal = await PersonPrincipal.CreateAsync(user, users, methods, request.GetScopes(), scopes, ct);
+        var principal = await PersonPrincipal.CreateAsync(user, users, methods, signedInAt.Value, request.GetScopes(), scopes, ct);
         db.AddAuditRecord(ResourceNames.Identity, "sign-in.authorized", AuditOutcomes.Success, http,
             actor: user.Id, state: user.State, target: request.ClientId, detail: string.Join(' ', methods));
         await db.SaveChangesAsync(ct);

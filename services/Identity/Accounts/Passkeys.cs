@@ -12,7 +12,7 @@ namespace PocDirectory.Identity.Accounts;
 /// origin's host; the browser's origin is checked against it.
 /// </summary>
 public sealed class Passkeys(
-    SignInManager<PocUser> signIn, UserManager<PocUser> users, KnownDevices devices, PocIdentityDbContext db, TimeProvider clock)
+    SignInManager<PocUser> signIn, UserManager<PocUser> users, KnownDevices devices, SignInThrottle throttle, PocIdentityDbContext db, TimeProvider clock)
 {
     /// <summary>How a passkey sign-in is named in tokens (RFC 8176): a key held by an authenticator, and so two factors.</summary>
     public static readonly string[] Methods = ["hwk", MultiFactorTokens.MultiFactor];
@@ -73,18 +73,19 @@ public sealed class Passkeys(
         }
         var assertion = await signIn.PerformPasskeyAssertionAsync(credentialJson);
         var user = assertion.Succeeded ? assertion.User : null;
-        var allowed = user is not null && await signIn.CanSignInAsync(user) && !await users.IsLockedOutAsync(user);
+        // Never held back by failed passwords or codes: whoever guesses those cannot keep a passkey out.
+        var allowed = user is not null && await signIn.CanSignInAsync(user);
         db.AddAuditRecord(ResourceNames.Identity, "sign-in.passkey", allowed ? AuditOutcomes.Success : AuditOutcomes.Failure, http,
             actor: user?.Id ?? "anonymous", target: user?.Email, state: user?.State,
-            detail: allowed ? "signed in" : user is null ? assertion.Failure?.Message : "account not allowed (disabled or locked)");
+            detail: allowed ? "signed in" : user is null ? assertion.Failure?.Message : "account not allowed (disabled)");
         await db.SaveChangesAsync(ct);
         if (!allowed)
         {
             return null;
         }
         await users.AddOrUpdatePasskeyAsync(user!, assertion.Passkey!); // its new signature count
-        await users.ResetAccessFailedCountAsync(user!);
-        await signIn.SignInWithClaimsAsync(user!, isPersistent: false, [.. Methods.Select(m => new Claim("amr", m))]);
+        await throttle.SucceededAsync(user!.Email, SignInSteps.Client(http), ct);
+        await signIn.SignInWithClaimsAsync(user!, isPersistent: false, SignInMethods.SignedIn(Methods, clock));
         await devices.SignedInAsync(user!, http, notify: true, ct);
         return user;
     }

@@ -8,13 +8,13 @@ namespace PocDirectory.Identity.Accounts;
 
 /// <summary>
 /// What a person's tokens say: who (sub, name, email), what they may do (roles, State), how they
-/// signed in (amr) and for which APIs (scopes → audiences). Built afresh from the account at every
+/// signed in (amr) and when (auth_time), and for which APIs (scopes → audiences). Built afresh from the account at every
 /// code exchange and refresh, so a role removed or an account disabled is seen at the next refresh.
 /// </summary>
 public static class PersonPrincipal
 {
     public static async Task<ClaimsPrincipal> CreateAsync(
-        PocUser user, UserManager<PocUser> users, IEnumerable<string> amr, IEnumerable<string> scopes,
+        PocUser user, UserManager<PocUser> users, IEnumerable<string> amr, DateTimeOffset signedInAt, IEnumerable<string> scopes,
         IOpenIddictScopeManager scopeManager, CancellationToken ct)
     {
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
@@ -28,6 +28,8 @@ public static class PersonPrincipal
             identity.SetClaim(ApiScopes.StateClaim, user.State);
         }
         identity.SetClaims(Claims.AuthenticationMethodReference, [.. amr.Distinct(StringComparer.Ordinal)]);
+        // When the person signed in: kept through every refresh, so that the tokens end with the session (SessionRules).
+        identity.AddClaim(new Claim(Claims.AuthenticationTime, signedInAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
         identity.SetScopes(scopes);
         var resources = new List<string>();
         await foreach (var resource in scopeManager.ListResourcesAsync(identity.GetScopes(), ct))
@@ -38,7 +40,7 @@ public static class PersonPrincipal
         identity.SetDestinations(claim => claim.Type switch
         {
             // Everything a service decides on goes into the access token; the Web reads the same from the ID token.
-            Claims.Name or Claims.Email or Claims.Role or ApiScopes.StateClaim or Claims.AuthenticationMethodReference
+            Claims.Name or Claims.Email or Claims.Role or ApiScopes.StateClaim or Claims.AuthenticationMethodReference or Claims.AuthenticationTime
                 => [Destinations.AccessToken, Destinations.IdentityToken],
             _ => [Destinations.AccessToken],
         });

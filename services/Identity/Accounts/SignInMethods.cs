@@ -1,19 +1,33 @@
 using System.Security.Claims;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace PocDirectory.Identity.Accounts;
 
 public static class SignInMethods
 {
-    /// <summary>Copies every "amr" claim (how the person signed in) from the session as it was to the session rebuilt from the account.</summary>
+    /// <summary>What a sign-in step puts in the session: how the person signed in ("amr", RFC 8176) and when (<see cref="SessionRules"/>).</summary>
+    public static Claim[] SignedIn(IEnumerable<string> methods, TimeProvider clock) =>
+        [.. methods.Distinct(StringComparer.Ordinal).Select(m => new Claim(Claims.AuthenticationMethodReference, m)), SessionRules.SignedInNow(clock)];
+
+    /// <summary>The same claims of a session as it is, for a renewal of it that proves nothing new (a password changed, a key renewed).</summary>
+    public static Claim[] Of(ClaimsPrincipal session) =>
+        [.. session.FindAll(Claims.AuthenticationMethodReference).Select(c => new Claim(c.Type, c.Value)),
+            .. session.FindAll(Claims.AuthenticationTime).Take(1).Select(c => new Claim(c.Type, c.Value, c.ValueType))];
+
+    /// <summary>Copies how and when the person signed in from the session as it was to the session rebuilt from the account.</summary>
     public static void Carry(ClaimsPrincipal? from, ClaimsPrincipal? to)
     {
         if (from is null || to?.Identity is not ClaimsIdentity identity)
         {
             return;
         }
-        foreach (var method in PersonPrincipal.MethodsOf(from).Where(m => !to.HasClaim("amr", m)))
+        foreach (var claim in Of(from).Where(c => !to.HasClaim(c.Type, c.Value)))
         {
-            identity.AddClaim(new Claim("amr", method));
+            if (claim.Type == Claims.AuthenticationTime && to.HasClaim(c => c.Type == Claims.AuthenticationTime))
+            {
+                continue;
+            }
+            identity.AddClaim(claim);
         }
     }
 }

@@ -7,27 +7,33 @@ using PocDirectory.Identity.Infrastructure;
 namespace PocDirectory.Identity.Accounts;
 
 /// <summary>
-/// The sign-in steps behind the pages, each audited (success and failure). Failures count towards
-/// the account's lockout (5 in a row: 15 minutes), whichever step they happen at.
+/// The sign-in steps behind the pages, each audited (success and failure). Every attempt, whichever
+/// step, counts towards the <see cref="SignInThrottle"/>'s delays until the sign-in succeeds; nothing
+/// locks an account.
 /// </summary>
 public sealed class SignInSteps(
-    SignInManager<PocUser> signIn, UserManager<PocUser> users, IPasswordHasher<PocUser> hasher, AccountAttemptLimiter limiter,
+    SignInManager<PocUser> signIn, UserManager<PocUser> users, IPasswordHasher<PocUser> hasher, SignInThrottle throttle,
     KnownDevices devices, PocIdentityDbContext db, TimeProvider clock)
 {
-    public const string Refused =
-        "The e-mail address or password is not right, or the account is locked for a while after too many attempts.";
+    public const string Refused = "The e-mail address or password is not right.";
 
-    public const string CodeRefused =
-        "The code is not right or has expired, or the account is locked for a while after too many attempts.";
+    public const string CodeRefused = "The code is not right or has expired.";
 
     /// <summary>A hash to check unknown addresses' passwords against, so that they take as long as known ones.</summary>
     private static readonly Lazy<string> DecoyHash = new(() =>
         new PasswordHasher<PocUser>().HashPassword(new PocUser(), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
 
-    /// <summary>Set when the account's attempts are used up: the step was not tried, and may be after this long.</summary>
+    /// <summary>Set when attempts must wait: the step was not tried, and may be after this long.</summary>
     public TimeSpan? RetryAfter { get; private set; }
 
-    public const string Throttled = "Too many attempts to sign in to this account. Wait a few minutes, then try again.";
+    /// <summary>What a person reads when held back: how long, in words.</summary>
+    public static string Throttled(TimeSpan wait)
+    {
+        var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+        var howLong = seconds < 60 ? (seconds == 1 ? "1 second" : $"{seconds} seconds")
+            : (int)Math.Ceiling(seconds / 60.0) is var minutes && minutes == 1 ? "1 minute" : $"{(int)Math.Ceiling(seconds / 60.0)} minutes";
+        return $"Too many attempts to sign in. Wait {howLong}, then try again.";
+    }
 
     public async Task<SignInResult> PasswordAsync(string? email, string? password, HttpContext http, CancellationToken ct)
     {
@@ -46,13 +52,24 @@ public sealed class SignInSteps(
         }
         else
         {
-            if (await users.IsLockedOutAsync(user) || !await signIn.CanSignInAsync(user))
+            if (!await signIn.CanSignInAsync(user))
             {
-                // Identity answers a locked or disabled account without checking the password: check one
-                // anyway, so that it takes as long as any other and tells nothing.
+                // Identity answers a disabled account without checking the password: check one anyway,
+                // so that it takes as long as any other and tells nothing.
                 hasher.VerifyHashedPassword(user, DecoyHash.Value, password);
             }
-            result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+            result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: false);
+        }
+        if (result.Succeeded || result.RequiresTwoFactor)
+        {
+            await throttle.StepPassedAsync(Client(http), ct);
+        }
+        if (result.Succeeded)
+        {
+            // Not when a second factor is still due: knowing the password must not buy fresh guesses at the code.
+            await throttle.SucceededAsync(email, Client(http), ct);
+            // An account without a second factor yet (it reaches enrolment only): Identity's own session, with when.
+            await signIn.SignInWithClaimsAsync(user!, isPersistent: false, SignInMethods.SignedIn(["pwd"], clock));
         }
         await AuditAsync("sign-in.password", result, user, email.Length <= 256 ? email : email[..256], http, ct);
         return result;
@@ -75,10 +92,12 @@ public sealed class SignInSteps(
         }
         // Only a confirmed app counts (an account with passkeys alone has none).
         var result = user.AuthenticatorConfirmedAt is null
-            ? await FailAsync(user)
+            ? SignInResult.Failed
             : await signIn.TwoFactorAuthenticatorSignInAsync(Normalize(code), isPersistent: false, rememberClient: false);
         if (result.Succeeded)
         {
+            await throttle.StepPassedAsync(Client(http), ct);
+            await throttle.SucceededAsync(user.Email, Client(http), ct);
             await RecordMethodsAsync(user, "otp");
             await devices.SignedInAsync(user, http, notify: true, ct);
         }
@@ -100,25 +119,19 @@ public sealed class SignInSteps(
         var result = await signIn.TwoFactorRecoveryCodeSignInAsync((code ?? "").Replace(" ", "", StringComparison.Ordinal).Trim());
         if (result.Succeeded)
         {
+            await throttle.StepPassedAsync(Client(http), ct);
+            await throttle.SucceededAsync(user.Email, Client(http), ct);
             await RecordMethodsAsync(user);
             await devices.SignedInAsync(user, http, notify: true, ct);
             db.AddSecurityNotice(user, "Recovery code used", $"{await users.CountRecoveryCodesAsync(user)} recovery codes are left; make new ones in your account if few are.", clock);
             await db.SaveChangesAsync(ct);
         }
-        else if (!result.IsLockedOut)
-        {
-            // Recovery codes are not counted by Identity itself; a guess must cost as much as a wrong TOTP code.
-            await users.AccessFailedAsync(user);
-        }
         await AuditAsync("sign-in.recovery-code", result, user, user.Email, http, ct);
         return result;
     }
 
-    private async Task<SignInResult> FailAsync(PocUser user)
-    {
-        await users.AccessFailedAsync(user);
-        return await users.IsLockedOutAsync(user) ? SignInResult.LockedOut : SignInResult.Failed;
-    }
+    /// <summary>The client as attempts are counted: the browser's address (the gateway forwards it), IPv6 by its /64.</summary>
+    public static string Client(HttpContext http) => http.Connection.RemoteIpAddress is { } address ? ClientAddresses.Bucket(address) : "unknown";
 
     /// <summary>
     /// Identity's sign-in marks a two-factor sign-in with amr "mfa" only; the session (and so the
@@ -127,17 +140,17 @@ public sealed class SignInSteps(
     /// </summary>
     private Task RecordMethodsAsync(PocUser user, params string[] second) =>
         signIn.SignInWithClaimsAsync(user, isPersistent: false,
-            [new Claim("amr", "pwd"), .. second.Select(m => new Claim("amr", m)), new Claim("amr", MultiFactorTokens.MultiFactor)]);
+            SignInMethods.SignedIn(["pwd", .. second, MultiFactorTokens.MultiFactor], clock));
 
     private async Task<bool> ThrottledAsync(string? email, string action, HttpContext http, CancellationToken ct)
     {
-        RetryAfter = await limiter.TryAttemptAsync(email);
+        RetryAfter = await throttle.TryAttemptAsync(email, Client(http), ct);
         if (RetryAfter is null)
         {
             return false;
         }
         db.AddAuditRecord(ResourceNames.Identity, action, AuditOutcomes.Failure, http, actor: "anonymous",
-            target: email is { Length: > 256 } ? email[..256] : email, detail: "too many attempts for the account");
+            target: email is { Length: > 256 } ? email[..256] : email, detail: "too many attempts: held back");
         await db.SaveChangesAsync(ct);
         return true;
     }
@@ -149,7 +162,6 @@ public sealed class SignInSteps(
         {
             { Succeeded: true } => "signed in",
             { RequiresTwoFactor: true } => "second factor required",
-            { IsLockedOut: true } => "locked out",
             { IsNotAllowed: true } => "account not allowed (disabled)",
             _ => user is null ? "unknown account" : "wrong credential",
         };

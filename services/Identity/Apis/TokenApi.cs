@@ -32,7 +32,7 @@ public static class TokenApi
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
         if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
         {
-            return await PersonExchangeAsync(http, request, users, signIn, scopes, db, ct);
+            return await PersonExchangeAsync(http, request, users, signIn, scopes, http.RequestServices.GetRequiredService<SessionRules>(), db, ct);
         }
         if (!request.IsClientCredentialsGrantType())
         {
@@ -76,7 +76,7 @@ public static class TokenApi
     /// </summary>
     private static async Task<IResult> PersonExchangeAsync(
         HttpContext http, OpenIddictRequest request, UserManager<PocUser> users, SignInManager<PocUser> signIn,
-        IOpenIddictScopeManager scopes, PocIdentityDbContext db, CancellationToken ct)
+        IOpenIddictScopeManager scopes, SessionRules sessions, PocIdentityDbContext db, CancellationToken ct)
     {
         var granted = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal
             ?? throw new InvalidOperationException("The code or refresh token was not authenticated.");
@@ -85,8 +85,17 @@ public static class TokenApi
         {
             return AuthorizationApi.Forbid(Errors.InvalidGrant, "The account can no longer sign in.");
         }
+        if (sessions.HasEnded(granted))
+        {
+            // However often it was refreshed, a session lasts no longer than its absolute lifetime from the sign-in.
+            db.AddAuditRecord(ResourceNames.Identity, "token.refused", AuditOutcomes.Failure, http,
+                actor: user.Id, state: user.State, target: request.ClientId, detail: "session at its absolute lifetime");
+            await db.SaveChangesAsync(ct);
+            return AuthorizationApi.Forbid(Errors.InvalidGrant, "The session has reached its longest lifetime: sign in again.");
+        }
         var methods = granted.GetClaims(Claims.AuthenticationMethodReference);
-        var principal = await PersonPrincipal.CreateAsync(user, users, methods, granted.GetScopes(), scopes, ct);
+        var principal = await PersonPrincipal.CreateAsync(
+            user, users, methods, SessionRules.SignedInAt(granted)!.Value, granted.GetScopes(), scopes, ct);
         if (request.IsAuthorizationCodeGrantType())
         {
             db.AddAuditRecord(ResourceNames.Identity, "sign-in", AuditOutcomes.Success, http,

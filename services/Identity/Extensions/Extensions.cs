@@ -39,7 +39,7 @@ public static class Extensions
 
     /// <summary>
     /// People's accounts (ASP.NET Core Identity) and the pages where they sign in: invitation only,
-    /// passwords of 12 characters or more that are not common, lockout after 5 failures, a second
+    /// passwords of 12 characters or more that are not common, growing delays after failures (no lockout), a second
     /// factor for everyone. The sign-in cookie is Identity's own (the Web has its own session); its
     /// keys live in identitydb, so a restart or a second replica keeps people signed in.
     /// </summary>
@@ -59,7 +59,8 @@ public static class Extensions
         builder.Services.AddScoped<Passkeys>();
         var publicOrigin = AuthenticationExtensions.Issuer(builder.Configuration);
         builder.Services.Configure<IdentityPasskeyOptions>(options => Passkeys.Configure(options, publicOrigin));
-        builder.Services.AddSingleton<AccountAttemptLimiter>();
+        builder.Services.AddScoped<SignInThrottle>();
+        builder.Services.AddSingleton<SessionRules>();
         builder.Services.AddScoped<MachineClients>();
         builder.Services.AddScoped<AccountSessions>();
         builder.Services.AddScoped<PointOfContactAccess>();
@@ -76,6 +77,18 @@ public static class Extensions
                 options.LoginPath = "/account/sign-in";
                 options.LogoutPath = "/connect/endsession";
                 options.AccessDeniedPath = "/account/enrol";
+                // However active, a session ends at its absolute lifetime, counted from the sign-in (SessionRules).
+                var checkStamp = options.Events.OnValidatePrincipal;
+                options.Events.OnValidatePrincipal = async context =>
+                {
+                    if (context.HttpContext.RequestServices.GetRequiredService<SessionRules>().HasEnded(context.Principal))
+                    {
+                        context.RejectPrincipal();
+                        await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.SignOutAsync(context.HttpContext, IdentityConstants.ApplicationScheme);
+                        return;
+                    }
+                    await checkStamp(context);
+                };
             });
             cookies.TwoFactorUserIdCookie!.Configure(options =>
             {

@@ -25,6 +25,9 @@ public static class WebSessions
     {
         var configuration = builder.Configuration;
         var issuer = AuthenticationExtensions.Issuer(configuration);
+        // Where people open the Web: its cookies are Secure when that is https (else its own address, plain HTTP on loopback).
+        var webOrigin = new Uri(AuthenticationExtensions.WebUrl(configuration) ?? "http://127.0.0.1/");
+        builder.AddSecureCookies(webOrigin);
         var redis = configuration.GetConnectionString(ResourceNames.Cache)
             ?? throw new InvalidOperationException($"ConnectionStrings__{ResourceNames.Cache} is not set: the Web keeps its sessions in Redis.");
         var multiplexer = ConnectionMultiplexer.Connect(RedisOptions.Parse(redis, ResourceNames.Web));
@@ -84,10 +87,10 @@ public static class WebSessions
                 // cookies stay usable on a plain-HTTP loopback address.
                 options.CorrelationCookie.Name = "pocdir-web-correlation.";
                 options.CorrelationCookie.SameSite = SameSiteMode.Lax;
-                options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.CorrelationCookie.SecurePolicy = TransportSecurity.CookiePolicy(webOrigin);
                 options.NonceCookie.Name = "pocdir-web-nonce.";
                 options.NonceCookie.SameSite = SameSiteMode.Lax;
-                options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.NonceCookie.SecurePolicy = TransportSecurity.CookiePolicy(webOrigin);
             });
         // Options that need services: the Redis session store, and server-to-server calls to Identity directly.
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)

@@ -10,7 +10,7 @@ namespace PocDirectory.Identity.Pages.Account;
 
 /// <summary>The e-mailed link: the invited person chooses a password, then goes on to enrol a second factor.</summary>
 [AllowAnonymous]
-public sealed class InvitationModel(Invitations invitations, SignInManager<PocUser> signIn) : PageModel
+public sealed class InvitationModel(Invitations invitations, SignInManager<PocUser> signIn, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Token { get; set; }
@@ -53,7 +53,7 @@ public sealed class InvitationModel(Invitations invitations, SignInManager<PocUs
         {
             var user = await invitations.AcceptAsync(Token, Password ?? "", HttpContext, ct);
             // Signed in with a password only: the account reaches enrolment and nothing else.
-            await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "pwd")]);
+            await signIn.SignInWithClaimsAsync(user, isPersistent: false, SignInMethods.SignedIn(["pwd"], clock));
             return RedirectToPage("/Account/Enrol");
         }
         catch (FieldErrorsException ex)

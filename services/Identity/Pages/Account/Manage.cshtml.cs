@@ -14,9 +14,17 @@ namespace PocDirectory.Identity.Pages.Account;
 [Authorize(Policy = AccountPolicies.SignedInWithTwoFactors)]
 public sealed class ManageModel(
     UserManager<PocUser> users, SignInManager<PocUser> signIn, AccountSessions sessions, AccountSessionList sessionList, Passkeys passkeys,
-    PocIdentityDbContext db,
+    SignInThrottle throttle, SessionRules sessionRules, PocIdentityDbContext db,
     IConfiguration configuration, TimeProvider clock) : PageModel
 {
+    /// <summary>Signed in recently enough to change how the account signs in (<see cref="SessionRules.FreshFor"/>).</summary>
+    public bool Fresh => sessionRules.IsFresh(User);
+
+    public int FreshMinutes => (int)sessionRules.FreshFor.TotalMinutes;
+
+    public string SignInAgainFirst =>
+        $"To change how you sign in, first confirm it is you: sign in again. You signed in more than {FreshMinutes} minutes ago.";
+
     public PocUser Account { get; private set; } = null!;
 
     public IList<string> RoleNames { get; private set; } = [];
@@ -71,6 +79,10 @@ public sealed class ManageModel(
         {
             return Challenge();
         }
+        if (RefuseUnlessFresh() is { } refused)
+        {
+            return refused;
+        }
         NewRecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(Account, EnrolModel.RecoveryCodeCount) ?? []];
         db.AddAuditRecord(ResourceNames.Identity, "mfa.recovery-codes-renewed", AuditOutcomes.Success, HttpContext, state: Account.State);
         db.AddSecurityNotice(Account, "New recovery codes", "New recovery codes were made; the earlier ones no longer work.", clock);
@@ -79,14 +91,30 @@ public sealed class ManageModel(
         return Page();
     }
 
-    public async Task<IActionResult> OnPostPasskeyOptionsAsync() =>
-        await LoadAsync() ? Content(await passkeys.CreationOptionsAsync(Account), "application/json") : Challenge();
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync()
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        return Fresh
+            ? Content(await passkeys.CreationOptionsAsync(Account), "application/json")
+            : new ObjectResult(new Microsoft.AspNetCore.Mvc.ProblemDetails { Title = "Sign in again first", Detail = SignInAgainFirst, Status = StatusCodes.Status403Forbidden })
+            {
+                StatusCode = StatusCodes.Status403Forbidden,
+                ContentTypes = { "application/problem+json" },
+            };
+    }
 
     public async Task<IActionResult> OnPostPasskeyAsync(CancellationToken ct)
     {
         if (!await LoadAsync())
         {
             return Challenge();
+        }
+        if (RefuseUnlessFresh() is { } refused)
+        {
+            return refused;
         }
         Error = await passkeys.AddAsync(Account, CredentialJson, HttpContext, ct);
         Message = Error is null ? "Passkey added." : null;
@@ -99,6 +127,10 @@ public sealed class ManageModel(
         if (!await LoadAsync())
         {
             return Challenge();
+        }
+        if (RefuseUnlessFresh() is { } refused)
+        {
+            return refused;
         }
         byte[] id;
         try
@@ -121,6 +153,10 @@ public sealed class ManageModel(
         {
             return Challenge();
         }
+        if (RefuseUnlessFresh() is { } refused)
+        {
+            return refused;
+        }
         if (Account.AuthenticatorConfirmedAt is null)
         {
             NewKey = await AuthenticatorKeys.ShowAsync(users, Account, fresh: true);
@@ -140,6 +176,10 @@ public sealed class ManageModel(
         if (!await LoadAsync())
         {
             return Challenge();
+        }
+        if (RefuseUnlessFresh() is { } refused)
+        {
+            return refused;
         }
         if (Account.AuthenticatorConfirmedAt is not null)
         {
@@ -173,25 +213,63 @@ public sealed class ManageModel(
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
+        // A guess at the current password here is held back as one at sign-in is, under the same counts.
+        if (await throttle.TryAttemptAsync(Account.Email, SignInSteps.Client(HttpContext), ct) is { } wait)
+        {
+            Errors = new Dictionary<string, string[]> { ["current"] = [SignInSteps.Throttled(wait)] };
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page();
+        }
         var changed = await users.ChangePasswordAsync(Account, CurrentPassword ?? "", NewPassword ?? "");
         if (!changed.Succeeded)
         {
             Errors = changed.Errors.GroupBy(e => e.Code == "PasswordMismatch" ? "current" : "password")
                 .ToDictionary(g => g.Key, g => g.Select(e => e.Code == "PasswordMismatch" ? "This is not your current password." : e.Description).ToArray());
-            if (Errors.ContainsKey("current"))
+            if (!Errors.ContainsKey("current"))
             {
-                await users.AccessFailedAsync(Account); // a guess here costs as much as at sign-in
+                await PassedAsync(ct); // the right password, a new one refused
             }
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        db.AddAuditRecord(ResourceNames.Identity, "account.password-changed", AuditOutcomes.Success, HttpContext, state: Account.State);
-        db.AddSecurityNotice(Account, "Password changed", "The password of your account was changed.", clock);
-        await db.SaveChangesAsync(ct);
-        // This session goes on under the new security stamp, with every method it signed in with.
-        await signIn.SignInWithClaimsAsync(Account, isPersistent: false, [.. PersonPrincipal.MethodsOf(User).Select(m => new System.Security.Claims.Claim("amr", m))]);
-        Message = "Your password is changed.";
+        await PassedAsync(ct);
+        db.AddSecurityNotice(Account, "Password changed", "The password of your account was changed. Every other session of it has ended.", clock);
+        // Every other session ends: Identity's in other browsers, the Web's (refresh tokens revoked) and the access tokens issued.
+        await sessions.EndAllAsync(Account, "account.password-changed", HttpContext, ct);
+        // This session goes on under the new security stamp, with how and when it signed in.
+        await signIn.SignInWithClaimsAsync(Account, isPersistent: false, SignInMethods.Of(User));
+        Message = "Your password is changed. Every other session has ended: sign in to the Web again.";
         return Page();
+    }
+
+    /// <summary>
+    /// Ends this session at Identity and asks for a new sign-in that comes back here: a fresh proof of
+    /// who the person is, before a change to how the account signs in.
+    /// </summary>
+    public async Task<IActionResult> OnPostSignInAgainAsync()
+    {
+        await signIn.SignOutAsync();
+        return LocalRedirect("/account/sign-in?ReturnUrl=" + Uri.EscapeDataString("/account/manage"));
+    }
+
+    /// <summary>A change to how the account signs in is refused unless the session signed in within the last minutes.</summary>
+    private IActionResult? RefuseUnlessFresh()
+    {
+        if (Fresh)
+        {
+            return null;
+        }
+        Error = SignInAgainFirst;
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Page();
+    }
+
+    /// <summary>The current password was right: not a failure, here or at sign-in.</summary>
+    private async Task PassedAsync(CancellationToken ct)
+    {
+        await throttle.StepPassedAsync(SignInSteps.Client(HttpContext), ct);
+        await throttle.SucceededAsync(Account.Email, SignInSteps.Client(HttpContext), ct);
     }
 
     public async Task<IActionResult> OnPostEndSessionAsync(CancellationToken ct)

@@ -21,7 +21,12 @@
       var action = new URL(form.action, window.location.href);
       action.searchParams.set("handler", "PasskeyOptions");
       var response = await fetch(action, { method: "POST", body: body, credentials: "same-origin" });
-      if (!response.ok) { throw new Error("The server did not give passkey options (" + response.status + ")."); }
+      if (!response.ok) {
+        var problem = null;
+        try { problem = await response.json(); } catch (ignored) { problem = null; }
+        if (problem && problem.detail) { say(form, problem.detail); button.disabled = false; return; }
+        throw new Error("The server did not give passkey options (" + response.status + ").");
+      }
       var options = await response.json();
       var credential = mode === "create"
         ? await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) })
