@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Npgsql;
 
 namespace PocDirectory.EndToEndTests;
@@ -22,6 +25,65 @@ public sealed class AuditTests(SystemFixture fixture)
         var (exitCode, output, error) = await MachineClient.RunAsync(fixture.System, "audit", "verify");
         Assert.True(exitCode == 0, error);
         Assert.Contains("Audit log intact", output);
+    }
+
+    [Fact]
+    public async Task Reads_of_contact_details_draft_edits_and_link_uses_each_leave_a_record()
+    {
+        var system = fixture.System;
+        var focalPoint = await DirectoryFlow.TokenOfAsync(system, "fp-audit", Roles.FocalPoint, "FRA");
+        var manager = await DirectoryFlow.TokenOfAsync(system, "dm-audit", Roles.DirectoryManager);
+        var email = TestPerson.UniqueEmail("audited");
+        using var fp = DirectoryFlow.Client(system, focalPoint);
+        using var dm = DirectoryFlow.Client(system, manager);
+        using var anonymous = DirectoryFlow.Client(system, null);
+
+        // A draft, edited, then submitted: the nominee gets the link.
+        using var created = await fp.PostAsJsonAsync("/api/nominations", new { state = "FRA", details = DirectoryFlow.Details("Anne Audit", email), submit = false });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("summary").GetProperty("id").GetGuid();
+        using (var edited = await fp.PutAsJsonAsync($"/api/nominations/{id}", DirectoryFlow.Details("Anne Audit-Martin", email)))
+        {
+            Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        }
+        using (var submitted = await fp.PostAsync($"/api/nominations/{id}/submission", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        }
+        using (var read = await fp.GetAsync($"/api/nominations/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+        using (var state = await fp.GetAsync("/api/nominations/states/FRA"))
+        {
+            Assert.Equal(HttpStatusCode.OK, state.StatusCode);
+        }
+        using (var queue = await dm.GetAsync("/api/nominations/review"))
+        {
+            Assert.Equal(HttpStatusCode.OK, queue.StatusCode);
+        }
+        var token = (await Mailbox.WaitForAsync(system, email, DirectoryFlow.ConfirmationLink())).Groups[1].Value;
+        using (var lookup = await anonymous.PostAsJsonAsync("/api/nominations/confirmation/lookup", new { token }))
+        {
+            Assert.Equal(HttpStatusCode.OK, lookup.StatusCode);
+        }
+        var guess = "guess-" + Guid.NewGuid().ToString("N");
+        using (var acknowledged = await anonymous.PostAsJsonAsync("/api/directory/ping/acknowledgements", new { token = guess }))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, acknowledged.StatusCode);
+        }
+
+        var target = id.ToString();
+        var rows = await WaitForAsync(rows =>
+            rows.Any(r => r.Action == "nomination.draft-edited" && r.Target == target) &&
+            rows.Any(r => r.Action == "nomination.read" && r.Target == target && r.State == "FRA") &&
+            rows.Any(r => r.Action == "nominations.state-read" && r.State == "FRA") &&
+            rows.Any(r => r.Action == "nominations.review-queue-read") &&
+            rows.Any(r => r.Action == "nomination.looked-up" && r.Target == target && r.Actor == "confirmation-link") &&
+            rows.Any(r => r.Action == "ping.acknowledged-by-link" && r.Outcome == "failure" && r.Detail == "NotFound"));
+        // Each names who and from where; the link's token itself is never written down.
+        Assert.All(rows.Where(r => r.Target == target), r => Assert.NotNull(r.ClientIp));
+        Assert.DoesNotContain(rows, r => (r.Detail ?? "").Contains(token, StringComparison.Ordinal) || (r.Detail ?? "").Contains(guess, StringComparison.Ordinal));
     }
 
     private sealed record Row(long Sequence, string Action, string Actor, string? State, string? Target, string Outcome, string? Detail, string? TraceId, string? ClientIp);

@@ -203,14 +203,20 @@ public static class PingCampaignsApi
         _ => TypedResults.Problem(title: "Unknown link.", detail: "This acknowledgement link is not known.", statusCode: StatusCodes.Status404NotFound),
     };
 
-    private static async Task<IResult> AcknowledgeWithLinkAsync(AcknowledgementRequest? request, PingCampaigns campaigns, CancellationToken ct)
+    private static async Task<IResult> AcknowledgeWithLinkAsync(AcknowledgementRequest? request, PingCampaigns campaigns, DirectoryDbContext db, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request?.Token) || request.Token.Length > 100)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["Give the token from the e-mailed link."] },
                 title: "The acknowledgement is not valid.");
         }
-        return Answer(await campaigns.AcknowledgeWithLinkAsync(request.Token.Trim(), ct));
+        var outcome = await campaigns.AcknowledgeWithLinkAsync(request.Token.Trim(), ct);
+        // Every use of a link is on record (an unknown one too: someone guessing), with the address it came from.
+        db.AddAuditRecord(ResourceNames.Directory, "ping.acknowledged-by-link",
+            outcome == AcknowledgeOutcome.Acknowledged ? AuditOutcomes.Success : AuditOutcomes.Failure, http,
+            actor: "ping-link", detail: outcome.ToString());
+        await db.SaveChangesAsync(ct);
+        return Answer(outcome);
     }
 
     private static async Task<IResult> AcknowledgeSignedInAsync(Guid id, ClaimsPrincipal user, PingCampaigns campaigns, DirectoryDbContext db, HttpContext http, CancellationToken ct)

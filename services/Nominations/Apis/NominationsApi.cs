@@ -2,7 +2,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.BuildingBlocks.Validation;
+using PocDirectory.Contracts.Audit;
 using PocDirectory.Nominations.Infrastructure;
 using PocDirectory.Nominations.Model;
 using PocDirectory.Nominations.Workflow;
@@ -39,7 +41,7 @@ public static class NominationsApi
         nominee.MapPost("/", ConfirmAsync);
     }
 
-    private static async Task<IResult> ForStateAsync(string state, ClaimsPrincipal user, NominationsDbContext db, CancellationToken ct)
+    private static async Task<IResult> ForStateAsync(string state, ClaimsPrincipal user, NominationsDbContext db, HttpContext http, CancellationToken ct)
     {
         state = state.ToUpperInvariant();
         var memberState = await db.MemberStates.AsNoTracking().SingleOrDefaultAsync(s => s.Iso3 == state, ct);
@@ -54,6 +56,10 @@ public static class NominationsApi
         var listed = await db.ListedPocs.AsNoTracking().Where(p => p.State == state).ToListAsync(ct);
         var nominations = await db.Nominations.AsNoTracking().Where(n => n.State == state)
             .OrderByDescending(n => n.UpdatedAt).Take(200).ToListAsync(ct);
+        // Contact details of the State's people: every read is on record.
+        db.AddAuditRecord(ResourceNames.Nominations, "nominations.state-read", AuditOutcomes.Success, http, state: state,
+            detail: $"{listed.Count} listed, {nominations.Count} nominations");
+        await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new StateNominations(state, memberState.Name,
             listed.OrderBy(p => p.WithdrawnAt is not null).ThenBy(p => p.Details.Type).ThenBy(p => p.Details.FullName).Select(ListedPocView.From).ToList(),
             nominations.Select(NominationSummary.From).ToList()));
@@ -66,7 +72,7 @@ public static class NominationsApi
             return TypedResults.Created($"/api/nominations/{nomination.Id}", await ViewAsync(db, nomination, ct));
         }, "The nomination cannot be saved.");
 
-    private static async Task<IResult> ReviewQueueAsync(ClaimsPrincipal user, NominationsDbContext db, CancellationToken ct)
+    private static async Task<IResult> ReviewQueueAsync(ClaimsPrincipal user, NominationsDbContext db, HttpContext http, CancellationToken ct)
     {
         if (!Caller.From(user).IsDirectoryManager)
         {
@@ -75,11 +81,20 @@ public static class NominationsApi
         var pending = await db.Nominations.AsNoTracking()
             .Where(n => n.Status == NominationStatus.PendingReview)
             .OrderBy(n => n.SubmittedAt).Take(500).ToListAsync(ct);
+        db.AddAuditRecord(ResourceNames.Nominations, "nominations.review-queue-read", AuditOutcomes.Success, http, detail: $"{pending.Count} nominations");
+        await db.SaveChangesAsync(ct);
         return TypedResults.Ok(pending.Select(NominationSummary.From).ToList());
     }
 
-    private static Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, NominationDesk desk, NominationsDbContext db, CancellationToken ct) =>
-        Handle(async () => TypedResults.Ok(await ViewAsync(db, await desk.LoadForReaderAsync(Caller.From(user), id, ct), ct)), "");
+    private static Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, NominationDesk desk, NominationsDbContext db, HttpContext http, CancellationToken ct) =>
+        Handle(async () =>
+        {
+            var nomination = await desk.LoadForReaderAsync(Caller.From(user), id, ct);
+            // The nominee's full contact details: every read is on record.
+            db.AddAuditRecord(ResourceNames.Nominations, "nomination.read", AuditOutcomes.Success, http, target: id.ToString(), state: nomination.State);
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Ok(await ViewAsync(db, nomination, ct));
+        }, "");
 
     private static Task<IResult> EditAsync(Guid id, NominationInput details, ClaimsPrincipal user, NominationDesk desk, NominationsDbContext db, HttpContext http, CancellationToken ct) =>
         Handle(async () => TypedResults.Ok(await ViewAsync(db, await desk.EditAsync(Caller.From(user), id, details, http, ct), ct)), "The draft cannot be saved.");
@@ -112,13 +127,17 @@ public static class NominationsApi
     private static Task<IResult> WithdrawAsync(Guid pocId, WithdrawalRequest? request, ClaimsPrincipal user, NominationDesk desk, HttpContext http, CancellationToken ct) =>
         Handle(async () => TypedResults.Ok(ListedPocView.From(await desk.WithdrawAsync(Caller.From(user), pocId, request?.Reason, http, ct))), "The withdrawal cannot be recorded.");
 
-    private static async Task<IResult> LookupAsync(ConfirmationLookup request, NominationDesk desk, NominationsDbContext db, CancellationToken ct)
+    private static async Task<IResult> LookupAsync(ConfirmationLookup request, NominationDesk desk, NominationsDbContext db, HttpContext http, CancellationToken ct)
     {
         var nomination = await desk.FindByConfirmationTokenAsync(request.Token, ct);
         if (nomination is null)
         {
             return NotFound(NominationDesk.ExpiredLinkMessage);
         }
+        // Whoever holds the e-mailed link reads the details it confirms: on record, with the address it came from.
+        db.AddAuditRecord(ResourceNames.Nominations, "nomination.looked-up", AuditOutcomes.Success, http,
+            actor: "confirmation-link", target: nomination.Id.ToString(), state: nomination.State);
+        await db.SaveChangesAsync(ct);
         var stateName = await db.MemberStates.Where(s => s.Iso3 == nomination.State).Select(s => s.Name).SingleAsync(ct);
         return TypedResults.Ok(new NomineeView(nomination.State, stateName, nomination.CreatedByName, nomination.Submitted!, nomination.ConfirmationExpiresAt!.Value));
     }

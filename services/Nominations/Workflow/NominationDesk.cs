@@ -95,6 +95,7 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
         }
         nomination.Draft = input;
         nomination.UpdatedAt = clock.GetUtcNow();
+        db.AddAuditRecord(ResourceNames.Nominations, "nomination.draft-edited", AuditOutcomes.Success, http, target: nomination.Id.ToString(), state: nomination.State);
         await SaveAsync(ct);
         return nomination;
     }
