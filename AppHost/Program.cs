@@ -85,6 +85,14 @@ if (!options.Publishing)
 var forwardedClientKey = builder.AddParameter("forwarded-client-key", secret: true);
 web.WithEnvironment("ForwardedClient__Key", forwardedClientKey);
 gateway.WithEnvironment("ForwardedClient__Key", forwardedClientKey);
+// The audit log is keyed with a key identitydb does not hold, and checkpointed outside it (AuditCheckpointWriter).
+if (!options.Publishing)
+{
+    builder.Configuration["Parameters:audit-chain-key"] = StateFolder.Secret(options, "audit-chain-key");
+    identity.WithEnvironment("Audit__CheckpointFile", Path.Combine(options.StateDirectory, "audit", "checkpoints.jsonl"));
+}
+var auditChainKey = builder.AddParameter("audit-chain-key", secret: true);
+identity.WithEnvironment("Audit__ChainKey", auditChainKey);
 // E-mailed links open the Web's pages (references name the public endpoints: no service calls a management port): a nominee's confirmation, a ping test's acknowledgement.
 nominations.WithReference(web.GetEndpoint("http"));
 directory.WithReference(web.GetEndpoint("http"));

@@ -34,6 +34,24 @@ public static class ApiScopes
     /// </summary>
     public static readonly IReadOnlyList<string> PersonSignIn = ["openid", "profile", "email", "roles", "offline_access", .. Audiences.Keys];
 
+    /// <summary>
+    /// The scopes whose APIs one person token is addressed to. A token for Identity's API is addressed to
+    /// Identity alone, and no other token is addressed to it, so that no service receiving a person's
+    /// token can replay it to Identity's administration: a token request with no scope (the code
+    /// exchange, a plain refresh) gets every granted API but Identity's; a refresh asking for
+    /// <see cref="IdentityApi"/> alone gets Identity's; any other subset, that subset without Identity's.
+    /// </summary>
+    public static IReadOnlyList<string> AddressedTo(IEnumerable<string> granted, IEnumerable<string> requested)
+    {
+        var grantedApis = granted.Where(Audiences.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
+        var asked = requested.Where(Audiences.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
+        if (asked.Count == 1 && asked[0] == IdentityApi)
+        {
+            return grantedApis.Contains(IdentityApi) ? [IdentityApi] : [];
+        }
+        return [.. (asked.Count == 0 ? grantedApis : asked.Intersect(grantedApis, StringComparer.Ordinal)).Where(s => s != IdentityApi)];
+    }
+
     /// <summary>The claim that binds a principal to one State (ISO 3166-1 alpha-3).</summary>
     public const string StateClaim = "state";
 }

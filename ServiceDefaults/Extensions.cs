@@ -135,11 +135,8 @@ public static class ServiceDefaultsExtensions
     {
         if (trustForwardedFor)
         {
-            app.UseForwardedHeaders(new Microsoft.AspNetCore.Builder.ForwardedHeadersOptions
-            {
-                // The client's address and scheme as the gateway saw them (https behind a TLS terminator).
-                ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
-            });
+            // The client's address and scheme as the gateway saw them (https behind a TLS terminator).
+            app.UseForwardedHeaders(TransportSecurity.GatewayHeaders(app.Configuration));
         }
         app.UseExceptionHandler();
         app.UseStatusCodePages();

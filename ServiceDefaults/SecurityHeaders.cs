@@ -32,6 +32,11 @@ public static class SecurityHeaderPolicies
         csp.AddBaseUri().Self();
     });
 
+    /// <summary>Only Strict-Transport-Security (over https): for answers whose other headers another service sets.</summary>
+    public static HeaderPolicyCollection TransportOnly() => new HeaderPolicyCollection().AddStrictTransportSecurityMaxAge(maxAgeInSeconds: HstsMaxAge);
+
+    private const int HstsMaxAge = 365 * 24 * 60 * 60;
+
     /// <summary>
     /// Identity's pages, served through the gateway: the account pages and the browser steps of
     /// OpenID Connect (authorize, end session). They carry page headers; everything else API headers.
@@ -44,7 +49,7 @@ public static class SecurityHeaderPolicies
         .AddFrameOptionsDeny()
         .AddReferrerPolicyNoReferrer()
         // Sent over https only (the library's rule): a year, for the public origin's host alone.
-        .AddStrictTransportSecurityMaxAge(maxAgeInSeconds: 365 * 24 * 60 * 60)
+        .AddStrictTransportSecurityMaxAge(maxAgeInSeconds: HstsMaxAge)
         .AddCrossOriginResourcePolicy(policy => policy.SameOrigin())
         .RemoveServerHeader();
 }

@@ -58,6 +58,27 @@ public static class TransportSecurity
         };
         options.KnownProxies.Clear();
         options.KnownIPNetworks.Clear();
+        AddConfigured(options, proxies, networks);
+        return options;
+    }
+
+    /// <summary>
+    /// For a service behind the gateway: the gateway's X-Forwarded-For and X-Forwarded-Proto, believed from
+    /// loopback (the gateway on this machine) and from the configured proxies (in a cluster, the gateway's
+    /// pods: <c>ForwardedHeaders__KnownNetworks</c> set to their range).
+    /// </summary>
+    public static ForwardedHeadersOptions GatewayHeaders(IConfiguration configuration)
+    {
+        var options = new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+        };
+        AddConfigured(options, Split(configuration[KnownProxiesKey]), Split(configuration[KnownNetworksKey]));
+        return options;
+    }
+
+    private static void AddConfigured(ForwardedHeadersOptions options, string[] proxies, string[] networks)
+    {
         foreach (var proxy in proxies)
         {
             options.KnownProxies.Add(IPAddress.TryParse(proxy, out var address)
@@ -70,7 +91,6 @@ public static class TransportSecurity
                 ? range
                 : throw new InvalidOperationException($"{KnownNetworksKey}: '{network}' is not a CIDR range such as 10.0.0.0/8."));
         }
-        return options;
     }
 
     /// <summary>First in a public entry's pipeline: the client and scheme as the trusted proxy saw them, if one is configured.</summary>

@@ -20,4 +20,7 @@ export ConnectionStrings__identitydb="Host=127.0.0.1;Port=${url##*:};Username=po
 gateway=$(scripts/resources.py url "$state/resources.json" gateway)
 export services__gateway__http__0="$gateway"
 export Authentication__Issuer="${gateway/127.0.0.1/localhost}/"
+# The audit log's key and checkpoints, outside the database (audit verify).
+export Audit__ChainKey="$(cat "$state/secrets/audit-chain-key")"
+export Audit__CheckpointFile="$state/audit/checkpoints.jsonl"
 exec dotnet "services/Identity/bin/$configuration/net10.0/PocDirectory.Identity.dll" "$@"

@@ -19,6 +19,8 @@ app.UseForwardedClient(app.Configuration); // then: every later step sees the br
 
 var apiHeaders = SecurityHeaderPolicies.Api();
 app.UseWhen(context => !SecurityHeaderPolicies.IsIdentityPage(context.Request.Path), branch => branch.UseSecurityHeaders(apiHeaders));
+// Identity's pages carry their own headers, but it cannot know they went out over https: HSTS on them comes from here.
+app.UseWhen(context => SecurityHeaderPolicies.IsIdentityPage(context.Request.Path), branch => branch.UseSecurityHeaders(SecurityHeaderPolicies.TransportOnly()));
 app.MapDefaultEndpoints(trustForwardedFor: false); // the gateway faces the clients: their headers are not believed
 app.UseRateLimiter();
 app.MapReverseProxy();

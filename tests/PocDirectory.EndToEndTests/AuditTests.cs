@@ -22,9 +22,19 @@ public sealed class AuditTests(SystemFixture fixture)
             rows.Any(r => r.Action == "token.refused" && r.Actor == "e2e-cert-fra" && r.Outcome == "failure" && r.Detail!.Contains("invalid_client")));
         Assert.Equal(Enumerable.Range(1, records.Count).Select(i => (long)i), records.Select(r => r.Sequence));
 
+        // Identity checkpoints the log's head outside the database, in the state folder, signed with the chain key.
+        var checkpoints = Path.Combine(fixture.System.StateDirectory, "audit", "checkpoints.jsonl");
+        await Eventually.Until(() => Task.FromResult(File.Exists(checkpoints) && File.ReadAllLines(checkpoints).Length > 0), present => present,
+            TimeSpan.FromSeconds(75), "a checkpoint of the audit log");
         var (exitCode, output, error) = await MachineClient.RunAsync(fixture.System, "audit", "verify");
         Assert.True(exitCode == 0, error);
         Assert.Contains("Audit log intact", output);
+        Assert.Contains("checkpoints outside the database agree with it", output);
+        // Each record names the program that sent it over the broker.
+        await using var connection = new NpgsqlConnection(fixture.System.DatabaseConnectionString(ResourceNames.IdentityDb));
+        await connection.OpenAsync();
+        await using var senders = new NpgsqlCommand("SELECT DISTINCT sender FROM audit_log WHERE action = 'token.issued'", connection);
+        Assert.StartsWith("PocDirectory.Identity on ", (string)(await senders.ExecuteScalarAsync())!);
     }
 
     [Fact]

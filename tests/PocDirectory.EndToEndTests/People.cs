@@ -153,6 +153,30 @@ public sealed record TestPerson(string Email, string Password, string Authentica
     }
 
     private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
+
+    /// <summary>
+    /// As the Web does for its calls to Identity's API: a refresh asking for that scope alone, which gives a
+    /// token addressed to Identity alone (and the rotated refresh token, which <paramref name="tokens"/> no longer holds).
+    /// </summary>
+    public static async Task<JsonElement> ForIdentityAsync(RunningSystem system, JsonElement tokens, string? scope = ApiScopes.IdentityApi)
+    {
+        using var identity = new HttpClient { BaseAddress = system.Url(ResourceNames.Identity) };
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!,
+            ["client_id"] = "web",
+            ["client_secret"] = (await File.ReadAllTextAsync(Path.Combine(system.StateDirectory, "secrets", "web-client-secret"))).Trim(),
+        };
+        if (scope is not null)
+        {
+            form["scope"] = scope;
+        }
+        using var response = await identity.PostAsync("/connect/token", new FormUrlEncodedContent(form));
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, json);
+        return JsonDocument.Parse(json).RootElement.Clone();
+    }
 }
 
 /// <summary>A page as a browser without scripts would see it: status, body, where it redirects.</summary>

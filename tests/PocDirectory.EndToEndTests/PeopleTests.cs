@@ -24,27 +24,47 @@ public sealed class PeopleTests(SystemFixture fixture)
         var (_, payload) = AccessTests.Decode(tokens.GetProperty("access_token").GetString()!);
         Assert.Equal(["mfa", "otp", "pwd"], Strings(payload["amr"]).Order());
         Assert.Equal([Roles.DirectoryManager], Strings(payload["role"]));
-        Assert.Contains(ResourceNames.Identity, Strings(payload["aud"]));
-        Assert.Contains(ResourceNames.Directory, Strings(payload["aud"]));
+        // The sign-in's token is for the data APIs, never for Identity's.
+        Assert.Equal([ResourceNames.Directory, ResourceNames.Meetings, ResourceNames.Nominations, ResourceNames.Notifications], Strings(payload["aud"]).Order());
         Assert.True(payload["exp"]!.GetValue<long>() - payload["iat"]!.GetValue<long>() <= 600);
         // When the person signed in (auth_time), which bounds the session and the tokens refreshed from it.
         Assert.InRange(payload["auth_time"]!.GetValue<long>(), payload["iat"]!.GetValue<long>() - 120, payload["iat"]!.GetValue<long>());
         Assert.True(tokens.TryGetProperty("refresh_token", out _));
+        // So no service that receives it can replay it to Identity's administration, through the gateway or directly.
+        foreach (var direct in new[] { false, true })
+        {
+            using var replayed = await SendAsync(HttpMethod.Get, "/api/identity/users", tokens, direct: direct);
+            Assert.Equal(HttpStatusCode.Unauthorized, replayed.StatusCode);
+        }
 
-        using var me = await SendAsync(HttpMethod.Get, "/api/identity/me", tokens);
+        // Identity's API takes a token addressed to it alone, which no other service accepts.
+        var identityTokens = await TestPerson.ForIdentityAsync(Running, tokens);
+        var (_, identityPayload) = AccessTests.Decode(identityTokens.GetProperty("access_token").GetString()!);
+        Assert.Equal([ResourceNames.Identity], Strings(identityPayload["aud"]));
+        Assert.Equal(payload["auth_time"]!.GetValue<long>(), identityPayload["auth_time"]!.GetValue<long>());
+        using var me = await SendAsync(HttpMethod.Get, "/api/identity/me", identityTokens);
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
         var body = await me.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Test manager", body.GetProperty("name").GetString());
-        using var users = await SendAsync(HttpMethod.Get, "/api/identity/users", tokens);
+        using var users = await SendAsync(HttpMethod.Get, "/api/identity/users", identityTokens);
         Assert.Equal(HttpStatusCode.OK, users.StatusCode);
         Assert.Contains(manager.Email, await users.Content.ReadAsStringAsync());
+        foreach (var (service, direct) in new[] { (ResourceNames.Nominations, false), (ResourceNames.Nominations, true), (ResourceNames.Notifications, true), (ResourceNames.Meetings, true) })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await GetMemberStatesAsync(service, direct, identityTokens.GetProperty("access_token").GetString()!));
+        }
+
+        // The refresh token that came with it still gives the data APIs' token: the narrower request narrowed nothing else.
+        var again = await TestPerson.ForIdentityAsync(Running, identityTokens, scope: null);
+        var (_, againPayload) = AccessTests.Decode(again.GetProperty("access_token").GetString()!);
+        Assert.Equal(Strings(payload["aud"]).Order(), Strings(againPayload["aud"]).Order());
     }
 
     [Fact]
     public async Task Only_the_directory_manager_administers_accounts_checked_by_the_gateway_path_and_by_Identity_itself()
     {
         var focalPoint = await TestPerson.CreateAsync(Running, "focal", Roles.FocalPoint, "FRA");
-        var tokens = await focalPoint.SignInForTokensAsync(Running);
+        var tokens = await TestPerson.ForIdentityAsync(Running, await focalPoint.SignInForTokensAsync(Running));
         var (_, payload) = AccessTests.Decode(tokens.GetProperty("access_token").GetString()!);
         Assert.Equal("FRA", payload["state"]!.GetValue<string>());
 
@@ -68,7 +88,7 @@ public sealed class PeopleTests(SystemFixture fixture)
     public async Task An_invitation_with_wrong_fields_is_a_problem_naming_each_field_and_sends_nothing()
     {
         var manager = await TestPerson.CreateAsync(Running, "inviter", Roles.DirectoryManager);
-        var tokens = await manager.SignInForTokensAsync(Running);
+        var tokens = await TestPerson.ForIdentityAsync(Running, await manager.SignInForTokensAsync(Running));
 
         using var response = await SendAsync(HttpMethod.Post, "/api/identity/invitations", tokens,
             body: new { email = "not an address", displayName = "", roles = new[] { "emperor" }, state = "ATL" });
@@ -362,7 +382,7 @@ public sealed class PeopleTests(SystemFixture fixture)
     public async Task Disabling_an_account_refuses_its_tokens_everywhere_within_a_minute_and_ends_its_refresh()
     {
         var manager = await TestPerson.CreateAsync(Running, "disabler", Roles.DirectoryManager);
-        var managerTokens = await manager.SignInForTokensAsync(Running);
+        var managerTokens = await TestPerson.ForIdentityAsync(Running, await manager.SignInForTokensAsync(Running));
         var person = await TestPerson.CreateAsync(Running, "leaver", Roles.PointOfContact, "KEN");
         var tokens = await person.SignInForTokensAsync(Running);
         using (var before = await SendAsync(HttpMethod.Get, "/api/nominations/member-states", tokens))

@@ -50,6 +50,20 @@ public sealed class SessionRulesTests
     }
 
     [Fact]
+    public void Setting_up_a_second_factor_adds_the_method_but_keeps_when_the_session_signed_in()
+    {
+        var rules = Rules();
+        var passwordOnly = SignedInNow("pwd");
+        _clock.Advance(TimeSpan.FromHours(11));
+        var enrolled = new ClaimsPrincipal(new ClaimsIdentity(SignInMethods.Extended(passwordOnly, ["pwd", "otp", "mfa"], _clock), "test"));
+        Assert.Equal(["pwd", "otp", "mfa"], enrolled.FindAll("amr").Select(c => c.Value));
+        Assert.Equal(SessionRules.SignedInAt(passwordOnly), SessionRules.SignedInAt(enrolled));
+        Assert.False(rules.IsFresh(enrolled));
+        _clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        Assert.True(rules.HasEnded(enrolled));
+    }
+
+    [Fact]
     public void A_session_that_never_said_when_it_signed_in_is_neither_fresh_nor_alive()
     {
         var rules = Rules();

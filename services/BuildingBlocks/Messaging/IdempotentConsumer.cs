@@ -16,6 +16,9 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db) : ICon
 {
     protected TContext Db { get; } = db;
 
+    /// <summary>The message being handled, with its headers (who sent it), while <see cref="HandleAsync"/> runs.</summary>
+    protected ConsumeContext<TMessage>? Current { get; private set; }
+
     public async Task Consume(ConsumeContext<TMessage> context)
     {
         var messageId = context.MessageId
@@ -37,6 +40,7 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db) : ICon
             return;
         }
 
+        Current = context;
         await HandleAsync(context.Message, cancellationToken);
         await Db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -61,7 +61,7 @@ public static class AuthorizationApi
             return Results.Redirect("/account/enrol?returnUrl=" + Uri.EscapeDataString(here));
         }
 
-        var principal = await PersonPrincipal.CreateAsync(user, users, methods, signedInAt.Value, request.GetScopes(), scopes, ct);
+        var principal = await PersonPrincipal.CreateAsync(user, users, methods, signedInAt.Value, request.GetScopes(), [], scopes, ct);
         db.AddAuditRecord(ResourceNames.Identity, "sign-in.authorized", AuditOutcomes.Success, http,
             actor: user.Id, state: user.State, target: request.ClientId, detail: string.Join(' ', methods));
         await db.SaveChangesAsync(ct);

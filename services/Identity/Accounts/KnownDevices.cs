@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.Identity.Infrastructure;
 
@@ -24,9 +25,27 @@ public sealed class KnownDevice
 /// Tells a person by e-mail when their account signs in from a browser it never signed in from:
 /// someone who learnt the password and stole a second factor is seen at once.
 /// </summary>
-public sealed class KnownDevices(PocIdentityDbContext db, TimeProvider clock)
+public sealed class KnownDevices(PocIdentityDbContext db, ILookupNormalizer normalizer, IConfiguration configuration, TimeProvider clock)
 {
     public const string CookieName = "pocdir-device";
+
+    /// <summary>Whether this browser has signed in to the account with <paramref name="email"/> before (false for an unknown address).</summary>
+    public async Task<bool> IsKnownAsync(string? email, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(email) || email.Length > 256 || DeviceHash(http) is not { } hash)
+        {
+            return false;
+        }
+        var normalized = normalizer.NormalizeEmail(email);
+        return await db.KnownDevices.AnyAsync(d => d.DeviceHash == hash && db.Users.Any(u => u.Id == d.UserId && u.NormalizedEmail == normalized), ct);
+    }
+
+    /// <summary>Whether this browser has signed in to <paramref name="user"/> before.</summary>
+    public async Task<bool> IsKnownAsync(PocUser user, HttpContext http, CancellationToken ct) =>
+        DeviceHash(http) is { } hash && await db.KnownDevices.AnyAsync(d => d.UserId == user.Id && d.DeviceHash == hash, ct);
+
+    private static byte[]? DeviceHash(HttpContext http) =>
+        http.Request.Cookies[CookieName] is { Length: > 0 and <= 64 } token ? SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token)) : null;
 
     public async Task SignedInAsync(PocUser user, HttpContext http, bool notify, CancellationToken ct)
     {
@@ -39,7 +58,7 @@ public sealed class KnownDevices(PocIdentityDbContext db, TimeProvider clock)
             {
                 HttpOnly = true,
                 SameSite = SameSiteMode.Lax,
-                Secure = http.Request.IsHttps,
+                Secure = http.Request.IsHttps || TransportSecurity.CookiePolicy(AuthenticationExtensions.Issuer(configuration)) == CookieSecurePolicy.Always,
                 Path = "/account",
                 MaxAge = TimeSpan.FromDays(400),
                 IsEssential = true,

@@ -15,7 +15,7 @@ public static class PersonPrincipal
 {
     public static async Task<ClaimsPrincipal> CreateAsync(
         PocUser user, UserManager<PocUser> users, IEnumerable<string> amr, DateTimeOffset signedInAt, IEnumerable<string> scopes,
-        IOpenIddictScopeManager scopeManager, CancellationToken ct)
+        IEnumerable<string> requestedScopes, IOpenIddictScopeManager scopeManager, CancellationToken ct)
     {
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, user.Id);
@@ -31,8 +31,9 @@ public static class PersonPrincipal
         // When the person signed in: kept through every refresh, so that the tokens end with the session (SessionRules).
         identity.AddClaim(new Claim(Claims.AuthenticationTime, signedInAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
         identity.SetScopes(scopes);
+        // The scopes stay whole (the refresh token keeps them all); the access token's audiences are the ones asked for.
         var resources = new List<string>();
-        await foreach (var resource in scopeManager.ListResourcesAsync(identity.GetScopes(), ct))
+        await foreach (var resource in scopeManager.ListResourcesAsync([.. ApiScopes.AddressedTo(identity.GetScopes(), requestedScopes)], ct))
         {
             resources.Add(resource);
         }

@@ -9,6 +9,14 @@ public static class SignInMethods
     public static Claim[] SignedIn(IEnumerable<string> methods, TimeProvider clock) =>
         [.. methods.Distinct(StringComparer.Ordinal).Select(m => new Claim(Claims.AuthenticationMethodReference, m)), SessionRules.SignedInNow(clock)];
 
+    /// <summary>
+    /// A session that gains a method without a new proof of who the person is (the second factor set up at
+    /// enrolment): its methods, and the time it signed in, kept (now only if the session never said).
+    /// </summary>
+    public static Claim[] Extended(ClaimsPrincipal session, IEnumerable<string> methods, TimeProvider clock) =>
+        [.. methods.Distinct(StringComparer.Ordinal).Select(m => new Claim(Claims.AuthenticationMethodReference, m)),
+            session.FindFirst(Claims.AuthenticationTime) is { } signedIn ? new Claim(signedIn.Type, signedIn.Value, signedIn.ValueType) : SessionRules.SignedInNow(clock)];
+
     /// <summary>The same claims of a session as it is, for a renewal of it that proves nothing new (a password changed, a key renewed).</summary>
     public static Claim[] Of(ClaimsPrincipal session) =>
         [.. session.FindAll(Claims.AuthenticationMethodReference).Select(c => new Claim(c.Type, c.Value)),

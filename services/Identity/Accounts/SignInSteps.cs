@@ -39,7 +39,7 @@ public sealed class SignInSteps(
     {
         email = email?.Trim() ?? "";
         password ??= "";
-        if (await ThrottledAsync(email, "sign-in.password", http, ct))
+        if (await ThrottledAsync(email, "sign-in.password", http, secondFactor: false, await devices.IsKnownAsync(email, http, ct), ct))
         {
             return SignInResult.Failed;
         }
@@ -62,7 +62,7 @@ public sealed class SignInSteps(
         }
         if (result.Succeeded || result.RequiresTwoFactor)
         {
-            await throttle.StepPassedAsync(Client(http), ct);
+            await throttle.StepPassedAsync(ct);
         }
         if (result.Succeeded)
         {
@@ -86,7 +86,7 @@ public sealed class SignInSteps(
         {
             return null;
         }
-        if (await ThrottledAsync(user.Email, "sign-in.authenticator", http, ct))
+        if (await ThrottledAsync(user.Email, "sign-in.authenticator", http, secondFactor: true, await devices.IsKnownAsync(user, http, ct), ct))
         {
             return SignInResult.Failed;
         }
@@ -96,10 +96,14 @@ public sealed class SignInSteps(
             : await signIn.TwoFactorAuthenticatorSignInAsync(Normalize(code), isPersistent: false, rememberClient: false);
         if (result.Succeeded)
         {
-            await throttle.StepPassedAsync(Client(http), ct);
+            await throttle.StepPassedAsync(ct);
             await throttle.SucceededAsync(user.Email, Client(http), ct);
             await RecordMethodsAsync(user, "otp");
             await devices.SignedInAsync(user, http, notify: true, ct);
+        }
+        else
+        {
+            await WarnOfWrongCodesAsync(user, ct);
         }
         await AuditAsync("sign-in.authenticator", result, user, user.Email, http, ct);
         return result;
@@ -112,19 +116,23 @@ public sealed class SignInSteps(
         {
             return null;
         }
-        if (await ThrottledAsync(user.Email, "sign-in.recovery-code", http, ct))
+        if (await ThrottledAsync(user.Email, "sign-in.recovery-code", http, secondFactor: true, await devices.IsKnownAsync(user, http, ct), ct))
         {
             return SignInResult.Failed;
         }
         var result = await signIn.TwoFactorRecoveryCodeSignInAsync((code ?? "").Replace(" ", "", StringComparison.Ordinal).Trim());
         if (result.Succeeded)
         {
-            await throttle.StepPassedAsync(Client(http), ct);
+            await throttle.StepPassedAsync(ct);
             await throttle.SucceededAsync(user.Email, Client(http), ct);
             await RecordMethodsAsync(user);
             await devices.SignedInAsync(user, http, notify: true, ct);
             db.AddSecurityNotice(user, "Recovery code used", $"{await users.CountRecoveryCodesAsync(user)} recovery codes are left; make new ones in your account if few are.", clock);
             await db.SaveChangesAsync(ct);
+        }
+        else
+        {
+            await WarnOfWrongCodesAsync(user, ct);
         }
         await AuditAsync("sign-in.recovery-code", result, user, user.Email, http, ct);
         return result;
@@ -142,9 +150,21 @@ public sealed class SignInSteps(
         signIn.SignInWithClaimsAsync(user, isPersistent: false,
             SignInMethods.SignedIn(["pwd", .. second, MultiFactorTokens.MultiFactor], clock));
 
-    private async Task<bool> ThrottledAsync(string? email, string action, HttpContext http, CancellationToken ct)
+    /// <summary>The second factor's free attempts are used up: whoever it is knows the password, and the person hears of it once.</summary>
+    private async Task WarnOfWrongCodesAsync(PocUser user, CancellationToken ct)
     {
-        RetryAfter = await throttle.TryAttemptAsync(email, Client(http), ct);
+        if (!throttle.SecondFactorExhausted)
+        {
+            return;
+        }
+        db.AddSecurityNotice(user, "Wrong codes after your password",
+            $"Someone gave your password and then {SignInThrottle.SecondFactor.FreeAttempts} wrong codes. If it was not you, change your password now: whoever it was knows it.", clock);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<bool> ThrottledAsync(string? email, string action, HttpContext http, bool secondFactor, bool knownDevice, CancellationToken ct)
+    {
+        RetryAfter = await throttle.TryAttemptAsync(new SignInThrottle.Attempt(email, Client(http), knownDevice, secondFactor), ct);
         if (RetryAfter is null)
         {
             return false;

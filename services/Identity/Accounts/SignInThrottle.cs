@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.Identity.Infrastructure;
 using PocDirectory.Identity.Model;
@@ -8,31 +9,45 @@ namespace PocDirectory.Identity.Accounts;
 
 /// <summary>
 /// Failed sign-in steps slow the next attempt down; nothing locks an account. Each attempt counts as a
-/// failure until it succeeds, under three keys at once, each with a few free attempts and then a
-/// delay (1 s, 2 s, 4 s, …) that doubles up to a cap:
+/// failure until it passes, under several keys at once, each with a few free attempts, then a delay
+/// after the last failure (1 s, 2 s, 4 s, …) that doubles up to a cap, and failures forgiven one at a
+/// time as time goes by:
 /// <list type="bullet">
-/// <item>the account and the address together (3 free, up to 15 minutes): one guesser at one account;</item>
-/// <item>the address (20 free, up to 15 minutes): one guesser trying many accounts;</item>
-/// <item>the account from anywhere (10 free, up to 1 minute): guessers spread over many addresses. The cap
-/// is low on purpose, so that nobody can keep a person, the directory manager included, out of their
-/// account for longer than a minute at a time.</item>
+/// <item>the account and the address together (3 free, up to 15 minutes, one forgiven every 5 minutes): one guesser at one account;</item>
+/// <item>the address (20 free, up to 15 minutes, one forgiven every 30 seconds): one guesser trying many
+/// accounts, while an office behind one address, whose people mistype now and then, is never held back;</item>
+/// <item>the account from anywhere (10 free, up to 1 minute, one forgiven a minute): guessers spread over many
+/// addresses. Never from a browser the account has signed in from before (<see cref="KnownDevices"/>), so
+/// nobody can keep a person out of their account from their own browser;</item>
+/// <item>the second factor of the account (3 free, up to 15 minutes, one forgiven every 30 minutes): only
+/// someone who knows the password gets there, and the person is told (<see cref="SignInSteps"/>).</item>
 /// </list>
-/// A success clears the account's counts, and a step passed (a right password or code) does not count
-/// at the address; a key left quiet for a day forgets. Counted in PostgreSQL
-/// under a row lock, so every Identity replica adds to the same count and concurrent attempts cannot
-/// slip past it together. The account is the address as typed, whether an account has it or not:
-/// the delay tells nothing about which addresses exist. Passkeys are never held back by it.
+/// A step passed (a right password or code) does not count at the address and leaves its delay clock
+/// as it was; a sign-in clears the account's counts. Counted in PostgreSQL under a row lock, so every
+/// Identity replica adds to the same count and concurrent attempts cannot slip past it together. The
+/// account is the address as typed, normalized as Identity finds accounts, whether an account has it
+/// or not: the delay tells nothing about which addresses exist. Passkeys are never held back by it.
 /// </summary>
-public sealed class SignInThrottle(PocIdentityDbContext db, TimeProvider clock)
+public sealed class SignInThrottle(PocIdentityDbContext db, ILookupNormalizer normalizer, TimeProvider clock)
 {
-    public sealed record Rule(string Scope, int FreeAttempts, TimeSpan Cap);
+    public sealed record Rule(string Scope, int FreeAttempts, TimeSpan Cap, TimeSpan ForgivenEvery);
 
-    public static readonly Rule Pair = new("pair", 3, TimeSpan.FromMinutes(15));
-    public static readonly Rule Address = new("address", 20, TimeSpan.FromMinutes(15));
-    public static readonly Rule Account = new("account", 10, TimeSpan.FromMinutes(1));
+    public static readonly Rule Pair = new("pair", 3, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5));
+    public static readonly Rule Address = new("address", 20, TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(30));
+    public static readonly Rule Account = new("account", 10, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+    public static readonly Rule SecondFactor = new("code", 3, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30));
 
-    /// <summary>Failures under a key that has been quiet this long are forgotten.</summary>
-    public static readonly TimeSpan ForgetAfter = TimeSpan.FromDays(1);
+    /// <summary>An attempt at a step: whose account, from where, from a browser it knows, at its second factor.</summary>
+    public sealed record Attempt(string? Email, string Client, bool KnownDevice = false, bool SecondFactorStep = false);
+
+    /// <summary>
+    /// Set when this request's attempt used up the second factor's free attempts: someone who knows the
+    /// password has now given wrong codes that many times, and the person should hear of it.
+    /// </summary>
+    public bool SecondFactorExhausted { get; private set; }
+
+    /// <summary>The address's row as this request's attempt found it: a step passed puts its delay clock back.</summary>
+    private (string Key, DateTimeOffset AttemptAt, DateTimeOffset Before)? _addressBefore;
 
     /// <summary>How long after the last of <paramref name="failures"/> failures the next attempt must wait.</summary>
     public static TimeSpan Delay(Rule rule, int failures)
@@ -46,12 +61,23 @@ public sealed class SignInThrottle(PocIdentityDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Counts one attempt at <paramref name="email"/> from <paramref name="client"/>: null when it may go
-    /// ahead (it counts as a failure until <see cref="SucceededAsync"/>), else how long until one may.
+    /// The failures still counted at <paramref name="now"/>: those stored, less one for each whole period
+    /// gone by since the row's forgiveness clock (<see cref="SignInThrottleRow.UpdatedAt"/>); and that clock,
+    /// moved on by those whole periods only, so that a part period is never lost however often the row is written.
     /// </summary>
-    public async Task<TimeSpan?> TryAttemptAsync(string? email, string client, CancellationToken ct)
+    public static (double Failures, DateTimeOffset Clock) Forgiven(Rule rule, SignInThrottleRow row, DateTimeOffset now)
     {
-        var keys = Keys(email, client);
+        var periods = Math.Floor(Math.Max(0, (now - row.UpdatedAt) / rule.ForgivenEvery));
+        return periods >= row.Failures ? (0, now) : (row.Failures - periods, row.UpdatedAt + periods * rule.ForgivenEvery);
+    }
+
+    /// <summary>
+    /// Counts one attempt: null when it may go ahead (it counts as a failure until
+    /// <see cref="StepPassedAsync"/> or <see cref="SucceededAsync"/>), else how long until one may.
+    /// </summary>
+    public async Task<TimeSpan?> TryAttemptAsync(Attempt attempt, CancellationToken ct)
+    {
+        var keys = Keys(attempt);
         var now = clock.GetUtcNow();
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -62,38 +88,87 @@ public sealed class SignInThrottle(PocIdentityDbContext db, TimeProvider clock)
             foreach (var key in ordered)
             {
                 await db.Database.ExecuteSqlAsync(
-                    $"INSERT INTO sign_in_throttles (key, failures, last_failure_at) VALUES ({key}, 0, {DateTimeOffset.UnixEpoch}) ON CONFLICT (key) DO NOTHING", ct);
+                    $"INSERT INTO sign_in_throttles (key, failures, last_failure_at, updated_at) VALUES ({key}, 0, {DateTimeOffset.UnixEpoch}, {now}) ON CONFLICT (key) DO NOTHING", ct);
             }
             var rows = await db.SignInThrottles.FromSql($"SELECT * FROM sign_in_throttles WHERE key = ANY({ordered}) ORDER BY key FOR UPDATE").ToListAsync(ct);
             var wait = TimeSpan.Zero;
             foreach (var row in rows)
             {
-                if (now - row.LastFailureAt >= ForgetAfter)
-                {
-                    row.Failures = 0;
-                }
-                var allowedAt = row.LastFailureAt + Delay(keys[row.Key], row.Failures);
+                var rule = keys[row.Key];
+                var allowedAt = row.LastFailureAt + Delay(rule, (int)Forgiven(rule, row, now).Failures);
                 if (allowedAt - now > wait)
                 {
                     wait = allowedAt - now;
                 }
             }
-            if (wait > TimeSpan.Zero)
+            if (wait == TimeSpan.Zero)
             {
-                await transaction.CommitAsync(ct);
-                Untrack(rows);
-                return (TimeSpan?)wait;
+                foreach (var row in rows)
+                {
+                    if (keys[row.Key] == Address)
+                    {
+                        _addressBefore = (row.Key, now, row.LastFailureAt);
+                    }
+                    var (failures, forgivenUpTo) = Forgiven(keys[row.Key], row, now);
+                    if (keys[row.Key] == SecondFactor)
+                    {
+                        SecondFactorExhausted = failures + 1 == SecondFactor.FreeAttempts;
+                    }
+                    row.Failures = failures + 1;
+                    row.UpdatedAt = forgivenUpTo;
+                    row.LastFailureAt = now;
+                }
+                await db.SaveChangesAsync(ct);
             }
+            await transaction.CommitAsync(ct);
+            Untrack(rows);
+            return wait > TimeSpan.Zero ? (TimeSpan?)wait : null;
+        });
+    }
+
+    /// <summary>
+    /// The step this request attempted was passed (a right password, even with a second factor still
+    /// due; a right code): it was no failure at this address. Its count there is taken back, and its
+    /// delay clock put back where it was, unless another failure came meanwhile: many people signing in
+    /// from one office's address never hold each other back.
+    /// </summary>
+    public async Task StepPassedAsync(CancellationToken ct)
+    {
+        if (_addressBefore is not { } before)
+        {
+            return;
+        }
+        _addressBefore = null;
+        var now = clock.GetUtcNow();
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var rows = await db.SignInThrottles.FromSql($"SELECT * FROM sign_in_throttles WHERE key = {before.Key} FOR UPDATE").ToListAsync(ct);
             foreach (var row in rows)
             {
-                row.Failures++;
-                row.LastFailureAt = now;
+                var (failures, forgivenUpTo) = Forgiven(Address, row, now);
+                row.Failures = Math.Max(0, failures - 1);
+                row.UpdatedAt = row.Failures == 0 ? now : forgivenUpTo;
+                if (row.LastFailureAt == before.AttemptAt)
+                {
+                    row.LastFailureAt = before.Before;
+                }
             }
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             Untrack(rows);
-            return null;
         });
+    }
+
+    /// <summary>The person is signed in: the account's counts (from this address, from anywhere, at its second factor) start again.</summary>
+    public async Task SucceededAsync(string? email, string client, CancellationToken ct)
+    {
+        var keys = Keys(new Attempt(email, client, SecondFactorStep: true)).Where(k => k.Value != Address).Select(k => k.Key).ToArray();
+        await db.SignInThrottles.Where(r => keys.Contains(r.Key)).ExecuteDeleteAsync(ct);
+        // Rows nobody has touched for a day are forgiven entirely by now: they go.
+        var stale = clock.GetUtcNow().AddDays(-1);
+        await db.SignInThrottles.Where(r => r.UpdatedAt < stale).ExecuteDeleteAsync(ct);
     }
 
     /// <summary>Stops tracking the rows it read, and only those: the page's account stays tracked for its own changes.</summary>
@@ -105,37 +180,25 @@ public sealed class SignInThrottle(PocIdentityDbContext db, TimeProvider clock)
         }
     }
 
-    /// <summary>
-    /// A counted step was passed (a right password, even with a second factor still due; a right code):
-    /// it was no failure at this address, so it does not count there. Many people signing in from one
-    /// office's address are never held back by each other.
-    /// </summary>
-    public async Task StepPassedAsync(string client, CancellationToken ct)
+    private Dictionary<string, Rule> Keys(Attempt attempt)
     {
-        var key = AddressKey(client);
-        await db.SignInThrottles.Where(r => r.Key == key && r.Failures > 0)
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Failures, r => r.Failures - 1), ct);
-    }
-
-    /// <summary>The person is signed in: the account's counts, from this address and from anywhere, start again.</summary>
-    public async Task SucceededAsync(string? email, string client, CancellationToken ct)
-    {
-        var keys = Keys(email, client).Where(k => k.Value != Address).Select(k => k.Key).ToArray();
-        await db.SignInThrottles.Where(r => keys.Contains(r.Key)).ExecuteDeleteAsync(ct);
-    }
-
-    private static string AddressKey(string client) => $"{Address.Scope}:{Hash(client)}";
-
-    private static Dictionary<string, Rule> Keys(string? email, string client)
-    {
-        var account = Hash((email ?? "").Trim().ToUpperInvariant());
-        var address = Hash(client);
-        return new Dictionary<string, Rule>(StringComparer.Ordinal)
+        // As Identity finds the account (NFC, upper case): another spelling of one address is the same account here too.
+        var account = Hash(normalizer.NormalizeEmail((attempt.Email ?? "").Trim()) ?? "");
+        var address = Hash(attempt.Client);
+        var keys = new Dictionary<string, Rule>(StringComparer.Ordinal)
         {
-            [$"{Account.Scope}:{account}"] = Account,
-            [AddressKey(client)] = Address,
+            [$"{Address.Scope}:{address}"] = Address,
             [$"{Pair.Scope}:{Hash(account + "|" + address)}"] = Pair,
         };
+        if (!attempt.KnownDevice)
+        {
+            keys[$"{Account.Scope}:{account}"] = Account;
+        }
+        if (attempt.SecondFactorStep)
+        {
+            keys[$"{SecondFactor.Scope}:{account}"] = SecondFactor;
+        }
+        return keys;
     }
 
     private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));

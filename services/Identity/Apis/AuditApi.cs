@@ -101,9 +101,9 @@ public static class AuditApi
             entries.Count > limit ? page[^1].Sequence : null));
     }
 
-    private static async Task<AuditChain> VerifyAsync(PocIdentityDbContext db, CancellationToken ct)
+    private static async Task<AuditChain> VerifyAsync(PocIdentityDbContext db, AuditChainKey key, AuditCheckpointFile checkpoints, CancellationToken ct)
     {
-        var result = await AuditLog.VerifyAsync(db, ct);
+        var result = await AuditLog.VerifyAsync(db, key.Bytes, checkpoints.ReadAll(), ct);
         return new AuditChain(result.Intact, result.Records, result.BrokenAt, result.Problem);
     }
 }

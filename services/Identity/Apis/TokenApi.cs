@@ -95,7 +95,7 @@ public static class TokenApi
         }
         var methods = granted.GetClaims(Claims.AuthenticationMethodReference);
         var principal = await PersonPrincipal.CreateAsync(
-            user, users, methods, SessionRules.SignedInAt(granted)!.Value, granted.GetScopes(), scopes, ct);
+            user, users, methods, SessionRules.SignedInAt(granted)!.Value, granted.GetScopes(), request.GetScopes(), scopes, ct);
         if (request.IsAuthorizationCodeGrantType())
         {
             db.AddAuditRecord(ResourceNames.Identity, "sign-in", AuditOutcomes.Success, http,

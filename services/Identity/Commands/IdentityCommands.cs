@@ -83,10 +83,15 @@ public static class IdentityCommands
                     Console.WriteLine($"New signing key {key.Id:N}; the previous one stays published for {SigningKeyStore.Overlap.TotalMinutes:0} minutes. Restart Identity to sign with it.");
                     return 0;
                 case ("audit", "verify"):
-                    var result = await AuditLog.VerifyAsync(services.GetRequiredService<PocIdentityDbContext>(), CancellationToken.None);
+                    var checkpointFile = new AuditCheckpointFile(builder.Configuration);
+                    var result = await AuditLog.VerifyAsync(services.GetRequiredService<PocIdentityDbContext>(),
+                        AuditChainKey.Decode(builder.Configuration[AuditChainKey.ConfigurationKey]), checkpointFile.ReadAll(), CancellationToken.None);
                     if (result.Intact)
                     {
-                        Console.WriteLine($"Audit log intact: {result.Records} records, each chained to the one before.");
+                        Console.WriteLine($"Audit log intact: {result.Records} records, each chained to the one before and keyed.");
+                        Console.WriteLine(result.Newest is { } newest
+                            ? $"{result.Checkpoints} checkpoints outside the database agree with it (the newest, of {newest.At:u}, at record {newest.Sequence})."
+                            : $"No checkpoint outside the database yet ({checkpointFile.Path ?? "Audit:CheckpointFile is not set"}): records cut from its end would not show.");
                         return 0;
                     }
                     Console.Error.WriteLine($"Audit log BROKEN at record {result.BrokenAt}: {result.Problem}.");

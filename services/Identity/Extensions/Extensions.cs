@@ -35,6 +35,20 @@ public static class Extensions
         });
         builder.AddTokenServer();
         builder.AddAccounts();
+        builder.AddAuditChain();
+    }
+
+    /// <summary>
+    /// The audit log's key (from outside the database; the service does not start without it) and its
+    /// checkpoints, written outside the database every half minute.
+    /// </summary>
+    public static void AddAuditChain(this IHostApplicationBuilder builder)
+    {
+        AuditChainKey.Decode(builder.Configuration[AuditChainKey.ConfigurationKey]); // refuse to start without a usable key, naming it
+        builder.Services.AddSingleton<AuditChainKey>();
+        builder.Services.AddSingleton<AuditCheckpointFile>();
+        builder.Services.AddSingleton<AuditCheckpointWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AuditCheckpointWriter>());
     }
 
     /// <summary>

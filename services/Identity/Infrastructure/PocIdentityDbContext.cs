@@ -84,6 +84,9 @@ public sealed class PocIdentityDbContext(DbContextOptions<PocIdentityDbContext> 
             e.Property(a => a.ClientIp).HasColumnName("client_ip").HasMaxLength(64);
             e.Property(a => a.PreviousHash).HasColumnName("previous_hash");
             e.Property(a => a.Hash).HasColumnName("hash");
+            // Rows written before the chain was keyed are unkeyed; every new one says keyed.
+            e.Property(a => a.Chain).HasColumnName("chain").HasDefaultValue(AuditEntry.Unkeyed).ValueGeneratedNever();
+            e.Property(a => a.Sender).HasColumnName("sender").HasMaxLength(128);
             e.HasIndex(a => a.OccurredAt);
             e.HasIndex(a => a.Actor);
         });
@@ -110,6 +113,7 @@ public sealed class PocIdentityDbContext(DbContextOptions<PocIdentityDbContext> 
             t.Property(x => x.Key).HasColumnName("key").HasMaxLength(80);
             t.Property(x => x.Failures).HasColumnName("failures");
             t.Property(x => x.LastFailureAt).HasColumnName("last_failure_at");
+            t.Property(x => x.UpdatedAt).HasColumnName("updated_at");
         });
         modelBuilder.Entity<Invitation>(i =>
         {

@@ -26,7 +26,7 @@ public static class GatewayClientExtensions
             services.AddHttpClient<TClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Gateway}/"))
                 .AddHttpMessageHandler<ForwardedClientHandler>();
         Gateway<MemberStateClient>();
-        Gateway<IdentityClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
+        Gateway<IdentityClient>().AddHttpMessageHandler<IdentityAccessTokenHandler>(); // a token addressed to Identity alone
         Gateway<DirectoryClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
         Gateway<PingClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
         Gateway<UpdateRequestClient>().AddHttpMessageHandler<UserAccessTokenHandler>();

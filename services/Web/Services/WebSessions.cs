@@ -45,6 +45,7 @@ public static class WebSessions
         builder.Services.AddHttpClient(IdentityBackchannelHandler.ClientName).AddHttpMessageHandler<IdentityBackchannelHandler>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddTransient<UserAccessTokenHandler>();
+        builder.Services.AddTransient<IdentityAccessTokenHandler>();
         builder.Services.AddSingleton<TokenRefresher>();
 
         builder.Services.AddAuthentication(options =>
@@ -181,52 +182,89 @@ public sealed class IdentityBackchannelHandler(IConfiguration configuration) : D
 }
 
 /// <summary>
-/// Keeps the session's access token fresh: a minute before it expires, the refresh token (used once:
-/// they rotate) buys a new pair. A refused refresh (account disabled, signed out everywhere) ends the
-/// session; an unreachable Identity leaves it as it is, to try again at the next request.
+/// Keeps the session's two access tokens fresh: one for the data APIs and one for Identity's API
+/// alone (<see cref="ApiScopes.AddressedTo"/>: no service can replay a person's token to Identity's
+/// administration). A minute before either expires, or when Identity's is missing (right after the
+/// sign-in), the refresh token (used once: they rotate) buys a new one; the two are refreshed one
+/// after the other. A refused refresh (account disabled, signed out everywhere, the session at its
+/// longest lifetime) ends the session; an unreachable Identity leaves it as it is, to try again at
+/// the next request.
 /// </summary>
 public sealed partial class TokenRefresher(IHttpClientFactory clients, IConfiguration configuration, TimeProvider clock, ILogger<TokenRefresher> logger)
 {
     public static readonly TimeSpan Margin = TimeSpan.FromMinutes(1);
 
+    /// <summary>The session's token for Identity's API, beside the "access_token" for the others.</summary>
+    public const string IdentityAccessToken = "identity_access_token";
+
+    private const string IdentityExpiresAt = "identity_expires_at";
+
     public async Task RefreshIfDueAsync(CookieValidatePrincipalContext context)
     {
         var properties = context.Properties;
-        if (!DateTimeOffset.TryParse(properties.GetTokenValue("expires_at"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var expiresAt)
-            || expiresAt - clock.GetUtcNow() > Margin)
+        // A session without an expiry for its first token is not one this refresher keeps (none since sign-in).
+        if (!TryExpiry(properties, "expires_at", out var dataExpiresAt))
         {
             return;
         }
-        var refreshToken = properties.GetTokenValue("refresh_token");
-        if (string.IsNullOrEmpty(refreshToken))
+        var dataDue = dataExpiresAt - clock.GetUtcNow() <= Margin;
+        var identityDue = !TryExpiry(properties, IdentityExpiresAt, out var identityExpiresAt) || identityExpiresAt - clock.GetUtcNow() <= Margin;
+        if (!dataDue && !identityDue)
         {
-            await RejectAsync(context);
             return;
         }
         var options = context.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>().Get(OpenIdConnectDefaults.AuthenticationScheme);
         var metadata = await options.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted);
-        using var response = await clients.CreateClient(IdentityBackchannelHandler.ClientName).PostAsync(metadata.TokenEndpoint,
-            new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "refresh_token",
-                ["refresh_token"] = refreshToken,
-                ["client_id"] = ResourceNames.Web,
-                ["client_secret"] = configuration[WebSessions.SecretKey]!,
-            }), context.HttpContext.RequestAborted);
+        if (dataDue && !await RefreshAsync(context, metadata.TokenEndpoint, scope: null, "access_token", "expires_at"))
+        {
+            return;
+        }
+        if (identityDue)
+        {
+            await RefreshAsync(context, metadata.TokenEndpoint, ApiScopes.IdentityApi, IdentityAccessToken, IdentityExpiresAt);
+        }
+    }
+
+    private bool TryExpiry(AuthenticationProperties properties, string name, out DateTimeOffset expiresAt) =>
+        DateTimeOffset.TryParse(properties.GetTokenValue(name), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out expiresAt);
+
+    /// <summary>One refresh, for the APIs of <paramref name="scope"/> (null: the data APIs); false when the session cannot go on now.</summary>
+    private async Task<bool> RefreshAsync(CookieValidatePrincipalContext context, string tokenEndpoint, string? scope, string tokenName, string expiryName)
+    {
+        var properties = context.Properties;
+        var refreshToken = properties.GetTokenValue("refresh_token");
+        if (string.IsNullOrEmpty(refreshToken))
+        {
+            await RejectAsync(context);
+            return false;
+        }
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refreshToken,
+            ["client_id"] = ResourceNames.Web,
+            ["client_secret"] = configuration[WebSessions.SecretKey]!,
+        };
+        if (scope is not null)
+        {
+            form["scope"] = scope;
+        }
+        using var response = await clients.CreateClient(IdentityBackchannelHandler.ClientName).PostAsync(tokenEndpoint,
+            new FormUrlEncodedContent(form), context.HttpContext.RequestAborted);
         if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
         {
             LogRefused();
             await RejectAsync(context);
-            return;
+            return false;
         }
         if (!response.IsSuccessStatusCode)
         {
             LogUnavailable((int)response.StatusCode);
-            return;
+            return false;
         }
         using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(context.HttpContext.RequestAborted));
         var root = json.RootElement;
-        properties.UpdateTokenValue("access_token", root.GetProperty("access_token").GetString()!);
+        SetToken(properties, tokenName, root.GetProperty("access_token").GetString()!);
         if (root.TryGetProperty("refresh_token", out var rotated))
         {
             properties.UpdateTokenValue("refresh_token", rotated.GetString()!);
@@ -236,8 +274,18 @@ public sealed partial class TokenRefresher(IHttpClientFactory clients, IConfigur
             properties.UpdateTokenValue("id_token", idToken.GetString()!);
         }
         var expiresIn = root.TryGetProperty("expires_in", out var seconds) ? seconds.GetInt32() : 300;
-        properties.UpdateTokenValue("expires_at", clock.GetUtcNow().AddSeconds(expiresIn).ToString("o", CultureInfo.InvariantCulture));
+        SetToken(properties, expiryName, clock.GetUtcNow().AddSeconds(expiresIn).ToString("o", CultureInfo.InvariantCulture));
         context.ShouldRenew = true;
+        return true;
+    }
+
+    /// <summary>Updates a token of the session, or adds it (UpdateTokenValue alone changes only the ones there).</summary>
+    private static void SetToken(AuthenticationProperties properties, string name, string value)
+    {
+        if (!properties.UpdateTokenValue(name, value))
+        {
+            properties.StoreTokens([.. properties.GetTokens(), new AuthenticationToken { Name = name, Value = value }]);
+        }
     }
 
     private static async Task RejectAsync(CookieValidatePrincipalContext context)
@@ -253,15 +301,23 @@ public sealed partial class TokenRefresher(IHttpClientFactory clients, IConfigur
     private partial void LogUnavailable(int status);
 }
 
-/// <summary>Puts the signed-in person's access token on calls to the APIs through the gateway.</summary>
-public sealed class UserAccessTokenHandler(IHttpContextAccessor accessor) : DelegatingHandler
+/// <summary>Puts the signed-in person's access token on calls to the data APIs through the gateway.</summary>
+public class UserAccessTokenHandler(IHttpContextAccessor accessor) : DelegatingHandler
 {
+    protected virtual string TokenName => "access_token";
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (accessor.HttpContext is { } http && await http.GetTokenAsync("access_token") is { Length: > 0 } token)
+        if (accessor.HttpContext is { } http && await http.GetTokenAsync(TokenName) is { Length: > 0 } token)
         {
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         }
         return await base.SendAsync(request, cancellationToken);
     }
+}
+
+/// <summary>Puts the person's token for Identity's API, addressed to Identity alone, on calls to it.</summary>
+public sealed class IdentityAccessTokenHandler(IHttpContextAccessor accessor) : UserAccessTokenHandler(accessor)
+{
+    protected override string TokenName => TokenRefresher.IdentityAccessToken;
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 using PocDirectory.Contracts.Audit;
 using PocDirectory.Identity.Audit;
@@ -7,11 +8,15 @@ using PocDirectory.IntegrationTests.Infrastructure;
 
 namespace PocDirectory.IntegrationTests.Identity;
 
-/// <summary>The audit log on a real, migrated identitydb: appended in a chain, refused any rewrite, and verified.</summary>
+/// <summary>
+/// The audit log on a real, migrated identitydb: appended in a keyed chain, refused any rewrite, and
+/// verified, against checkpoints outside the database too.
+/// </summary>
 [Collection(ServersCollection.Name)]
 public sealed class AuditLogTests(ServersFixture servers) : IAsyncLifetime
 {
     private string _connectionString = null!;
+    private readonly byte[] _key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
 
     public async Task InitializeAsync()
     {
@@ -38,7 +43,7 @@ public sealed class AuditLogTests(ServersFixture servers) : IAsyncLifetime
         {
             Assert.Equal(entries[i - 1].Hash, entries[i].PreviousHash);
         }
-        var result = await AuditLog.VerifyAsync(db, CancellationToken.None);
+        var result = await AuditLog.VerifyAsync(db, _key, [], CancellationToken.None);
         Assert.True(result.Intact);
         Assert.Equal(4, result.Records);
     }
@@ -52,12 +57,13 @@ public sealed class AuditLogTests(ServersFixture servers) : IAsyncLifetime
         var error = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(sql));
         Assert.Contains("append-only", error.MessageText);
         await using var db = Context();
-        Assert.True((await AuditLog.VerifyAsync(db, CancellationToken.None)).Intact);
+        Assert.True((await AuditLog.VerifyAsync(db, _key, [], CancellationToken.None)).Intact);
     }
 
     [Theory]
-    [InlineData("UPDATE audit_log SET actor = 'someone else' WHERE sequence = 2", 2, "record 2 was altered after it was written", 2)]
-    [InlineData("UPDATE audit_log SET occurred_at = occurred_at - interval '1 day' WHERE sequence = 3", 3, "record 3 was altered after it was written", 3)]
+    [InlineData("UPDATE audit_log SET actor = 'someone else' WHERE sequence = 2", 2, "record 2 was altered after it was written, or written without the key", 2)]
+    [InlineData("UPDATE audit_log SET occurred_at = occurred_at - interval '1 day' WHERE sequence = 3", 3, "record 3 was altered after it was written, or written without the key", 3)]
+    [InlineData("UPDATE audit_log SET sender = 'PocDirectory.Identity on elsewhere' WHERE sequence = 3", 3, "record 3 was altered after it was written, or written without the key", 3)]
     [InlineData("DELETE FROM audit_log WHERE sequence = 2", 3, "record 2 is missing (next is 3)", 2)]
     [InlineData("DELETE FROM audit_log WHERE sequence = 4", null, null, 3)]
     public async Task A_record_changed_behind_the_triggers_back_is_found_and_named(string sql, int? brokenAt, string? problem, int records)
@@ -66,29 +72,165 @@ public sealed class AuditLogTests(ServersFixture servers) : IAsyncLifetime
         await ExecuteAsync($"SET session_replication_role = replica; {sql}");
 
         await using var db = Context();
-        var result = await AuditLog.VerifyAsync(db, CancellationToken.None);
+        var result = await AuditLog.VerifyAsync(db, _key, [], CancellationToken.None);
         Assert.Equal(brokenAt, result.BrokenAt);
         Assert.Equal(problem, result.Problem);
-        // Removing the newest record leaves a shorter chain that verifies: only the count tells,
-        // against the last number seen by anyone who read the log before.
+        // Without a checkpoint, removing the newest record leaves a shorter chain that verifies: the
+        // checkpoints outside the database are what tell (below).
         Assert.Equal(records, result.Records);
     }
 
-    private async Task AppendAsync(string action)
+    [Fact]
+    public async Task A_checkpoint_outside_the_database_shows_records_cut_from_the_end()
+    {
+        var checkpoints = new List<AuditCheckpoint> { await CheckpointAsync() };
+        await ExecuteAsync("SET session_replication_role = replica; DELETE FROM audit_log WHERE sequence = 4");
+
+        await using var db = Context();
+        var result = await AuditLog.VerifyAsync(db, _key, checkpoints, CancellationToken.None);
+        Assert.False(result.Intact);
+        Assert.Equal(4, result.BrokenAt);
+        Assert.StartsWith("the log ends at record 3, but on ", result.Problem);
+        Assert.EndsWith("it held record 4: records after 3 were removed", result.Problem);
+    }
+
+    [Fact]
+    public async Task Without_the_key_nobody_can_add_a_record_or_rewrite_the_chain_unkeyed()
+    {
+        var checkpoint = await CheckpointAsync();
+        await using (var db = Context())
+        {
+            Assert.True((await AuditLog.VerifyAsync(db, _key, [checkpoint], CancellationToken.None)).Intact);
+        }
+
+        // A record added with any other key.
+        await AppendAsync("forged.append", key: System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using (var db = Context())
+        {
+            var forged = await AuditLog.VerifyAsync(db, _key, [checkpoint], CancellationToken.None);
+            Assert.Equal((5L, "record 5 was altered after it was written, or written without the key"), (forged.BrokenAt, forged.Problem));
+        }
+        await ExecuteAsync("SET session_replication_role = replica; DELETE FROM audit_log WHERE sequence = 5");
+
+        // Every record rewritten the old, unkeyed way (which anyone can compute): a valid unkeyed chain, but the
+        // checkpoint says the log was keyed from its first record, and remembers its head's hash.
+        await using (var db = Context())
+        {
+            var entries = await db.AuditLog.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
+            var previous = AuditEntry.Genesis;
+            foreach (var entry in entries)
+            {
+                entry.Chain = AuditEntry.Unkeyed;
+                entry.PreviousHash = previous;
+                entry.Hash = entry.ComputeHash([]);
+                previous = entry.Hash;
+                await ExecuteAsync($"SET session_replication_role = replica; UPDATE audit_log SET chain = 1, previous_hash = '\\x{Convert.ToHexString(entry.PreviousHash)}', hash = '\\x{Convert.ToHexString(entry.Hash)}' WHERE sequence = {entry.Sequence}");
+            }
+        }
+        await using (var db = Context())
+        {
+            var rewritten = await AuditLog.VerifyAsync(db, _key, [checkpoint], CancellationToken.None);
+            Assert.Equal((1L, "record 1 is not keyed, though a checkpoint saw the log keyed from record 1: it was rewritten without the key"), (rewritten.BrokenAt, rewritten.Problem));
+        }
+    }
+
+    [Fact]
+    public async Task A_checkpoint_not_signed_with_the_key_is_refused()
+    {
+        var genuine = await CheckpointAsync();
+        var forged = AuditCheckpoint.Sign(genuine.Sequence, genuine.HashBytes, genuine.KeyedFrom, genuine.At, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var db = Context();
+        var result = await AuditLog.VerifyAsync(db, _key, [genuine, forged], CancellationToken.None);
+        Assert.StartsWith("the checkpoint of ", result.Problem);
+        Assert.EndsWith("is not signed with the chain key", result.Problem);
+        Assert.False((await AuditLog.VerifyAsync(db, _key, [genuine with { Sequence = 3 }], CancellationToken.None)).Intact);
+    }
+
+    [Fact]
+    public async Task Records_written_before_the_chain_was_keyed_verify_and_those_after_are_keyed_and_name_their_sender()
+    {
+        // A log from before: its records unkeyed, as the migration leaves them.
+        var legacy = await servers.CreateDatabaseAsync("identity_legacy");
+        await using (var db = new PocIdentityDbContext(new DbContextOptionsBuilder<PocIdentityDbContext>().UseNpgsql(legacy).Options))
+        {
+            await db.Database.MigrateAsync();
+            var previous = AuditEntry.Genesis;
+            for (var sequence = 1; sequence <= 2; sequence++)
+            {
+                var entry = AuditEntry.Create(Record("from.before"), sequence, previous, _key, sender: null);
+                entry.Chain = AuditEntry.Unkeyed;
+                entry.Sender = null;
+                entry.Hash = entry.ComputeHash([]);
+                db.AuditLog.Add(entry);
+                previous = entry.Hash;
+            }
+            await db.SaveChangesAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await AuditLog.AppendAsync(db, Record("after.keying"), _key, "PocDirectory.Directory on host-a", CancellationToken.None);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+        await using (var db = new PocIdentityDbContext(new DbContextOptionsBuilder<PocIdentityDbContext>().UseNpgsql(legacy).Options))
+        {
+            var entries = await db.AuditLog.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
+            Assert.Equal([AuditEntry.Unkeyed, AuditEntry.Unkeyed, AuditEntry.Keyed], entries.Select(e => e.Chain));
+            Assert.Equal("PocDirectory.Directory on host-a", entries[2].Sender);
+            var head = (await AuditLog.HeadAsync(db, CancellationToken.None))!.Value;
+            Assert.Equal((3L, 3L), (head.Sequence, head.KeyedFrom));
+            var result = await AuditLog.VerifyAsync(db, _key, [AuditCheckpoint.Sign(head.Sequence, head.Hash, head.KeyedFrom, DateTimeOffset.UtcNow, _key)], CancellationToken.None);
+            Assert.True(result.Intact, result.Problem);
+            Assert.Equal(3, result.Records);
+        }
+    }
+
+    [Fact]
+    public async Task Checkpoints_are_appended_to_their_file_and_read_back_whole()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"pocdir-checkpoints-{Guid.NewGuid():N}", "checkpoints.jsonl");
+        var file = new AuditCheckpointFile(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [AuditCheckpointFile.ConfigurationKey] = path }).Build());
+        Assert.Empty(file.ReadAll());
+        var first = await CheckpointAsync();
+        file.Append(first);
+        await AppendAsync("later");
+        var second = await CheckpointAsync();
+        file.Append(second);
+        Assert.Equal([first, second], file.ReadAll());
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path)); // for its owner alone
+        }
+        await using var db = Context();
+        Assert.True((await AuditLog.VerifyAsync(db, _key, file.ReadAll(), CancellationToken.None)).Intact);
+        File.AppendAllText(path, "not json\n");
+        Assert.Throws<InvalidDataException>(() => file.ReadAll());
+        System.IO.Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    private async Task<AuditCheckpoint> CheckpointAsync()
+    {
+        await using var db = Context();
+        var head = (await AuditLog.HeadAsync(db, CancellationToken.None))!.Value;
+        return AuditCheckpoint.Sign(head.Sequence, head.Hash, head.KeyedFrom, DateTimeOffset.UtcNow, _key);
+    }
+
+    private static AuditRecorded Record(string action) => new()
+    {
+        AuditId = Guid.NewGuid(),
+        OccurredAt = DateTimeOffset.UtcNow,
+        Service = ResourceNames.Identity,
+        Actor = "cert-fra",
+        State = "FRA",
+        Action = action,
+        Outcome = AuditOutcomes.Success,
+        ClientIp = "127.0.0.1",
+    };
+
+    private async Task AppendAsync(string action, byte[]? key = null)
     {
         await using var db = Context();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        await AuditLog.AppendAsync(db, new AuditRecorded
-        {
-            AuditId = Guid.NewGuid(),
-            OccurredAt = DateTimeOffset.UtcNow,
-            Service = ResourceNames.Identity,
-            Actor = "cert-fra",
-            State = "FRA",
-            Action = action,
-            Outcome = AuditOutcomes.Success,
-            ClientIp = "127.0.0.1",
-        }, CancellationToken.None);
+        await AuditLog.AppendAsync(db, Record(action), key ?? _key, "PocDirectory.IntegrationTests on this machine", CancellationToken.None);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
     }

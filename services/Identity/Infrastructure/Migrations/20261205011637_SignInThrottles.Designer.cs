@@ -853,13 +853,17 @@ namespace PocDirectory.Identity.Infrastructure.Migrations
                         .HasColumnType("character varying(80)")
                         .HasColumnName("key");
 
-                    b.Property<int>("Failures")
-                        .HasColumnType("integer")
+                    b.Property<double>("Failures")
+                        .HasColumnType("double precision")
                         .HasColumnName("failures");
 
                     b.Property<DateTimeOffset>("LastFailureAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_failure_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
 
                     b.HasKey("Key");
 

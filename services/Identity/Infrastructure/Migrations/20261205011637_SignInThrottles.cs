@@ -16,8 +16,9 @@ namespace PocDirectory.Identity.Infrastructure.Migrations
                 columns: table => new
                 {
                     key = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
-                    failures = table.Column<int>(type: "integer", nullable: false),
-                    last_failure_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    failures = table.Column<double>(type: "double precision", nullable: false),
+                    last_failure_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -741,6 +741,11 @@ namespace PocDirectory.Identity.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("audit_id");
 
+                    b.Property<short>("Chain")
+                        .HasColumnType("smallint")
+                        .HasDefaultValue((short)1)
+                        .HasColumnName("chain");
+
                     b.Property<string>("ClientIp")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -775,6 +780,11 @@ namespace PocDirectory.Identity.Infrastructure.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
                         .HasColumnName("roles");
+
+                    b.Property<string>("Sender")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("sender");
 
                     b.Property<string>("Service")
                         .IsRequired()
@@ -850,13 +860,17 @@ namespace PocDirectory.Identity.Infrastructure.Migrations
                         .HasColumnType("character varying(80)")
                         .HasColumnName("key");
 
-                    b.Property<int>("Failures")
-                        .HasColumnType("integer")
+                    b.Property<double>("Failures")
+                        .HasColumnType("double precision")
                         .HasColumnName("failures");
 
                     b.Property<DateTimeOffset>("LastFailureAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_failure_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
 
                     b.HasKey("Key");
 

@@ -116,7 +116,7 @@ public sealed class EnrolModel(
         db.AddSecurityNotice(user, $"Second factor set up: {method}", $"Your account is now protected by a {method}; ten recovery codes were issued.", clock);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, SignInMethods.SignedIn(methods, clock));
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, SignInMethods.Extended(User, methods, clock));
         // The browser the account was set up in is its first known one: no "new browser" e-mail for it.
         await devices.SignedInAsync(user, HttpContext, notify: false, ct);
         Method = method;

@@ -214,7 +214,8 @@ public sealed class ManageModel(
             return Page();
         }
         // A guess at the current password here is held back as one at sign-in is, under the same counts.
-        if (await throttle.TryAttemptAsync(Account.Email, SignInSteps.Client(HttpContext), ct) is { } wait)
+        // (From the session's own browser, known to the account: the account-wide count cannot keep the person from it.)
+        if (await throttle.TryAttemptAsync(new SignInThrottle.Attempt(Account.Email, SignInSteps.Client(HttpContext), KnownDevice: true), ct) is { } wait)
         {
             Errors = new Dictionary<string, string[]> { ["current"] = [SignInSteps.Throttled(wait)] };
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -268,7 +269,7 @@ public sealed class ManageModel(
     /// <summary>The current password was right: not a failure, here or at sign-in.</summary>
     private async Task PassedAsync(CancellationToken ct)
     {
-        await throttle.StepPassedAsync(SignInSteps.Client(HttpContext), ct);
+        await throttle.StepPassedAsync(ct);
         await throttle.SucceededAsync(Account.Email, SignInSteps.Client(HttpContext), ct);
     }
 
