@@ -85,6 +85,16 @@ if (!options.Publishing)
 var forwardedClientKey = builder.AddParameter("forwarded-client-key", secret: true);
 web.WithEnvironment("ForwardedClient__Key", forwardedClientKey);
 gateway.WithEnvironment("ForwardedClient__Key", forwardedClientKey);
+// Every message body on the broker is sealed under a key RabbitMQ does not hold (SealedJsonSerializer).
+if (!options.Publishing)
+{
+    builder.Configuration["Parameters:messaging-key"] = StateFolder.Secret(options, "messaging-key");
+}
+var messagingKey = builder.AddParameter("messaging-key", secret: true);
+foreach (var service in new[] { identity, directory, nominations, notifications, meetings })
+{
+    service.WithEnvironment("Messaging__Key", messagingKey);
+}
 // The audit log is keyed with a key identitydb does not hold, and checkpointed outside it (AuditCheckpointWriter).
 if (!options.Publishing)
 {

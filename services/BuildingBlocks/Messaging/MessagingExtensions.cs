@@ -13,7 +13,8 @@ public static class MessagingExtensions
     /// dispatcher for <typeparamref name="TContext"/>. Queues are named <c>{service}-{consumer}</c> in
     /// kebab case, so two services never share a queue. Failed messages are retried with backoff and
     /// then moved to the queue's <c>_error</c> queue, never dropped. MassTransit registers its own bus
-    /// readiness check and emits traces and metrics on its "MassTransit" source.
+    /// readiness check and emits traces and metrics on its "MassTransit" source. Every body is sealed
+    /// under <c>Messaging:Key</c> (<see cref="SealedJsonSerializer"/>).
     /// </summary>
     public static IHostApplicationBuilder AddMessaging<TContext>(
         this IHostApplicationBuilder builder,
@@ -23,6 +24,7 @@ public static class MessagingExtensions
     {
         var connectionString = builder.Configuration.GetConnectionString(ResourceNames.Messaging)
             ?? throw new InvalidOperationException($"ConnectionStrings__{ResourceNames.Messaging} is not set.");
+        var sealing = new SealedJsonSerializerFactory(SealedJsonSerializer.Key(builder.Configuration[SealedJsonSerializer.SettingName]));
 
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         builder.Services.AddSingleton(TimeProvider.System);
@@ -40,6 +42,10 @@ public static class MessagingExtensions
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(connectionString));
+                // Sealed bodies only, both ways: the broker never holds a message it could read, nor one it could forge.
+                rabbit.ClearSerialization();
+                rabbit.AddSerializer(sealing);
+                rabbit.AddDeserializer(sealing, isDefault: true);
                 rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400)));
                 rabbit.ConfigureEndpoints(context);
             });

@@ -50,35 +50,36 @@ public sealed class KnownDevices(PocIdentityDbContext db, ILookupNormalizer norm
     public async Task SignedInAsync(PocUser user, HttpContext http, bool notify, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var token = http.Request.Cookies[CookieName];
-        if (string.IsNullOrEmpty(token) || token.Length > 64)
-        {
-            token = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-            http.Response.Cookies.Append(CookieName, token, new CookieOptions
-            {
-                HttpOnly = true,
-                SameSite = SameSiteMode.Lax,
-                Secure = http.Request.IsHttps || TransportSecurity.CookiePolicy(AuthenticationExtensions.Issuer(configuration)) == CookieSecurePolicy.Always,
-                Path = "/account",
-                MaxAge = TimeSpan.FromDays(400),
-                IsEssential = true,
-            });
-        }
-        var hash = SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token));
-        var device = await db.KnownDevices.SingleOrDefaultAsync(d => d.UserId == user.Id && d.DeviceHash == hash, ct);
-        var agent = http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 300)] : null;
+        var presented = DeviceHash(http);
+        var device = presented is null ? null
+            : await db.KnownDevices.SingleOrDefaultAsync(d => d.UserId == user.Id && d.DeviceHash == presented, ct);
         if (device is not null)
         {
             device.LastSeen = now;
+            await db.SaveChangesAsync(ct);
+            return;
         }
-        else
+        // A browser new to this account gets a token made here, never the one it brought: a token someone
+        // planted in the person's browser must not become one the account knows (and trusts).
+        var token = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        http.Response.Cookies.Append(CookieName, token, new CookieOptions
         {
-            db.KnownDevices.Add(new KnownDevice { UserId = user.Id, DeviceHash = hash, FirstSeen = now, LastSeen = now, UserAgent = agent });
-            if (notify)
-            {
-                db.AddSecurityNotice(user, "Sign-in from a new browser",
-                    $"From address {http.Connection.RemoteIpAddress}, with {agent ?? "an unnamed browser"}.", clock);
-            }
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = http.Request.IsHttps || TransportSecurity.CookiePolicy(AuthenticationExtensions.Issuer(configuration)) == CookieSecurePolicy.Always,
+            Path = "/account",
+            MaxAge = TimeSpan.FromDays(400),
+            IsEssential = true,
+        });
+        var agent = http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 300)] : null;
+        db.KnownDevices.Add(new KnownDevice
+        {
+            UserId = user.Id, DeviceHash = SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token)), FirstSeen = now, LastSeen = now, UserAgent = agent,
+        });
+        if (notify)
+        {
+            db.AddSecurityNotice(user, "Sign-in from a new browser",
+                $"From address {http.Connection.RemoteIpAddress}, with {agent ?? "an unnamed browser"}.", clock);
         }
         await db.SaveChangesAsync(ct);
     }

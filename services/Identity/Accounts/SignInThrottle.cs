@@ -13,15 +13,17 @@ namespace PocDirectory.Identity.Accounts;
 /// after the last failure (1 s, 2 s, 4 s, …) that doubles up to a cap, and failures forgiven one at a
 /// time as time goes by:
 /// <list type="bullet">
-/// <item>the account and the address together (3 free, up to 15 minutes, one forgiven every 5 minutes): one guesser at one account;</item>
-/// <item>the address (20 free, up to 15 minutes, one forgiven every 30 seconds): one guesser trying many
-/// accounts, while an office behind one address, whose people mistype now and then, is never held back;</item>
-/// <item>the account from anywhere (10 free, up to 1 minute, one forgiven a minute): guessers spread over many
-/// addresses. Never from a browser the account has signed in from before (<see cref="KnownDevices"/>), so
-/// nobody can keep a person out of their account from their own browser;</item>
-/// <item>the second factor of the account (3 free, up to 15 minutes, one forgiven every 30 minutes): only
-/// someone who knows the password gets there, and the person is told (<see cref="SignInSteps"/>).</item>
+/// <item>the account and the address together (3 free, up to 15 minutes, one forgiven every 15 minutes): one
+/// guesser at one account, in the long run about a hundred tries a day;</item>
+/// <item>the address (20 free, up to 15 minutes, one forgiven every 2 minutes): one guesser trying many
+/// accounts, while an office behind one address, whose people mistype now and then, is not held back;</item>
+/// <item>the account from anywhere (10 free, up to 1 minute, one forgiven every 5 minutes): guessers spread
+/// over many addresses;</item>
+/// <item>the second factor of the account (3 free, up to 15 minutes, one forgiven an hour): only someone who
+/// knows the password gets there, and the person is told (<see cref="SignInSteps"/>).</item>
 /// </list>
+/// The last two never apply at a browser the account has signed in from before (<see cref="KnownDevices"/>):
+/// nobody, not even someone who has the password, can keep a person out of their account at their own browser.
 /// A step passed (a right password or code) does not count at the address and leaves its delay clock
 /// as it was; a sign-in clears the account's counts. Counted in PostgreSQL under a row lock, so every
 /// Identity replica adds to the same count and concurrent attempts cannot slip past it together. The
@@ -32,10 +34,10 @@ public sealed class SignInThrottle(PocIdentityDbContext db, ILookupNormalizer no
 {
     public sealed record Rule(string Scope, int FreeAttempts, TimeSpan Cap, TimeSpan ForgivenEvery);
 
-    public static readonly Rule Pair = new("pair", 3, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5));
-    public static readonly Rule Address = new("address", 20, TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(30));
-    public static readonly Rule Account = new("account", 10, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-    public static readonly Rule SecondFactor = new("code", 3, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30));
+    public static readonly Rule Pair = new("pair", 3, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15));
+    public static readonly Rule Address = new("address", 20, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(2));
+    public static readonly Rule Account = new("account", 10, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
+    public static readonly Rule SecondFactor = new("code", 3, TimeSpan.FromMinutes(15), TimeSpan.FromHours(1));
 
     /// <summary>An attempt at a step: whose account, from where, from a browser it knows, at its second factor.</summary>
     public sealed record Attempt(string? Email, string Client, bool KnownDevice = false, bool SecondFactorStep = false);
@@ -78,7 +80,7 @@ public sealed class SignInThrottle(PocIdentityDbContext db, ILookupNormalizer no
     public async Task<TimeSpan?> TryAttemptAsync(Attempt attempt, CancellationToken ct)
     {
         var keys = Keys(attempt);
-        var now = clock.GetUtcNow();
+        var now = Now();
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
@@ -139,7 +141,7 @@ public sealed class SignInThrottle(PocIdentityDbContext db, ILookupNormalizer no
             return;
         }
         _addressBefore = null;
-        var now = clock.GetUtcNow();
+        var now = Now();
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async () =>
         {
@@ -171,6 +173,9 @@ public sealed class SignInThrottle(PocIdentityDbContext db, ILookupNormalizer no
         await db.SignInThrottles.Where(r => r.UpdatedAt < stale).ExecuteDeleteAsync(ct);
     }
 
+    /// <summary>Now, to the microsecond, as PostgreSQL keeps it: a time read back compares equal to the one written.</summary>
+    private DateTimeOffset Now() => new(clock.GetUtcNow().UtcTicks / 10 * 10, TimeSpan.Zero);
+
     /// <summary>Stops tracking the rows it read, and only those: the page's account stays tracked for its own changes.</summary>
     private void Untrack(List<SignInThrottleRow> rows)
     {
@@ -193,10 +198,10 @@ public sealed class SignInThrottle(PocIdentityDbContext db, ILookupNormalizer no
         if (!attempt.KnownDevice)
         {
             keys[$"{Account.Scope}:{account}"] = Account;
-        }
-        if (attempt.SecondFactorStep)
-        {
-            keys[$"{SecondFactor.Scope}:{account}"] = SecondFactor;
+            if (attempt.SecondFactorStep)
+            {
+                keys[$"{SecondFactor.Scope}:{account}"] = SecondFactor;
+            }
         }
         return keys;
     }

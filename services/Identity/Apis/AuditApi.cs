@@ -13,7 +13,7 @@ public sealed record AuditRecordView(
 
 public sealed record AuditPage(IReadOnlyList<AuditRecordView> Records, long? Before);
 
-public sealed record AuditChain(bool Intact, long Records, long? BrokenAt, string? Problem);
+public sealed record AuditChain(bool Intact, long Records, long? BrokenAt, string? Problem, bool Anchored = false, int Checkpoints = 0);
 
 /// <summary>
 /// The directory manager's view of the audit log: search by who, what, State, outcome and time,
@@ -103,7 +103,7 @@ public static class AuditApi
 
     private static async Task<AuditChain> VerifyAsync(PocIdentityDbContext db, AuditChainKey key, AuditCheckpointFile checkpoints, CancellationToken ct)
     {
-        var result = await AuditLog.VerifyAsync(db, key.Bytes, checkpoints.ReadAll(), ct);
-        return new AuditChain(result.Intact, result.Records, result.BrokenAt, result.Problem);
+        var result = await AuditLog.VerifyAsync(db, key.Bytes, checkpoints, ct);
+        return new AuditChain(result.Intact, result.Records, result.BrokenAt, result.Problem, result.Anchored, result.Checkpoints);
     }
 }

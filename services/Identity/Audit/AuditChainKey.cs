@@ -14,22 +14,6 @@ public sealed class AuditChainKey(IConfiguration configuration)
 
     public byte[] Bytes => _bytes.Value;
 
-    public static byte[] Decode(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new InvalidOperationException(
-                $"{ConfigurationKey} is not set: the audit log cannot be appended to or verified without its key (./run.sh keeps one in .pocdir/secrets/audit-chain-key).");
-        }
-        byte[] bytes;
-        try
-        {
-            bytes = System.Buffers.Text.Base64Url.DecodeFromChars(value.Trim());
-        }
-        catch (FormatException)
-        {
-            throw new InvalidOperationException($"{ConfigurationKey} is not base64url.");
-        }
-        return bytes.Length >= 32 ? bytes : throw new InvalidOperationException($"{ConfigurationKey} is shorter than 32 bytes.");
-    }
+    public static byte[] Decode(string? value) =>
+        BuildingBlocks.Security.KeyMaterial.Decode(value, ConfigurationKey, ".pocdir/secrets/audit-chain-key");
 }

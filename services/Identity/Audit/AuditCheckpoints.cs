@@ -12,7 +12,7 @@ namespace PocDirectory.Identity.Audit;
 /// </summary>
 public sealed record AuditCheckpoint(long Sequence, string Hash, long KeyedFrom, DateTimeOffset At, string Mac)
 {
-    public byte[] HashBytes => Convert.FromHexString(Hash);
+    public byte[] HashBytes => Convert.FromHexString(Hash ?? "");
 
     public static AuditCheckpoint Sign(long sequence, byte[] hash, long keyedFrom, DateTimeOffset at, byte[] key)
     {
@@ -26,7 +26,7 @@ public sealed record AuditCheckpoint(long Sequence, string Hash, long KeyedFrom,
         {
             return CryptographicOperations.FixedTimeEquals(Compute(Sequence, Hash, KeyedFrom, At, key), Convert.FromHexString(Mac));
         }
-        catch (FormatException)
+        catch (Exception ex) when (ex is FormatException or ArgumentNullException)
         {
             return false;
         }
@@ -68,7 +68,12 @@ public sealed class AuditCheckpointFile(IConfiguration configuration)
             }
             try
             {
-                checkpoints.Add(JsonSerializer.Deserialize<AuditCheckpoint>(line, Json) ?? throw new JsonException("empty"));
+                var checkpoint = JsonSerializer.Deserialize<AuditCheckpoint>(line, Json) ?? throw new JsonException("empty");
+                if (checkpoint.Hash is null || checkpoint.Mac is null)
+                {
+                    throw new JsonException("hash or mac missing");
+                }
+                checkpoints.Add(checkpoint);
             }
             catch (JsonException ex)
             {
@@ -129,6 +134,16 @@ public sealed partial class AuditCheckpointWriter(
         {
             LogUnreadable(ex);
         }
+        if (written == 0)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            if (await AuditLog.HeadAsync(scope.ServiceProvider.GetRequiredService<PocIdentityDbContext>(), stoppingToken) is { KeyedFrom: > 0 } head)
+            {
+                // Keyed records, and no checkpoint of them: the earlier checkpoints are lost, and the next one can
+                // vouch only for the log as it is now, whatever happened to it meanwhile.
+                LogCheckpointsLost(head.Sequence);
+            }
+        }
         using var timer = new PeriodicTimer(_interval, clock);
         do
         {
@@ -162,6 +177,9 @@ public sealed partial class AuditCheckpointWriter(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The audit checkpoint file cannot be read; new checkpoints are appended to it anyway")]
     private partial void LogUnreadable(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The audit log holds keyed records up to {Sequence} but the checkpoint file has none of them: earlier checkpoints were lost, and new ones vouch only for the log as it is now")]
+    private partial void LogCheckpointsLost(long sequence);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An audit checkpoint could not be written; trying again at the next interval")]
     private partial void LogFailed(Exception ex);

@@ -8,6 +8,9 @@ namespace PocDirectory.Identity.Audit;
 public sealed record AuditVerification(long Records, long? BrokenAt, string? Problem, int Checkpoints = 0, AuditCheckpoint? Newest = null)
 {
     public bool Intact => Problem is null;
+
+    /// <summary>Held against at least one checkpoint outside the database; without one, a log cut at its end or rewritten whole cannot show.</summary>
+    public bool Anchored => Intact && Checkpoints > 0;
 }
 
 /// <summary>Appends to the keyed, chained audit log and verifies it, against its checkpoints outside the database too.</summary>
@@ -46,6 +49,20 @@ public static class AuditLog
     /// record from a checkpoint's first keyed one on may be unkeyed. A log cut after a checkpoint, or
     /// rewritten without the key, does not verify.
     /// </summary>
+    public static async Task<AuditVerification> VerifyAsync(PocIdentityDbContext db, byte[] key, AuditCheckpointFile file, CancellationToken ct)
+    {
+        IReadOnlyList<AuditCheckpoint> checkpoints;
+        try
+        {
+            checkpoints = file.ReadAll();
+        }
+        catch (InvalidDataException ex)
+        {
+            return new AuditVerification(0, null, $"the checkpoint file cannot be read ({ex.Message})");
+        }
+        return await VerifyAsync(db, key, checkpoints, ct);
+    }
+
     public static async Task<AuditVerification> VerifyAsync(PocIdentityDbContext db, byte[] key, IReadOnlyList<AuditCheckpoint> checkpoints, CancellationToken ct)
     {
         foreach (var checkpoint in checkpoints)

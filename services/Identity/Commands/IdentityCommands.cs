@@ -85,14 +85,19 @@ public static class IdentityCommands
                 case ("audit", "verify"):
                     var checkpointFile = new AuditCheckpointFile(builder.Configuration);
                     var result = await AuditLog.VerifyAsync(services.GetRequiredService<PocIdentityDbContext>(),
-                        AuditChainKey.Decode(builder.Configuration[AuditChainKey.ConfigurationKey]), checkpointFile.ReadAll(), CancellationToken.None);
-                    if (result.Intact)
+                        AuditChainKey.Decode(builder.Configuration[AuditChainKey.ConfigurationKey]), checkpointFile, CancellationToken.None);
+                    if (result is { Anchored: true, Newest: { } newest })
                     {
                         Console.WriteLine($"Audit log intact: {result.Records} records, each chained to the one before and keyed.");
-                        Console.WriteLine(result.Newest is { } newest
-                            ? $"{result.Checkpoints} checkpoints outside the database agree with it (the newest, of {newest.At:u}, at record {newest.Sequence})."
-                            : $"No checkpoint outside the database yet ({checkpointFile.Path ?? "Audit:CheckpointFile is not set"}): records cut from its end would not show.");
+                        Console.WriteLine($"{result.Checkpoints} checkpoints outside the database agree with it (the newest, of {newest.At:u}, at record {newest.Sequence}).");
                         return 0;
+                    }
+                    if (result.Intact)
+                    {
+                        // Not "intact": without a checkpoint, a log cut at its end or rewritten whole would read the same.
+                        Console.Error.WriteLine($"Audit log NOT ANCHORED: {result.Records} records chain, but no checkpoint outside the database "
+                            + $"({checkpointFile.Path ?? "Audit:CheckpointFile is not set"}) vouches for them: records cut from its end, or a log rewritten whole, would not show.");
+                        return 3;
                     }
                     Console.Error.WriteLine($"Audit log BROKEN at record {result.BrokenAt}: {result.Problem}.");
                     return 1;

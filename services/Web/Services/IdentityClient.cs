@@ -96,4 +96,4 @@ public sealed record AuditRecordView(
 
 public sealed record AuditPage(IReadOnlyList<AuditRecordView> Records, long? Before);
 
-public sealed record AuditChain(bool Intact, long Records, long? BrokenAt, string? Problem);
+public sealed record AuditChain(bool Intact, long Records, long? BrokenAt, string? Problem, bool Anchored = false, int Checkpoints = 0);

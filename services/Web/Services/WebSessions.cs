@@ -249,21 +249,35 @@ public sealed partial class TokenRefresher(IHttpClientFactory clients, IConfigur
         {
             form["scope"] = scope;
         }
-        using var response = await clients.CreateClient(IdentityBackchannelHandler.ClientName).PostAsync(tokenEndpoint,
-            new FormUrlEncodedContent(form), context.HttpContext.RequestAborted);
-        if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
+        // Not the request's token: a refresh token is used once, so a refresh begun must be finished and its
+        // rotated token kept, even if the browser goes away meanwhile.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        JsonDocument json;
+        try
         {
-            LogRefused();
-            await RejectAsync(context);
+            using var response = await clients.CreateClient(IdentityBackchannelHandler.ClientName).PostAsync(tokenEndpoint,
+                new FormUrlEncodedContent(form), timeout.Token);
+            if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
+            {
+                LogRefused();
+                await RejectAsync(context);
+                return false;
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                LogUnavailable((int)response.StatusCode);
+                return false;
+            }
+            json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(timeout.Token), cancellationToken: timeout.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or OperationCanceledException)
+        {
+            // What an earlier refresh of this request stored (a rotated refresh token) is kept: ShouldRenew stays as it was.
+            LogUnreachable(ex);
             return false;
         }
-        if (!response.IsSuccessStatusCode)
-        {
-            LogUnavailable((int)response.StatusCode);
-            return false;
-        }
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(context.HttpContext.RequestAborted));
-        var root = json.RootElement;
+        using var document = json;
+        var root = document.RootElement;
         SetToken(properties, tokenName, root.GetProperty("access_token").GetString()!);
         if (root.TryGetProperty("refresh_token", out var rotated))
         {
@@ -299,6 +313,9 @@ public sealed partial class TokenRefresher(IHttpClientFactory clients, IConfigur
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Identity could not refresh a session's tokens ({Status}); trying again at the next request")]
     private partial void LogUnavailable(int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Identity could not be reached to refresh a session's tokens; trying again at the next request")]
+    private partial void LogUnreachable(Exception ex);
 }
 
 /// <summary>Puts the signed-in person's access token on calls to the data APIs through the gateway.</summary>

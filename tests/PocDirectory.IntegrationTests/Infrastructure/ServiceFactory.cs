@@ -22,6 +22,7 @@ public sealed class ServiceFactory<TEntryPoint>(ServersFixture servers, string d
         builder.UseEnvironment("Testing");
         builder.UseSetting($"ConnectionStrings:{databaseResource}", connectionString);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.Messaging}", servers.RabbitMq.AmqpUri.ToString());
+        builder.UseSetting(PocDirectory.BuildingBlocks.Messaging.SealedJsonSerializer.SettingName, TestKeys.Messaging);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.Cache}", servers.Redis.ConnectionString);
         // No token server runs here: tests of anonymous endpoints, and of refusals, need none.
         builder.UseSetting(AuthenticationExtensions.IssuerKey, "http://127.0.0.1:9/");

@@ -16,9 +16,16 @@ public sealed class MessagingHost : IAsyncDisposable
 {
     private const string DatabaseName = "testdb";
 
-    private MessagingHost(IHost host) => Host = host;
+    private MessagingHost(IHost host, string consumerQueue)
+    {
+        Host = host;
+        ConsumerQueue = consumerQueue;
+    }
 
     public IHost Host { get; }
+
+    /// <summary>The queue its consumer takes widget events from (when it consumes).</summary>
+    public string ConsumerQueue { get; }
 
     public static async Task<MessagingHost> StartAsync(string connectionString, Uri amqp, bool consumes)
     {
@@ -32,6 +39,7 @@ public sealed class MessagingHost : IAsyncDisposable
         {
             [$"ConnectionStrings:{DatabaseName}"] = connectionString,
             [$"ConnectionStrings:{ResourceNames.Messaging}"] = amqp.ToString(),
+            [SealedJsonSerializer.SettingName] = Infrastructure.TestKeys.Messaging,
             ["Outbox:PollInterval"] = "00:00:01",
             ["Outbox:PublishTimeout"] = "00:00:03",
             ["Outbox:MaxRetryDelay"] = "00:00:01",
@@ -57,7 +65,7 @@ public sealed class MessagingHost : IAsyncDisposable
         }
         await host.StartAsync();
         await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(90));
-        return new MessagingHost(host);
+        return new MessagingHost(host, $"{service}-widget-created");
     }
 
     public async Task<T> WithDbAsync<T>(Func<TestDbContext, Task<T>> action)

@@ -14,7 +14,7 @@ namespace PocDirectory.Identity.Pages.Account;
 [Authorize(Policy = AccountPolicies.SignedInWithTwoFactors)]
 public sealed class ManageModel(
     UserManager<PocUser> users, SignInManager<PocUser> signIn, AccountSessions sessions, AccountSessionList sessionList, Passkeys passkeys,
-    SignInThrottle throttle, SessionRules sessionRules, PocIdentityDbContext db,
+    SignInThrottle throttle, KnownDevices devices, SessionRules sessionRules, PocIdentityDbContext db,
     IConfiguration configuration, TimeProvider clock) : PageModel
 {
     /// <summary>Signed in recently enough to change how the account signs in (<see cref="SessionRules.FreshFor"/>).</summary>
@@ -214,8 +214,8 @@ public sealed class ManageModel(
             return Page();
         }
         // A guess at the current password here is held back as one at sign-in is, under the same counts.
-        // (From the session's own browser, known to the account: the account-wide count cannot keep the person from it.)
-        if (await throttle.TryAttemptAsync(new SignInThrottle.Attempt(Account.Email, SignInSteps.Client(HttpContext), KnownDevice: true), ct) is { } wait)
+        if (await throttle.TryAttemptAsync(
+            new SignInThrottle.Attempt(Account.Email, SignInSteps.Client(HttpContext), await devices.IsKnownAsync(Account, HttpContext, ct)), ct) is { } wait)
         {
             Errors = new Dictionary<string, string[]> { ["current"] = [SignInSteps.Throttled(wait)] };
             Response.StatusCode = StatusCodes.Status429TooManyRequests;

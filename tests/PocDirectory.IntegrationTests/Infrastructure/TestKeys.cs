@@ -1,0 +1,8 @@
+namespace PocDirectory.IntegrationTests.Infrastructure;
+
+/// <summary>Keys the services need to start, made once per test run (never one of a real system's).</summary>
+public static class TestKeys
+{
+    /// <summary>The bus's sealing key (<c>Messaging:Key</c>), shared by every host of the run, as the services of one system share theirs.</summary>
+    public static readonly string Messaging = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+}
