@@ -95,6 +95,15 @@ foreach (var service in new[] { identity, directory, nominations, notifications,
 {
     service.WithEnvironment("Messaging__Key", messagingKey);
 }
+// Keys kept in identitydb (token signing, data protection) and the Web's data-protection keys in Redis
+// are sealed under a key-encryption key of each service that neither the database nor Redis holds.
+if (!options.Publishing)
+{
+    builder.Configuration["Parameters:identity-key-encryption-key"] = StateFolder.Secret(options, "identity-key-encryption-key");
+    builder.Configuration["Parameters:web-key-encryption-key"] = StateFolder.Secret(options, "web-key-encryption-key");
+}
+identity.WithEnvironment("KeyEncryption__Key", builder.AddParameter("identity-key-encryption-key", secret: true));
+web.WithEnvironment("KeyEncryption__Key", builder.AddParameter("web-key-encryption-key", secret: true));
 // The audit log is keyed with a key identitydb does not hold, and checkpointed outside it (AuditCheckpointWriter).
 if (!options.Publishing)
 {

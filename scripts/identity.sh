@@ -23,4 +23,6 @@ export Authentication__Issuer="${gateway/127.0.0.1/localhost}/"
 # The audit log's key and checkpoints, outside the database (audit verify).
 export Audit__ChainKey="$(cat "$state/secrets/audit-chain-key")"
 export Audit__CheckpointFile="$state/audit/checkpoints.jsonl"
+# Identity's key-encryption key (signing-key rotate writes the new key encrypted under it).
+export KeyEncryption__Key="$(cat "$state/secrets/identity-key-encryption-key")"
 exec dotnet "services/Identity/bin/$configuration/net10.0/PocDirectory.Identity.dll" "$@"

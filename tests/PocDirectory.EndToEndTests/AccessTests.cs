@@ -208,6 +208,49 @@ public sealed class AccessTests(SystemFixture fixture)
         Assert.NotEmpty(keys);
     }
 
+    [Fact]
+    public async Task The_keys_kept_in_identitydb_and_in_Redis_are_sealed_under_keys_neither_holds()
+    {
+        // Both rings hold a key once something was protected: a sign-in page's antiforgery token, a sign-in's correlation cookie.
+        using (var pages = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await pages.GetAsync(new Uri(fixture.System.Url(ResourceNames.Gateway), "/account/sign-in"))).StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, (await pages.GetAsync(new Uri(fixture.System.Url(ResourceNames.Web), "/signin"))).StatusCode);
+        }
+        // Identity's data-protection keys (its sign-in cookies) and token keys, in identitydb.
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.System.DatabaseConnectionString(ResourceNames.IdentityDb));
+        await connection.OpenAsync();
+        var identityRing = new List<string>();
+        await using (var command = new Npgsql.NpgsqlCommand("SELECT \"Xml\" FROM \"DataProtectionKeys\"", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                identityRing.Add(reader.GetString(0));
+            }
+        }
+        Assert.NotEmpty(identityRing);
+        Assert.All(identityRing, xml => Assert.Contains("<sealedKey", xml, StringComparison.Ordinal));
+        Assert.All(identityRing, xml => Assert.DoesNotContain("<value>", xml, StringComparison.Ordinal));
+        await using (var command = new Npgsql.NpgsqlCommand("SELECT pkcs8 FROM signing_keys", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                using var rsa = System.Security.Cryptography.RSA.Create();
+                var pkcs8 = (byte[])reader[0];
+                Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => rsa.ImportPkcs8PrivateKey(pkcs8, out _));
+            }
+        }
+        // The Web's data-protection keys (its session cookies), in the Redis that holds the sessions.
+        var cache = fixture.System.Url(ResourceNames.Cache);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{cache.Host}:{cache.Port}");
+        var webRing = (await redis.GetDatabase().ListRangeAsync("pocdir:dataprotection:web")).Select(v => v.ToString()).ToList();
+        Assert.NotEmpty(webRing);
+        Assert.All(webRing, xml => Assert.Contains("<sealedKey", xml, StringComparison.Ordinal));
+        Assert.All(webRing, xml => Assert.DoesNotContain("<value>", xml, StringComparison.Ordinal));
+    }
+
     private async Task<HttpResponseMessage> GetAsync(string service, bool throughGateway, string? token)
     {
         using var http = new HttpClient { BaseAddress = throughGateway ? fixture.System.Url(ResourceNames.Gateway) : fixture.System.Url(service) };

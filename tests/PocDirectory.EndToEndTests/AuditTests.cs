@@ -41,7 +41,8 @@ public sealed class AuditTests(SystemFixture fixture)
     public async Task Reads_of_contact_details_draft_edits_and_link_uses_each_leave_a_record()
     {
         var system = fixture.System;
-        var focalPoint = await DirectoryFlow.TokenOfAsync(system, "fp-audit", Roles.FocalPoint, "FRA");
+        // A State of its own (New Zealand): other tests read FRA's nominations and must not meet this one.
+        var focalPoint = await DirectoryFlow.TokenOfAsync(system, "fp-audit", Roles.FocalPoint, "NZL");
         var manager = await DirectoryFlow.TokenOfAsync(system, "dm-audit", Roles.DirectoryManager);
         var email = TestPerson.UniqueEmail("audited");
         using var fp = DirectoryFlow.Client(system, focalPoint);
@@ -49,7 +50,7 @@ public sealed class AuditTests(SystemFixture fixture)
         using var anonymous = DirectoryFlow.Client(system, null);
 
         // A draft, edited, then submitted: the nominee gets the link.
-        using var created = await fp.PostAsJsonAsync("/api/nominations", new { state = "FRA", details = DirectoryFlow.Details("Anne Audit", email), submit = false });
+        using var created = await fp.PostAsJsonAsync("/api/nominations", new { state = "NZL", details = DirectoryFlow.Details("Anne Audit", email), submit = false });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("summary").GetProperty("id").GetGuid();
         using (var edited = await fp.PutAsJsonAsync($"/api/nominations/{id}", DirectoryFlow.Details("Anne Audit-Martin", email)))
@@ -64,7 +65,7 @@ public sealed class AuditTests(SystemFixture fixture)
         {
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         }
-        using (var state = await fp.GetAsync("/api/nominations/states/FRA"))
+        using (var state = await fp.GetAsync("/api/nominations/states/NZL"))
         {
             Assert.Equal(HttpStatusCode.OK, state.StatusCode);
         }
@@ -86,8 +87,8 @@ public sealed class AuditTests(SystemFixture fixture)
         var target = id.ToString();
         var rows = await WaitForAsync(rows =>
             rows.Any(r => r.Action == "nomination.draft-edited" && r.Target == target) &&
-            rows.Any(r => r.Action == "nomination.read" && r.Target == target && r.State == "FRA") &&
-            rows.Any(r => r.Action == "nominations.state-read" && r.State == "FRA") &&
+            rows.Any(r => r.Action == "nomination.read" && r.Target == target && r.State == "NZL") &&
+            rows.Any(r => r.Action == "nominations.state-read" && r.State == "NZL") &&
             rows.Any(r => r.Action == "nominations.review-queue-read") &&
             rows.Any(r => r.Action == "nomination.looked-up" && r.Target == target && r.Actor == "confirmation-link") &&
             rows.Any(r => r.Action == "ping.acknowledged-by-link" && r.Outcome == "failure" && r.Detail == "NotFound"));

@@ -16,7 +16,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture fixture)
     {
         var tokens = await TokensAsync();
         // FRA participates (it has a listed point of contact); DEU and KEN do not.
-        var listed = await DirectoryFlow.ListAsync(fixture.System, tokens["focal-point FRA"]!, tokens["directory-manager"]!, "FRA", "Matrix Listed", TestPerson.UniqueEmail("matrix-poc-fra"));
+        var listed = await DirectoryFlow.ListAsync(fixture.System, tokens["focal-point FRA"].Data!, tokens["directory-manager"].Data!, "FRA", "Matrix Listed", TestPerson.UniqueEmail("matrix-poc-fra"));
         var failures = new List<string>();
         foreach (var row in AuthorizationMatrix.Rows)
         {
@@ -26,7 +26,9 @@ public sealed class AuthorizationMatrixTests(SystemFixture fixture)
                 var principal = AuthorizationMatrix.Principals[i];
                 foreach (var direct in new[] { false, true })
                 {
-                    var status = await SendAsync(row.Service, row.Method, row.Path.Replace("{listed FRA}", listed.ToString()), tokens[principal], direct);
+                    // Each caller uses the token its client would: the one addressed to Identity for Identity's API, the other elsewhere.
+                    var token = row.Service == ResourceNames.Identity ? tokens[principal].Identity : tokens[principal].Data;
+                    var status = await SendAsync(row.Service, row.Method, row.Path.Replace("{listed FRA}", listed.ToString()), token, direct);
                     if (status.ToString() != expected[i])
                     {
                         failures.Add($"{row.Method} {row.Path} as {principal} {(direct ? "directly" : "through the gateway")}: {status}, expected {expected[i]}");
@@ -37,18 +39,27 @@ public sealed class AuthorizationMatrixTests(SystemFixture fixture)
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
-    private async Task<Dictionary<string, string?>> TokensAsync()
+    /// <summary>Each caller's two tokens: the one for the data APIs, and the one addressed to Identity alone (ApiScopes.AddressedTo).</summary>
+    private async Task<Dictionary<string, (string? Data, string? Identity)>> TokensAsync()
     {
         var system = fixture.System;
-        async Task<string> PersonAsync(string prefix, string role, string? state = null) =>
-            (await (await TestPerson.CreateAsync(system, prefix, role, state)).SignInForTokensAsync(system)).GetProperty("access_token").GetString()!;
+        async Task<(string?, string?)> PersonAsync(string prefix, string role, string? state = null)
+        {
+            var tokens = await (await TestPerson.CreateAsync(system, prefix, role, state)).SignInForTokensAsync(system);
+            var identity = await TestPerson.ForIdentityAsync(system, tokens);
+            return (tokens.GetProperty("access_token").GetString()!, identity.GetProperty("access_token").GetString()!);
+        }
+        // The same change to both of a caller's tokens, signed again with Identity's real key.
+        async Task<(string?, string?)> ResignedAsync((string? Data, string? Identity) from, Action<JsonObject> change) =>
+            (await IdentityKeys.ResignAsync(system, from.Data!, change), await IdentityKeys.ResignAsync(system, from.Identity!, change));
 
         var manager = await PersonAsync("matrix-dm", Roles.DirectoryManager);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         using var unknownKey = System.Security.Cryptography.RSA.Create(2048);
-        return new Dictionary<string, string?>
+        var machine = await fixture.TokenAsync();
+        return new Dictionary<string, (string? Data, string? Identity)>
         {
-            ["anonymous"] = null,
+            ["anonymous"] = (null, null),
             ["directory-manager"] = manager,
             ["focal-point FRA"] = await PersonAsync("matrix-fp-fra", Roles.FocalPoint, "FRA"),
             ["focal-point DEU"] = await PersonAsync("matrix-fp-deu", Roles.FocalPoint, "DEU"),
@@ -57,26 +68,26 @@ public sealed class AuthorizationMatrixTests(SystemFixture fixture)
             ["operations"] = await PersonAsync("matrix-ops", Roles.Operations),
             // Identity refuses these combinations at invitation; tokens that carry them anyway (signed with its real key) act
             // with the contact-blind role only.
-            ["operations + focal-point FRA"] = await IdentityKeys.ResignAsync(system, manager, p =>
+            ["operations + focal-point FRA"] = await ResignedAsync(manager, p =>
             {
                 p["role"] = new JsonArray(Roles.Operations, Roles.FocalPoint);
                 p[ApiScopes.StateClaim] = "FRA";
             }),
-            ["chair-office + point-of-contact FRA"] = await IdentityKeys.ResignAsync(system, manager, p =>
+            ["chair-office + point-of-contact FRA"] = await ResignedAsync(manager, p =>
             {
                 p["role"] = new JsonArray(Roles.ChairOffice, Roles.PointOfContact);
                 p[ApiScopes.StateClaim] = "FRA";
             }),
-            ["machine FRA"] = await fixture.TokenAsync(),
-            ["person without MFA"] = await IdentityKeys.ResignAsync(system, manager, p => p["amr"] = new JsonArray("pwd")),
-            ["expired"] = await IdentityKeys.ResignAsync(system, manager, p =>
+            ["machine FRA"] = (machine, machine),
+            ["person without MFA"] = await ResignedAsync(manager, p => p["amr"] = new JsonArray("pwd")),
+            ["expired"] = await ResignedAsync(manager, p =>
             {
                 p["iat"] = now - 1200;
                 p["nbf"] = now - 1200;
                 p["exp"] = now - 600;
             }),
-            ["forged"] = AccessTests.SignedBy(unknownKey, manager, _ => { }),
-            ["wrong audience"] = await IdentityKeys.ResignAsync(system, manager, p => p["aud"] = "somewhere-else"),
+            ["forged"] = (AccessTests.SignedBy(unknownKey, manager.Item1!, _ => { }), AccessTests.SignedBy(unknownKey, manager.Item2!, _ => { })),
+            ["wrong audience"] = await ResignedAsync(manager, p => p["aud"] = "somewhere-else"),
         };
     }
 

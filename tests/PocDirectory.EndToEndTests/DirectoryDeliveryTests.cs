@@ -90,7 +90,9 @@ public sealed class DirectoryDeliveryTests(SystemFixture fixture)
         {
             Assert.Equal(HttpStatusCode.OK, approved.StatusCode); // the database alone takes the decision
         }
-        Assert.NotEqual((broker.Pid, "Running"), (System.Resource(ResourceNames.Messaging).Pid, System.Resource(ResourceNames.Messaging).State));
+        // The supervisor notices the broker gone (within a quarter of a second of looking).
+        await System.WaitUntilAsync(r => r.Single(x => x.Name == ResourceNames.Messaging) is var seen && (seen.Pid, seen.State) != (broker.Pid, "Running"),
+            TimeSpan.FromSeconds(30), "RabbitMQ seen stopped");
         Assert.Equal(1, await CountAsync(ResourceNames.NominationsDb,
             "SELECT count(*) FROM outbox_messages WHERE message_type = @t AND body::text LIKE '%' || @p || '%' AND sent_at IS NULL", pocId.ToString(), ApprovedType));
 

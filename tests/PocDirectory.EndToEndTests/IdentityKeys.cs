@@ -17,10 +17,13 @@ public static class IdentityKeys
         var parts = token.Split('.');
         var signed = Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}");
         var signature = System.Buffers.Text.Base64Url.DecodeFromChars(parts[2]);
+        // The keys are encrypted under Identity's key-encryption key, which only the state folder holds.
+        var kek = System.Buffers.Text.Base64Url.DecodeFromChars(
+            (await File.ReadAllTextAsync(Path.Combine(system.StateDirectory, "secrets", "identity-key-encryption-key"))).Trim())[..32];
         foreach (var pkcs8 in await SigningKeysAsync(system))
         {
             using var rsa = RSA.Create();
-            rsa.ImportPkcs8PrivateKey(pkcs8, out _);
+            rsa.ImportEncryptedPkcs8PrivateKey(kek, pkcs8, out _);
             if (rsa.VerifyData(signed, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
             {
                 return AccessTests.SignedBy(rsa, token, change);

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using MassTransit;
 using MassTransit.Serialization;
-using PocDirectory.BuildingBlocks.Security;
 
 namespace PocDirectory.BuildingBlocks.Messaging;
 

@@ -15,5 +15,5 @@ public sealed class AuditChainKey(IConfiguration configuration)
     public byte[] Bytes => _bytes.Value;
 
     public static byte[] Decode(string? value) =>
-        BuildingBlocks.Security.KeyMaterial.Decode(value, ConfigurationKey, ".pocdir/secrets/audit-chain-key");
+        KeyMaterial.Decode(value, ConfigurationKey, ".pocdir/secrets/audit-chain-key");
 }

@@ -79,7 +79,8 @@ public static class IdentityCommands
                     Console.WriteLine(sent.Link);
                     return 0;
                 case ("signing-key", "rotate"):
-                    var key = await SigningKeyStore.RotateAsync(services.GetRequiredService<PocIdentityDbContext>(), TimeProvider.System, CancellationToken.None);
+                    var key = await SigningKeyStore.RotateAsync(services.GetRequiredService<PocIdentityDbContext>(),
+                        KeyEncryptionKey.From(builder.Configuration, ".pocdir/secrets/identity-key-encryption-key"), TimeProvider.System, CancellationToken.None);
                     Console.WriteLine($"New signing key {key.Id:N}; the previous one stays published for {SigningKeyStore.Overlap.TotalMinutes:0} minutes. Restart Identity to sign with it.");
                     return 0;
                 case ("audit", "verify"):

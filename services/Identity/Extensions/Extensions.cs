@@ -137,7 +137,8 @@ public static class Extensions
                 .RequireRole(Roles.DirectoryManager));
         builder.Services.AddDataProtection()
             .SetApplicationName("pocdir-identity")
-            .PersistKeysToDbContext<PocIdentityDbContext>();
+            .PersistKeysToDbContext<PocIdentityDbContext>()
+            .ProtectKeysWithKeyEncryptionKey(KeyEncryptionKey.From(builder.Configuration, ".pocdir/secrets/identity-key-encryption-key"));
         builder.Services.AddAntiforgery(options => options.Cookie.Name = "pocdir-identity-antiforgery");
         builder.Services.AddRazorPages();
     }

@@ -15,7 +15,7 @@ public sealed class SigningKey
     public const string Signing = "signing";
     public const string Encryption = "encryption";
 
-    /// <summary>The RSA private key, PKCS#8.</summary>
+    /// <summary>The RSA private key, as an encrypted PKCS#8 under Identity's key-encryption key (never in clear).</summary>
     public required byte[] Pkcs8 { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

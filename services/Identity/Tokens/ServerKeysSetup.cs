@@ -10,18 +10,19 @@ namespace PocDirectory.Identity.Tokens;
 /// Gives the token server its persisted keys when its options are first built (after the migration,
 /// at the first request), so a restart never regenerates them and never signs anyone out.
 /// </summary>
-public sealed class ServerKeysSetup(IServiceScopeFactory scopes, TimeProvider clock) : IConfigureOptions<OpenIddictServerOptions>
+public sealed class ServerKeysSetup(IServiceScopeFactory scopes, KeyEncryptionKey kek, TimeProvider clock, ILogger<ServerKeysSetup> logger)
+    : IConfigureOptions<OpenIddictServerOptions>
 {
     public void Configure(OpenIddictServerOptions options)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PocIdentityDbContext>();
         // Options are built synchronously; this runs once per process.
-        foreach (var key in SigningKeyStore.LoadAsync(db, SigningKey.Signing, clock, CancellationToken.None).GetAwaiter().GetResult())
+        foreach (var key in SigningKeyStore.LoadAsync(db, SigningKey.Signing, kek, clock, logger, CancellationToken.None).GetAwaiter().GetResult())
         {
             options.SigningCredentials.Add(new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
         }
-        foreach (var key in SigningKeyStore.LoadAsync(db, SigningKey.Encryption, clock, CancellationToken.None).GetAwaiter().GetResult())
+        foreach (var key in SigningKeyStore.LoadAsync(db, SigningKey.Encryption, kek, clock, logger, CancellationToken.None).GetAwaiter().GetResult())
         {
             options.EncryptionCredentials.Add(new EncryptingCredentials(key, SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
         }

@@ -32,9 +32,11 @@ public static class WebSessions
             ?? throw new InvalidOperationException($"ConnectionStrings__{ResourceNames.Cache} is not set: the Web keeps its sessions in Redis.");
         var multiplexer = ConnectionMultiplexer.Connect(RedisOptions.Parse(redis, ResourceNames.Web));
         builder.Services.AddSingleton<IConnectionMultiplexer>(multiplexer);
+        // Kept in the Redis that holds the sessions they protect, but sealed under a key Redis never has.
         builder.Services.AddDataProtection()
             .SetApplicationName("pocdir-web")
-            .PersistKeysToStackExchangeRedis(multiplexer, "pocdir:dataprotection:web");
+            .PersistKeysToStackExchangeRedis(multiplexer, "pocdir:dataprotection:web")
+            .ProtectKeysWithKeyEncryptionKey(KeyEncryptionKey.From(configuration, ".pocdir/secrets/web-key-encryption-key"));
         builder.Services.AddStackExchangeRedisCache(options =>
         {
             options.ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(multiplexer);

@@ -13,23 +13,18 @@ namespace PocDirectory.IntegrationTests.Identity;
 /// verified, against checkpoints outside the database too.
 /// </summary>
 [Collection(ServersCollection.Name)]
-public sealed class AuditLogTests(ServersFixture servers) : IAsyncLifetime
+public sealed class AuditLogTests(ServersFixture servers) : IdentityDatabaseTest(servers, "identity")
 {
-    private string _connectionString = null!;
     private readonly byte[] _key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _connectionString = await servers.CreateDatabaseAsync("identity");
-        await using var db = Context();
-        await db.Database.MigrateAsync();
+        await base.InitializeAsync();
         foreach (var action in new[] { "token.issued", "machine-client.created", "token.refused", "machine-client.revoked" })
         {
             await AppendAsync(action);
         }
     }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Records_are_numbered_and_each_is_chained_to_the_one_before()
@@ -150,7 +145,7 @@ public sealed class AuditLogTests(ServersFixture servers) : IAsyncLifetime
     public async Task Records_written_before_the_chain_was_keyed_verify_and_those_after_are_keyed_and_name_their_sender()
     {
         // A log from before: its records unkeyed, as the migration leaves them.
-        var legacy = await servers.CreateDatabaseAsync("identity_legacy");
+        var legacy = await Servers.CreateDatabaseAsync("identity_legacy");
         await using (var db = new PocIdentityDbContext(new DbContextOptionsBuilder<PocIdentityDbContext>().UseNpgsql(legacy).Options))
         {
             await db.Database.MigrateAsync();
@@ -181,6 +176,8 @@ public sealed class AuditLogTests(ServersFixture servers) : IAsyncLifetime
             Assert.True(result.Intact, result.Problem);
             Assert.Equal(3, result.Records);
         }
+        using var pooled = new NpgsqlConnection(legacy);
+        NpgsqlConnection.ClearPool(pooled);
     }
 
     [Fact]
@@ -237,12 +234,9 @@ public sealed class AuditLogTests(ServersFixture servers) : IAsyncLifetime
 
     private async Task ExecuteAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
-
-    private PocIdentityDbContext Context() =>
-        new(new DbContextOptionsBuilder<PocIdentityDbContext>().UseNpgsql(_connectionString).Options);
 }

@@ -13,20 +13,10 @@ namespace PocDirectory.IntegrationTests.Identity;
 /// failures are forgiven as time goes by, and nobody can lock anyone out.
 /// </summary>
 [Collection(ServersCollection.Name)]
-public sealed class SignInThrottleTests(ServersFixture servers) : IAsyncLifetime
+public sealed class SignInThrottleTests(ServersFixture servers) : IdentityDatabaseTest(servers, "throttle")
 {
-    private string _connectionString = null!;
     // Not on a whole microsecond: what PostgreSQL keeps is coarser than .NET's ticks, and the throttle must not mind.
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 5, 9, 0, 0, TimeSpan.Zero).AddTicks(1_234_567));
-
-    public async Task InitializeAsync()
-    {
-        _connectionString = await servers.CreateDatabaseAsync("throttle");
-        await using var db = Context();
-        await db.Database.MigrateAsync();
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task One_address_at_one_account_gets_three_free_attempts_then_doubling_waits_and_in_the_long_run_one_attempt_per_quarter_hour()
@@ -220,7 +210,4 @@ public sealed class SignInThrottleTests(ServersFixture servers) : IAsyncLifetime
     }
 
     private SignInThrottle Throttle(PocIdentityDbContext db) => new(db, new UpperInvariantLookupNormalizer(), _clock);
-
-    private PocIdentityDbContext Context() =>
-        new(new DbContextOptionsBuilder<PocIdentityDbContext>().UseNpgsql(_connectionString).Options);
 }

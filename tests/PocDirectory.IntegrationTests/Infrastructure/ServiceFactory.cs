@@ -23,6 +23,9 @@ public sealed class ServiceFactory<TEntryPoint>(ServersFixture servers, string d
         builder.UseSetting($"ConnectionStrings:{databaseResource}", connectionString);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.Messaging}", servers.RabbitMq.AmqpUri.ToString());
         builder.UseSetting(PocDirectory.BuildingBlocks.Messaging.SealedJsonSerializer.SettingName, TestKeys.Messaging);
+        // Keys only some services read (Identity's audit chain, a key-encryption key): a test key each, made for this run.
+        builder.UseSetting("Audit:ChainKey", TestKeys.New());
+        builder.UseSetting(KeyEncryptionKey.SettingName, TestKeys.New());
         builder.UseSetting($"ConnectionStrings:{ResourceNames.Cache}", servers.Redis.ConnectionString);
         // No token server runs here: tests of anonymous endpoints, and of refusals, need none.
         builder.UseSetting(AuthenticationExtensions.IssuerKey, "http://127.0.0.1:9/");

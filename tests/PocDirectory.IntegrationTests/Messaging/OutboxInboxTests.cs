@@ -7,48 +7,32 @@ using PocDirectory.IntegrationTests.Infrastructure;
 namespace PocDirectory.IntegrationTests.Messaging;
 
 [Collection(ServersCollection.Name)]
-public sealed class OutboxInboxTests(ServersFixture servers) : IAsyncLifetime
+public sealed class OutboxInboxTests(ServersFixture servers) : ProducerConsumerTest(servers)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
-    private MessagingHost _producer = null!;
-    private MessagingHost _consumer = null!;
-
-    public async Task InitializeAsync()
-    {
-        _producer = await MessagingHost.StartAsync(await servers.CreateDatabaseAsync("producer"), servers.RabbitMq.AmqpUri, consumes: false);
-        _consumer = await MessagingHost.StartAsync(await servers.CreateDatabaseAsync("consumer"), servers.RabbitMq.AmqpUri, consumes: true);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _consumer.DisposeAsync();
-        await _producer.DisposeAsync();
-    }
-
     [Fact]
     public void The_bus_never_reports_its_usage_to_the_vendor()
     {
         // MassTransit's usage telemetry posts to its vendor's host 5 minutes after the bus starts unless disabled;
         // the environment variable it also reads cannot turn it back on.
-        var tracker = _producer.Host.Services.GetRequiredService<MassTransit.UsageTracking.IUsageTracker>();
+        var tracker = Producer.Host.Services.GetRequiredService<MassTransit.UsageTracking.IUsageTracker>();
         Assert.False(Assert.IsType<MassTransit.UsageTracking.UsageTracker>(tracker).Enabled);
         Assert.Equal("false", Environment.GetEnvironmentVariable("MASSTRANSIT_USAGE_TELEMETRY"));
     }
 
     [Fact]
-    public async Task Events_committed_with_a_change_reach_the_consumer_exactly_once()
+    public async Task Events_committed_with_a_change_reach_theConsumer_exactly_once()
     {
-        var ids = await _producer.CreateWidgetsAsync(50);
+        var ids = await Producer.CreateWidgetsAsync(50);
 
-        await Eventually.Until(_consumer.AppliedCountAsync, n => n >= 50, Patience, "50 applied widgets");
+        await Eventually.Until(Consumer.AppliedCountAsync, n => n >= 50, Patience, "50 applied widgets");
 
-        var applied = await _consumer.WithDbAsync(db => db.Applied.ToListAsync());
+        var applied = await Consumer.WithDbAsync(db => db.Applied.ToListAsync());
         Assert.Equal(ids.Order(), applied.Select(a => a.Id).Order());
         Assert.All(applied, a => Assert.Equal(1, a.Times));
-        var unsent = await _producer.WithDbAsync(db => db.Outbox.CountAsync(m => m.SentAt == null));
+        var unsent = await Producer.WithDbAsync(db => db.Outbox.CountAsync(m => m.SentAt == null));
         Assert.Equal(0, unsent);
         // A sent row keeps its ids and times for operators, not its content.
-        var bodies = await _producer.WithDbAsync(db => db.Outbox.Select(m => m.Body).Distinct().ToListAsync());
+        var bodies = await Producer.WithDbAsync(db => db.Outbox.Select(m => m.Body).Distinct().ToListAsync());
         Assert.Equal(["{}"], bodies);
     }
 
@@ -56,7 +40,7 @@ public sealed class OutboxInboxTests(ServersFixture servers) : IAsyncLifetime
     public async Task Events_of_a_rolled_back_change_are_never_sent()
     {
         var rolledBack = Guid.NewGuid();
-        await _producer.WithDbAsync(async db =>
+        await Producer.WithDbAsync(async db =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
             db.Widgets.Add(new Widget { Id = rolledBack });
@@ -65,20 +49,20 @@ public sealed class OutboxInboxTests(ServersFixture servers) : IAsyncLifetime
             await transaction.RollbackAsync();
             return 0;
         });
-        var marker = (await _producer.CreateWidgetsAsync(1)).Single();
+        var marker = (await Producer.CreateWidgetsAsync(1)).Single();
 
         // The consumer handles one message at a time, in order: once the marker is applied, anything
         // sent before it would have been applied too.
-        await Eventually.Until(() => _consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == marker)), found => found, Patience, "the marker");
-        Assert.False(await _consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == rolledBack)));
-        Assert.False(await _producer.WithDbAsync(db => db.Widgets.AnyAsync(w => w.Id == rolledBack)));
-        Assert.Equal(1, await _producer.WithDbAsync(db => db.Outbox.CountAsync()));
+        await Eventually.Until(() => Consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == marker)), found => found, Patience, "the marker");
+        Assert.False(await Consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == rolledBack)));
+        Assert.False(await Producer.WithDbAsync(db => db.Widgets.AnyAsync(w => w.Id == rolledBack)));
+        Assert.Equal(1, await Producer.WithDbAsync(db => db.Outbox.CountAsync()));
     }
 
     [Fact]
     public async Task A_redelivered_message_is_applied_only_once()
     {
-        var bus = _producer.Host.Services.GetRequiredService<IBus>();
+        var bus = Producer.Host.Services.GetRequiredService<IBus>();
         var duplicate = new WidgetCreated { WidgetId = Guid.NewGuid(), Sequence = 1 };
         var messageId = NewId.NextGuid();
 
@@ -87,26 +71,26 @@ public sealed class OutboxInboxTests(ServersFixture servers) : IAsyncLifetime
         var marker = new WidgetCreated { WidgetId = Guid.NewGuid(), Sequence = 2 };
         await bus.Publish(marker);
 
-        await Eventually.Until(() => _consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == marker.WidgetId)), found => found, Patience, "the marker");
-        var applied = await _consumer.WithDbAsync(db => db.Applied.SingleAsync(a => a.Id == duplicate.WidgetId));
+        await Eventually.Until(() => Consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == marker.WidgetId)), found => found, Patience, "the marker");
+        var applied = await Consumer.WithDbAsync(db => db.Applied.SingleAsync(a => a.Id == duplicate.WidgetId));
         Assert.Equal(1, applied.Times);
-        Assert.Equal(1, await _consumer.WithDbAsync(db => db.Inbox.CountAsync(m => m.MessageId == messageId)));
+        Assert.Equal(1, await Consumer.WithDbAsync(db => db.Inbox.CountAsync(m => m.MessageId == messageId)));
     }
 
     [Fact]
     public async Task A_row_that_can_never_be_sent_is_parked_and_does_not_block_the_rest()
     {
-        await _producer.WithDbAsync(async db =>
+        await Producer.WithDbAsync(async db =>
         {
             var poison = OutboxMessage.Create(new WidgetCreated { WidgetId = Guid.NewGuid(), Sequence = 0 });
             db.Entry(poison).Property(m => m.MessageType).CurrentValue = "PocDirectory.Gone.Event, PocDirectory.Gone";
             db.Outbox.Add(poison);
             return await db.SaveChangesAsync();
         });
-        var after = await _producer.CreateWidgetsAsync(3);
+        var after = await Producer.CreateWidgetsAsync(3);
 
-        await Eventually.Until(() => _consumer.WithDbAsync(db => db.Applied.CountAsync(a => after.Contains(a.Id))), n => n == 3, Patience, "the rows after the poison one");
-        var parked = await _producer.WithDbAsync(db => db.Outbox.SingleAsync(m => m.FailedAt != null));
+        await Eventually.Until(() => Consumer.WithDbAsync(db => db.Applied.CountAsync(a => after.Contains(a.Id))), n => n == 3, Patience, "the rows after the poison one");
+        var parked = await Producer.WithDbAsync(db => db.Outbox.SingleAsync(m => m.FailedAt != null));
         Assert.Null(parked.SentAt);
         Assert.Contains("PocDirectory.Gone.Event", parked.LastError);
     }
@@ -118,32 +102,32 @@ public sealed class OutboxInboxTests(ServersFixture servers) : IAsyncLifetime
     [Fact]
     public async Task A_broker_outage_loses_nothing_and_duplicates_nothing()
     {
-        var before = await _producer.CreateWidgetsAsync(20);
-        await Eventually.Until(_consumer.AppliedCountAsync, n => n == 20, Patience, "the first 20 widgets");
+        var before = await Producer.CreateWidgetsAsync(20);
+        await Eventually.Until(Consumer.AppliedCountAsync, n => n == 20, Patience, "the first 20 widgets");
 
-        await servers.RabbitMq.StopAsync();
+        await Servers.RabbitMq.StopAsync();
         List<Guid> during;
         try
         {
-            during = await _producer.CreateWidgetsAsync(100, firstSequence: 20);
+            during = await Producer.CreateWidgetsAsync(100, firstSequence: 20);
 
             // The dispatcher really tried and failed: the rows wait, marked with their attempts.
             await Eventually.Until(
-                () => _producer.WithDbAsync(db => db.Outbox.CountAsync(m => m.SentAt == null && m.Attempts > 0)),
+                () => Producer.WithDbAsync(db => db.Outbox.CountAsync(m => m.SentAt == null && m.Attempts > 0)),
                 n => n > 0, Patience, "a failed publish attempt");
-            Assert.Equal(20, await _consumer.AppliedCountAsync());
+            Assert.Equal(20, await Consumer.AppliedCountAsync());
         }
         finally
         {
-            await servers.RabbitMq.StartAsync(CancellationToken.None);
+            await Servers.RabbitMq.StartAsync(CancellationToken.None);
         }
 
-        var after = await _producer.CreateWidgetsAsync(10, firstSequence: 120);
-        await Eventually.Until(_consumer.AppliedCountAsync, n => n >= 130, TimeSpan.FromMinutes(3), "all 130 widgets after the broker came back");
+        var after = await Producer.CreateWidgetsAsync(10, firstSequence: 120);
+        await Eventually.Until(Consumer.AppliedCountAsync, n => n >= 130, TimeSpan.FromMinutes(3), "all 130 widgets after the broker came back");
 
-        var applied = await _consumer.WithDbAsync(db => db.Applied.ToListAsync());
+        var applied = await Consumer.WithDbAsync(db => db.Applied.ToListAsync());
         Assert.Equal(before.Concat(during).Concat(after).Order(), applied.Select(a => a.Id).Order());
         Assert.All(applied, a => Assert.Equal(1, a.Times));
-        Assert.Equal(0, await _producer.WithDbAsync(db => db.Outbox.CountAsync(m => m.SentAt == null)));
+        Assert.Equal(0, await Producer.WithDbAsync(db => db.Outbox.CountAsync(m => m.SentAt == null)));
     }
 }

@@ -13,29 +13,13 @@ namespace PocDirectory.IntegrationTests.Messaging;
 /// nothing they write without the key is ever handled.
 /// </summary>
 [Collection(ServersCollection.Name)]
-public sealed class SealedMessagesTests(ServersFixture servers) : IAsyncLifetime
+public sealed class SealedMessagesTests(ServersFixture servers) : ProducerConsumerTest(servers)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
-    private MessagingHost _producer = null!;
-    private MessagingHost _consumer = null!;
-
-    public async Task InitializeAsync()
-    {
-        _producer = await MessagingHost.StartAsync(await servers.CreateDatabaseAsync("producer"), servers.RabbitMq.AmqpUri, consumes: false);
-        _consumer = await MessagingHost.StartAsync(await servers.CreateDatabaseAsync("consumer"), servers.RabbitMq.AmqpUri, consumes: true);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _consumer.DisposeAsync();
-        await _producer.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_message_on_the_broker_is_sealed_and_names_nothing_it_carries()
     {
         // A queue of the reader's own, bound to the message type's exchange: it receives a copy of every widget event.
-        await using var connection = await new ConnectionFactory { Uri = servers.RabbitMq.AmqpUri }.CreateConnectionAsync();
+        await using var connection = await new ConnectionFactory { Uri = Servers.RabbitMq.AmqpUri }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var exchange = MessageUrn.ForTypeString<WidgetCreated>().Replace("urn:message:", "", StringComparison.Ordinal);
         await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
@@ -43,7 +27,7 @@ public sealed class SealedMessagesTests(ServersFixture servers) : IAsyncLifetime
         await channel.QueueBindAsync(queue, exchange, "");
 
         var widget = new WidgetCreated { WidgetId = Guid.NewGuid(), Sequence = 424242 };
-        await _producer.Host.Services.GetRequiredService<IBus>().Publish(widget);
+        await Producer.Host.Services.GetRequiredService<IBus>().Publish(widget);
 
         var copy = await Eventually.Until(() => channel.BasicGetAsync(queue, autoAck: true), got => got is not null, Patience, "the copy of the message");
         Assert.Equal("application/vnd.pocdir.sealed+json", copy!.BasicProperties.ContentType);
@@ -53,7 +37,7 @@ public sealed class SealedMessagesTests(ServersFixture servers) : IAsyncLifetime
             Assert.DoesNotContain(visible, Encoding.UTF8.GetString(body), StringComparison.OrdinalIgnoreCase);
         }
         // And the consumer, holding the key, got it whole.
-        await Eventually.Until(() => _consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == widget.WidgetId)), found => found, Patience, "the widget applied");
+        await Eventually.Until(() => Consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == widget.WidgetId)), found => found, Patience, "the widget applied");
     }
 
     [Fact]
@@ -61,9 +45,9 @@ public sealed class SealedMessagesTests(ServersFixture servers) : IAsyncLifetime
     {
         // Someone with the broker's credentials writes a well-formed MassTransit message in plain JSON, and one
         // sealed under another key, straight into the consumer's queue.
-        await using var connection = await new ConnectionFactory { Uri = servers.RabbitMq.AmqpUri }.CreateConnectionAsync();
+        await using var connection = await new ConnectionFactory { Uri = Servers.RabbitMq.AmqpUri }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        var queue = _consumer.ConsumerQueue;
+        var queue = Consumer.ConsumerQueue;
         var forgedPlain = Guid.NewGuid();
         var forgedSealed = Guid.NewGuid();
         var plain = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(new
@@ -79,10 +63,10 @@ public sealed class SealedMessagesTests(ServersFixture servers) : IAsyncLifetime
 
         // A genuine message after them: the consumer takes one at a time, so once it is applied the forged ones were seen.
         var marker = new WidgetCreated { WidgetId = Guid.NewGuid(), Sequence = 2 };
-        await _producer.Host.Services.GetRequiredService<IBus>().Publish(marker);
-        await Eventually.Until(() => _consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == marker.WidgetId)), found => found, Patience, "the marker");
+        await Producer.Host.Services.GetRequiredService<IBus>().Publish(marker);
+        await Eventually.Until(() => Consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == marker.WidgetId)), found => found, Patience, "the marker");
 
-        Assert.False(await _consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == forgedPlain || a.Id == forgedSealed)));
+        Assert.False(await Consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == forgedPlain || a.Id == forgedSealed)));
         // They were set aside, not lost from sight: an operator finds them in the queue's error or skipped queue.
         var setAside = 0u;
         foreach (var aside in new[] { queue + "_error", queue + "_skipped" })

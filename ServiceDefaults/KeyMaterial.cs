@@ -1,4 +1,4 @@
-namespace PocDirectory.BuildingBlocks.Security;
+namespace PocDirectory;
 
 /// <summary>A symmetric key from a setting, in one place: base64url of at least 32 bytes, or a start refused with the setting's name.</summary>
 public static class KeyMaterial
