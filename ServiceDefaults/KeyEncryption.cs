@@ -67,15 +67,57 @@ public sealed class SealedXmlDecryptor(IServiceProvider services) : IXmlDecrypto
     }
 }
 
+/// <summary>
+/// The key ring as the service reads it: only keys sealed by <see cref="SealedXmlEncryptor"/>. The
+/// framework would otherwise use a key stored in clear (or naming another decryptor) as it is, and
+/// whoever can write to the database or Redis could plant one and read or forge every session it then
+/// protects. Anything else in the ring (revocations) passes; writing is unchanged.
+/// </summary>
+public sealed class SealedKeysOnlyRepository(Microsoft.AspNetCore.DataProtection.Repositories.IXmlRepository inner)
+    : Microsoft.AspNetCore.DataProtection.Repositories.IXmlRepository
+{
+    private static readonly XNamespace DataProtection = "http://schemas.asp.net/2015/03/dataProtection";
+
+    public IReadOnlyCollection<XElement> GetAllElements() => [.. inner.GetAllElements().Where(IsSealedOrNoKey)];
+
+    public void StoreElement(XElement element, string friendlyName) => inner.StoreElement(element, friendlyName);
+
+    /// <summary>
+    /// A key element whose one secret was sealed by this service's encryptor and which carries no secret
+    /// in clear beside it (a planted master key placed before a genuine sealed one would be read first);
+    /// or not a key at all.
+    /// </summary>
+    public static bool IsSealedOrNoKey(XElement element)
+    {
+        if (element.Name.LocalName != "key")
+        {
+            return true;
+        }
+        var secrets = element.Descendants(DataProtection + "encryptedSecret").ToList();
+        return secrets is [var secret]
+            && ((string?)secret.Attribute("decryptorType"))?.Split(',')[0].Trim() == typeof(SealedXmlDecryptor).FullName
+            && secret.Element(SealedXmlEncryptor.ElementName) is not null
+            && !element.Descendants().Any(e => e.Name.LocalName is "masterKey" or "value");
+    }
+}
+
 public static class KeyEncryptionExtensions
 {
-    /// <summary>The data-protection keys this service writes are sealed under its key-encryption key.</summary>
+    /// <summary>
+    /// The data-protection keys this service writes are sealed under its key-encryption key, and only
+    /// keys so sealed are read (<see cref="SealedKeysOnlyRepository"/>): keys from before, in clear, are
+    /// no longer used, and a new sealed one is made in their place.
+    /// </summary>
     public static Microsoft.AspNetCore.DataProtection.IDataProtectionBuilder ProtectKeysWithKeyEncryptionKey(
         this Microsoft.AspNetCore.DataProtection.IDataProtectionBuilder builder, KeyEncryptionKey key)
     {
         builder.Services.AddSingleton(key);
         builder.Services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(options =>
             options.XmlEncryptor = new SealedXmlEncryptor(key));
+        // After every Configure (the repository is set by PersistKeysTo…): wrap whichever it is.
+        builder.Services.PostConfigure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(options =>
+            options.XmlRepository = new SealedKeysOnlyRepository(options.XmlRepository
+                ?? throw new InvalidOperationException("Data protection needs a key repository before its keys can be sealed.")));
         return builder;
     }
 }

@@ -221,7 +221,7 @@ public sealed class AccessTests(SystemFixture fixture)
         await using var connection = new Npgsql.NpgsqlConnection(fixture.System.DatabaseConnectionString(ResourceNames.IdentityDb));
         await connection.OpenAsync();
         var identityRing = new List<string>();
-        await using (var command = new Npgsql.NpgsqlCommand("SELECT \"Xml\" FROM \"DataProtectionKeys\"", connection))
+        await using (var command = new Npgsql.NpgsqlCommand("SELECT \"Xml\" FROM data_protection_keys", connection))
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())

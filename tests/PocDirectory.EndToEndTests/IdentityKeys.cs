@@ -17,13 +17,19 @@ public static class IdentityKeys
         var parts = token.Split('.');
         var signed = Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}");
         var signature = System.Buffers.Text.Base64Url.DecodeFromChars(parts[2]);
-        // The keys are encrypted under Identity's key-encryption key, which only the state folder holds.
+        // The keys are sealed under Identity's key-encryption key, which only the state folder holds, and bound to their rows.
         var kek = System.Buffers.Text.Base64Url.DecodeFromChars(
             (await File.ReadAllTextAsync(Path.Combine(system.StateDirectory, "secrets", "identity-key-encryption-key"))).Trim())[..32];
-        foreach (var pkcs8 in await SigningKeysAsync(system))
+        foreach (var (id, createdAt, sealedKey) in await SigningKeysAsync(system))
         {
+            var pkcs8 = new byte[sealedKey.Length - 29];
+            using (var aes = new AesGcm(kek, 16))
+            {
+                aes.Decrypt(sealedKey.AsSpan(1, 12), sealedKey.AsSpan(29), sealedKey.AsSpan(13, 16), pkcs8,
+                    Encoding.UTF8.GetBytes($"pocdir-token-key|{id:N}|signing|{createdAt.Ticks / 10}"));
+            }
             using var rsa = RSA.Create();
-            rsa.ImportEncryptedPkcs8PrivateKey(kek, pkcs8, out _);
+            rsa.ImportPkcs8PrivateKey(pkcs8, out _);
             if (rsa.VerifyData(signed, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
             {
                 return AccessTests.SignedBy(rsa, token, change);
@@ -32,16 +38,16 @@ public static class IdentityKeys
         throw new InvalidOperationException("No current signing key of Identity verifies the token.");
     }
 
-    private static async Task<List<byte[]>> SigningKeysAsync(RunningSystem system)
+    private static async Task<List<(Guid Id, DateTime CreatedAt, byte[] Sealed)>> SigningKeysAsync(RunningSystem system)
     {
         await using var connection = new NpgsqlConnection(system.DatabaseConnectionString(ResourceNames.IdentityDb));
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT pkcs8 FROM signing_keys WHERE purpose = 'signing' AND retired_at IS NULL", connection);
+        await using var command = new NpgsqlCommand("SELECT id, created_at, pkcs8 FROM signing_keys WHERE purpose = 'signing' AND retired_at IS NULL", connection);
         await using var reader = await command.ExecuteReaderAsync();
-        var keys = new List<byte[]>();
+        var keys = new List<(Guid, DateTime, byte[])>();
         while (await reader.ReadAsync())
         {
-            keys.Add((byte[])reader[0]);
+            keys.Add((reader.GetGuid(0), reader.GetDateTime(1), (byte[])reader[2]));
         }
         return keys;
     }

@@ -15,7 +15,7 @@ public sealed class SigningKey
     public const string Signing = "signing";
     public const string Encryption = "encryption";
 
-    /// <summary>The RSA private key, as an encrypted PKCS#8 under Identity's key-encryption key (never in clear).</summary>
+    /// <summary>The RSA private key (PKCS#8) sealed under Identity's key-encryption key and bound to this row (never in clear).</summary>
     public required byte[] Pkcs8 { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 using PocDirectory.Identity.Infrastructure;
@@ -7,19 +9,24 @@ using PocDirectory.Identity.Model;
 namespace PocDirectory.Identity.Tokens;
 
 /// <summary>
-/// Creates, rotates and loads the persisted keys of the token server. Each private key is kept as an
-/// encrypted PKCS#8 (AES-256, PBKDF2-SHA256) under the service's <see cref="KeyEncryptionKey"/>, which
-/// identitydb never holds: a key that does not open under it (one stored in clear before, or one put
-/// there by someone without it) is never used to sign, nor published.
+/// Creates, rotates and loads the persisted keys of the token server. Each private key is kept sealed
+/// with AES-256-GCM under the service's <see cref="KeyEncryptionKey"/>, which identitydb never holds,
+/// and bound to its row: its id, purpose and creation time are in the seal, so a row moved to another
+/// purpose or made to look newer no longer opens. A key that does not open — one stored in clear before,
+/// or put there by someone without the key — is never used to sign, nor published; one stored in
+/// clear is retired on sight. A key retired past its overlap is deleted.
 /// </summary>
 public static partial class SigningKeyStore
 {
-    private static readonly PbeParameters Encryption = new(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 100_000);
-
     /// <summary>Long enough for every token signed by a replaced key to expire (tokens live 10 minutes).</summary>
     public static readonly TimeSpan Overlap = TimeSpan.FromHours(1);
 
+    private const byte Version = 2;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
     /// <summary>The keys in use for <paramref name="purpose"/>, newest first; creates the first on a new database.</summary>
+    /// <exception cref="InvalidOperationException">Sealed keys exist and none opens: this is not the key they were sealed under.</exception>
     public static async Task<IReadOnlyList<RsaSecurityKey>> LoadAsync(
         PocIdentityDbContext db, string purpose, KeyEncryptionKey kek, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
@@ -27,25 +34,40 @@ public static partial class SigningKeyStore
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7301001)", ct);
         var now = clock.GetUtcNow();
+        await db.SigningKeys.Where(k => k.RetiredAt != null && k.RetiredAt <= now).ExecuteDeleteAsync(ct);
         var stored = await db.SigningKeys
             .Where(k => k.Purpose == purpose && (k.RetiredAt == null || k.RetiredAt > now))
             .OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
         var keys = new List<RsaSecurityKey>();
+        var unopened = 0;
         foreach (var key in stored)
         {
             if (Open(key, kek) is { } opened)
             {
                 keys.Add(opened);
             }
+            else if (IsInClear(key))
+            {
+                key.RetiredAt = now; // from before keys were sealed, or planted: never used, gone at the next start
+                LogRetiredClear(logger, key.Id, purpose);
+            }
             else
             {
+                unopened++;
                 LogUnusable(logger, key.Id, purpose);
             }
         }
         if (keys.Count == 0)
         {
-            keys.Add(Open(await AddKeyAsync(db, purpose, kek, now, ct), kek)!);
+            if (unopened > 0)
+            {
+                throw new InvalidOperationException(
+                    $"None of the {unopened} sealed {purpose} keys in identitydb opens under {KeyEncryptionKey.SettingName}: it is not the key they were sealed under (every Identity replica needs the same one).");
+            }
+            var created = await AddKeyAsync(db, purpose, kek, now, ct);
+            keys.Add(Open(created, kek)!);
         }
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return keys;
     }
@@ -65,28 +87,75 @@ public static partial class SigningKeyStore
     private static async Task<SigningKey> AddKeyAsync(PocIdentityDbContext db, string purpose, KeyEncryptionKey kek, DateTimeOffset now, CancellationToken ct)
     {
         using var rsa = RSA.Create(3072);
-        var key = new SigningKey { Id = Guid.NewGuid(), Purpose = purpose, Pkcs8 = rsa.ExportEncryptedPkcs8PrivateKey(kek.Bytes, Encryption), CreatedAt = now };
+        // To the microsecond, as PostgreSQL keeps it: the time read back is the time sealed.
+        var key = new SigningKey { Id = Guid.NewGuid(), Purpose = purpose, Pkcs8 = [], CreatedAt = new DateTimeOffset(now.UtcTicks / 10 * 10, TimeSpan.Zero) };
+        key.Pkcs8 = Seal(key, rsa.ExportPkcs8PrivateKey(), kek);
         db.SigningKeys.Add(key);
         await db.SaveChangesAsync(ct);
         return key;
     }
 
-    /// <summary>The key, if it opens under <paramref name="kek"/>; never a key stored in clear.</summary>
+    /// <summary>The key, if it opens under <paramref name="kek"/> for this very row; never a key stored in clear.</summary>
     public static RsaSecurityKey? Open(SigningKey key, KeyEncryptionKey kek)
     {
-        var rsa = RSA.Create();
+        var sealedKey = key.Pkcs8;
+        if (sealedKey.Length <= 1 + NonceSize + TagSize || sealedKey[0] != Version)
+        {
+            return null;
+        }
+        var pkcs8 = new byte[sealedKey.Length - 1 - NonceSize - TagSize];
         try
         {
-            rsa.ImportEncryptedPkcs8PrivateKey(kek.Bytes, key.Pkcs8, out _);
+            using var aes = new AesGcm(kek.Bytes, TagSize);
+            aes.Decrypt(sealedKey.AsSpan(1, NonceSize), sealedKey.AsSpan(1 + NonceSize + TagSize), sealedKey.AsSpan(1 + NonceSize, TagSize), pkcs8, BoundTo(key));
+            var rsa = RSA.Create();
+            rsa.ImportPkcs8PrivateKey(pkcs8, out _);
+            return new RsaSecurityKey(rsa) { KeyId = key.Id.ToString("N") };
         }
         catch (CryptographicException)
         {
-            rsa.Dispose();
             return null;
         }
-        return new RsaSecurityKey(rsa) { KeyId = key.Id.ToString("N") };
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Signing key {Id} ({Purpose}) does not open under the key-encryption key (stored in clear before, or not by Identity): it is not used")]
+    private static byte[] Seal(SigningKey key, byte[] pkcs8, KeyEncryptionKey kek)
+    {
+        var sealedKey = new byte[1 + NonceSize + TagSize + pkcs8.Length];
+        sealedKey[0] = Version;
+        RandomNumberGenerator.Fill(sealedKey.AsSpan(1, NonceSize));
+        using (var aes = new AesGcm(kek.Bytes, TagSize))
+        {
+            aes.Encrypt(sealedKey.AsSpan(1, NonceSize), pkcs8, sealedKey.AsSpan(1 + NonceSize + TagSize), sealedKey.AsSpan(1 + NonceSize, TagSize), BoundTo(key));
+        }
+        CryptographicOperations.ZeroMemory(pkcs8);
+        return sealedKey;
+    }
+
+    /// <summary>What the seal binds the key to: its row's id, purpose and creation time.</summary>
+    private static byte[] BoundTo(SigningKey key) => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+        $"pocdir-token-key|{key.Id:N}|{key.Purpose}|{key.CreatedAt.UtcTicks / 10}"));
+
+    private static bool IsInClear(SigningKey key)
+    {
+        try
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportPkcs8PrivateKey(key.Pkcs8, out _);
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Token key {Id} ({Purpose}) is stored in clear (from before keys were sealed, or not put there by Identity): it is retired and never used")]
+    private static partial void LogRetiredClear(ILogger logger, Guid id, string purpose);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Token key {Id} ({Purpose}) does not open under the key-encryption key for its row: it is not used")]
     private static partial void LogUnusable(ILogger logger, Guid id, string purpose);
 }
