@@ -39,28 +39,43 @@ public sealed class MemberStatesPageTests(SystemFixture fixture) : IAsyncLifetim
     {
         var page = await Browser.NewPageAsync();
         await page.GotoAsync(new Uri(fixture.System.Url(ResourceNames.Web), "/member-states").ToString());
-        // Blazor's enhanced navigation may patch the page in place (no new "load" event): wait for the
-        // address, then let the assertions wait for the content.
-        var committed = new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit };
 
         await page.Locator("select[name=group]").SelectOptionAsync("WesternEuropeanAndOthers");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
-        await page.WaitForURLAsync("**/member-states?group=WesternEuropeanAndOthers*", committed);
+        await ShowAsync(page, "**/member-states?group=WesternEuropeanAndOthers*");
         await Assertions.Expect(page.Locator("section.region tbody tr")).ToHaveCountAsync(29);
         Assert.Equal(1, await page.Locator("section.region").CountAsync());
 
         await page.Locator("input[name=q]").FillAsync("KEN");
         await page.Locator("select[name=group]").SelectOptionAsync("");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
-        await page.WaitForURLAsync("**q=KEN*", committed);
+        await ShowAsync(page, "**q=KEN*");
         await Assertions.Expect(page.Locator("section.region tbody tr")).ToHaveCountAsync(1);
         var rows = await page.Locator("section.region tbody tr").AllInnerTextsAsync();
         Assert.Equal("Kenya", Assert.Single(rows).Split('\t')[0].Trim());
 
         await page.Locator("input[name=q]").FillAsync("Atlantis");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
-        await page.WaitForURLAsync("**q=Atlantis*", committed);
+        await ShowAsync(page, "**q=Atlantis*");
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("No State matches");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("member-states-no-match.png") });
+    }
+
+    /// <summary>
+    /// Presses "Show" and waits for the address the form leads to. Blazor's enhanced navigation may patch
+    /// the page in place (no new "load" event), so the address is awaited, then the assertions wait for
+    /// the content. A press that reaches nothing in 15 s (seen once in a full run, with the machine's two
+    /// cores busy) is made once more, as a person would, before the wait fails.
+    /// </summary>
+    private static async Task ShowAsync(IPage page, string address)
+    {
+        var committed = new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 15_000 };
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        try
+        {
+            await page.WaitForURLAsync(address, committed);
+        }
+        catch (TimeoutException)
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+            await page.WaitForURLAsync(address, committed);
+        }
     }
 }
