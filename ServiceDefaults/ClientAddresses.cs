@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Http;
 
 namespace PocDirectory;
 
@@ -10,6 +11,9 @@ public static class ClientAddresses
     /// The address a client is counted under: IPv4 as it is (an IPv4-mapped IPv6 address too), IPv6 by its
     /// /64 — the smallest network one subscriber is given — so that one client cannot spread over addresses.
     /// </summary>
+    /// <summary>The request's client as counted (<see cref="Bucket"/>), or "unknown" without an address.</summary>
+    public static string Of(HttpContext http) => http.Connection.RemoteIpAddress is { } address ? Bucket(address) : "unknown";
+
     public static string Bucket(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)

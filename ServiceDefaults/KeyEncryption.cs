@@ -31,20 +31,15 @@ public sealed class SealedXmlEncryptor(KeyEncryptionKey key) : IXmlEncryptor
 {
     internal const string ElementName = "sealedKey";
 
+    internal const byte Version = 1;
+
+    /// <summary>Bound into every seal: what opens here was sealed as a data-protection key.</summary>
+    internal static ReadOnlySpan<byte> Purpose => "pocdir-data-protection-key"u8;
+
     public EncryptedXmlInfo Encrypt(XElement plaintextElement)
     {
         var plaintext = System.Text.Encoding.UTF8.GetBytes(plaintextElement.ToString(SaveOptions.DisableFormatting));
-        var nonce = RandomNumberGenerator.GetBytes(12);
-        var tag = new byte[16];
-        var ciphertext = new byte[plaintext.Length];
-        using (var aes = new AesGcm(key.Bytes, tag.Length))
-        {
-            aes.Encrypt(nonce, plaintext, ciphertext, tag, "pocdir-data-protection-key"u8);
-        }
-        var element = new XElement(ElementName,
-            new XAttribute("nonce", Convert.ToBase64String(nonce)),
-            new XAttribute("tag", Convert.ToBase64String(tag)),
-            Convert.ToBase64String(ciphertext));
+        var element = new XElement(ElementName, Convert.ToBase64String(Sealing.Seal(key.Bytes, Version, plaintext, Purpose)));
         return new EncryptedXmlInfo(element, typeof(SealedXmlDecryptor));
     }
 }
@@ -55,14 +50,8 @@ public sealed class SealedXmlDecryptor(IServiceProvider services) : IXmlDecrypto
     public XElement Decrypt(XElement encryptedElement)
     {
         var key = services.GetRequiredService<KeyEncryptionKey>();
-        var nonce = Convert.FromBase64String((string)encryptedElement.Attribute("nonce")!);
-        var tag = Convert.FromBase64String((string)encryptedElement.Attribute("tag")!);
-        var ciphertext = Convert.FromBase64String(encryptedElement.Value);
-        var plaintext = new byte[ciphertext.Length];
-        using (var aes = new AesGcm(key.Bytes, tag.Length))
-        {
-            aes.Decrypt(nonce, ciphertext, tag, plaintext, "pocdir-data-protection-key"u8);
-        }
+        var plaintext = Sealing.Open(key.Bytes, SealedXmlEncryptor.Version, Convert.FromBase64String(encryptedElement.Value), SealedXmlEncryptor.Purpose)
+            ?? throw new CryptographicException("A data-protection key does not open under this service's key-encryption key.");
         return XElement.Parse(System.Text.Encoding.UTF8.GetString(plaintext));
     }
 }

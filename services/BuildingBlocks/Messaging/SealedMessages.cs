@@ -1,5 +1,4 @@
 using System.Net.Mime;
-using System.Security.Cryptography;
 using System.Text;
 using MassTransit;
 using MassTransit.Serialization;
@@ -21,8 +20,6 @@ public sealed class SealedJsonSerializer(byte[] key) : IMessageSerializer, IMess
     public static readonly ContentType SealedContentType = new("application/vnd.pocdir.sealed+json");
 
     private const byte Version = 1;
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
 
     /// <summary>Bound into every seal: a body sealed for something else under the same key does not open here.</summary>
     private static readonly byte[] Purpose = "pocdir-message-v1"u8.ToArray();
@@ -49,37 +46,13 @@ public sealed class SealedJsonSerializer(byte[] key) : IMessageSerializer, IMess
     public SerializerContext Deserialize(MessageBody body, Headers headers, Uri? destinationAddress = null) =>
         _json.Deserialize(new SealedBody(Open(body.GetBytes())), headers, destinationAddress);
 
-    /// <summary>Version, nonce, tag, then the ciphertext.</summary>
-    public byte[] Seal(ReadOnlySpan<byte> plaintext)
-    {
-        var sealedBytes = new byte[1 + NonceSize + TagSize + plaintext.Length];
-        sealedBytes[0] = Version;
-        var nonce = sealedBytes.AsSpan(1, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(key, TagSize);
-        aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(1 + NonceSize + TagSize), sealedBytes.AsSpan(1 + NonceSize, TagSize), Purpose);
-        return sealedBytes;
-    }
+    /// <summary>A body sealed (<see cref="Sealing"/>) under this system's key, for a message.</summary>
+    public byte[] Seal(ReadOnlySpan<byte> plaintext) => Sealing.Seal(key, Version, plaintext, Purpose);
 
     /// <summary>The plaintext of a sealed body; a body not sealed under this key is a serialization error.</summary>
-    public byte[] Open(ReadOnlySpan<byte> sealedBytes)
-    {
-        if (sealedBytes.Length < 1 + NonceSize + TagSize || sealedBytes[0] != Version)
-        {
-            throw new System.Runtime.Serialization.SerializationException("The message is not sealed for this system.");
-        }
-        var plaintext = new byte[sealedBytes.Length - 1 - NonceSize - TagSize];
-        try
-        {
-            using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(sealedBytes.Slice(1, NonceSize), sealedBytes[(1 + NonceSize + TagSize)..], sealedBytes.Slice(1 + NonceSize, TagSize), plaintext, Purpose);
-        }
-        catch (AuthenticationTagMismatchException ex)
-        {
-            throw new System.Runtime.Serialization.SerializationException("The message does not open under this system's key.", ex);
-        }
-        return plaintext;
-    }
+    public byte[] Open(ReadOnlySpan<byte> sealedBytes) =>
+        Sealing.Open(key, Version, sealedBytes, Purpose)
+        ?? throw new System.Runtime.Serialization.SerializationException("The message is not sealed for this system, or not under its key.");
 
     /// <summary>The key from its setting: base64url of 32 bytes; a missing or short one stops the start, naming the setting.</summary>
     public static byte[] Key(string? value) => KeyMaterial.Decode(value, SettingName, ".pocdir/secrets/messaging-key");

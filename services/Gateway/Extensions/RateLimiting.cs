@@ -33,7 +33,7 @@ public static class RateLimiting
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimiting).FullName!);
             options.AddPolicy(SignInPolicyName, http =>
             {
-                var key = $"pocdir:sign-in:{ClientAddress(http)}";
+                var key = $"pocdir:sign-in:{ClientAddresses.Of(http)}";
                 return RateLimitPartition.Get(key, _ => new RedisOrLocalRateLimiter(
                     new RedisFixedWindowRateLimiter<string>(key, new RedisFixedWindowRateLimiterOptions
                     {
@@ -62,14 +62,12 @@ public static class RateLimiting
         });
     }
 
-    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress is { } address ? ClientAddresses.Bucket(address) : "unknown";
-
 
     /// <summary>The account of a validated token, or else the client's address.</summary>
     internal static string CallerKey(HttpContext http) =>
         http.User.Identity?.IsAuthenticated == true && http.User.FindFirst("sub")?.Value is { Length: > 0 } subject
             ? "account:" + subject
-            : "address:" + ClientAddress(http);
+            : "address:" + ClientAddresses.Of(http);
 
     /// <summary>
     /// Takes the Web's signed <see cref="ForwardedClient"/> header off every request: when it verifies, the

@@ -45,7 +45,10 @@ public sealed class KnownDevices(PocIdentityDbContext db, ILookupNormalizer norm
         DeviceHash(http) is { } hash && await db.KnownDevices.AnyAsync(d => d.UserId == user.Id && d.DeviceHash == hash, ct);
 
     private static byte[]? DeviceHash(HttpContext http) =>
-        http.Request.Cookies[CookieName] is { Length: > 0 and <= 64 } token ? SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token)) : null;
+        http.Request.Cookies[CookieName] is { Length: > 0 and <= 64 } token ? Hash(token) : null;
+
+    /// <summary>What is kept of a browser's token: its hash only.</summary>
+    private static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token));
 
     public async Task SignedInAsync(PocUser user, HttpContext http, bool notify, CancellationToken ct)
     {
@@ -74,7 +77,7 @@ public sealed class KnownDevices(PocIdentityDbContext db, ILookupNormalizer norm
         var agent = http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 300)] : null;
         db.KnownDevices.Add(new KnownDevice
         {
-            UserId = user.Id, DeviceHash = SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token)), FirstSeen = now, LastSeen = now, UserAgent = agent,
+            UserId = user.Id, DeviceHash = Hash(token), FirstSeen = now, LastSeen = now, UserAgent = agent,
         });
         if (notify)
         {

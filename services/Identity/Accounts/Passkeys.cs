@@ -84,7 +84,7 @@ public sealed class Passkeys(
             return null;
         }
         await users.AddOrUpdatePasskeyAsync(user!, assertion.Passkey!); // its new signature count
-        await throttle.SucceededAsync(user!.Email, SignInSteps.Client(http), ct);
+        await throttle.SucceededAsync(user!.Email, ClientAddresses.Of(http), ct);
         await signIn.SignInWithClaimsAsync(user!, isPersistent: false, SignInMethods.SignedIn(Methods, clock));
         await devices.SignedInAsync(user!, http, notify: true, ct);
         return user;

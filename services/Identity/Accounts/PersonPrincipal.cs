@@ -29,7 +29,7 @@ public static class PersonPrincipal
         }
         identity.SetClaims(Claims.AuthenticationMethodReference, [.. amr.Distinct(StringComparer.Ordinal)]);
         // When the person signed in: kept through every refresh, so that the tokens end with the session (SessionRules).
-        identity.AddClaim(new Claim(Claims.AuthenticationTime, signedInAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
+        identity.AddClaim(SessionRules.SignedInClaim(signedInAt));
         identity.SetScopes(scopes);
         // The scopes stay whole (the refresh token keeps them all); the access token's audiences are the ones asked for.
         var resources = new List<string>();

@@ -19,8 +19,11 @@ public sealed class SessionRules(IConfiguration configuration, TimeProvider cloc
     public TimeSpan Lifetime { get; } = TimeSpan.FromHours(configuration.GetValue("SignIn:SessionHours", 12.0));
 
     /// <summary>The claim a sign-in step adds: now, in seconds since the epoch.</summary>
-    public static Claim SignedInNow(TimeProvider clock) =>
-        new(Claims.AuthenticationTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64);
+    public static Claim SignedInNow(TimeProvider clock) => SignedInClaim(clock.GetUtcNow());
+
+    /// <summary>The claim saying when the person signed in (OpenID Connect's auth_time), in sessions and tokens alike.</summary>
+    public static Claim SignedInClaim(DateTimeOffset signedInAt) =>
+        new(Claims.AuthenticationTime, signedInAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64);
 
     /// <summary>When the person last proved who they are, if the principal says.</summary>
     public static DateTimeOffset? SignedInAt(ClaimsPrincipal? principal) =>

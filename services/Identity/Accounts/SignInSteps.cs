@@ -26,6 +26,14 @@ public sealed class SignInSteps(
     /// <summary>Set when attempts must wait: the step was not tried, and may be after this long.</summary>
     public TimeSpan? RetryAfter { get; private set; }
 
+    /// <summary>Answers 429 with Retry-After in whole seconds, and gives what the person reads.</summary>
+    public static string HeldBack(HttpResponse response, TimeSpan wait)
+    {
+        response.StatusCode = StatusCodes.Status429TooManyRequests;
+        response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Throttled(wait);
+    }
+
     /// <summary>What a person reads when held back: how long, in words.</summary>
     public static string Throttled(TimeSpan wait)
     {
@@ -60,14 +68,14 @@ public sealed class SignInSteps(
             }
             result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: false);
         }
-        if (result.Succeeded || result.RequiresTwoFactor)
+        if (result.RequiresTwoFactor)
         {
             await throttle.StepPassedAsync(ct);
         }
         if (result.Succeeded)
         {
             // Not when a second factor is still due: knowing the password must not buy fresh guesses at the code.
-            await throttle.SucceededAsync(email, Client(http), ct);
+            await throttle.SucceededAsync(email, ClientAddresses.Of(http), ct);
             // An account without a second factor yet (it reaches enrolment only): Identity's own session, with when.
             await signIn.SignInWithClaimsAsync(user!, isPersistent: false, SignInMethods.SignedIn(["pwd"], clock));
         }
@@ -96,8 +104,7 @@ public sealed class SignInSteps(
             : await signIn.TwoFactorAuthenticatorSignInAsync(Normalize(code), isPersistent: false, rememberClient: false);
         if (result.Succeeded)
         {
-            await throttle.StepPassedAsync(ct);
-            await throttle.SucceededAsync(user.Email, Client(http), ct);
+            await throttle.SucceededAsync(user.Email, ClientAddresses.Of(http), ct);
             await RecordMethodsAsync(user, "otp");
             await devices.SignedInAsync(user, http, notify: true, ct);
         }
@@ -123,8 +130,7 @@ public sealed class SignInSteps(
         var result = await signIn.TwoFactorRecoveryCodeSignInAsync((code ?? "").Replace(" ", "", StringComparison.Ordinal).Trim());
         if (result.Succeeded)
         {
-            await throttle.StepPassedAsync(ct);
-            await throttle.SucceededAsync(user.Email, Client(http), ct);
+            await throttle.SucceededAsync(user.Email, ClientAddresses.Of(http), ct);
             await RecordMethodsAsync(user);
             await devices.SignedInAsync(user, http, notify: true, ct);
             db.AddSecurityNotice(user, "Recovery code used", $"{await users.CountRecoveryCodesAsync(user)} recovery codes are left; make new ones in your account if few are.", clock);
@@ -137,9 +143,6 @@ public sealed class SignInSteps(
         await AuditAsync("sign-in.recovery-code", result, user, user.Email, http, ct);
         return result;
     }
-
-    /// <summary>The client as attempts are counted: the browser's address (the gateway forwards it), IPv6 by its /64.</summary>
-    public static string Client(HttpContext http) => http.Connection.RemoteIpAddress is { } address ? ClientAddresses.Bucket(address) : "unknown";
 
     /// <summary>
     /// Identity's sign-in marks a two-factor sign-in with amr "mfa" only; the session (and so the
@@ -164,7 +167,7 @@ public sealed class SignInSteps(
 
     private async Task<bool> ThrottledAsync(string? email, string action, HttpContext http, bool secondFactor, bool knownDevice, CancellationToken ct)
     {
-        RetryAfter = await throttle.TryAttemptAsync(new SignInThrottle.Attempt(email, Client(http), knownDevice, secondFactor), ct);
+        RetryAfter = await throttle.TryAttemptAsync(new SignInThrottle.Attempt(email, ClientAddresses.Of(http), knownDevice, secondFactor), ct);
         if (RetryAfter is null)
         {
             return false;

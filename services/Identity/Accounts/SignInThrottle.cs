@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.Identity.Infrastructure;
 using PocDirectory.Identity.Model;
+using PocDirectory.BuildingBlocks.Persistence;
 
 namespace PocDirectory.Identity.Accounts;
 
@@ -163,9 +164,14 @@ public sealed class SignInThrottle(PocIdentityDbContext db, ILookupNormalizer no
         });
     }
 
-    /// <summary>The person is signed in: the account's counts (from this address, from anywhere, at its second factor) start again.</summary>
+    /// <summary>
+    /// The person is signed in: the step this request attempted is taken back at the address
+    /// (<see cref="StepPassedAsync"/>), and the account's counts (from this address, from anywhere, at its
+    /// second factor) start again.
+    /// </summary>
     public async Task SucceededAsync(string? email, string client, CancellationToken ct)
     {
+        await StepPassedAsync(ct);
         var keys = Keys(new Attempt(email, client, SecondFactorStep: true)).Where(k => k.Value != Address).Select(k => k.Key).ToArray();
         await db.SignInThrottles.Where(r => keys.Contains(r.Key)).ExecuteDeleteAsync(ct);
         // Rows nobody has touched for a day are forgiven entirely by now: they go.
@@ -173,8 +179,8 @@ public sealed class SignInThrottle(PocIdentityDbContext db, ILookupNormalizer no
         await db.SignInThrottles.Where(r => r.UpdatedAt < stale).ExecuteDeleteAsync(ct);
     }
 
-    /// <summary>Now, to the microsecond, as PostgreSQL keeps it: a time read back compares equal to the one written.</summary>
-    private DateTimeOffset Now() => new(clock.GetUtcNow().UtcTicks / 10 * 10, TimeSpan.Zero);
+    /// <summary>Now, as PostgreSQL keeps it: a time read back compares equal to the one written.</summary>
+    private DateTimeOffset Now() => PostgresTime.Microseconds(clock.GetUtcNow());
 
     /// <summary>Stops tracking the rows it read, and only those: the page's account stays tracked for its own changes.</summary>
     private void Untrack(List<SignInThrottleRow> rows)

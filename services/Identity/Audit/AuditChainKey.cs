@@ -6,14 +6,13 @@ namespace PocDirectory.Identity.Audit;
 /// for local runs, a secret in a cluster). Whoever can write to identitydb but does not hold it cannot
 /// add, change or cut records without verification showing it.
 /// </summary>
-public sealed class AuditChainKey(IConfiguration configuration)
+public sealed class AuditChainKey(byte[] bytes)
 {
     public const string ConfigurationKey = "Audit:ChainKey";
 
-    private readonly Lazy<byte[]> _bytes = new(() => Decode(configuration[ConfigurationKey]));
+    public byte[] Bytes { get; } = bytes;
 
-    public byte[] Bytes => _bytes.Value;
-
-    public static byte[] Decode(string? value) =>
-        KeyMaterial.Decode(value, ConfigurationKey, ".pocdir/secrets/audit-chain-key");
+    /// <summary>The key from its setting; a missing or unusable one stops the start, naming the setting.</summary>
+    public static AuditChainKey From(IConfiguration configuration) =>
+        new(KeyMaterial.Decode(configuration[ConfigurationKey], ConfigurationKey, ".pocdir/secrets/audit-chain-key"));
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using PocDirectory.Contracts.Audit;
+using PocDirectory.BuildingBlocks.Persistence;
 
 namespace PocDirectory.Identity.Audit;
 
@@ -67,7 +68,7 @@ public sealed class AuditEntry
             Sequence = sequence,
             AuditId = record.AuditId,
             // Microseconds: what PostgreSQL keeps, so the hash reads back the same.
-            OccurredAt = new DateTimeOffset(record.OccurredAt.UtcTicks / 10 * 10, TimeSpan.Zero),
+            OccurredAt = PostgresTime.Microseconds(record.OccurredAt),
             // Cut to the columns' sizes: a record too long to store would be lost from the chain.
             Service = Cut(record.Service, 64)!,
             Actor = Cut(record.Actor, 256)!,

@@ -86,7 +86,7 @@ public static class IdentityCommands
                 case ("audit", "verify"):
                     var checkpointFile = new AuditCheckpointFile(builder.Configuration);
                     var result = await AuditLog.VerifyAsync(services.GetRequiredService<PocIdentityDbContext>(),
-                        AuditChainKey.Decode(builder.Configuration[AuditChainKey.ConfigurationKey]), checkpointFile, CancellationToken.None);
+                        AuditChainKey.From(builder.Configuration).Bytes, checkpointFile, CancellationToken.None);
                     if (result is { Anchored: true, Newest: { } newest })
                     {
                         Console.WriteLine($"Audit log intact: {result.Records} records, each chained to the one before and keyed.");

@@ -44,8 +44,7 @@ public static class Extensions
     /// </summary>
     public static void AddAuditChain(this IHostApplicationBuilder builder)
     {
-        AuditChainKey.Decode(builder.Configuration[AuditChainKey.ConfigurationKey]); // refuse to start without a usable key, naming it
-        builder.Services.AddSingleton<AuditChainKey>();
+        builder.Services.AddSingleton(AuditChainKey.From(builder.Configuration)); // no start without a usable key
         builder.Services.AddSingleton<AuditCheckpointFile>();
         builder.Services.AddSingleton<AuditCheckpointWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AuditCheckpointWriter>());

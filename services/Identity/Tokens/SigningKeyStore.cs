@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 using PocDirectory.Identity.Infrastructure;
 using PocDirectory.Identity.Model;
+using PocDirectory.BuildingBlocks.Persistence;
 
 namespace PocDirectory.Identity.Tokens;
 
@@ -22,8 +23,6 @@ public static partial class SigningKeyStore
     public static readonly TimeSpan Overlap = TimeSpan.FromHours(1);
 
     private const byte Version = 2;
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
 
     /// <summary>The keys in use for <paramref name="purpose"/>, newest first; creates the first on a new database.</summary>
     /// <exception cref="InvalidOperationException">Sealed keys exist and none opens: this is not the key they were sealed under.</exception>
@@ -88,7 +87,7 @@ public static partial class SigningKeyStore
     {
         using var rsa = RSA.Create(3072);
         // To the microsecond, as PostgreSQL keeps it: the time read back is the time sealed.
-        var key = new SigningKey { Id = Guid.NewGuid(), Purpose = purpose, Pkcs8 = [], CreatedAt = new DateTimeOffset(now.UtcTicks / 10 * 10, TimeSpan.Zero) };
+        var key = new SigningKey { Id = Guid.NewGuid(), Purpose = purpose, Pkcs8 = [], CreatedAt = PostgresTime.Microseconds(now) };
         key.Pkcs8 = Seal(key, rsa.ExportPkcs8PrivateKey(), kek);
         db.SigningKeys.Add(key);
         await db.SaveChangesAsync(ct);
@@ -98,16 +97,12 @@ public static partial class SigningKeyStore
     /// <summary>The key, if it opens under <paramref name="kek"/> for this very row; never a key stored in clear.</summary>
     public static RsaSecurityKey? Open(SigningKey key, KeyEncryptionKey kek)
     {
-        var sealedKey = key.Pkcs8;
-        if (sealedKey.Length <= 1 + NonceSize + TagSize || sealedKey[0] != Version)
+        if (Sealing.Open(kek.Bytes, Version, key.Pkcs8, BoundTo(key)) is not { Length: > 0 } pkcs8)
         {
             return null;
         }
-        var pkcs8 = new byte[sealedKey.Length - 1 - NonceSize - TagSize];
         try
         {
-            using var aes = new AesGcm(kek.Bytes, TagSize);
-            aes.Decrypt(sealedKey.AsSpan(1, NonceSize), sealedKey.AsSpan(1 + NonceSize + TagSize), sealedKey.AsSpan(1 + NonceSize, TagSize), pkcs8, BoundTo(key));
             var rsa = RSA.Create();
             rsa.ImportPkcs8PrivateKey(pkcs8, out _);
             return new RsaSecurityKey(rsa) { KeyId = key.Id.ToString("N") };
@@ -124,13 +119,7 @@ public static partial class SigningKeyStore
 
     private static byte[] Seal(SigningKey key, byte[] pkcs8, KeyEncryptionKey kek)
     {
-        var sealedKey = new byte[1 + NonceSize + TagSize + pkcs8.Length];
-        sealedKey[0] = Version;
-        RandomNumberGenerator.Fill(sealedKey.AsSpan(1, NonceSize));
-        using (var aes = new AesGcm(kek.Bytes, TagSize))
-        {
-            aes.Encrypt(sealedKey.AsSpan(1, NonceSize), pkcs8, sealedKey.AsSpan(1 + NonceSize + TagSize), sealedKey.AsSpan(1 + NonceSize, TagSize), BoundTo(key));
-        }
+        var sealedKey = Sealing.Seal(kek.Bytes, Version, pkcs8, BoundTo(key));
         CryptographicOperations.ZeroMemory(pkcs8);
         return sealedKey;
     }

@@ -215,11 +215,9 @@ public sealed class ManageModel(
         }
         // A guess at the current password here is held back as one at sign-in is, under the same counts.
         if (await throttle.TryAttemptAsync(
-            new SignInThrottle.Attempt(Account.Email, SignInSteps.Client(HttpContext), await devices.IsKnownAsync(Account, HttpContext, ct)), ct) is { } wait)
+            new SignInThrottle.Attempt(Account.Email, ClientAddresses.Of(HttpContext), await devices.IsKnownAsync(Account, HttpContext, ct)), ct) is { } wait)
         {
-            Errors = new Dictionary<string, string[]> { ["current"] = [SignInSteps.Throttled(wait)] };
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Errors = new Dictionary<string, string[]> { ["current"] = [SignInSteps.HeldBack(Response, wait)] };
             return Page();
         }
         var changed = await users.ChangePasswordAsync(Account, CurrentPassword ?? "", NewPassword ?? "");
@@ -267,11 +265,7 @@ public sealed class ManageModel(
     }
 
     /// <summary>The current password was right: not a failure, here or at sign-in.</summary>
-    private async Task PassedAsync(CancellationToken ct)
-    {
-        await throttle.StepPassedAsync(ct);
-        await throttle.SucceededAsync(Account.Email, SignInSteps.Client(HttpContext), ct);
-    }
+    private Task PassedAsync(CancellationToken ct) => throttle.SucceededAsync(Account.Email, ClientAddresses.Of(HttpContext), ct);
 
     public async Task<IActionResult> OnPostEndSessionAsync(CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,9 +14,7 @@ public abstract class SignInStepPage : PageModel
     {
         if (steps.RetryAfter is { } wait)
         {
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            Error = SignInSteps.Throttled(wait);
+            Error = SignInSteps.HeldBack(Response, wait);
             return Page();
         }
         Error = message;
