@@ -12,12 +12,17 @@ var local = options.Publishing ? new LocalRuntimeSettings() : builder.AddLocalRu
 var data = options.DataDirectory;
 
 // Servers from Debian's packages, on fixed loopback ports (none a default port); --isolated picks free ones.
+// Every client signs in as a user of its own, with a password made for this state folder (.pocdir/secrets/).
+if (!options.Publishing)
+{
+    builder.Configuration[ServerPasswords.SecretsDirectorySetting] = StateFolder.SecretsDirectory(options);
+}
 var postgres = builder.AddPostgresServer(ResourceNames.Postgres, options.Port(18432), Path.Combine(data, ResourceNames.Postgres));
-var directoryDb = postgres.AddDatabase(ResourceNames.DirectoryDb);
-var nominationsDb = postgres.AddDatabase(ResourceNames.NominationsDb);
-var notificationsDb = postgres.AddDatabase(ResourceNames.NotificationsDb);
-var meetingsDb = postgres.AddDatabase(ResourceNames.MeetingsDb);
-var identityDb = postgres.AddDatabase(ResourceNames.IdentityDb);
+var directoryDb = postgres.AddDatabase(ResourceNames.DirectoryDb, owner: ResourceNames.Directory);
+var nominationsDb = postgres.AddDatabase(ResourceNames.NominationsDb, owner: ResourceNames.Nominations);
+var notificationsDb = postgres.AddDatabase(ResourceNames.NotificationsDb, owner: ResourceNames.Notifications);
+var meetingsDb = postgres.AddDatabase(ResourceNames.MeetingsDb, owner: ResourceNames.Meetings);
+var identityDb = postgres.AddDatabase(ResourceNames.IdentityDb, owner: ResourceNames.Identity);
 var messaging = builder.AddRabbitMQServer(ResourceNames.Messaging, options.Port(18472), distributionPort: options.Port(18473),
         epmdPort: options.Port(18474), Path.Combine(data, ResourceNames.Messaging))
     .WithManagementPlugin(options.Port(18475));
@@ -27,23 +32,23 @@ var mail = builder.AddSmtpSink(ResourceNames.Mail, options.Port(18425), Path.Com
 // Services, each with its own database. None waits for another: they never call each other, and a
 // service whose copy of the Member States is empty keeps asking the Directory until it answers.
 var identity = builder.AddService<Projects.PocDirectory_Identity>(ResourceNames.Identity, options.Port(18415))
-    .WithReference(identityDb).WithReference(messaging).WithReference(cache)
+    .WithReference(identityDb).WithLogins(messaging, cache, ResourceNames.Identity)
     .WaitFor(identityDb).WaitFor(messaging).WaitFor(cache);
 
 var directory = builder.AddService<Projects.PocDirectory_Directory>(ResourceNames.Directory, options.Port(18411))
-    .WithReference(directoryDb).WithReference(messaging).WithReference(cache)
+    .WithReference(directoryDb).WithLogins(messaging, cache, ResourceNames.Directory)
     .WaitFor(directoryDb).WaitFor(messaging).WaitFor(cache);
 
 var nominations = builder.AddService<Projects.PocDirectory_Nominations>(ResourceNames.Nominations, options.Port(18412))
-    .WithReference(nominationsDb).WithReference(messaging).WithReference(cache)
+    .WithReference(nominationsDb).WithLogins(messaging, cache, ResourceNames.Nominations)
     .WaitFor(nominationsDb).WaitFor(messaging).WaitFor(cache);
 
 var notifications = builder.AddService<Projects.PocDirectory_Notifications>(ResourceNames.Notifications, options.Port(18413))
-    .WithReference(notificationsDb).WithReference(messaging).WithReference(cache).WithReference(mail)
+    .WithReference(notificationsDb).WithLogins(messaging, cache, ResourceNames.Notifications).WithReference(mail)
     .WaitFor(notificationsDb).WaitFor(messaging).WaitFor(cache).WaitFor(mail);
 
 var meetings = builder.AddService<Projects.PocDirectory_Meetings>(ResourceNames.Meetings, options.Port(18414))
-    .WithReference(meetingsDb).WithReference(messaging).WithReference(cache)
+    .WithReference(meetingsDb).WithLogins(messaging, cache, ResourceNames.Meetings)
     .WaitFor(meetingsDb).WaitFor(messaging).WaitFor(cache);
 
 // The only public entry, and the front end behind it. The gateway starts beside the services instead
@@ -51,7 +56,7 @@ var meetings = builder.AddService<Projects.PocDirectory_Meetings>(ResourceNames.
 local.GatewayPort = options.Port(18400);
 var gateway = builder.AddService<Projects.PocDirectory_Gateway>(ResourceNames.Gateway, local.GatewayPort, managementPort: options.Port(18402))
     .WithReference(directory).WithReference(nominations).WithReference(notifications)
-    .WithReference(meetings).WithReference(identity).WithReference(cache)
+    .WithReference(meetings).WithReference(identity).WithReference(cache.AddLogin(ResourceNames.Gateway), ResourceNames.Cache)
     .WaitFor(cache);
 
 // Tokens are issued and checked under the gateway's address, the one public origin. Browsers reach
@@ -72,7 +77,7 @@ if (!options.Publishing)
 var webClientSecret = builder.AddParameter("web-client-secret", secret: true);
 local.WebPort = options.Port(18401);
 var web = builder.AddService<Projects.PocDirectory_Web>(ResourceNames.Web, local.WebPort, managementPort: options.Port(18403))
-    .WithReference(gateway.GetEndpoint("http")).WithReference(identity).WithReference(cache)
+    .WithReference(gateway.GetEndpoint("http")).WithReference(identity).WithReference(cache.AddLogin(ResourceNames.Web), ResourceNames.Cache)
     .WithEnvironment("Authentication__ClientSecret", webClientSecret)
     .WithEnvironment("Authentication__Issuer", publicOrigin)
     .WaitFor(gateway).WaitFor(cache);

@@ -15,7 +15,8 @@ fi
 configuration="${CONFIGURATION:-Debug}"
 [[ -f "$state/resources.json" ]] || { echo "No system in $state: start it with ./run.sh first." >&2; exit 1; }
 url=$(scripts/resources.py url "$state/resources.json" postgres) # postgresql://127.0.0.1:PORT
-export ConnectionStrings__identitydb="Host=127.0.0.1;Port=${url##*:};Username=postgres;Database=identitydb"
+# As Identity's own role, with its password from the state folder.
+export ConnectionStrings__identitydb="Host=127.0.0.1;Port=${url##*:};Username=identity;Password=$(cat "$state/secrets/postgres-identity-password");Database=identitydb"
 # Links in e-mails (invitations) point at the gateway, the one public origin, named as browsers reach it.
 gateway=$(scripts/resources.py url "$state/resources.json" gateway)
 export services__gateway__http__0="$gateway"

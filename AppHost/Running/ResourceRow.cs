@@ -68,7 +68,7 @@ public sealed record ResourceRow(string Name, string State, int? Pid, string? Ur
     {
         PostgresServerResource postgres => $"postgresql://127.0.0.1:{postgres.Port}",
         PostgresDatabaseResource database => $"postgresql://127.0.0.1:{database.Parent.Port}/{database.DatabaseName}",
-        RabbitMQServerResource rabbit => $"amqp://guest:guest@127.0.0.1:{rabbit.Port}/",
+        RabbitMQServerResource rabbit => $"amqp://127.0.0.1:{rabbit.Port}/",
         RedisServerResource redis => $"redis://127.0.0.1:{redis.Port}",
         SmtpSinkResource smtp => $"smtp://127.0.0.1:{smtp.Port}",
         EpmdResource epmd => $"tcp://127.0.0.1:{epmd.Port}",

@@ -48,26 +48,8 @@ public static class StateFolder
     /// A secret shared by resources, made once at random and kept in the state folder
     /// (<c>secrets/NAME</c>, readable by the owner only), never in the repository.
     /// </summary>
-    public static string Secret(AppHostOptions options, string name)
-    {
-        var directory = Path.Combine(options.StateDirectory, "secrets");
-        var path = Path.Combine(directory, name);
-        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 32 } existing)
-        {
-            // Kept private even if the folder or file was made (or loosened) by other means.
-            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            return existing;
-        }
-        var secret = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var mode = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
-        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, mode))
-        {
-            writer.Write(secret);
-        }
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return secret;
-    }
+    public static string Secret(AppHostOptions options, string name) => SecretFiles.GetOrCreate(SecretsDirectory(options), name);
+
+    /// <summary><c>secrets/</c> in the state folder: the services' keys and every server user's password.</summary>
+    public static string SecretsDirectory(AppHostOptions options) => Path.Combine(options.StateDirectory, "secrets");
 }

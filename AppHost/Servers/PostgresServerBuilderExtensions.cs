@@ -21,15 +21,8 @@ public static class PostgresServerBuilderExtensions
         string name, int port, string dataDirectory, bool fsyncOff = false)
     {
         var postgres = Path.Combine(BinDirectory(), "postgres");
-        var server = new PostgresServerResource(name, Posix.IsRoot ? "/usr/bin/setpriv" : postgres, dataDirectory, port);
-        // Aspire passes a parent's state on to its children only for containers: the databases get the server's here.
-        builder.Eventing.Subscribe<BeforeStartEvent>((e, cancellationToken) =>
-        {
-            var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
-            var stopping = e.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping;
-            _ = Task.Run(() => PassStateToDatabasesAsync(server, e.Model, notifications, stopping), CancellationToken.None);
-            return Task.CompletedTask;
-        });
+        var server = new PostgresServerResource(name, Posix.IsRoot ? "/usr/bin/setpriv" : postgres, dataDirectory, port,
+            ServerPasswords.Add(builder, $"{name}-superuser-password"));
         return builder.AddServer(server, "tcp", IsHealthyAsync, PrepareAsync)
             .WithArgs(context =>
             {
@@ -60,47 +53,30 @@ public static class PostgresServerBuilderExtensions
             .WithEnvironment("LC_ALL", "C.UTF-8");
     }
 
-    private static async Task PassStateToDatabasesAsync(PostgresServerResource server, DistributedApplicationModel model,
-        ResourceNotificationService notifications, CancellationToken stoppingToken)
-    {
-        var databases = model.Resources.OfType<PostgresDatabaseResource>().Where(d => d.Parent == server).ToList();
-        try
-        {
-            await foreach (var resourceEvent in notifications.WatchAsync(stoppingToken))
-            {
-                if (resourceEvent.Resource != server)
-                {
-                    continue;
-                }
-                var snapshot = resourceEvent.Snapshot;
-                foreach (var database in databases)
-                {
-                    await notifications.PublishUpdateAsync(database, s => s with
-                    {
-                        State = snapshot.State,
-                        StartTimeStamp = snapshot.StartTimeStamp,
-                        StopTimeStamp = snapshot.StopTimeStamp,
-                    });
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    /// <summary>A database, created (unless it exists) by its health check once the server answers.</summary>
+    /// <summary>
+    /// A database owned by the role <paramref name="owner"/> (the database's name unless given), with the password
+    /// <c>{server}-{owner}-password</c>. Its health check signs in as the owner; until that works (first start,
+    /// a changed password, a database from before roles) it makes the role, the database, gives the role everything
+    /// in it and takes the right to connect from everyone else.
+    /// </summary>
     public static IResourceBuilder<PostgresDatabaseResource> AddDatabase(this IResourceBuilder<PostgresServerResource> server,
-        string name, string? databaseName = null)
+        string name, string? owner = null, string? databaseName = null)
     {
-        var database = new PostgresDatabaseResource(name, databaseName ?? name, server.Resource);
+        owner ??= name;
+        var database = new PostgresDatabaseResource(name, databaseName ?? name, server.Resource, owner,
+            ServerPasswords.Add(server.ApplicationBuilder, $"{server.Resource.Name}-{ServerLoginResource.ValidUser(owner)}-password"));
         var healthCheck = $"{name}_exists";
         server.ApplicationBuilder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, async cancellationToken =>
         {
             try
             {
-                await CreateDatabaseAsync(server.Resource, database.DatabaseName, cancellationToken);
-                return HealthCheckResult.Healthy();
+                if (!await IsProvisionedAsync(database, cancellationToken))
+                {
+                    await ProvisionAsync(database, cancellationToken);
+                }
+                return await IsProvisionedAsync(database, cancellationToken)
+                    ? HealthCheckResult.Healthy()
+                    : HealthCheckResult.Unhealthy($"{database.DatabaseName} is not yet owned by {database.Owner} alone");
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
             {
@@ -109,26 +85,21 @@ public static class PostgresServerBuilderExtensions
         });
         return server.ApplicationBuilder.AddResource(database)
             .WithHealthCheck(healthCheck)
-            .WithManifestPublishingCallback(context =>
-            {
-                context.Writer.WriteString("type", "value.v0");
-                context.WriteConnectionString(database);
-            });
+            .WithManifestPublishingCallback(context => ServerBuilderExtensions.WriteSecretConnectionString(context, name));
     }
 
-    /// <summary>Creates the database unless it exists.</summary>
-    public static async Task CreateDatabaseAsync(PostgresServerResource server, string name, CancellationToken cancellationToken = default)
+    /// <summary>Creates the database unless it exists, owned by <paramref name="owner"/> (the superuser unless given).</summary>
+    public static async Task CreateDatabaseAsync(PostgresServerResource server, string name, CancellationToken cancellationToken = default,
+        string? owner = null)
     {
-        await using var connection = new NpgsqlConnection(server.LocalConnectionString("postgres") + ";Pooling=false;Timeout=5");
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(server.LocalConnectionString("postgres"), cancellationToken);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
         exists.Parameters.AddWithValue("name", name);
         if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
         {
             return;
         }
-        var quoted = "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", connection);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {Quote(name)}{(owner is null ? "" : $" OWNER {Quote(owner)}")}", connection);
         try
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
@@ -138,6 +109,116 @@ public static class PostgresServerBuilderExtensions
             // made meanwhile by another check
         }
     }
+
+    /// <summary>The owner signs in, owns the database, and no one else (PUBLIC) may connect to it.</summary>
+    private static async Task<bool> IsProvisionedAsync(PostgresDatabaseResource database, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(database.LocalConnectionString(), cancellationToken);
+            await using var command = new NpgsqlCommand(
+                "SELECT d.datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user) AND NOT has_database_privilege('public', d.oid, 'CONNECT') "
+                + "FROM pg_database d WHERE d.datname = current_database()", connection);
+            return await command.ExecuteScalarAsync(cancellationToken) is true;
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification
+                                           or PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.InsufficientPrivilege)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// As the superuser: the role (its password sent as a SCRAM verifier only), the database, every object in it
+    /// handed from the superuser to the role (a database from before roles), and CONNECT taken from PUBLIC.
+    /// Each step may be repeated: a provisioning cut short is finished by the next check.
+    /// </summary>
+    private static async Task ProvisionAsync(PostgresDatabaseResource database, CancellationToken cancellationToken)
+    {
+        var server = database.Parent;
+        var owner = Quote(database.Owner);
+        var verifier = ScramSha256.Verifier(database.OwnerPassword.LocalValue);
+        await using (var admin = await OpenAsync(server.LocalConnectionString("postgres"), cancellationToken))
+        {
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = @name", admin);
+            exists.Parameters.AddWithValue("name", database.Owner);
+            var verb = await exists.ExecuteScalarAsync(cancellationToken) is null ? "CREATE" : "ALTER";
+            await ExecuteAsync(admin, $"{verb} ROLE {owner} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD '{verifier}'", cancellationToken);
+        }
+        await CreateDatabaseAsync(server, database.DatabaseName, cancellationToken, database.Owner);
+        await using (var inside = await OpenAsync(server.LocalConnectionString(database.DatabaseName), cancellationToken))
+        {
+            await using var list = new NpgsqlCommand(HandOverStatements, inside);
+            list.Parameters.AddWithValue("owner", database.Owner);
+            var statements = new List<string>();
+            await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    statements.Add(reader.GetString(0));
+                }
+            }
+            foreach (var statement in statements)
+            {
+                await ExecuteAsync(inside, statement, cancellationToken);
+            }
+        }
+        await using (var admin = await OpenAsync(server.LocalConnectionString("postgres"), cancellationToken))
+        {
+            var name = Quote(database.DatabaseName);
+            await ExecuteAsync(admin, $"ALTER DATABASE {name} OWNER TO {owner}; REVOKE ALL ON DATABASE {name} FROM PUBLIC", cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The ALTER … OWNER statements that hand the superuser's objects in a database to the owner: schemas, tables,
+    /// views and sequences of their own (those of a column move with its table), functions and types.
+    /// </summary>
+    private const string HandOverStatements = """
+        WITH me AS (SELECT oid FROM pg_roles WHERE rolname = current_user),
+        mine AS (SELECT oid, nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema')
+        SELECT format('ALTER SCHEMA %I OWNER TO %I', n.nspname, @owner) FROM pg_namespace n JOIN mine USING (oid)
+          WHERE n.nspowner = (SELECT oid FROM me)
+        UNION ALL
+        SELECT format('ALTER %s %s OWNER TO %I',
+                 CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                   WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, c.oid::regclass, @owner)
+          FROM pg_class c JOIN mine ON mine.oid = c.relnamespace
+          WHERE c.relowner = (SELECT oid FROM me) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+            AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                     AND d.objid = c.oid AND d.deptype IN ('a', 'i')))
+        UNION ALL
+        SELECT format('ALTER ROUTINE %s OWNER TO %I', p.oid::regprocedure, @owner)
+          FROM pg_proc p JOIN mine ON mine.oid = p.pronamespace WHERE p.proowner = (SELECT oid FROM me)
+        UNION ALL
+        SELECT format('ALTER TYPE %s OWNER TO %I', t.oid::regtype, @owner)
+          FROM pg_type t JOIN mine ON mine.oid = t.typnamespace
+          WHERE t.typowner = (SELECT oid FROM me)
+            AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+        """;
+
+    private static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=5");
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static async Task<bool> IsHealthyAsync(PostgresServerResource server, CancellationToken cancellationToken)
     {
@@ -165,14 +246,33 @@ public static class PostgresServerBuilderExtensions
             {
                 await Commands.RunAsync("chown", ["-R", "postgres:postgres", server.PgData], cancellationToken);
             }
-            string[] initdb = [Path.Combine(BinDirectory(), "initdb"), "-D", server.PgData, "--auth=trust", "-U", "postgres",
-                "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"];
-            await (Posix.IsRoot
-                ? Commands.RunAsync("/usr/bin/setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", .. initdb], cancellationToken)
-                : Commands.RunAsync(initdb[0], initdb[1..], cancellationToken));
+            // Trust only until the lines below replace it, before the server first starts.
+            await RunAsPostgresAsync([Path.Combine(BinDirectory(), "initdb"), "-D", server.PgData, "--auth=trust", "-U", PostgresServerResource.Superuser,
+                "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"], cancellationToken);
         }
         RemoveStalePidFile(server.PgData);
+        // Every login by password, from loopback only (there is no Unix socket); a cluster from before passwords is
+        // closed the same way. The superuser's password is set on every start, in single-user mode (nothing
+        // listens), as a verifier: the state folder's secret is the one that works, even after it changed.
+        var hba = Path.Combine(server.PgData, "pg_hba.conf");
+        SecretFiles.WritePrivate(hba, "# Written by the AppHost before every start.\n# TYPE  DATABASE  USER  ADDRESS       METHOD\nhost    all       all   127.0.0.1/32  scram-sha-256\n");
+        if (Posix.IsRoot)
+        {
+            await Commands.RunAsync("chown", ["postgres:postgres", hba], cancellationToken);
+        }
+        var output = await RunAsPostgresAsync([Path.Combine(BinDirectory(), "postgres"), "--single", "-D", server.PgData, "-c", "listen_addresses=",
+                "-c", "unix_socket_directories=", "postgres"], cancellationToken,
+            $"ALTER ROLE {PostgresServerResource.Superuser} PASSWORD '{ScramSha256.Verifier(server.SuperuserPassword.LocalValue)}';\n");
+        if (output.Contains("ERROR:", StringComparison.Ordinal) || output.Contains("FATAL:", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Setting the superuser's password failed: {output}");
+        }
     }
+
+    /// <summary>A PostgreSQL program, as the <c>postgres</c> user when running as root (PostgreSQL refuses root).</summary>
+    private static Task<string> RunAsPostgresAsync(string[] command, CancellationToken cancellationToken, string? input = null) => Posix.IsRoot
+        ? Commands.RunAsync("/usr/bin/setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", .. command], cancellationToken, input: input)
+        : Commands.RunAsync(command[0], command[1..], cancellationToken, input: input);
 
     /// <summary>
     /// A killed postmaster leaves postmaster.pid behind; PostgreSQL refuses to start while the pid in

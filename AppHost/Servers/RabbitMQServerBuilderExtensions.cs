@@ -18,7 +18,8 @@ public static class RabbitMQServerBuilderExtensions
                 "tcp", (e, ct) => Probes.ConnectsAsync(e.Port, ct))
             .WithArgs("-port", epmdPort.ToString(CultureInfo.InvariantCulture), "-address", "127.0.0.1")
             .ExcludeFromManifest(); // a detail of the local broker
-        var server = new RabbitMQServerResource(name, "/usr/lib/rabbitmq/bin/rabbitmq-server", dataDirectory, port, distributionPort, epmd.Resource);
+        var server = new RabbitMQServerResource(name, "/usr/lib/rabbitmq/bin/rabbitmq-server", dataDirectory, port, distributionPort, epmd.Resource,
+            ServerPasswords.Add(builder, $"{name}-operator-password"));
         var broker = builder.AddServer(server, "amqp", IsHealthyAsync, Prepare)
             .WaitFor(epmd)
             .WithParentRelationship(epmd); // shown together on the dashboard
@@ -29,7 +30,7 @@ public static class RabbitMQServerBuilderExtensions
         return broker;
     }
 
-    /// <summary>Turns on the HTTP API and UI (guest/guest, loopback only).</summary>
+    /// <summary>Turns on the HTTP API and UI (the <c>operator</c> user, loopback only).</summary>
     public static IResourceBuilder<RabbitMQServerResource> WithManagementPlugin(this IResourceBuilder<RabbitMQServerResource> builder, int port)
     {
         builder.Resource.ManagementPort = port;
@@ -45,19 +46,59 @@ public static class RabbitMQServerBuilderExtensions
         {
             return false;
         }
-        return server.ManagementPort is not { } management
-            || await Probes.HttpOkAsync(new Uri($"http://127.0.0.1:{management}/"), cancellationToken, anyStatus: true);
+        if (server.ManagementPort is { } management
+            && !await Probes.HttpOkAsync(new Uri($"http://127.0.0.1:{management}/"), cancellationToken, anyStatus: true))
+        {
+            return false;
+        }
+        await RemoveGuestAsync(server, cancellationToken);
+        return true;
     }
+
+    /// <summary>
+    /// A node made before users were defined still has <c>guest</c> (a node whose first boot loads definitions never
+    /// gets one): removed once, through the node's own control tool, then remembered by a marker file.
+    /// </summary>
+    private static async Task RemoveGuestAsync(RabbitMQServerResource server, CancellationToken cancellationToken)
+    {
+        var marker = Path.Combine(server.DataDirectory, GuestRemovedMarker);
+        if (File.Exists(marker))
+        {
+            return;
+        }
+        try
+        {
+            await Commands.RunAsync("/usr/lib/rabbitmq/bin/rabbitmqctl", ["-n", server.NodeName, "delete_user", "guest"], cancellationToken,
+                Environment(server).ToDictionary(e => e.Item1, e => e.Item2));
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("does not exist", StringComparison.Ordinal)
+                                                   || ex.Message.Contains("no_such_user", StringComparison.Ordinal))
+        {
+            // already gone
+        }
+        File.WriteAllText(marker, "");
+    }
+
+    private const string GuestRemovedMarker = "guest-removed";
 
     private static Task Prepare(RabbitMQServerResource server, CancellationToken cancellationToken)
     {
         var data = server.DataDirectory;
         Directory.CreateDirectory(Path.Combine(data, "home"));
-        Directory.CreateDirectory(Path.Combine(data, "mnesia"));
+        var mnesia = Path.Combine(data, "mnesia");
+        if (!Directory.Exists(mnesia) || !Directory.EnumerateFileSystemEntries(mnesia).Any())
+        {
+            File.WriteAllText(Path.Combine(data, GuestRemovedMarker), ""); // a first boot with definitions makes no guest
+        }
+        Directory.CreateDirectory(mnesia);
         Directory.CreateDirectory(Path.Combine(data, "log"));
+        // Users, read at every boot (a changed password takes effect at the next start), their passwords as salted hashes.
+        var definitions = Path.Combine(data, "definitions.json");
+        SecretFiles.WritePrivate(definitions, Definitions(server));
         var config = new List<string>
         {
-            "loopback_users.guest = true",
+            "definitions.import_backend = local_filesystem",
+            $"definitions.local.path = {definitions}",
             "disk_free_limit.absolute = 50MB",
             "log.console = true",
             "log.file = false",
@@ -71,6 +112,33 @@ public static class RabbitMQServerBuilderExtensions
         File.WriteAllText(Path.Combine(data, "enabled_plugins"), server.ManagementPort is null ? "[]." : "[rabbitmq_management].");
         File.WriteAllText(Path.Combine(data, "rabbitmq-env.conf"), "");
         return Task.CompletedTask;
+    }
+
+    /// <summary>The users (operator: administrator; each client: its rights on the one virtual host) in RabbitMQ's definitions format.</summary>
+    private static string Definitions(RabbitMQServerResource server)
+    {
+        var users = new List<(string Name, string Password, string[] Tags)> { (server.AdminUser, server.AdminPassword.LocalValue, ["administrator"]) };
+        users.AddRange(server.Logins.Select(l => (l.User, l.Password.LocalValue, Array.Empty<string>())));
+        return System.Text.Json.JsonSerializer.Serialize(new
+        {
+            users = users.Select(u => new
+            {
+                name = u.Name,
+                password_hash = PasswordHash(u.Password),
+                hashing_algorithm = "rabbit_password_hashing_sha256",
+                tags = u.Tags,
+            }),
+            vhosts = new[] { new { name = "/" } },
+            permissions = users.Select(u => new { user = u.Name, vhost = "/", configure = ".*", write = ".*", read = ".*" }),
+        });
+    }
+
+    /// <summary>RabbitMQ's <c>rabbit_password_hashing_sha256</c>: base64 of a 4-byte salt followed by SHA-256(salt ‖ password).</summary>
+    public static string PasswordHash(string password, byte[]? salt = null)
+    {
+        salt ??= System.Security.Cryptography.RandomNumberGenerator.GetBytes(4);
+        var salted = salt.Concat(System.Text.Encoding.UTF8.GetBytes(password)).ToArray();
+        return Convert.ToBase64String([.. salt, .. System.Security.Cryptography.SHA256.HashData(salted)]);
     }
 
     private static IEnumerable<(string, string)> Environment(RabbitMQServerResource server)

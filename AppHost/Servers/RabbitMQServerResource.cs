@@ -3,10 +3,12 @@ namespace Aspire.Hosting.ApplicationModel;
 /// <summary>
 /// RabbitMQ 3.10 from Debian's packages. Every instance has its own Erlang distribution port, its own
 /// epmd (a resource of its own, <see cref="Epmd"/>), and its own HOME, node and data folders, so
-/// instances never meet. Durable queues and their messages survive a stop and start.
+/// instances never meet. Durable queues and their messages survive a stop and start. There is no <c>guest</c>:
+/// the <c>operator</c> user (administrator, for the management UI) and one user per client (<see cref="ServerLoginResource"/>).
 /// </summary>
-public sealed class RabbitMQServerResource(string name, string command, string dataDirectory, int port, int distributionPort, EpmdResource epmd)
-    : ServerResource(name, command, dataDirectory, port)
+public sealed class RabbitMQServerResource(string name, string command, string dataDirectory, int port, int distributionPort, EpmdResource epmd,
+    ServerPassword operatorPassword)
+    : ServerResource(name, command, dataDirectory, port), IServerWithLogins
 {
     public const string ManagementEndpointName = "management";
 
@@ -15,13 +17,24 @@ public sealed class RabbitMQServerResource(string name, string command, string d
 
     public EpmdResource Epmd { get; } = epmd;
 
-    /// <summary>The management plugin's port (HTTP API and UI, guest/guest, loopback only), or null when it is off.</summary>
+    /// <summary>The management plugin's port (HTTP API and UI, as <see cref="AdminUser"/>, loopback only), or null when it is off.</summary>
     public int? ManagementPort { get; internal set; }
 
     public string NodeName => $"rabbit{Port}@localhost";
 
-    public override ReferenceExpression ConnectionStringExpression =>
-        ReferenceExpression.Create($"amqp://guest:guest@{HostAndPort}/");
+    public string AdminUser => "operator";
+
+    public ServerPassword AdminPassword { get; } = operatorPassword;
+
+    public IList<ServerLoginResource> Logins { get; } = [];
+
+    public override ReferenceExpression ConnectionStringExpression => ConnectionStringFor(AdminUser, AdminPassword.Parameter);
+
+    public ReferenceExpression ConnectionStringFor(string user, ParameterResource password) =>
+        ReferenceExpression.Create($"amqp://{user}:{password}@{HostAndPort}/");
+
+    /// <summary>The operator's connection for tools on this machine.</summary>
+    public Uri LocalAmqpUri => new($"amqp://{AdminUser}:{AdminPassword.LocalValue}@127.0.0.1:{Port}/");
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Aspire.Hosting.ApplicationModel;
 using PocDirectory.AppHost;
 
@@ -6,12 +7,39 @@ namespace Aspire.Hosting;
 
 public static class RedisServerBuilderExtensions
 {
+    /// <summary>
+    /// What a client's user may not do: administer the server (CONFIG, ACL, SHUTDOWN, MONITOR, DEBUG …) or wipe
+    /// every key. Keys are not divided between clients: the cache, the sessions and the revocation list are shared.
+    /// </summary>
+    public const string ClientRights = "~* &* +@all -@admin -flushall -flushdb -swapdb";
+
     public static IResourceBuilder<RedisServerResource> AddRedisServer(this IDistributedApplicationBuilder builder,
         string name, int port, string dataDirectory)
     {
-        var server = new RedisServerResource(name, ServerBuilderExtensions.Which("redis-server"), dataDirectory, port);
-        return builder.AddServer(server, "redis", (s, ct) => Probes.AnswersWithAsync(s.Port, "PING\r\n", "+PONG", ct))
-            .WithArgs("--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        var server = new RedisServerResource(name, ServerBuilderExtensions.Which("redis-server"), dataDirectory, port,
+            ServerPasswords.Add(builder, $"{name}-operator-password"));
+        return builder.AddServer(server, "redis", IsHealthyAsync, Prepare)
+            // The users come from the file (not the command line, which anyone on the machine can read).
+            .WithArgs(server.ConfigFile, "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--dir", server.DataDirectory, "--daemonize", "no", "--protected-mode", "yes");
     }
+
+    /// <summary>Signs in as the operator (HELLO … AUTH): a server that answers with its properties works, and its users are in place.</summary>
+    private static Task<bool> IsHealthyAsync(RedisServerResource server, CancellationToken cancellationToken) =>
+        Probes.AnswersWithAsync(server.Port, $"HELLO 2 AUTH {server.AdminUser} {server.AdminPassword.LocalValue}\r\n", "*", cancellationToken);
+
+    private static Task Prepare(RedisServerResource server, CancellationToken cancellationToken)
+    {
+        var config = new StringBuilder("# Written by the AppHost before every start.\nuser default off resetpass nocommands\n");
+        config.Append(CultureInfo.InvariantCulture, $"user {server.AdminUser} on #{Sha256(server.AdminPassword.LocalValue)} ~* &* +@all\n");
+        foreach (var login in server.Logins)
+        {
+            config.Append(CultureInfo.InvariantCulture, $"user {login.User} on #{Sha256(login.Password.LocalValue)} {ClientRights}\n");
+        }
+        SecretFiles.WritePrivate(server.ConfigFile, config.ToString());
+        return Task.CompletedTask;
+    }
+
+    private static string Sha256(string password) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(password)));
 }

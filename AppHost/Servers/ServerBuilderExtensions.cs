@@ -1,3 +1,4 @@
+using Aspire.Hosting.Publishing;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -36,24 +37,64 @@ internal static class ServerBuilderExtensions
                 await prepare(server, cancellationToken);
             }
         });
+        // Aspire passes a parent's state on to its children only for containers: the databases and users get the server's here.
+        builder.Eventing.Subscribe<BeforeStartEvent>((e, cancellationToken) =>
+        {
+            var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
+            var stopping = e.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping;
+            _ = Task.Run(() => PassStateToChildrenAsync(server, e.Model, notifications, stopping), CancellationToken.None);
+            return Task.CompletedTask;
+        });
         return builder.AddResource(server)
             // In a deployment the server is a managed one (or an operator's): its connection string is
             // a secret parameter of the manifest, under the same name the services read.
-            .WithManifestPublishingCallback(context =>
-            {
-                context.Writer.WriteString("type", "parameter.v0");
-                context.Writer.WriteString("connectionString", $"{{{server.Name}.value}}");
-                context.Writer.WriteString("value", $"{{{server.Name}.inputs.value}}");
-                context.Writer.WriteStartObject("inputs");
-                context.Writer.WriteStartObject("value");
-                context.Writer.WriteString("type", "string");
-                context.Writer.WriteBoolean("secret", true);
-                context.Writer.WriteEndObject();
-                context.Writer.WriteEndObject();
-            })
+            .WithManifestPublishingCallback(context => WriteSecretConnectionString(context, server.Name))
             .WithEndpoint(port: server.Port, targetPort: server.Port, scheme: scheme, name: ServerResource.PrimaryEndpointName, isProxied: false)
             .WithEndpoint(ServerResource.PrimaryEndpointName, e => e.TargetHost = "127.0.0.1")
             .WithHealthCheck(healthCheck);
+    }
+
+    /// <summary>Publishes a resource as a secret connection string that the operator gives (a managed server's, a user's of it).</summary>
+    public static void WriteSecretConnectionString(ManifestPublishingContext context, string name)
+    {
+        context.Writer.WriteString("type", "parameter.v0");
+        context.Writer.WriteString("connectionString", $"{{{name}.value}}");
+        context.Writer.WriteString("value", $"{{{name}.inputs.value}}");
+        context.Writer.WriteStartObject("inputs");
+        context.Writer.WriteStartObject("value");
+        context.Writer.WriteString("type", "string");
+        context.Writer.WriteBoolean("secret", true);
+        context.Writer.WriteEndObject();
+        context.Writer.WriteEndObject();
+    }
+
+    private static async Task PassStateToChildrenAsync(ServerResource server, DistributedApplicationModel model,
+        ResourceNotificationService notifications, CancellationToken stoppingToken)
+    {
+        var children = model.Resources.OfType<IResourceWithParent>().Where(c => c.Parent == server).ToList();
+        try
+        {
+            await foreach (var resourceEvent in notifications.WatchAsync(stoppingToken))
+            {
+                if (resourceEvent.Resource != server)
+                {
+                    continue;
+                }
+                var snapshot = resourceEvent.Snapshot;
+                foreach (var child in children)
+                {
+                    await notifications.PublishUpdateAsync(child, s => s with
+                    {
+                        State = snapshot.State,
+                        StartTimeStamp = snapshot.StartTimeStamp,
+                        StopTimeStamp = snapshot.StopTimeStamp,
+                    });
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>A program of Debian's packages, found on PATH (and in the sbin folders a root shell has).</summary>

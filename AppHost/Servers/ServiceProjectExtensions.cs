@@ -49,4 +49,13 @@ public static class ServiceProjectExtensions
         }
         return project;
     }
+
+    /// <summary>
+    /// The broker and the cache, each through a user of the service's own (<c>{server}-{user}</c>), under the
+    /// connection names the services read (<c>messaging</c>, <c>cache</c>).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithLogins(this IResourceBuilder<ProjectResource> project,
+        IResourceBuilder<RabbitMQServerResource> messaging, IResourceBuilder<RedisServerResource> cache, string user) => project
+        .WithReference(messaging.AddLogin(user), messaging.Resource.Name)
+        .WithReference(cache.AddLogin(user), cache.Resource.Name);
 }

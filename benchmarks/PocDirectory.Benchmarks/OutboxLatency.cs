@@ -51,7 +51,7 @@ public static class OutboxLatency
             builder.AddRabbitMQServer("rabbitmq", LoopbackPorts.GetFreePort(), LoopbackPorts.GetFreePort(), LoopbackPorts.GetFreePort(), Path.Combine(root, "rabbitmq"));
         });
         var postgres = servers.Resource<PostgresServerResource>("postgres");
-        var amqp = new Uri($"amqp://guest:guest@127.0.0.1:{servers.Resource<RabbitMQServerResource>("rabbitmq").Port}/");
+        var amqp = servers.Resource<RabbitMQServerResource>("rabbitmq").LocalAmqpUri;
         await PostgresServerBuilderExtensions.CreateDatabaseAsync(postgres, "producer");
         await PostgresServerBuilderExtensions.CreateDatabaseAsync(postgres, "consumer");
 

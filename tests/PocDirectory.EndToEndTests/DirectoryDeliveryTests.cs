@@ -128,7 +128,8 @@ public sealed class DirectoryDeliveryTests(SystemFixture fixture)
     {
         var management = System.Resources().Single(r => r.Name == ResourceNames.Messaging);
         using var http = new HttpClient { BaseAddress = new Uri(RabbitManagementUrl()) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(global::System.Text.Encoding.UTF8.GetBytes($"operator:{System.Secret($"{ResourceNames.Messaging}-operator-password")}")));
         await Task.Delay(TimeSpan.FromSeconds(6));
         await Eventually.Until(async () =>
         {

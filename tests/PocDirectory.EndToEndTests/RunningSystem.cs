@@ -105,9 +105,12 @@ public sealed class RunningSystem : IAsyncDisposable
     /// <summary>Where a resource serves its health and metrics: the management port of a public entry, else its one URL.</summary>
     public Uri OperationalUrl(string name) => Resource(name) is { ManagementUrl: { } management } ? new Uri(management) : Url(name);
 
-    /// <summary>A connection string to one of the system's databases (the local server trusts loopback), unpooled.</summary>
+    /// <summary>A connection string to one of the system's databases, as the superuser (its password from the state folder), unpooled.</summary>
     public string DatabaseConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Url(ResourceNames.Postgres).Port};Username=postgres;Database={database};Pooling=false";
+        $"Host=127.0.0.1;Port={Url(ResourceNames.Postgres).Port};Username=postgres;Password={Secret($"{ResourceNames.Postgres}-superuser-password")};Database={database};Pooling=false";
+
+    /// <summary>A secret the AppHost made for this state folder (<c>secrets/NAME</c>): a server user's password, a key.</summary>
+    public string Secret(string name) => File.ReadAllText(Path.Combine(_stateDirectory, "secrets", name)).Trim();
 
     /// <summary>The first column of the first row of <paramref name="sql"/> on one of the system's databases; parameters by name.</summary>
     public async Task<T> ScalarAsync<T>(string database, string sql, params (string Name, object Value)[] parameters)

@@ -83,13 +83,30 @@ public sealed class AppHostModelTests : IDisposable
     {
         var model = await ModelAsync();
 
-        // As the deployment manifest writes them: the same names point at managed servers there.
-        Assert.Equal("{postgres.connectionString};Database=directorydb",
+        // Each service signs in as its own user, its password a secret parameter (masked on the dashboard).
+        Assert.Equal("Host={postgres.bindings.tcp.host};Port={postgres.bindings.tcp.port};Username=directory;Password={postgres-directory-password.value};Database=directorydb",
             Resource<PostgresDatabaseResource>(model, ResourceNames.DirectoryDb).ConnectionStringExpression.ValueExpression);
-        Assert.Equal("amqp://guest:guest@{messaging.bindings.tcp.host}:{messaging.bindings.tcp.port}/",
+        Assert.Equal("amqp://directory:{messaging-directory-password.value}@{messaging.bindings.tcp.host}:{messaging.bindings.tcp.port}/",
+            Resource<ServerLoginResource>(model, "messaging-directory").ConnectionStringExpression.ValueExpression);
+        Assert.Equal("{cache.bindings.tcp.host}:{cache.bindings.tcp.port},user=web,password={cache-web-password.value}",
+            Resource<ServerLoginResource>(model, "cache-web").ConnectionStringExpression.ValueExpression);
+        // The servers' own connection strings are the operator's, for tools; no service is given one.
+        Assert.Equal("amqp://operator:{messaging-operator-password.value}@{messaging.bindings.tcp.host}:{messaging.bindings.tcp.port}/",
             Resource<RabbitMQServerResource>(model, ResourceNames.Messaging).ConnectionStringExpression.ValueExpression);
-        Assert.Equal("{cache.bindings.tcp.host}:{cache.bindings.tcp.port}",
-            Resource<RedisServerResource>(model, ResourceNames.Cache).ConnectionStringExpression.ValueExpression);
+        Assert.True(Resource<ParameterResource>(model, "messaging-operator-password").Secret);
+        var owners = model.Resources.OfType<PostgresDatabaseResource>().Select(d => d.Owner).ToList();
+        Assert.Equal(owners.Count, owners.Distinct().Count());
+        Assert.Equal(5, owners.Count);
+        Assert.Equal(5, Resource<RabbitMQServerResource>(model, ResourceNames.Messaging).Logins.Count);
+        Assert.Equal(7, Resource<RedisServerResource>(model, ResourceNames.Cache).Logins.Count); // the five services, the gateway and the Web
+        // Every password is a file of the state folder's secrets/, readable by its owner only.
+        foreach (var password in model.Resources.OfType<ParameterResource>().Where(p => p.Name.EndsWith("-password", StringComparison.Ordinal)))
+        {
+            var file = new FileInfo(Path.Combine(_state.FullName, "secrets", password.Name));
+            Assert.True(file.Exists, file.FullName);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, file.UnixFileMode);
+            Assert.Equal(File.ReadAllText(file.FullName), await password.GetValueAsync(CancellationToken.None));
+        }
         Assert.Equal("smtp://{mail.bindings.tcp.host}:{mail.bindings.tcp.port}",
             Resource<SmtpSinkResource>(model, ResourceNames.Mail).ConnectionStringExpression.ValueExpression);
     }

@@ -76,8 +76,14 @@ public sealed class DeploymentManifestTests
             Assert.Equal("project.v0", project.GetProperty("type").GetString());
             var env = project.GetProperty("env");
             Assert.Equal($"{{{database}.connectionString}}", env.GetProperty($"ConnectionStrings__{database}").GetString());
-            Assert.Equal("{messaging.connectionString}", env.GetProperty("ConnectionStrings__messaging").GetString());
-            Assert.Equal("{cache.connectionString}", env.GetProperty("ConnectionStrings__cache").GetString());
+            // Under the names the services read, each its own user's: a secret connection string of its own.
+            Assert.Equal($"{{messaging-{service}.connectionString}}", env.GetProperty("ConnectionStrings__messaging").GetString());
+            Assert.Equal($"{{cache-{service}.connectionString}}", env.GetProperty("ConnectionStrings__cache").GetString());
+            foreach (var login in new[] { database, $"messaging-{service}", $"cache-{service}" })
+            {
+                Assert.Equal("parameter.v0", resources.GetProperty(login).GetProperty("type").GetString());
+                Assert.True(resources.GetProperty(login).GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+            }
             Assert.Equal("http", project.GetProperty("bindings").GetProperty("http").GetProperty("scheme").GetString());
         }
         // The servers are secrets a deployment supplies (managed servers); nothing of this machine's is in it.
@@ -88,6 +94,8 @@ public sealed class DeploymentManifestTests
             Assert.True(resource.GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
         }
         Assert.False(resources.TryGetProperty("messaging-epmd", out _));
+        // This machine's passwords are not the deployment's: none is a parameter of the manifest.
+        Assert.DoesNotContain(resources.EnumerateObject(), r => r.Name.EndsWith("-password", StringComparison.Ordinal));
         Assert.DoesNotContain(".pocdir", manifest.RootElement.GetRawText());
         Assert.True(resources.GetProperty("web-client-secret").GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
     }

@@ -105,7 +105,8 @@ public sealed class ServerLifecycleTests
         {
             try
             {
-                return await Probes.AnswersWithAsync(port, "PING\r\n", "+PONG", CancellationToken.None);
+                var redis = app.Resource<RedisServerResource>("cache");
+                return await Probes.AnswersWithAsync(port, $"AUTH {redis.AdminUser} {redis.AdminPassword.LocalValue}\r\nPING\r\n", "+OK\r\n+PONG", CancellationToken.None);
             }
             catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
             {

@@ -52,10 +52,16 @@ public sealed class RunningServer(ServerApp app, ServerResource resource)
 
     public int Port => resource.Port;
 
-    public Uri AmqpUri => new($"amqp://guest:guest@127.0.0.1:{Port}/");
+    /// <summary>The broker as its operator (the tests' own hosts sign in with every right).</summary>
+    public Uri AmqpUri => ((RabbitMQServerResource)resource).LocalAmqpUri;
 
-    /// <summary>As the services read it: host:port for Redis, smtp://host:port for the SMTP sink.</summary>
-    public string ConnectionString => resource is SmtpSinkResource ? $"smtp://127.0.0.1:{Port}" : $"127.0.0.1:{Port}";
+    /// <summary>As the services read it: Redis as its operator, smtp://host:port for the SMTP sink.</summary>
+    public string ConnectionString => resource switch
+    {
+        SmtpSinkResource => $"smtp://127.0.0.1:{Port}",
+        RedisServerResource redis => redis.LocalConnectionString,
+        _ => $"127.0.0.1:{Port}",
+    };
 
     public string MaildirPath => ((SmtpSinkResource)resource).MaildirPath;
 

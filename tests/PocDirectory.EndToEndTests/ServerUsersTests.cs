@@ -1,0 +1,101 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace PocDirectory.EndToEndTests;
+
+/// <summary>
+/// In the running system every connection to a server is made by the user of the client that made it: each
+/// database by its own service's role, the broker by a user per service, Redis by a user per client; no
+/// superuser, guest or default user among them.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class ServerUsersTests(SystemFixture fixture)
+{
+    private RunningSystem System => fixture.System;
+
+    private static readonly string[] Services =
+        [ResourceNames.Identity, ResourceNames.Directory, ResourceNames.Nominations, ResourceNames.Notifications, ResourceNames.Meetings];
+
+    [Fact]
+    public async Task Each_database_is_used_only_by_its_own_service_role()
+    {
+        var databases = new Dictionary<string, string>
+        {
+            [ResourceNames.IdentityDb] = ResourceNames.Identity, [ResourceNames.DirectoryDb] = ResourceNames.Directory,
+            [ResourceNames.NominationsDb] = ResourceNames.Nominations, [ResourceNames.NotificationsDb] = ResourceNames.Notifications,
+            [ResourceNames.MeetingsDb] = ResourceNames.Meetings,
+        };
+        var users = await Eventually.Until(async () =>
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(System.DatabaseConnectionString("postgres"));
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                "SELECT DISTINCT datname, usename FROM pg_stat_activity WHERE datname = ANY(@names) AND pid <> pg_backend_pid()", connection);
+            command.Parameters.AddWithValue("names", databases.Keys.ToArray());
+            var found = new List<(string Database, string User)>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                found.Add((reader.GetString(0), reader.GetString(1)));
+            }
+            return found;
+        }, found => databases.Keys.All(d => found.Any(f => f.Database == d)), TimeSpan.FromSeconds(60), "a connection to every service database");
+
+        foreach (var (database, user) in users)
+        {
+            Assert.Equal(databases[database], user);
+        }
+        // And no role reaches another's database.
+        var directoryPassword = System.Secret($"{ResourceNames.Postgres}-{ResourceNames.Directory}-password");
+        var crossing = await Assert.ThrowsAsync<Npgsql.PostgresException>(async () =>
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(System.DatabaseConnectionString(ResourceNames.IdentityDb)
+                .Replace("Username=postgres", $"Username={ResourceNames.Directory}", StringComparison.Ordinal)
+                .Replace(System.Secret($"{ResourceNames.Postgres}-superuser-password"), directoryPassword, StringComparison.Ordinal));
+            await connection.OpenAsync();
+        });
+        Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, crossing.SqlState);
+    }
+
+    [Fact]
+    public async Task Each_service_reaches_the_broker_as_its_own_user_and_guest_is_gone()
+    {
+        var management = System.Resource(ResourceNames.Messaging).ManagementUrl
+            ?? throw new InvalidOperationException("The broker's management UI has no URL.");
+        using var http = new HttpClient { BaseAddress = new Uri(management) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(global::System.Text.Encoding.UTF8.GetBytes($"operator:{System.Secret($"{ResourceNames.Messaging}-operator-password")}")));
+
+        var connected = await Eventually.Until(async () =>
+        {
+            var connections = await http.GetFromJsonAsync<JsonElement[]>("/api/connections") ?? [];
+            return connections.Select(c => c.GetProperty("user").GetString()!).ToHashSet();
+        }, users => Services.All(users.Contains), TimeSpan.FromSeconds(60), "every service connected to the broker");
+        Assert.True(connected.SetEquals(Services), string.Join(", ", connected));
+
+        var users = await http.GetFromJsonAsync<JsonElement[]>("/api/users") ?? [];
+        Assert.Equal(Services.Append("operator").Order(StringComparer.Ordinal),
+            users.Select(u => u.GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Each_client_reaches_Redis_as_its_own_user()
+    {
+        var port = System.Url(ResourceNames.Cache).Port;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(
+            $"127.0.0.1:{port},user=operator,password={System.Secret($"{ResourceNames.Cache}-operator-password")},allowAdmin=true");
+        string[] clients = [.. Services, ResourceNames.Gateway, ResourceNames.Web];
+        var users = await Eventually.Until(async () =>
+        {
+            var list = await redis.GetServer("127.0.0.1", port).ClientListAsync();
+            return list.Select(c => UserOf(c.Raw ?? "")).Where(u => u != "operator").ToHashSet();
+        }, found => found.Contains(ResourceNames.Gateway) && found.Contains(ResourceNames.Web) && found.Contains(ResourceNames.Identity),
+            TimeSpan.FromSeconds(60), "the gateway, the Web and Identity connected to Redis");
+        Assert.All(users, u => Assert.Contains(u, clients));
+
+        static string UserOf(string raw) =>
+            raw.Split(' ').Select(p => p.Split('=', 2)).Single(p => p[0] == "user")[1];
+    }
+}
