@@ -16,6 +16,7 @@ configuration="${CONFIGURATION:-Debug}"
 [[ -f "$state/resources.json" ]] || { echo "No system in $state: start it with ./run.sh first." >&2; exit 1; }
 url=$(scripts/resources.py url "$state/resources.json" postgres) # postgresql://127.0.0.1:PORT
 # As Identity's own role, with its password from the state folder.
+[[ -f "$state/secrets/postgres-identity-password" ]] || { echo "No $state/secrets/postgres-identity-password: start the system once with ./run.sh." >&2; exit 1; }
 export ConnectionStrings__identitydb="Host=127.0.0.1;Port=${url##*:};Username=identity;Password=$(cat "$state/secrets/postgres-identity-password");Database=identitydb"
 # Links in e-mails (invitations) point at the gateway, the one public origin, named as browsers reach it.
 gateway=$(scripts/resources.py url "$state/resources.json" gateway)

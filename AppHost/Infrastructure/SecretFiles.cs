@@ -10,6 +10,11 @@ public static class SecretFiles
     public static string GetOrCreate(string directory, string name)
     {
         var path = Path.Combine(directory, name);
+        // A link planted in the folder would make another's file (or a file another can write) the secret.
+        if (new DirectoryInfo(directory).LinkTarget is not null || new FileInfo(path).LinkTarget is not null)
+        {
+            throw new InvalidOperationException($"{path} or its folder is a symbolic link: a secret must be a file of its own.");
+        }
         if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 32 } existing)
         {
             // Kept private even if the folder or file was made (or loosened) by other means.

@@ -12,10 +12,11 @@ namespace PocDirectory.AppHost;
 public static class LocalRuntime
 {
     /// <summary>
-    /// Aspire's options from ours: the dashboard on its fixed loopback ports. Only when every one of
-    /// its addresses is a loopback one does it open without a login token and over plain HTTP, and then
-    /// it (and every service) answers only requests addressed to 127.0.0.1 or localhost, so that a web
-    /// page cannot reach it by rebinding a name of its own to 127.0.0.1.
+    /// Aspire's options from ours: the dashboard on its fixed loopback ports, asking for its login token
+    /// (<c>secrets/dashboard-token</c>) unless told otherwise. Only when every one of its addresses is a
+    /// loopback one does it run over plain HTTP, and then it (and every service) answers only requests
+    /// addressed to 127.0.0.1 or localhost, so that a web page cannot reach it by rebinding a name of its
+    /// own to 127.0.0.1.
     /// </summary>
     public static DistributedApplicationOptions AspireOptions(this AppHostOptions options, string[] aspireArgs)
     {
@@ -29,18 +30,26 @@ public static class LocalRuntime
         Default("DOTNET_CLI_TELEMETRY_OPTOUT", "1");
         Default("DOTNET_NOLOGO", "1");
         var loopback = OnLoopbackOnly(DashboardAddresses.Select(Environment.GetEnvironmentVariable));
+        // The dashboard shows every resource's settings, secrets included: it asks for its login token, kept in the
+        // state folder (secrets/dashboard-token) so that the link stays the same across runs.
+        if (!options.Publishing && !string.Equals(Environment.GetEnvironmentVariable("ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            Default(DashboardTokenVariable, StateFolder.Secret(options, "dashboard-token"));
+        }
         if (loopback)
         {
-            Default("ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true");
             // Unprefixed, so that it wins over the "AllowedHosts": "*" of the dashboard's own appsettings.json.
             Default("AllowedHosts", "127.0.0.1;localhost");
         }
         else
         {
-            Terminal.WriteLine("[apphost] The dashboard listens beyond loopback: it asks for its login token, and Aspire needs HTTPS there.");
+            Terminal.WriteLine("[apphost] The dashboard listens beyond loopback: Aspire needs HTTPS there.");
         }
         return new DistributedApplicationOptions { Args = aspireArgs, AllowUnsecuredTransport = loopback, DashboardApplicationName = "PocDirectory" };
     }
+
+    /// <summary>Aspire's setting for the dashboard's login token.</summary>
+    public const string DashboardTokenVariable = "ASPIRE_DASHBOARD_FRONTEND_BROWSERTOKEN";
 
     /// <summary>The variables that hold the dashboard's addresses (several separated by ';').</summary>
     public static readonly string[] DashboardAddresses =

@@ -127,7 +127,7 @@ public sealed class ResourceTable(AppHostOptions options, LocalRuntimeSettings s
         if (starting && rows.Count > 0 && rows.All(r => r.State == KnownResourceStates.Running) && !lifetime.ApplicationStopping.IsCancellationRequested)
         {
             Terminal.WriteLine(Format(rows));
-            Terminal.WriteLine($"[apphost] Everything is running ({_clock.Elapsed.TotalSeconds:0.0} s). Dashboard: {settings.DashboardUrl}. Resource table: {FilePath}. Press Ctrl+C to stop.");
+            Terminal.WriteLine($"[apphost] Everything is running ({_clock.Elapsed.TotalSeconds:0.0} s). Dashboard: {settings.DashboardUrl} (its login token: {Path.Combine(options.StateDirectory, "secrets", "dashboard-token")}). Resource table: {FilePath}. Press Ctrl+C to stop.");
             _allRunning.TrySetResult();
         }
     }

@@ -65,6 +65,7 @@ public static class PostgresServerBuilderExtensions
         owner ??= name;
         var database = new PostgresDatabaseResource(name, databaseName ?? name, server.Resource, owner,
             ServerPasswords.Add(server.ApplicationBuilder, $"{server.Resource.Name}-{ServerLoginResource.ValidUser(owner)}-password"));
+        server.Resource.Databases.Add(database);
         var healthCheck = $"{name}_exists";
         server.ApplicationBuilder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, async cancellationToken =>
         {
@@ -146,27 +147,42 @@ public static class PostgresServerBuilderExtensions
             await ExecuteAsync(admin, $"{verb} ROLE {owner} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD '{verifier}'", cancellationToken);
         }
         await CreateDatabaseAsync(server, database.DatabaseName, cancellationToken, database.Owner);
-        await using (var inside = await OpenAsync(server.LocalConnectionString(database.DatabaseName), cancellationToken))
+        // A database made before roles is handed over once, while the superuser still owns it; the superuser never
+        // enters a database its role already owns (whatever the role put there cannot run as the superuser).
+        bool superuserOwns;
+        await using (var admin = await OpenAsync(server.LocalConnectionString("postgres"), cancellationToken))
         {
-            await using var list = new NpgsqlCommand(HandOverStatements, inside);
-            list.Parameters.AddWithValue("owner", database.Owner);
-            var statements = new List<string>();
-            await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    statements.Add(reader.GetString(0));
-                }
-            }
-            foreach (var statement in statements)
-            {
-                await ExecuteAsync(inside, statement, cancellationToken);
-            }
+            await using var owns = new NpgsqlCommand("SELECT pg_get_userbyid(datdba) = current_user FROM pg_database WHERE datname = @name", admin);
+            owns.Parameters.AddWithValue("name", database.DatabaseName);
+            superuserOwns = await owns.ExecuteScalarAsync(cancellationToken) is true;
+        }
+        if (superuserOwns)
+        {
+            await HandOverAsync(server, database, cancellationToken);
         }
         await using (var admin = await OpenAsync(server.LocalConnectionString("postgres"), cancellationToken))
         {
             var name = Quote(database.DatabaseName);
             await ExecuteAsync(admin, $"ALTER DATABASE {name} OWNER TO {owner}; REVOKE ALL ON DATABASE {name} FROM PUBLIC", cancellationToken);
+        }
+    }
+
+    private static async Task HandOverAsync(PostgresServerResource server, PostgresDatabaseResource database, CancellationToken cancellationToken)
+    {
+        await using var inside = await OpenAsync(server.LocalConnectionString(database.DatabaseName), cancellationToken);
+        await using var list = new NpgsqlCommand(HandOverStatements, inside);
+        list.Parameters.AddWithValue("owner", database.Owner);
+        var statements = new List<string>();
+        await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                statements.Add(reader.GetString(0));
+            }
+        }
+        foreach (var statement in statements)
+        {
+            await ExecuteAsync(inside, statement, cancellationToken);
         }
     }
 
@@ -199,7 +215,9 @@ public static class PostgresServerBuilderExtensions
 
     private static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=5");
+        // The search path pinned to the catalog: inside a database a role owns, the superuser must not resolve
+        // a name (format, an operator) to a function the role planted in a schema of its own.
+        var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=5;Options=-c search_path=pg_catalog,pg_temp");
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -251,11 +269,19 @@ public static class PostgresServerBuilderExtensions
                 "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"], cancellationToken);
         }
         RemoveStalePidFile(server.PgData);
-        // Every login by password, from loopback only (there is no Unix socket); a cluster from before passwords is
-        // closed the same way. The superuser's password is set on every start, in single-user mode (nothing
-        // listens), as a verifier: the state folder's secret is the one that works, even after it changed.
+        // Every login by password, from loopback only (there is no Unix socket), and each role to its own database
+        // alone: the superuser anywhere. A cluster from before passwords is closed the same way. The superuser's
+        // password is set on every start, in single-user mode (nothing listens), as a verifier: the state folder's
+        // secret is the one that works, even after it changed.
         var hba = Path.Combine(server.PgData, "pg_hba.conf");
-        SecretFiles.WritePrivate(hba, "# Written by the AppHost before every start.\n# TYPE  DATABASE  USER  ADDRESS       METHOD\nhost    all       all   127.0.0.1/32  scram-sha-256\n");
+        var lines = new List<string>
+        {
+            "# Written by the AppHost before every start.",
+            "# TYPE  DATABASE  USER  ADDRESS  METHOD",
+            $"host all {PostgresServerResource.Superuser} 127.0.0.1/32 scram-sha-256",
+        };
+        lines.AddRange(server.Databases.Select(d => $"host \"{d.DatabaseName}\" \"{d.Owner}\" 127.0.0.1/32 scram-sha-256"));
+        SecretFiles.WritePrivate(hba, string.Join('\n', lines) + "\n");
         if (Posix.IsRoot)
         {
             await Commands.RunAsync("chown", ["postgres:postgres", hba], cancellationToken);

@@ -15,6 +15,9 @@ public sealed class PostgresServerResource(string name, string command, string d
 
     public ServerPassword SuperuserPassword { get; } = superuserPassword;
 
+    /// <summary>The databases, each reachable by its owner alone (pg_hba.conf is written from them before every start).</summary>
+    public IList<PostgresDatabaseResource> Databases { get; } = [];
+
     public override ReferenceExpression ConnectionStringExpression => ConnectionStringFor(Superuser, SuperuserPassword.Parameter);
 
     internal ReferenceExpression ConnectionStringFor(string user, ParameterResource password) => ReferenceExpression.Create(
@@ -36,7 +39,8 @@ public sealed class PostgresDatabaseResource(string name, string databaseName, P
 {
     public PostgresServerResource Parent { get; } = parent;
 
-    public string DatabaseName { get; } = databaseName;
+    /// <summary>Written into pg_hba.conf: the same characters as a user name.</summary>
+    public string DatabaseName { get; } = ServerLoginResource.ValidUser(databaseName);
 
     /// <summary>The role that owns the database and everything in it: the service's login.</summary>
     public string Owner { get; } = ServerLoginResource.ValidUser(owner);

@@ -94,7 +94,7 @@ public static class RabbitMQServerBuilderExtensions
         Directory.CreateDirectory(Path.Combine(data, "log"));
         // Users, read at every boot (a changed password takes effect at the next start), their passwords as salted hashes.
         var definitions = Path.Combine(data, "definitions.json");
-        SecretFiles.WritePrivate(definitions, Definitions(server));
+        SecretFiles.WritePrivate(definitions, Definitions(server, guestLeft: !File.Exists(Path.Combine(data, GuestRemovedMarker))));
         var config = new List<string>
         {
             "definitions.import_backend = local_filesystem",
@@ -115,13 +115,18 @@ public static class RabbitMQServerBuilderExtensions
     }
 
     /// <summary>The users (operator: administrator; each client: its rights on the one virtual host) in RabbitMQ's definitions format.</summary>
-    private static string Definitions(RabbitMQServerResource server)
+    /// <param name="guestLeft">
+    /// An older node's guest is still there until the first probe deletes it: until then it is given an unknown
+    /// password, no tags and no permissions at boot, before anyone can sign in as guest/guest.
+    /// </param>
+    private static string Definitions(RabbitMQServerResource server, bool guestLeft)
     {
         var users = new List<(string Name, string Password, string[] Tags)> { (server.AdminUser, server.AdminPassword.LocalValue, ["administrator"]) };
         users.AddRange(server.Logins.Select(l => (l.User, l.Password.LocalValue, Array.Empty<string>())));
+        var everyone = guestLeft ? [.. users, ("guest", SecretFiles.NewSecret(), [])] : users;
         return System.Text.Json.JsonSerializer.Serialize(new
         {
-            users = users.Select(u => new
+            users = everyone.Select(u => new
             {
                 name = u.Name,
                 password_hash = PasswordHash(u.Password),

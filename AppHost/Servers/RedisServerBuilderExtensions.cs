@@ -8,10 +8,12 @@ namespace Aspire.Hosting;
 public static class RedisServerBuilderExtensions
 {
     /// <summary>
-    /// What a client's user may not do: administer the server (CONFIG, ACL, SHUTDOWN, MONITOR, DEBUG …) or wipe
-    /// every key. Keys are not divided between clients: the cache, the sessions and the revocation list are shared.
+    /// What a client's user may not do: administer the server (CONFIG, ACL, SHUTDOWN, MONITOR, DEBUG …), wipe or
+    /// list every key, or anything else Redis counts as dangerous (MIGRATE, RESTORE, SORT, FUNCTION FLUSH …), but for
+    /// what StackExchange.Redis asks when it connects (INFO, ROLE, naming its connection). Keys are not divided
+    /// between clients: the cache, the sessions and the revocation list are shared.
     /// </summary>
-    public const string ClientRights = "~* &* +@all -@admin -flushall -flushdb -swapdb";
+    public const string ClientRights = "~* &* +@all -@admin -@dangerous +info +role +client|setname +client|id +client|getname";
 
     public static IResourceBuilder<RedisServerResource> AddRedisServer(this IDistributedApplicationBuilder builder,
         string name, int port, string dataDirectory)

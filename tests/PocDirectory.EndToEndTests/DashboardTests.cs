@@ -15,14 +15,19 @@ public sealed class DashboardTests(SystemFixture fixture) : IAsyncLifetime
     public async Task DisposeAsync() => await _chromium.DisposeAsync();
 
     [Fact]
-    public async Task The_dashboard_opens_on_loopback_without_a_token_and_lists_every_resource_running()
+    public async Task The_dashboard_asks_for_its_login_token_and_with_it_lists_every_resource_running()
     {
         var dashboard = fixture.System.DashboardUrl;
         Assert.Equal("127.0.0.1", dashboard.Host);
         var page = await _chromium.Browser.NewPageAsync();
 
+        // It shows every resource's settings, secrets included: without the token, only its login page.
         await page.GotoAsync(dashboard.ToString());
+        Assert.Contains("/login", page.Url);
+        await page.GotoAsync(new Uri(dashboard, "/login?t=not-the-token").ToString());
+        Assert.Contains("/login", page.Url);
 
+        await SignInAsync(page);
         Assert.DoesNotContain("/login", page.Url);
         foreach (var resource in fixture.System.Resources())
         {
@@ -33,6 +38,10 @@ public sealed class DashboardTests(SystemFixture fixture) : IAsyncLifetime
         }
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("dashboard-resources.png") });
     }
+
+    /// <summary>Opens the login link with the token the AppHost keeps in the state folder.</summary>
+    private Task SignInAsync(IPage page) =>
+        page.GotoAsync(new Uri(fixture.System.DashboardUrl, $"/login?t={fixture.System.Secret("dashboard-token")}").ToString());
 
     [Theory]
     [InlineData("dashboard", "/")]
@@ -75,6 +84,7 @@ public sealed class DashboardTests(SystemFixture fixture) : IAsyncLifetime
         await DirectoryFlow.WaitForEntryAsync(system, manager, pocId, listed: true);
 
         var page = await _chromium.Browser.NewPageAsync();
+        await SignInAsync(page);
         var text = await Eventually.Until(async () =>
             {
                 await page.GotoAsync(new Uri(fixture.System.DashboardUrl, $"/traces/detail/{traceId}").ToString());

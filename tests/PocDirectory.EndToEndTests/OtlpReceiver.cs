@@ -41,6 +41,8 @@ public sealed class OtlpReceiver : IDisposable
     /// </summary>
     public Uri? ForwardTo { get; set; }
 
+    private const string OtlpApiKeyHeader = "x-otlp-api-key";
+
     private static readonly HttpClient Forwarder = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     private async Task ReceiveAsync()
@@ -63,9 +65,17 @@ public sealed class OtlpReceiver : IDisposable
             {
                 try
                 {
-                    using var content = new ByteArrayContent(body.ToArray());
-                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-protobuf");
-                    using var _ = await Forwarder.PostAsync(new Uri(forward, context.Request.Url.AbsolutePath), content);
+                    using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(forward, context.Request.Url.AbsolutePath))
+                    {
+                        Content = new ByteArrayContent(body.ToArray()),
+                    };
+                    request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-protobuf");
+                    // The dashboard takes telemetry only with the key Aspire gave the services.
+                    if (context.Request.Headers[OtlpApiKeyHeader] is { Length: > 0 } key)
+                    {
+                        request.Headers.Add(OtlpApiKeyHeader, key);
+                    }
+                    using var _ = await Forwarder.SendAsync(request);
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {

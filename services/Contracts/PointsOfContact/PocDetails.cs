@@ -50,3 +50,22 @@ public sealed record PocDetails
 
     public PocPgpKey? PgpKey { get; init; }
 }
+
+/// <summary>What is kept of a withdrawn person's details once the retention period has passed: the kind of contact, nothing of the person.</summary>
+public static class RemovedDetails
+{
+    public const string FullName = "(removed)";
+
+    public static PocDetails Of(string type) => new()
+    {
+        Type = type,
+        FullName = FullName,
+        Title = "",
+        Organization = "",
+        Email = "",
+        Phones = [],
+        Languages = [],
+        TimeZone = "",
+        Availability = new PocAvailability(false, [], null, null),
+    };
+}

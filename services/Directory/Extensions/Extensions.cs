@@ -29,6 +29,7 @@ public static class Extensions
         builder.Services.AddSingleton<DirectoryReader>();
         builder.Services.AddScoped<PingCampaigns>();
         builder.Services.AddHostedService<PingCampaignWorker>();
+        builder.Services.AddHostedService<WithdrawnDetailsRemoval>();
         builder.Services.AddDirectoryRateLimits(builder.Configuration);
         builder.Services.AddOpenApi("directory", options => options.ShouldInclude = description =>
             description.RelativePath?.StartsWith("api/directory/", StringComparison.Ordinal) == true);

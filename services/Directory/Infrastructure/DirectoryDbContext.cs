@@ -30,6 +30,7 @@ public sealed class DirectoryDbContext(DbContextOptions<DirectoryDbContext> opti
             e.Property(p => p.Details).HasJsonColumn();
             e.HasIndex(p => p.ChangeSequence);
             e.HasIndex(p => p.State);
+            e.HasIndex(p => p.WithdrawnAt).HasFilter("\"DetailsRemovedAt\" IS NULL AND \"Status\" = 'Withdrawn'");
             e.Property(p => p.Reachability).HasMaxLength(20).HasDefaultValue(ReachabilityStatus.Pending);
         });
         modelBuilder.Entity<PingCampaign>(e =>

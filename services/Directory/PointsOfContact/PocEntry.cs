@@ -24,6 +24,9 @@ public sealed class PocEntry
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? WithdrawnAt { get; set; }
 
+    /// <summary>When a withdrawn person's details were removed, the retention period past (<see cref="WithdrawnDetailsRemoval"/>).</summary>
+    public DateTimeOffset? DetailsRemovedAt { get; set; }
+
     /// <summary>When the point of contact last answered a ping test (kept by reachability checks).</summary>
     public DateTimeOffset? LastVerifiedAt { get; set; }
 

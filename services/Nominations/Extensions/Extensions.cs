@@ -19,6 +19,7 @@ public static class Extensions
             bus.AddMemberStateCopy<NominationsDbContext>(ResourceNames.Nominations));
         builder.Services.AddScoped<NominationDesk>();
         builder.Services.AddHostedService<ConfirmationDeadlines>();
+        builder.Services.AddHostedService<WithdrawnDetailsRemoval>();
         builder.Services.AddOptions<UpdateRequestOptions>().BindConfiguration(UpdateRequestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<UpdateRequestDesk>();
         builder.Services.AddHostedService<UpdateRequestRounds>();

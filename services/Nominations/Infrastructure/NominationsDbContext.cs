@@ -77,6 +77,7 @@ public sealed class NominationsDbContext(DbContextOptions<NominationsDbContext> 
             e.Property(p => p.Details).HasJsonColumn();
             e.Property(p => p.WithdrawnBy).HasMaxLength(200);
             e.Property(p => p.WithdrawalReason).HasMaxLength(2000);
+            e.HasIndex(p => p.WithdrawnAt).HasFilter("\"DetailsRemovedAt\" IS NULL AND \"WithdrawnAt\" IS NOT NULL");
         });
         modelBuilder.Entity<UpdateRequestSchedule>(e =>
         {

@@ -132,4 +132,7 @@ public sealed class ListedPoc
     public DateTimeOffset? WithdrawnAt { get; set; }
     public string? WithdrawnBy { get; set; }
     public string? WithdrawalReason { get; set; }
+
+    /// <summary>When the person's details were removed, the retention period past (<c>WithdrawnDetailsRemoval</c>).</summary>
+    public DateTimeOffset? DetailsRemovedAt { get; set; }
 }

@@ -20,10 +20,12 @@ public static class Extensions
             bus.AddMemberStateCopy<NotificationsDbContext>(ResourceNames.Notifications);
             bus.AddConsumer<SendEmailConsumer>();
             bus.AddConsumer<SendEmailBatchConsumer>();
+            bus.AddConsumer<PointOfContactWithdrawnConsumer>();
         });
         builder.Services.AddOptions<EmailOptions>().BindConfiguration("Email");
         builder.Services.AddSingleton<EmailTemplates>();
         builder.Services.AddHostedService<EmailSender>();
+        builder.Services.AddHostedService<WithdrawnDetailsRemoval>();
         builder.Services.AddHealthChecks()
             .AddCheck<SmtpHealthCheck>(ResourceNames.Mail, tags: [ServiceDefaultsExtensions.ReadyTag]);
     }

@@ -11,6 +11,8 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
 
     public DbSet<EmailDelivery> EmailDeliveries => Set<EmailDelivery>();
 
+    public DbSet<WithdrawnAddress> WithdrawnAddresses => Set<WithdrawnAddress>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox();
@@ -34,6 +36,16 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             e.Property(d => d.SentAt).HasColumnName("sent_at");
             // The sender's query: what is pending and due.
             e.HasIndex(d => new { d.Status, d.NextAttemptAt });
+            // The retention's query, lower(to_address), is indexed by the migration WithdrawnAddresses.
+        });
+        modelBuilder.Entity<WithdrawnAddress>(e =>
+        {
+            e.ToTable("withdrawn_addresses");
+            e.HasKey(w => w.PocId);
+            e.Property(w => w.PocId).HasColumnName("poc_id");
+            e.Property(w => w.Email).HasColumnName("email").HasMaxLength(320);
+            e.Property(w => w.WithdrawnAt).HasColumnName("withdrawn_at");
+            e.HasIndex(w => w.WithdrawnAt);
         });
     }
 }

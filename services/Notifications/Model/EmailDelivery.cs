@@ -42,3 +42,16 @@ public sealed class EmailDelivery
 
     public DateTimeOffset? SentAt { get; set; }
 }
+
+/// <summary>
+/// A withdrawn point of contact's address, kept until the retention period has passed; then the e-mails sent to it
+/// before the withdrawal lose their address, names and contents (<c>WithdrawnDetailsRemoval</c>), and the row goes.
+/// </summary>
+public sealed class WithdrawnAddress
+{
+    public Guid PocId { get; set; }
+
+    public required string Email { get; set; }
+
+    public DateTimeOffset WithdrawnAt { get; set; }
+}

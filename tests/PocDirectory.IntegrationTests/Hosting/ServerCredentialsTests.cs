@@ -34,7 +34,10 @@ public sealed class ServerCredentialsTests
         Assert.Equal("alpha", await ScalarAsync(alpha.LocalConnectionString(), "CREATE TABLE t (id int); SELECT current_user::text"));
         var crossing = await Assert.ThrowsAsync<PostgresException>(() =>
             ScalarAsync(alpha.LocalConnectionString().Replace("Database=alphadb", "Database=betadb", StringComparison.Ordinal), "SELECT 1"));
-        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, crossing.SqlState);
+        Assert.Equal(PostgresErrorCodes.InvalidAuthorizationSpecification, crossing.SqlState); // no pg_hba.conf line lets it
+        var maintenance = await Assert.ThrowsAsync<PostgresException>(() =>
+            ScalarAsync(alpha.LocalConnectionString().Replace("Database=alphadb", "Database=postgres", StringComparison.Ordinal), "SELECT 1"));
+        Assert.Equal(PostgresErrorCodes.InvalidAuthorizationSpecification, maintenance.SqlState);
         var wrong = await Assert.ThrowsAsync<PostgresException>(() =>
             ScalarAsync(beta.LocalConnectionString().Replace(beta.OwnerPassword.LocalValue, "not-the-password", StringComparison.Ordinal), "SELECT 1"));
         Assert.Equal(PostgresErrorCodes.InvalidPassword, wrong.SqlState);
@@ -93,6 +96,19 @@ public sealed class ServerCredentialsTests
                 """);
             Assert.Equal(false, await ScalarAsync(database.LocalConnectionString(),
                 "SELECT has_database_privilege('public', current_database(), 'CONNECT')"));
+
+            // The role cannot lure the superuser into running its code: a function shadowing one of the catalog's in
+            // its own schema, then a reason to provision again (its own password changed), leaves the role a role.
+            await ScalarAsync(database.LocalConnectionString(), """
+                CREATE FUNCTION public.format(text, name, text) RETURNS text LANGUAGE sql AS $$ SELECT 'ALTER ROLE legacy SUPERUSER' $$;
+                CREATE FUNCTION public.pg_get_userbyid(oid) RETURNS name LANGUAGE sql AS $$ SELECT current_user $$;
+                ALTER ROLE legacy PASSWORD 'changed-by-the-role';
+                SELECT 1
+                """);
+            var checks = after.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();
+            Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
+                (await checks.CheckHealthAsync(c => c.Name == "legacydb_exists")).Status);
+            Assert.Equal(false, await ScalarAsync(database.LocalConnectionString(), "SELECT rolsuper FROM pg_roles WHERE rolname = 'legacy'"));
         }
         finally
         {
@@ -157,9 +173,9 @@ public sealed class ServerCredentialsTests
         var db = client.GetDatabase();
         await db.StringSetAsync("session:1", "kept");
         Assert.Equal("kept", (string?)await db.StringGetAsync("session:1"));
-        foreach (var command in new[] { "FLUSHALL", "FLUSHDB", "CONFIG", "ACL", "SHUTDOWN", "SAVE" })
+        foreach (var command in new[] { "FLUSHALL", "FLUSHDB", "CONFIG", "ACL", "SHUTDOWN", "SAVE", "KEYS", "RESTORE" })
         {
-            object[] args = command switch { "CONFIG" => ["GET", "requirepass"], "ACL" => ["LIST"], _ => [] };
+            object[] args = command switch { "CONFIG" => ["GET", "requirepass"], "ACL" => ["LIST"], "KEYS" => ["*"], "RESTORE" => ["planted", "0", "x"], _ => [] };
             var refused = await Assert.ThrowsAsync<RedisServerException>(() => db.ExecuteAsync(command, args));
             Assert.StartsWith("NOPERM", refused.Message, StringComparison.Ordinal);
         }

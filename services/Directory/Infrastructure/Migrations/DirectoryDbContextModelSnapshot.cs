@@ -1950,6 +1950,9 @@ namespace PocDirectory.Directory.Infrastructure.Migrations
                     b.Property<string>("Details")
                         .HasColumnType("jsonb");
 
+                    b.Property<DateTimeOffset?>("DetailsRemovedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("LastVerifiedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1991,6 +1994,9 @@ namespace PocDirectory.Directory.Infrastructure.Migrations
                     b.HasIndex("ChangeSequence");
 
                     b.HasIndex("State");
+
+                    b.HasIndex("WithdrawnAt")
+                        .HasFilter("\"DetailsRemovedAt\" IS NULL AND \"Status\" = 'Withdrawn'");
 
                     b.ToTable("poc_entries", (string)null);
                 });

@@ -153,6 +153,9 @@ namespace PocDirectory.Nominations.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("jsonb");
 
+                    b.Property<DateTimeOffset?>("DetailsRemovedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -192,6 +195,9 @@ namespace PocDirectory.Nominations.Infrastructure.Migrations
                     b.HasIndex("Email");
 
                     b.HasIndex("State");
+
+                    b.HasIndex("WithdrawnAt")
+                        .HasFilter("\"DetailsRemovedAt\" IS NULL AND \"WithdrawnAt\" IS NOT NULL");
 
                     b.ToTable("listed_pocs", (string)null);
                 });

@@ -220,6 +220,30 @@ namespace PocDirectory.Notifications.Infrastructure.Migrations
 
                     b.ToTable("email_deliveries", (string)null);
                 });
+
+            modelBuilder.Entity("PocDirectory.Notifications.Model.WithdrawnAddress", b =>
+                {
+                    b.Property<Guid>("PocId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("poc_id");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTimeOffset>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("withdrawn_at");
+
+                    b.HasKey("PocId");
+
+                    b.HasIndex("WithdrawnAt");
+
+                    b.ToTable("withdrawn_addresses", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }
