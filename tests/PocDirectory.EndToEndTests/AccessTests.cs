@@ -36,6 +36,38 @@ public sealed class AccessTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task A_rotated_signing_key_is_published_by_the_running_Identity_without_a_restart_before_it_signs()
+    {
+        var jwksUri = JsonDocument.Parse(await fixture.Gateway.GetStringAsync("/.well-known/openid-configuration"))
+            .RootElement.GetProperty("jwks_uri").GetString()!;
+        var before = await SigningKeyIdsAsync(jwksUri);
+        var signedBy = Decode(await fixture.TokenAsync()).Header["kid"]!.GetValue<string>();
+        Assert.Contains(signedBy, before);
+        var identityPid = fixture.System.Resource(ResourceNames.Identity).Pid;
+
+        var (exitCode, output, error) = await MachineClient.RunAsync(fixture.System, "signing-key", "rotate");
+        Assert.True(exitCode == 0, output + error);
+        var rotated = System.Text.RegularExpressions.Regex.Match(output, "New signing key ([0-9a-f]{32})").Groups[1].Value;
+
+        // Published by the Identity that is running (no restart), within its reload interval …
+        var after = await Eventually.Until(() => SigningKeyIdsAsync(jwksUri), keys => keys.Contains(rotated), TimeSpan.FromSeconds(90),
+            "the rotated key in Identity's published keys");
+        Assert.Equal(identityPid, fixture.System.Resource(ResourceNames.Identity).Pid);
+        Assert.Superset(before.ToHashSet(), after.ToHashSet());
+        // … while tokens are still signed with the key every service already knows, and still accepted.
+        var token = await fixture.TokenAsync();
+        Assert.Equal(signedBy, Decode(token).Header["kid"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(ResourceNames.Nominations, true, token)).StatusCode);
+    }
+
+    private async Task<List<string>> SigningKeyIdsAsync(string jwksUri)
+    {
+        using var jwks = JsonDocument.Parse(await fixture.Gateway.GetStringAsync(jwksUri));
+        return jwks.RootElement.GetProperty("keys").EnumerateArray()
+            .Where(k => k.GetProperty("use").GetString() == "sig").Select(k => k.GetProperty("kid").GetString()!).ToList();
+    }
+
+    [Fact]
     public async Task A_token_is_a_short_lived_signed_JWT_for_the_requested_APIs_bound_to_the_clients_State()
     {
         var (header, payload) = Decode(await fixture.TokenAsync("directory.read nominations.read"));
@@ -203,7 +235,7 @@ public sealed class AccessTests(SystemFixture fixture)
         Assert.True((await fixture.Client.RequestTokenAsync(fixture.Gateway, "directory.read")).IsSuccessStatusCode);
         // The count is in Redis, where every gateway replica reads it.
         var cache = fixture.System.Url(ResourceNames.Cache);
-        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{cache.Host}:{cache.Port}");
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(fixture.System.RedisConnectionString);
         var keys = redis.GetServer(cache.Host, cache.Port).Keys(pattern: "*sign-in:127.0.0.3*").ToList();
         Assert.NotEmpty(keys);
     }
@@ -244,7 +276,7 @@ public sealed class AccessTests(SystemFixture fixture)
         }
         // The Web's data-protection keys (its session cookies), in the Redis that holds the sessions.
         var cache = fixture.System.Url(ResourceNames.Cache);
-        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{cache.Host}:{cache.Port}");
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(fixture.System.RedisConnectionString);
         var webRing = (await redis.GetDatabase().ListRangeAsync("pocdir:dataprotection:web")).Select(v => v.ToString()).ToList();
         Assert.NotEmpty(webRing);
         Assert.All(webRing, xml => Assert.Contains("<sealedKey", xml, StringComparison.Ordinal));

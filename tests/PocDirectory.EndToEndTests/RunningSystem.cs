@@ -109,6 +109,10 @@ public sealed class RunningSystem : IAsyncDisposable
     public string DatabaseConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Url(ResourceNames.Postgres).Port};Username=postgres;Password={Secret($"{ResourceNames.Postgres}-superuser-password")};Database={database};Pooling=false";
 
+    /// <summary>Redis as its operator (every right), for tests that look inside it.</summary>
+    public string RedisConnectionString =>
+        $"127.0.0.1:{Url(ResourceNames.Cache).Port},user=operator,password={Secret($"{ResourceNames.Cache}-operator-password")},allowAdmin=true";
+
     /// <summary>A secret the AppHost made for this state folder (<c>secrets/NAME</c>): a server user's password, a key.</summary>
     public string Secret(string name) => File.ReadAllText(Path.Combine(_stateDirectory, "secrets", name)).Trim();
 

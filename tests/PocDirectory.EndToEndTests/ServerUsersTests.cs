@@ -84,8 +84,7 @@ public sealed class ServerUsersTests(SystemFixture fixture)
     public async Task Each_client_reaches_Redis_as_its_own_user()
     {
         var port = System.Url(ResourceNames.Cache).Port;
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(
-            $"127.0.0.1:{port},user=operator,password={System.Secret($"{ResourceNames.Cache}-operator-password")},allowAdmin=true");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(System.RedisConnectionString);
         string[] clients = [.. Services, ResourceNames.Gateway, ResourceNames.Web];
         var users = await Eventually.Until(async () =>
         {

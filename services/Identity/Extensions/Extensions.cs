@@ -186,5 +186,6 @@ public static class Extensions
                 validation.UseHeaderTokensDenyingByDefault();
             });
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysSetup>();
+        builder.Services.AddHostedService<SigningKeyReloader>();
     }
 }

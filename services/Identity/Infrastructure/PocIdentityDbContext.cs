@@ -63,6 +63,7 @@ public sealed class PocIdentityDbContext(DbContextOptions<PocIdentityDbContext> 
             key.Property(k => k.Pkcs8).HasColumnName("pkcs8");
             key.Property(k => k.CreatedAt).HasColumnName("created_at");
             key.Property(k => k.RetiredAt).HasColumnName("retired_at");
+            key.Property(k => k.ActivatesAt).HasColumnName("activates_at");
         });
         modelBuilder.Entity<AuditEntry>(e =>
         {

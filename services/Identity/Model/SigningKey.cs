@@ -2,8 +2,9 @@ namespace PocDirectory.Identity.Model;
 
 /// <summary>
 /// A key that signs access tokens (or encrypts the tokens only the server reads). Kept in the database so that a restart or a second replica signs
-/// with the same key and tokens already issued stay valid. The newest key signs; older ones stay
-/// published (JWKS) until <see cref="RetiredAt"/>, so a rotation signs nobody out.
+/// with the same key and tokens already issued stay valid. The newest active key signs; a new one is
+/// published (JWKS) before it signs (<see cref="ActivatesAt"/>), and older ones stay published until
+/// <see cref="RetiredAt"/>, so a rotation signs nobody out, whichever replica signs and whichever service checks.
 /// </summary>
 public sealed class SigningKey
 {
@@ -19,6 +20,9 @@ public sealed class SigningKey
     public required byte[] Pkcs8 { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>From when it signs (null: from its creation); published from its creation.</summary>
+    public DateTimeOffset? ActivatesAt { get; set; }
 
     /// <summary>No longer published: every token it signed has expired.</summary>
     public DateTimeOffset? RetiredAt { get; set; }

@@ -22,9 +22,19 @@ public static partial class SigningKeyStore
     /// <summary>Long enough for every token signed by a replaced key to expire (tokens live 10 minutes).</summary>
     public static readonly TimeSpan Overlap = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long a new signing key is published before anyone signs with it: within it every Identity replica
+    /// reloads its keys (<see cref="SigningKeyReloader"/>, every 30 s) and every service reads Identity's
+    /// published keys again (every 5 minutes), so no token signed with it is ever refused for an unknown key.
+    /// </summary>
+    public static readonly TimeSpan PublishLead = TimeSpan.FromMinutes(10);
+
     private const byte Version = 2;
 
-    /// <summary>The keys in use for <paramref name="purpose"/>, newest first; creates the first on a new database.</summary>
+    /// <summary>
+    /// The keys in use for <paramref name="purpose"/>: those that sign (active), the latest to become active first, then those only
+    /// published until they activate; creates the first on a new database.
+    /// </summary>
     /// <exception cref="InvalidOperationException">Sealed keys exist and none opens: this is not the key they were sealed under.</exception>
     public static async Task<IReadOnlyList<RsaSecurityKey>> LoadAsync(
         PocIdentityDbContext db, string purpose, KeyEncryptionKey kek, TimeProvider clock, ILogger logger, CancellationToken ct)
@@ -34,9 +44,10 @@ public static partial class SigningKeyStore
         await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7301001)", ct);
         var now = clock.GetUtcNow();
         await db.SigningKeys.Where(k => k.RetiredAt != null && k.RetiredAt <= now).ExecuteDeleteAsync(ct);
-        var stored = await db.SigningKeys
+        var stored = (await db.SigningKeys
             .Where(k => k.Purpose == purpose && (k.RetiredAt == null || k.RetiredAt > now))
-            .OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
+            .ToListAsync(ct))
+            .OrderBy(k => IsActive(k, now) ? 0 : 1).ThenByDescending(k => k.ActivatesAt ?? k.CreatedAt).ThenByDescending(k => k.CreatedAt).ToList();
         var keys = new List<RsaSecurityKey>();
         var unopened = 0;
         foreach (var key in stored)
@@ -71,23 +82,41 @@ public static partial class SigningKeyStore
         return keys;
     }
 
+    /// <summary>Whether the key signs at <paramref name="now"/> (it may be published before).</summary>
+    public static bool IsActive(SigningKey key, DateTimeOffset now) => key.ActivatesAt is not { } activates || activates <= now;
+
     /// <summary>
-    /// Adds a new signing key and retires the current ones after <see cref="Overlap"/>: tokens they
-    /// signed stay valid until they expire. Each replica signs with the new key once restarted.
+    /// Adds a new signing key, published at once and signing after <see cref="PublishLead"/>, and retires the
+    /// current ones <see cref="Overlap"/> after that: tokens they signed stay valid until they expire. Every
+    /// replica picks the new key up without a restart (<see cref="SigningKeyReloader"/>).
     /// </summary>
     public static async Task<SigningKey> RotateAsync(PocIdentityDbContext db, KeyEncryptionKey kek, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var activates = PostgresTime.Microseconds(now + PublishLead);
         await db.SigningKeys.Where(k => k.Purpose == SigningKey.Signing && k.RetiredAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(k => k.RetiredAt, now + Overlap), ct);
-        return await AddKeyAsync(db, SigningKey.Signing, kek, now, ct);
+            .ExecuteUpdateAsync(u => u.SetProperty(k => k.RetiredAt, activates + Overlap), ct);
+        return await AddKeyAsync(db, SigningKey.Signing, kek, now, ct, activates);
     }
 
-    private static async Task<SigningKey> AddKeyAsync(PocIdentityDbContext db, string purpose, KeyEncryptionKey kek, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// What the token server's keys depend on at <paramref name="now"/>: each key in use, and whether it signs yet.
+    /// When it changes (a rotation, a key that starts signing, one retired), the server's keys are loaded again.
+    /// </summary>
+    public static async Task<string> FingerprintAsync(PocIdentityDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        var keys = await db.SigningKeys.AsNoTracking()
+            .Where(k => k.RetiredAt == null || k.RetiredAt > now)
+            .Select(k => new { k.Id, k.ActivatesAt }).ToListAsync(ct);
+        return string.Join(',', keys.OrderBy(k => k.Id).Select(k => $"{k.Id:N}:{(k.ActivatesAt is not { } at || at <= now ? 1 : 0)}"));
+    }
+
+    private static async Task<SigningKey> AddKeyAsync(PocIdentityDbContext db, string purpose, KeyEncryptionKey kek, DateTimeOffset now, CancellationToken ct,
+        DateTimeOffset? activatesAt = null)
     {
         using var rsa = RSA.Create(3072);
         // To the microsecond, as PostgreSQL keeps it: the time read back is the time sealed.
-        var key = new SigningKey { Id = Guid.NewGuid(), Purpose = purpose, Pkcs8 = [], CreatedAt = PostgresTime.Microseconds(now) };
+        var key = new SigningKey { Id = Guid.NewGuid(), Purpose = purpose, Pkcs8 = [], CreatedAt = PostgresTime.Microseconds(now), ActivatesAt = activatesAt };
         key.Pkcs8 = Seal(key, rsa.ExportPkcs8PrivateKey(), kek);
         db.SigningKeys.Add(key);
         await db.SaveChangesAsync(ct);
