@@ -1,3 +1,4 @@
+using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.Directory.Apis;
 using PocDirectory.Directory.Extensions;
@@ -18,6 +19,6 @@ app.MapMemberStatesApi();
 app.MapPointsOfContactApi();
 app.MapPingCampaignsApi();
 // The machine API's description (OpenAPI 3.1): public, it holds no directory data.
-app.MapOpenApi("/api/directory/openapi/{documentName}.json").AllowAnonymous();
+app.MapOpenApi("/api/directory/openapi/{documentName}.json").AllowAnonymous().NotAudited("the API's public description");
 
 app.Run();

@@ -97,6 +97,43 @@ public sealed class AuditTests(SystemFixture fixture)
         Assert.DoesNotContain(rows, r => (r.Detail ?? "").Contains(token, StringComparison.Ordinal) || (r.Detail ?? "").Contains(guess, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Every_read_the_directory_manager_may_make_leaves_its_record_in_the_audit_log()
+    {
+        var system = fixture.System;
+        var person = await TestPerson.CreateAsync(system, "audit-every-read", Roles.DirectoryManager);
+        var tokens = await person.SignInForTokensAsync(system);
+        var data = tokens.GetProperty("access_token").GetString()!;
+        var identity = (await TestPerson.ForIdentityAsync(system, tokens)).GetProperty("access_token").GetString()!;
+        var subject = AccessTests.Decode(data).Payload["sub"]!.GetValue<string>();
+        var focalPoint = await DirectoryFlow.TokenOfAsync(system, "audit-every-read-fp", Roles.FocalPoint, "FRA");
+        var listed = await DirectoryFlow.ListAsync(system, focalPoint, data, "FRA", "Audited Reader", TestPerson.UniqueEmail("audit-every-read"));
+
+        var called = new List<(string Endpoint, IReadOnlyList<string> Actions)>();
+        foreach (var ((service, method, route), entry) in AuditTable.Endpoints.Where(e => e.Key.Method == "GET" && e.Value != "-"))
+        {
+            // Every path of the matrix for it that the directory manager may read (another State's, a known entry …).
+            var paths = AuthorizationMatrix.Rows.Where(r => r.Service == service && r.Method == method && r.Route == route && r.Expected.Split(' ')[1] == "200").ToList();
+            if (paths.Count == 0)
+            {
+                continue; // the directory manager may not read it: nothing to record
+            }
+            foreach (var row in paths)
+            {
+                using var http = new HttpClient { BaseAddress = system.Url(ResourceNames.Gateway) };
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+                    service == ResourceNames.Identity ? identity : data);
+                using var response = await http.GetAsync(row.Path.Replace("{listed FRA}", listed.ToString()));
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{method} {row.Path}: {response.StatusCode}");
+            }
+            called.Add(($"{method} {route}", AuditTable.Actions(entry)));
+        }
+        Assert.True(called.Count >= 12, $"only {called.Count} reads were made"); // the table's reads, not a few of them
+
+        var rows = await WaitForAsync(rows => called.All(c => rows.Any(r => r.Actor == subject && c.Actions.Contains(r.Action))));
+        Assert.All(rows.Where(r => r.Actor == subject), r => Assert.NotNull(r.ClientIp));
+    }
+
     private sealed record Row(long Sequence, string Action, string Actor, string? State, string? Target, string Outcome, string? Detail, string? TraceId, string? ClientIp);
 
     private async Task<List<Row>> WaitForAsync(Func<List<Row>, bool> condition)

@@ -1,3 +1,4 @@
+using PocDirectory.BuildingBlocks.Audit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -30,6 +31,7 @@ public static class DatabaseExtensions
             .AddInterceptors(services.GetRequiredService<OutboxSignalInterceptor>()));
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<TContext>(connectionName, tags: [ServiceDefaultsExtensions.ReadyTag]);
+        builder.Services.AddAuditTrail<TContext>(); // for endpoints audited after they answer (AuditedEndpoints.Audited)
         var otel = builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddNpgsqlInstrumentation());
         if (TelemetryExtensions.IsOtlpConfigured(builder))
         {

@@ -1,3 +1,4 @@
+using PocDirectory.BuildingBlocks.Audit;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -28,7 +29,7 @@ public static class MemberStateCopyExtensions
         var group = routes.MapGroup(prefix).WithTags("Reference data");
         // Passed as a Delegate: the route analyzer cannot follow a generic method group.
         Delegate handler = GetCopyAsync<TContext>;
-        group.MapGet("/member-states", handler);
+        group.MapGet("/member-states", handler).NotAudited("reference data");
         return group;
     }
 

@@ -1,3 +1,4 @@
+using PocDirectory.BuildingBlocks.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PocDirectory.BuildingBlocks.Caching;
 using PocDirectory.Directory.Model;
@@ -12,7 +13,7 @@ public static class MemberStatesApi
 {
     public static RouteGroupBuilder MapMemberStatesApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/directory/member-states").WithTags("Member States").AllowAnonymous();
+        var group = routes.MapGroup("/api/directory/member-states").WithTags("Member States").AllowAnonymous().NotAudited("public reference data");
         group.MapGet("/", ListAsync);
         group.MapGet("/{code}", GetAsync);
         return group;

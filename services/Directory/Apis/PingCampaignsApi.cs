@@ -37,16 +37,16 @@ public static class PingCampaignsApi
     public static void MapPingCampaignsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/directory").WithTags("Ping tests");
-        api.MapPost("/ping/campaigns", StartAsync).WithSummary("Start a ping campaign (directory manager)")
+        api.MapPost("/ping/campaigns", StartAsync).AuditedByHandler("ping.started").WithSummary("Start a ping campaign (directory manager)")
             .Produces<PingCampaignSummary>(StatusCodes.Status201Created).ProducesValidationProblem();
-        api.MapGet("/ping/campaigns", ListAsync).WithSummary("Campaigns: all for the directory manager, those that asked its State for a focal point");
-        api.MapGet("/ping/campaigns/{id:guid}", ResultsAsync).WithSummary("A campaign's results, live (a focal point sees its State's part)");
-        api.MapGet("/ping/campaigns/{id:guid}/export", ExportAsync).WithSummary("A campaign's results per point of contact, as CSV (directory manager, audited)");
-        api.MapPost("/ping/campaigns/{id:guid}/acknowledgement", AcknowledgeSignedInAsync).WithSummary("Acknowledge a ping test as the signed-in point of contact");
-        api.MapGet("/ping/awaiting", AwaitingAsync).WithSummary("Open campaigns waiting for the signed-in person's acknowledgement");
-        api.MapPost("/ping/acknowledgements", AcknowledgeWithLinkAsync).AllowAnonymous()
+        api.MapGet("/ping/campaigns", ListAsync).NotAudited("campaigns and their counts, no contact details").WithSummary("Campaigns: all for the directory manager, those that asked its State for a focal point");
+        api.MapGet("/ping/campaigns/{id:guid}", ResultsAsync).Audited("ping.results-read", ResourceNames.Directory).WithSummary("A campaign's results, live (a focal point sees its State's part)");
+        api.MapGet("/ping/campaigns/{id:guid}/export", ExportAsync).AuditedByHandler("ping.exported").WithSummary("A campaign's results per point of contact, as CSV (directory manager, audited)");
+        api.MapPost("/ping/campaigns/{id:guid}/acknowledgement", AcknowledgeSignedInAsync).AuditedByHandler("ping.acknowledged").WithSummary("Acknowledge a ping test as the signed-in point of contact");
+        api.MapGet("/ping/awaiting", AwaitingAsync).NotAudited("the caller's own open campaigns").WithSummary("Open campaigns waiting for the signed-in person's acknowledgement");
+        api.MapPost("/ping/acknowledgements", AcknowledgeWithLinkAsync).AuditedByHandler("ping.acknowledged-by-link").AllowAnonymous()
             .WithSummary("Acknowledge with the e-mailed link's token (no sign-in; the token is the credential, it works once)");
-        api.MapGet("/reachability", OverviewAsync).WithSummary("Who can be reached, who cannot, overdue States (directory manager)");
+        api.MapGet("/reachability", OverviewAsync).Audited("directory.reachability-read", ResourceNames.Directory).WithSummary("Who can be reached, who cannot, overdue States (directory manager)");
     }
 
     private static IResult NotAllowed(string detail) =>

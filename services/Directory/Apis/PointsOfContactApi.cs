@@ -57,14 +57,14 @@ public static class PointsOfContactApi
     public static void MapPointsOfContactApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/directory").WithTags("Points of contact").RequireRateLimiting(DirectoryRateLimits.Policy);
-        api.MapGet("/pocs", SearchAsync).WithSummary("Search listed points of contact (no contact details)")
+        api.MapGet("/pocs", SearchAsync).Audited("directory.searched", ResourceNames.Directory).WithSummary("Search listed points of contact (no contact details)")
             .Produces<SearchResult>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden);
-        api.MapGet("/states", StatesAsync).WithSummary("Participating States by regional group, with their number of points of contact")
+        api.MapGet("/states", StatesAsync).NotAudited("States and their numbers of points of contact, no contact details").WithSummary("Participating States by regional group, with their number of points of contact")
             .Produces<List<StateListing>>().ProducesProblem(StatusCodes.Status403Forbidden);
-        api.MapGet("/pocs/{id:guid}", GetAsync).WithSummary("One point of contact with contact details (audited)");
-        api.MapGet("/pocs/{id:guid}/history", HistoryAsync).WithSummary("Every version of an entry (directory manager and the State's focal points)");
-        api.MapGet("/export", ExportAsync).WithSummary("CSV or vCard 4.0 of what the reader may see (audited)");
-        api.MapGet("/changes", ChangesAsync).WithSummary("Changes after a cursor, for keeping a local copy in sync (audited)");
+        api.MapGet("/pocs/{id:guid}", GetAsync).AuditedByHandler("poc.read").WithSummary("One point of contact with contact details (audited)");
+        api.MapGet("/pocs/{id:guid}/history", HistoryAsync).AuditedByHandler("poc.history-read").WithSummary("Every version of an entry (directory manager and the State's focal points)");
+        api.MapGet("/export", ExportAsync).AuditedByHandler("directory.exported").WithSummary("CSV or vCard 4.0 of what the reader may see (audited)");
+        api.MapGet("/changes", ChangesAsync).AuditedByHandler("directory.changes-read").WithSummary("Changes after a cursor, for keeping a local copy in sync (audited)");
     }
 
     private static async Task<IResult> SearchAsync(

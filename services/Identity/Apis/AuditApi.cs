@@ -26,8 +26,8 @@ public static class AuditApi
     public static void MapAuditApi(this IEndpointRouteBuilder routes)
     {
         var audit = routes.MapGroup("/api/identity/audit").RequireAuthorization(AccountPolicies.DirectoryManager);
-        audit.MapGet("", SearchAsync);
-        audit.MapGet("/verification", VerifyAsync);
+        audit.MapGet("", SearchAsync).AuditedByHandler("audit.searched");
+        audit.MapGet("/verification", VerifyAsync).Audited("audit.verified", ResourceNames.Identity);
     }
 
     private static async Task<IResult> SearchAsync(

@@ -1,3 +1,4 @@
+using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.BuildingBlocks.Validation;
 using PocDirectory.Identity.Accounts;
 using PocDirectory.Identity.Tokens;
@@ -15,12 +16,13 @@ public static class MachineClientsApi
     public static void MapMachineClientsApi(this IEndpointRouteBuilder routes)
     {
         var clients = routes.MapGroup("/api/identity/machine-clients").RequireAuthorization(AccountPolicies.DirectoryManager);
-        clients.MapGet("", (MachineClients machineClients, CancellationToken ct) => machineClients.ListAsync(ct));
-        clients.MapPost("", CreateAsync);
+        clients.MapGet("", (MachineClients machineClients, CancellationToken ct) => machineClients.ListAsync(ct)).Audited("machine-clients.read", ResourceNames.Identity);
+        clients.MapPost("", CreateAsync).AuditedByHandler("machine-client.created");
         clients.MapDelete("/{clientId}", async (string clientId, MachineClients machineClients, HttpContext http, CancellationToken ct) =>
             await machineClients.RevokeAsync(clientId, ct, http)
                 ? Results.NoContent()
-                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such machine client."));
+                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such machine client."))
+            .AuditedByHandler("machine-client.revoked");
     }
 
     private static async Task<IResult> CreateAsync(CreateMachineClientRequest request, MachineClients machineClients, HttpContext http, CancellationToken ct)

@@ -33,14 +33,14 @@ public static class UsersApi
         api.MapGet("/me", (ClaimsPrincipal user) => new Me(
             user.FindFirstValue("sub")!, user.FindFirstValue("name"), user.FindFirstValue("email"),
             [.. user.FindAll("role").Select(c => c.Value)], user.FindFirstValue(ApiScopes.StateClaim),
-            [.. user.FindAll("amr").Select(c => c.Value)]));
+            [.. user.FindAll("amr").Select(c => c.Value)])).NotAudited("the caller's own account, from its token");
 
         var admin = api.MapGroup("").RequireAuthorization(AccountPolicies.DirectoryManager);
-        admin.MapGet("/users", ListAsync);
-        admin.MapGet("/invitations", PendingAsync);
-        admin.MapPost("/invitations", InviteAsync);
-        admin.MapPost("/users/{id}/disable", DisableAsync);
-        admin.MapPost("/users/{id}/enable", EnableAsync);
+        admin.MapGet("/users", ListAsync).Audited("accounts.read", ResourceNames.Identity);
+        admin.MapGet("/invitations", PendingAsync).Audited("invitations.read", ResourceNames.Identity);
+        admin.MapPost("/invitations", InviteAsync).AuditedByHandler("invitation.sent");
+        admin.MapPost("/users/{id}/disable", DisableAsync).AuditedByHandler("account.disabled");
+        admin.MapPost("/users/{id}/enable", EnableAsync).AuditedByHandler("account.enabled");
     }
 
     private static async Task<IReadOnlyList<Account>> ListAsync(PocIdentityDbContext db, CancellationToken ct)

@@ -21,24 +21,24 @@ public static class NominationsApi
     public static void MapNominationsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/nominations").WithTags("Nominations");
-        api.MapGet("/states/{state}", ForStateAsync);
-        api.MapPost("/", CreateAsync);
-        api.MapGet("/review", ReviewQueueAsync);
-        api.MapGet("/{id:guid}", GetAsync);
-        api.MapPut("/{id:guid}", EditAsync);
-        api.MapDelete("/{id:guid}", DiscardAsync);
-        api.MapPost("/{id:guid}/submission", SubmitAsync);
-        api.MapPost("/{id:guid}/decision", DecideAsync);
-        api.MapPost("/pocs/{pocId:guid}/withdrawal", WithdrawAsync);
+        api.MapGet("/states/{state}", ForStateAsync).AuditedByHandler("nominations.state-read");
+        api.MapPost("/", CreateAsync).AuditedByHandler("nomination.created");
+        api.MapGet("/review", ReviewQueueAsync).AuditedByHandler("nominations.review-queue-read");
+        api.MapGet("/{id:guid}", GetAsync).AuditedByHandler("nomination.read");
+        api.MapPut("/{id:guid}", EditAsync).AuditedByHandler("nomination.draft-edited");
+        api.MapDelete("/{id:guid}", DiscardAsync).AuditedByHandler("nomination.discarded");
+        api.MapPost("/{id:guid}/submission", SubmitAsync).AuditedByHandler("nomination.submitted");
+        api.MapPost("/{id:guid}/decision", DecideAsync).AuditedByHandler("nomination.approved", "nomination.returned", "nomination.rejected");
+        api.MapPost("/pocs/{pocId:guid}/withdrawal", WithdrawAsync).AuditedByHandler("poc.withdrawn");
 
-        api.MapGet("/update-requests", UpdateRequestsAsync);
-        api.MapPost("/update-requests/rounds", StartRoundAsync);
-        api.MapGet("/states/{state}/update-request", UpdateRequestAsync);
-        api.MapPost("/states/{state}/update-request/confirmations", ConfirmEntriesAsync);
+        api.MapGet("/update-requests", UpdateRequestsAsync).Audited("update-requests.read", ResourceNames.Nominations);
+        api.MapPost("/update-requests/rounds", StartRoundAsync).AuditedByHandler("update-request.round-started");
+        api.MapGet("/states/{state}/update-request", UpdateRequestAsync).Audited("update-request.read", ResourceNames.Nominations);
+        api.MapPost("/states/{state}/update-request/confirmations", ConfirmEntriesAsync).AuditedByHandler("update-request.confirmed");
 
         var nominee = api.MapGroup("/confirmation").AllowAnonymous();
-        nominee.MapPost("/lookup", LookupAsync);
-        nominee.MapPost("/", ConfirmAsync);
+        nominee.MapPost("/lookup", LookupAsync).AuditedByHandler("nomination.looked-up");
+        nominee.MapPost("/", ConfirmAsync).AuditedByHandler("nomination.confirmed", "nomination.declined");
     }
 
     private static async Task<IResult> ForStateAsync(string state, ClaimsPrincipal user, NominationsDbContext db, HttpContext http, CancellationToken ct)

@@ -147,6 +147,23 @@ public sealed class EndpointTableTests(ServersFixture servers)
         Assert.All(AuthorizationMatrix.Rows, row => Assert.Equal(AuthorizationMatrix.Principals.Length, row.Expected.Split(' ').Length));
     }
 
+    [Fact]
+    public async Task Every_mapped_API_endpoint_says_what_it_leaves_in_the_audit_log_as_the_audit_table_does()
+    {
+        await MappedEndpointsAsync();
+        var mapped = _audit.Where(e => e.Key.Route.StartsWith("/api/", StringComparison.Ordinal)).ToDictionary();
+
+        var missing = mapped.Keys.Except(AuditTable.Endpoints.Keys).Select(k => $"{k} ({mapped[k]}) is mapped but not in the audit table");
+        var gone = AuditTable.Endpoints.Keys.Except(mapped.Keys).Select(k => $"{k} is in the audit table but not mapped");
+        var differ = mapped.Keys.Intersect(AuditTable.Endpoints.Keys).Where(k => mapped[k] != AuditTable.Endpoints[k])
+            .Select(k => $"{k} is {mapped[k]}, the audit table says {AuditTable.Endpoints[k]}");
+        var problems = missing.Concat(gone).Concat(differ).ToList();
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>What each mapped endpoint says of the audit log (<c>AuditedEndpoint</c>), "none" when it says nothing.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Service, string Method, string Route), string> _audit = new();
+
     /// <summary>Each service started once for both tests: five hosts, not ten, on the shared broker.</summary>
     private static Task<Dictionary<(string Service, string Method, string Route), string>>? _mapped;
 
@@ -187,9 +204,11 @@ public sealed class EndpointTableTests(ServersFixture servers)
             // Static assets carry a content hash in their name; one line stands for every version.
             var route = System.Text.RegularExpressions.Regex.Replace(
                 "/" + endpoint.RoutePattern.RawText!.TrimStart('/'), @"\.[a-z0-9]{10}(?=\.(css|js))", ".{fingerprint}");
+            var audited = endpoint.Metadata.GetMetadata<PocDirectory.BuildingBlocks.Audit.AuditedEndpoint>()?.ToString() ?? "none";
             foreach (var method in methods)
             {
                 into[(service, method, route)] = access;
+                _audit[(service, method, route)] = audited;
             }
         }
     }
