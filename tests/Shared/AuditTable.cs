@@ -14,7 +14,7 @@ public static class AuditTable
         [("directory", "GET", "/api/directory/member-states/")] = "-",
         [("directory", "GET", "/api/directory/member-states/{code}")] = "-",
         [("directory", "GET", "/api/directory/openapi/{documentName}.json")] = "-",
-        [("directory", "GET", "/api/directory/pocs")] = "filter:directory.searched",
+        [("directory", "GET", "/api/directory/pocs")] = "-",
         [("directory", "GET", "/api/directory/states")] = "-",
         [("directory", "GET", "/api/directory/pocs/{id:guid}")] = "handler:poc.read",
         [("directory", "GET", "/api/directory/pocs/{id:guid}/history")] = "handler:poc.history-read",

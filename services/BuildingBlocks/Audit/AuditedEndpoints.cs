@@ -56,14 +56,19 @@ public static class AuditedEndpoints
 
     /// <summary>The service's audit trail for <see cref="Audited{TBuilder}"/>: records go out through its own outbox.</summary>
     public static IServiceCollection AddAuditTrail<TContext>(this IServiceCollection services) where TContext : DbContext =>
-        services.AddScoped<AuditTrail>(provider => new AuditTrail(provider.GetRequiredService<TContext>()));
+        services.AddSingleton(provider => new AuditTrail(provider.GetRequiredService<IServiceScopeFactory>(), typeof(TContext)));
 }
 
-/// <summary>Appends one audit record through a service's outbox and saves it.</summary>
-public sealed class AuditTrail(DbContext db)
+/// <summary>
+/// Appends one audit record through a service's outbox and saves it, in a database context of its own: nothing the
+/// request's context tracks is saved with it.
+/// </summary>
+public sealed class AuditTrail(IServiceScopeFactory scopes, Type contextType)
 {
     public async Task RecordAsync(string service, string action, HttpContext http, string? target, string? state, string? detail, CancellationToken ct)
     {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = (DbContext)scope.ServiceProvider.GetRequiredService(contextType);
         db.AddAuditRecord(service, action, AuditOutcomes.Success, http, target: target, state: state, detail: detail);
         await db.SaveChangesAsync(ct);
     }

@@ -57,7 +57,7 @@ public static class PointsOfContactApi
     public static void MapPointsOfContactApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/directory").WithTags("Points of contact").RequireRateLimiting(DirectoryRateLimits.Policy);
-        api.MapGet("/pocs", SearchAsync).Audited("directory.searched", ResourceNames.Directory).WithSummary("Search listed points of contact (no contact details)")
+        api.MapGet("/pocs", SearchAsync).NotAudited("summaries without contact details, served from memory; each entry's details are audited when read").WithSummary("Search listed points of contact (no contact details)")
             .Produces<SearchResult>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapGet("/states", StatesAsync).NotAudited("States and their numbers of points of contact, no contact details").WithSummary("Participating States by regional group, with their number of points of contact")
             .Produces<List<StateListing>>().ProducesProblem(StatusCodes.Status403Forbidden);
@@ -168,7 +168,8 @@ public static class PointsOfContactApi
         }
         var entries = snapshot.Search(query!).ToList();
         db.AddAuditRecord(ResourceNames.Directory, "directory.exported", AuditOutcomes.Success, http,
-            detail: $"{format}, {entries.Count} points of contact, filter: {request.QueryString.Value}");
+            // The filters' names, not their values: a search text may be a person's name, and the audit log cannot forget.
+            detail: $"{format}, {entries.Count} points of contact, filters: {string.Join(',', request.Query.Keys.Order(StringComparer.Ordinal))}");
         await db.SaveChangesAsync(ct);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
         return format == "csv"

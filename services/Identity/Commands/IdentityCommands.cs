@@ -81,7 +81,7 @@ public static class IdentityCommands
                 case ("signing-key", "rotate"):
                     var key = await SigningKeyStore.RotateAsync(services.GetRequiredService<PocIdentityDbContext>(),
                         KeyEncryptionKey.From(builder.Configuration, ".pocdir/secrets/identity-key-encryption-key"), TimeProvider.System, CancellationToken.None);
-                    Console.WriteLine($"New signing key {key.Id:N}: published now, signing from {key.ActivatesAt:yyyy-MM-dd HH:mm:ss} UTC (every Identity replica picks it up by itself); the previous one stays published until {key.ActivatesAt + SigningKeyStore.Overlap:HH:mm:ss} UTC.");
+                    Console.WriteLine($"New signing key {key.Id:N}: published now, signing from {key.ActivatesAt:yyyy-MM-dd HH:mm:ss} UTC (every Identity replica picks it up by itself); the previous one stays published until {key.ActivatesAt + SigningKeyStore.Overlap:yyyy-MM-dd HH:mm:ss} UTC.");
                     return 0;
                 case ("audit", "verify"):
                     var checkpointFile = new AuditCheckpointFile(builder.Configuration);

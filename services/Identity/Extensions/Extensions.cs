@@ -185,6 +185,7 @@ public static class Extensions
                 validation.AddAudiences(ResourceNames.Identity);
                 validation.UseHeaderTokensDenyingByDefault();
             });
+        builder.Services.AddSingleton<TokenKeyRing>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysSetup>();
         builder.Services.AddHostedService<SigningKeyReloader>();
     }

@@ -9,12 +9,14 @@ namespace PocDirectory.Identity.Tokens;
 /// Keeps every Identity replica on the keys in identitydb without a restart: every
 /// <c>Identity:KeyReloadSeconds</c> (30 unless set) it reads which keys are in use and which of them sign; when
 /// that changed (a rotation by any replica or by the command, a published key whose time to sign has come, a key
-/// retired), the token server's options — and the validation options that read their keys from it — are built
-/// again at the next request, through <see cref="ServerKeysSetup"/>. A new key is published
+/// retired), it reads the keys (<see cref="TokenKeyRing"/>) and then has the token server's options — and the
+/// validation options that read their keys from it — built again at the next request, through
+/// <see cref="ServerKeysSetup"/>, which reads no database. A new key is published
 /// <see cref="SigningKeyStore.PublishLead"/> before it signs, so every replica publishes it before any signs with it.
 /// </summary>
 public sealed partial class SigningKeyReloader(
     IServiceScopeFactory scopes,
+    TokenKeyRing ring,
     IOptionsMonitorCache<OpenIddictServerOptions> serverOptions,
     IOptionsMonitorCache<OpenIddictValidationOptions> validationOptions,
     TimeProvider clock,
@@ -25,7 +27,10 @@ public sealed partial class SigningKeyReloader(
 
     private TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Identity:KeyReloadSeconds", 30)));
 
-    /// <summary>Reads the keys in use once; true when they changed and the options will be built again.</summary>
+    /// <summary>
+    /// Reads the keys in use once; when they changed, reads the keys themselves and only then has the options built
+    /// again. Returns true when it did. A failed read changes nothing and is tried again at the next check.
+    /// </summary>
     public async Task<bool> CheckOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -36,9 +41,10 @@ public sealed partial class SigningKeyReloader(
             return false;
         }
         var first = _seen is null;
-        _seen = fingerprint;
+        await ring.LoadAsync(ct);
         serverOptions.TryRemove(Options.DefaultName);
         validationOptions.TryRemove(Options.DefaultName);
+        _seen = fingerprint;
         if (!first)
         {
             LogReloaded(logger);

@@ -19,8 +19,11 @@ namespace PocDirectory.Identity.Tokens;
 /// </summary>
 public static partial class SigningKeyStore
 {
-    /// <summary>Long enough for every token signed by a replaced key to expire (tokens live 10 minutes).</summary>
-    public static readonly TimeSpan Overlap = TimeSpan.FromHours(1);
+    /// <summary>
+    /// Long enough for every token signed by a replaced key to expire: access tokens live 10 minutes, refresh tokens
+    /// 8 hours, and a session ends 12 hours after its sign-in.
+    /// </summary>
+    public static readonly TimeSpan Overlap = TimeSpan.FromHours(12);
 
     /// <summary>
     /// How long a new signing key is published before anyone signs with it: within it every Identity replica
@@ -94,9 +97,14 @@ public static partial class SigningKeyStore
     {
         var now = clock.GetUtcNow();
         var activates = PostgresTime.Microseconds(now + PublishLead);
+        // Both or neither, and not while a replica creates a first key: the old keys never retire without a successor.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7301001)", ct);
         await db.SigningKeys.Where(k => k.Purpose == SigningKey.Signing && k.RetiredAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(k => k.RetiredAt, activates + Overlap), ct);
-        return await AddKeyAsync(db, SigningKey.Signing, kek, now, ct, activates);
+        var key = await AddKeyAsync(db, SigningKey.Signing, kek, now, ct, activates);
+        await transaction.CommitAsync(ct);
+        return key;
     }
 
     /// <summary>

@@ -164,8 +164,9 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
             AddEvent(nomination, nominee, "declined", "The nominee declined to be listed");
             TellFocalPoint(nomination, "declined", null);
         }
+        // The audit log cannot forget: the nominee is named by the link they used and the nomination, never by their address.
         db.AddAuditRecord(ResourceNames.Nominations, consent ? "nomination.confirmed" : "nomination.declined", AuditOutcomes.Success, http,
-            actor: nominee.Subject, target: nomination.Id.ToString(), state: nomination.State);
+            actor: "confirmation-link", target: nomination.Id.ToString(), state: nomination.State);
         await SaveAsync(ct);
         return nomination;
     }
@@ -277,8 +278,9 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
             WithdrawnAt = now,
             Reason = listed.WithdrawalReason,
         });
+        // The reason stays with the entry until the retention period ends; the audit log, which cannot forget, says only that there was one.
         db.AddAuditRecord(ResourceNames.Nominations, "poc.withdrawn", AuditOutcomes.Success, http,
-            target: pocId.ToString(), state: listed.State, detail: reason);
+            target: pocId.ToString(), state: listed.State, detail: string.IsNullOrWhiteSpace(reason) ? null : "with a reason");
         await UpdateRequestDesk.RecordNominationAsync(db, listed.State, pocId, UpdateRequestOutcome.Withdrawn, caller, now, ct);
         await SaveAsync(ct);
         return listed;

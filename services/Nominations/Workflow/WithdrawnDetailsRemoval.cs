@@ -69,6 +69,9 @@ public sealed class WithdrawnDetailsRemoval(IServiceScopeFactory scopes, TimePro
         }
         await db.NominationEvents.Where(e => nominationIds.Contains(e.NominationId) && e.Detail != null)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.Detail, (string?)null), ct);
+        // The nominee's own acts (confirmed, declined) name them by address and name.
+        await db.NominationEvents.Where(e => nominationIds.Contains(e.NominationId) && e.Actor.StartsWith("nominee:"))
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Actor, "nominee").SetProperty(e => e.ActorName, RemovedDetails.FullName), ct);
         await db.UpdateRequestEntries.Where(e => ids.Contains(e.PocId))
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.FullName, RemovedDetails.FullName), ct);
         await db.SaveChangesAsync(ct);

@@ -69,6 +69,8 @@ public static class WebSessions
             .AddOpenIdConnect(options =>
             {
                 options.Authority = issuer.ToString();
+                // Identity's published keys read again every 5 minutes, not 12 hours: a new key is published 10 minutes before it signs.
+                options.AutomaticRefreshInterval = TimeSpan.FromMinutes(5);
                 options.RequireHttpsMetadata = issuer.Scheme == Uri.UriSchemeHttps || !issuer.IsLoopback;
                 options.ClientId = ResourceNames.Web;
                 options.ClientSecret = configuration[SecretKey]

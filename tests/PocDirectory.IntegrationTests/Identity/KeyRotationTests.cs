@@ -57,6 +57,7 @@ public sealed class KeyRotationTests(ServersFixture servers) : IdentityDatabaseT
             .AddDbContext<PocIdentityDbContext>(o => o.UseNpgsql(ConnectionString))
             .AddSingleton(_kek)
             .AddSingleton<TimeProvider>(_clock)
+            .AddSingleton<TokenKeyRing>()
             .AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysSetup>()
             .AddSingleton<SigningKeyReloader>()
             .AddOptions()
