@@ -15,19 +15,10 @@ namespace PocDirectory.Directory.PointsOfContact;
 /// handled once across replicas, and one missed while the service was down is handled at the next check.
 /// </summary>
 public sealed class WithdrawnDetailsRemoval(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration,
-    ILogger<WithdrawnDetailsRemoval> logger) : DeadlineWorker(clock, logger)
+    ILogger<WithdrawnDetailsRemoval> logger) : WithdrawnDetailsWorker<DirectoryDbContext>(scopes, clock, configuration, logger)
 {
-    protected override int Batch => 100;
-
-    protected override TimeSpan Interval => WithdrawnRetention.CheckInterval(configuration);
-
-    public override async Task<int> RunOnceAsync(CancellationToken ct)
+    protected override async Task<int> RemoveDueAsync(DirectoryDbContext db, DateTimeOffset now, DateTimeOffset cutoff, CancellationToken ct)
     {
-        var now = Clock.GetUtcNow();
-        var cutoff = now - WithdrawnRetention.Period(configuration);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<DirectoryDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var due = await db.Entries
             .FromSql($"""
                 SELECT * FROM poc_entries
@@ -58,8 +49,6 @@ public sealed class WithdrawnDetailsRemoval(IServiceScopeFactory scopes, TimePro
             .SetProperty(r => r.FullName, RemovedDetails.FullName)
             .SetProperty(r => r.Email, "")
             .SetProperty(r => r.UndeliverableReason, r => r.UndeliverableReason == null ? null : "(removed)"), ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
         return due.Count;
     }
 }

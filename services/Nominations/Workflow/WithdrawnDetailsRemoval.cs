@@ -16,19 +16,10 @@ namespace PocDirectory.Nominations.Workflow;
 /// when, stay. Claimed with <c>FOR UPDATE SKIP LOCKED</c>: once across replicas, and nothing missed after a restart.
 /// </summary>
 public sealed class WithdrawnDetailsRemoval(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration,
-    ILogger<WithdrawnDetailsRemoval> logger) : DeadlineWorker(clock, logger)
+    ILogger<WithdrawnDetailsRemoval> logger) : WithdrawnDetailsWorker<NominationsDbContext>(scopes, clock, configuration, logger)
 {
-    protected override int Batch => 100;
-
-    protected override TimeSpan Interval => WithdrawnRetention.CheckInterval(configuration);
-
-    public override async Task<int> RunOnceAsync(CancellationToken ct)
+    protected override async Task<int> RemoveDueAsync(NominationsDbContext db, DateTimeOffset now, DateTimeOffset cutoff, CancellationToken ct)
     {
-        var now = Clock.GetUtcNow();
-        var cutoff = now - WithdrawnRetention.Period(configuration);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NominationsDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var due = await db.ListedPocs
             .FromSql($"""
                 SELECT * FROM listed_pocs
@@ -74,8 +65,6 @@ public sealed class WithdrawnDetailsRemoval(IServiceScopeFactory scopes, TimePro
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.Actor, "nominee").SetProperty(e => e.ActorName, RemovedDetails.FullName), ct);
         await db.UpdateRequestEntries.Where(e => ids.Contains(e.PocId))
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.FullName, RemovedDetails.FullName), ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
         return due.Count;
     }
 }

@@ -29,18 +29,10 @@ public sealed class PointOfContactWithdrawnConsumer(NotificationsDbContext db)
 /// Claimed with <c>FOR UPDATE SKIP LOCKED</c>: once across replicas, and nothing missed after a restart.
 /// </summary>
 public sealed class WithdrawnDetailsRemoval(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration,
-    ILogger<WithdrawnDetailsRemoval> logger) : DeadlineWorker(clock, logger)
+    ILogger<WithdrawnDetailsRemoval> logger) : WithdrawnDetailsWorker<NotificationsDbContext>(scopes, clock, configuration, logger)
 {
-    protected override int Batch => 100;
-
-    protected override TimeSpan Interval => WithdrawnRetention.CheckInterval(configuration);
-
-    public override async Task<int> RunOnceAsync(CancellationToken ct)
+    protected override async Task<int> RemoveDueAsync(NotificationsDbContext db, DateTimeOffset now, DateTimeOffset cutoff, CancellationToken ct)
     {
-        var cutoff = Clock.GetUtcNow() - WithdrawnRetention.Period(configuration);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var due = await db.WithdrawnAddresses
             .FromSql($"""
                 SELECT * FROM withdrawn_addresses
@@ -66,8 +58,6 @@ public sealed class WithdrawnDetailsRemoval(IServiceScopeFactory scopes, TimePro
             db.AddAuditRecord(ResourceNames.Notifications, "poc.details-removed", AuditOutcomes.Success, actor: "system",
                 target: withdrawn.PocId.ToString(), detail: $"{removed} e-mails; withdrawn {withdrawn.WithdrawnAt:yyyy-MM-dd}; retention period past");
         }
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
         return due.Count;
     }
 }
