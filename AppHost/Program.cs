@@ -11,12 +11,14 @@ var builder = DistributedApplication.CreateBuilder(options.AspireOptions([.. opt
 var local = options.Publishing ? new LocalRuntimeSettings() : builder.AddLocalRuntime(options);
 var data = options.DataDirectory;
 
-// Servers from Debian's packages, on fixed loopback ports (none a default port); --isolated picks free ones.
-// Every client signs in as a user of its own, with a password made for this state folder (.pocdir/secrets/).
+// Every secret (a key, a server user's password) is made once for this state folder, in .pocdir/secrets/.
 if (!options.Publishing)
 {
     builder.Configuration[ServerPasswords.SecretsDirectorySetting] = StateFolder.SecretsDirectory(options);
 }
+
+// Servers from Debian's packages, on fixed loopback ports (none a default port); --isolated picks free ones.
+// Every client signs in as a user of its own.
 var postgres = builder.AddPostgresServer(ResourceNames.Postgres, options.Port(18432), Path.Combine(data, ResourceNames.Postgres));
 var directoryDb = postgres.AddDatabase(ResourceNames.DirectoryDb, owner: ResourceNames.Directory);
 var nominationsDb = postgres.AddDatabase(ResourceNames.NominationsDb, owner: ResourceNames.Nominations);
@@ -70,11 +72,7 @@ foreach (var service in new[] { identity, directory, nominations, notifications,
 }
 
 // The Web signs people in at Identity as a confidential client; its secret is made for this state folder.
-if (!options.Publishing)
-{
-    builder.Configuration["Parameters:web-client-secret"] = StateFolder.Secret(options, "web-client-secret");
-}
-var webClientSecret = builder.AddParameter("web-client-secret", secret: true);
+var webClientSecret = builder.AddStateSecret("web-client-secret");
 local.WebPort = options.Port(18401);
 var web = builder.AddService<Projects.PocDirectory_Web>(ResourceNames.Web, local.WebPort, managementPort: options.Port(18403))
     .WithReference(gateway.GetEndpoint("http")).WithReference(identity).WithReference(cache.AddLogin(ResourceNames.Web), ResourceNames.Cache)
@@ -83,40 +81,25 @@ var web = builder.AddService<Projects.PocDirectory_Web>(ResourceNames.Web, local
     .WaitFor(gateway).WaitFor(cache);
 identity.WithReference(web.GetEndpoint("http")).WithEnvironment("Identity__WebClientSecret", webClientSecret);
 // The Web names each browser to the gateway under a key only the two hold (ForwardedClient): limits per browser, not one for the Web.
-if (!options.Publishing)
-{
-    builder.Configuration["Parameters:forwarded-client-key"] = StateFolder.Secret(options, "forwarded-client-key");
-}
-var forwardedClientKey = builder.AddParameter("forwarded-client-key", secret: true);
+var forwardedClientKey = builder.AddStateSecret("forwarded-client-key");
 web.WithEnvironment("ForwardedClient__Key", forwardedClientKey);
 gateway.WithEnvironment("ForwardedClient__Key", forwardedClientKey);
 // Every message body on the broker is sealed under a key RabbitMQ does not hold (SealedJsonSerializer).
-if (!options.Publishing)
-{
-    builder.Configuration["Parameters:messaging-key"] = StateFolder.Secret(options, "messaging-key");
-}
-var messagingKey = builder.AddParameter("messaging-key", secret: true);
+var messagingKey = builder.AddStateSecret("messaging-key");
 foreach (var service in new[] { identity, directory, nominations, notifications, meetings })
 {
     service.WithEnvironment("Messaging__Key", messagingKey);
 }
 // Keys kept in identitydb (token signing, data protection) and the Web's data-protection keys in Redis
 // are sealed under a key-encryption key of each service that neither the database nor Redis holds.
-if (!options.Publishing)
-{
-    builder.Configuration["Parameters:identity-key-encryption-key"] = StateFolder.Secret(options, "identity-key-encryption-key");
-    builder.Configuration["Parameters:web-key-encryption-key"] = StateFolder.Secret(options, "web-key-encryption-key");
-}
-identity.WithEnvironment("KeyEncryption__Key", builder.AddParameter("identity-key-encryption-key", secret: true));
-web.WithEnvironment("KeyEncryption__Key", builder.AddParameter("web-key-encryption-key", secret: true));
+identity.WithEnvironment("KeyEncryption__Key", builder.AddStateSecret("identity-key-encryption-key"));
+web.WithEnvironment("KeyEncryption__Key", builder.AddStateSecret("web-key-encryption-key"));
 // The audit log is keyed with a key identitydb does not hold, and checkpointed outside it (AuditCheckpointWriter).
 if (!options.Publishing)
 {
-    builder.Configuration["Parameters:audit-chain-key"] = StateFolder.Secret(options, "audit-chain-key");
     identity.WithEnvironment("Audit__CheckpointFile", Path.Combine(options.StateDirectory, "audit", "checkpoints.jsonl"));
 }
-var auditChainKey = builder.AddParameter("audit-chain-key", secret: true);
-identity.WithEnvironment("Audit__ChainKey", auditChainKey);
+identity.WithEnvironment("Audit__ChainKey", builder.AddStateSecret("audit-chain-key"));
 // E-mailed links open the Web's pages (references name the public endpoints: no service calls a management port): a nominee's confirmation, a ping test's acknowledgement.
 nominations.WithReference(web.GetEndpoint("http"));
 directory.WithReference(web.GetEndpoint("http"));

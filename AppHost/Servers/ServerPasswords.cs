@@ -4,20 +4,30 @@ using PocDirectory.AppHost;
 namespace Aspire.Hosting;
 
 /// <summary>
-/// The passwords of the servers' users. In a run they are kept as files in the folder named by
-/// <see cref="SecretsDirectorySetting"/> (the AppHost's <c>.pocdir/secrets/</c>), made once at random; without
-/// it (test servers) they are made at random for the process. Each is a secret parameter, so the dashboard masks it
-/// in connection strings; none goes into the deployment manifest, where the connection strings themselves are the
-/// operator's secrets.
+/// The system's secrets: the services' keys and the passwords of the servers' users. In a run each is kept as a file
+/// in the folder named by <see cref="SecretsDirectorySetting"/> (the AppHost's <c>.pocdir/secrets/</c>), made once at
+/// random; without it (test servers) it is made at random for the process. Each is a secret parameter, so the
+/// dashboard masks it; the passwords do not go into the deployment manifest, where the connection strings themselves
+/// are the operator's secrets.
 /// </summary>
 public static class ServerPasswords
 {
-    public const string SecretsDirectorySetting = "Servers:SecretsDirectory";
+    public const string SecretsDirectorySetting = "Secrets:Directory";
 
-    /// <summary>The password <paramref name="name"/> (also its file's name).</summary>
+    /// <summary>The secret parameter <paramref name="name"/> (also its file's name), a parameter of the deployment manifest too.</summary>
+    public static IResourceBuilder<ParameterResource> AddStateSecret(this IDistributedApplicationBuilder builder, string name) =>
+        AddSecret(builder, name, out _);
+
+    /// <summary>The password <paramref name="name"/> (also its file's name), left out of the deployment manifest.</summary>
     public static ServerPassword Add(IDistributedApplicationBuilder builder, string name)
     {
-        string? value = null;
+        var parameter = AddSecret(builder, name, out var value).ExcludeFromManifest();
+        return new ServerPassword(parameter.Resource, value);
+    }
+
+    private static IResourceBuilder<ParameterResource> AddSecret(IDistributedApplicationBuilder builder, string name, out string? value)
+    {
+        value = null;
         if (builder.ExecutionContext.IsRunMode)
         {
             value = builder.Configuration[SecretsDirectorySetting] is { Length: > 0 } directory
@@ -25,8 +35,7 @@ public static class ServerPasswords
                 : SecretFiles.NewSecret();
             builder.Configuration[$"Parameters:{name}"] = value;
         }
-        var parameter = builder.AddParameter(name, secret: true).ExcludeFromManifest();
-        return new ServerPassword(parameter.Resource, value);
+        return builder.AddParameter(name, secret: true);
     }
 
     /// <summary>
