@@ -94,13 +94,18 @@ public static class PostgresServerBuilderExtensions
         string? owner = null)
     {
         await using var connection = await OpenAsync(server.LocalConnectionString("postgres"), cancellationToken);
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+        await CreateDatabaseAsync(connection, name, owner, cancellationToken);
+    }
+
+    private static async Task CreateDatabaseAsync(NpgsqlConnection admin, string name, string? owner, CancellationToken cancellationToken)
+    {
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", admin);
         exists.Parameters.AddWithValue("name", name);
         if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
         {
             return;
         }
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {Quote(name)}{(owner is null ? "" : $" OWNER {Quote(owner)}")}", connection);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {Quote(name)}{(owner is null ? "" : $" OWNER {Quote(owner)}")}", admin);
         try
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
@@ -139,32 +144,27 @@ public static class PostgresServerBuilderExtensions
         var server = database.Parent;
         var owner = Quote(database.Owner);
         var verifier = ScramSha256.Verifier(database.OwnerPassword.LocalValue);
-        await using (var admin = await OpenAsync(server.LocalConnectionString("postgres"), cancellationToken))
+        var name = Quote(database.DatabaseName);
+        // Every step as the superuser runs in the maintenance database, which the role cannot reach.
+        await using var admin = await OpenAsync(server.LocalConnectionString("postgres"), cancellationToken);
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = @name", admin))
         {
-            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = @name", admin);
             exists.Parameters.AddWithValue("name", database.Owner);
             var verb = await exists.ExecuteScalarAsync(cancellationToken) is null ? "CREATE" : "ALTER";
             await ExecuteAsync(admin, $"{verb} ROLE {owner} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD '{verifier}'", cancellationToken);
         }
-        await CreateDatabaseAsync(server, database.DatabaseName, cancellationToken, database.Owner);
+        await CreateDatabaseAsync(admin, database.DatabaseName, database.Owner, cancellationToken);
         // A database made before roles is handed over once, while the superuser still owns it; the superuser never
         // enters a database its role already owns (whatever the role put there cannot run as the superuser).
-        bool superuserOwns;
-        await using (var admin = await OpenAsync(server.LocalConnectionString("postgres"), cancellationToken))
+        await using (var owns = new NpgsqlCommand("SELECT pg_get_userbyid(datdba) = current_user FROM pg_database WHERE datname = @name", admin))
         {
-            await using var owns = new NpgsqlCommand("SELECT pg_get_userbyid(datdba) = current_user FROM pg_database WHERE datname = @name", admin);
             owns.Parameters.AddWithValue("name", database.DatabaseName);
-            superuserOwns = await owns.ExecuteScalarAsync(cancellationToken) is true;
+            if (await owns.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                await HandOverAsync(server, database, cancellationToken);
+            }
         }
-        if (superuserOwns)
-        {
-            await HandOverAsync(server, database, cancellationToken);
-        }
-        await using (var admin = await OpenAsync(server.LocalConnectionString("postgres"), cancellationToken))
-        {
-            var name = Quote(database.DatabaseName);
-            await ExecuteAsync(admin, $"ALTER DATABASE {name} OWNER TO {owner}; REVOKE ALL ON DATABASE {name} FROM PUBLIC", cancellationToken);
-        }
+        await ExecuteAsync(admin, $"ALTER DATABASE {name} OWNER TO {owner}; REVOKE ALL ON DATABASE {name} FROM PUBLIC", cancellationToken);
     }
 
     private static async Task HandOverAsync(PostgresServerResource server, PostgresDatabaseResource database, CancellationToken cancellationToken)
