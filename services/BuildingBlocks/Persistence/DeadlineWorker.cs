@@ -16,6 +16,8 @@ public abstract partial class DeadlineWorker(TimeProvider clock, ILogger logger)
     /// <summary>The clock every deadline is measured by.</summary>
     protected TimeProvider Clock { get; } = clock;
 
+    protected ILogger Logger { get; } = logger;
+
     /// <summary>The most rows one round claims.</summary>
     protected abstract int Batch { get; }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
+using PocDirectory.BuildingBlocks.Persistence;
 using OpenIddict.Validation;
 using PocDirectory.Identity.Infrastructure;
 
@@ -13,6 +14,8 @@ namespace PocDirectory.Identity.Tokens;
 /// validation options that read their keys from it — built again at the next request, through
 /// <see cref="ServerKeysSetup"/>, which reads no database. A new key is published
 /// <see cref="SigningKeyStore.PublishLead"/> before it signs, so every replica publishes it before any signs with it.
+/// A key's time to sign is a row's deadline: the checks run as a <see cref="DeadlineWorker"/>, again at once after a
+/// change (in case the keys changed while they were read), and a failed one is logged and tried at the next interval.
 /// </summary>
 public sealed partial class SigningKeyReloader(
     IServiceScopeFactory scopes,
@@ -21,11 +24,15 @@ public sealed partial class SigningKeyReloader(
     IOptionsMonitorCache<OpenIddictValidationOptions> validationOptions,
     TimeProvider clock,
     IConfiguration configuration,
-    ILogger<SigningKeyReloader> logger) : BackgroundService
+    ILogger<SigningKeyReloader> logger) : DeadlineWorker(clock, logger)
 {
     private string? _seen;
 
-    private TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Identity:KeyReloadSeconds", 30)));
+    protected override int Batch => 1;
+
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Identity:KeyReloadSeconds", 30)));
+
+    public override async Task<int> RunOnceAsync(CancellationToken ct) => await CheckOnceAsync(ct) ? 1 : 0;
 
     /// <summary>
     /// Reads the keys in use once; when they changed, reads the keys themselves and only then has the options built
@@ -35,7 +42,7 @@ public sealed partial class SigningKeyReloader(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PocIdentityDbContext>();
-        var fingerprint = await SigningKeyStore.FingerprintAsync(db, clock.GetUtcNow(), ct);
+        var fingerprint = await SigningKeyStore.FingerprintAsync(db, Clock.GetUtcNow(), ct);
         if (fingerprint == _seen)
         {
             return false;
@@ -47,30 +54,11 @@ public sealed partial class SigningKeyReloader(
         _seen = fingerprint;
         if (!first)
         {
-            LogReloaded(logger);
+            LogReloaded(Logger);
         }
         return true;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await CheckOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(logger, ex);
-            }
-            await Task.Delay(Interval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "The token keys changed in identitydb: loading them again")]
     private static partial void LogReloaded(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the token keys in use failed; trying again later")]
-    private static partial void LogFailed(ILogger logger, Exception ex);
 }
