@@ -60,7 +60,7 @@ public sealed class AccessLifecycleTests(SystemFixture fixture)
             ["grant_type"] = "refresh_token",
             ["refresh_token"] = oldTokens.GetProperty("refresh_token").GetString()!,
             ["client_id"] = "web",
-            ["client_secret"] = (await File.ReadAllTextAsync(Path.Combine(System.StateDirectory, "secrets", "web-client-secret"))).Trim(),
+            ["client_secret"] = System.Secret("web-client-secret"),
         })))
         {
             Assert.Equal(HttpStatusCode.BadRequest, refresh.StatusCode);

@@ -19,7 +19,7 @@ public static class IdentityKeys
         var signature = System.Buffers.Text.Base64Url.DecodeFromChars(parts[2]);
         // The keys are sealed under Identity's key-encryption key, which only the state folder holds, and bound to their rows.
         var kek = System.Buffers.Text.Base64Url.DecodeFromChars(
-            (await File.ReadAllTextAsync(Path.Combine(system.StateDirectory, "secrets", "identity-key-encryption-key"))).Trim())[..32];
+            system.Secret("identity-key-encryption-key"))[..32];
         foreach (var (id, createdAt, sealedKey) in await SigningKeysAsync(system))
         {
             var pkcs8 = new byte[sealedKey.Length - 29];

@@ -137,7 +137,7 @@ public sealed record TestPerson(string Email, string Password, string Authentica
         var callback = await browser.GetAsync(back.Location!);
         Assert.StartsWith(new Uri(web, "signin-oidc").ToString(), callback.Location);
         var code = System.Web.HttpUtility.ParseQueryString(new Uri(callback.Location!).Query)["code"]!;
-        var secret = (await File.ReadAllTextAsync(Path.Combine(system.StateDirectory, "secrets", "web-client-secret"))).Trim();
+        var secret = system.Secret("web-client-secret");
         using var response = await browser.Http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code",
@@ -166,7 +166,7 @@ public sealed record TestPerson(string Email, string Password, string Authentica
             ["grant_type"] = "refresh_token",
             ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!,
             ["client_id"] = "web",
-            ["client_secret"] = (await File.ReadAllTextAsync(Path.Combine(system.StateDirectory, "secrets", "web-client-secret"))).Trim(),
+            ["client_secret"] = system.Secret("web-client-secret"),
         };
         if (scope is not null)
         {

@@ -347,7 +347,7 @@ public sealed class PeopleTests(SystemFixture fixture)
             ["grant_type"] = "refresh_token",
             ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!,
             ["client_id"] = "web",
-            ["client_secret"] = (await File.ReadAllTextAsync(Path.Combine(Running.StateDirectory, "secrets", "web-client-secret"))).Trim(),
+            ["client_secret"] = Running.Secret("web-client-secret"),
         }));
     }
 
