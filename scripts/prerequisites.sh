@@ -5,8 +5,9 @@ set -euo pipefail
 
 packages=(postgresql redis-server rabbitmq-server python3-aiosmtpd)
 if [[ "${1:-}" == "--browser" ]]; then
-  # The tests' own tools: Chromium, and Node.js for the Kubernetes schema check (deploy/kubernetes-check).
-  packages+=(chromium)
+  # The tests' own tools: Chromium, Node.js for the Kubernetes schema check (deploy/kubernetes-check) and for
+  # ical.js (tests/calendar-check), and python3-icalendar, the calendar files' second independent reader.
+  packages+=(chromium python3-icalendar)
   command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
@@ -36,4 +37,10 @@ check="$(dirname "$0")/../deploy/kubernetes-check"
 if [[ "${1:-}" == "--browser" && ! -d "$check/node_modules" ]]; then
   echo "Installing the Kubernetes schema check (npm ci in deploy/kubernetes-check)"
   npm ci --prefix "$check" --no-audit --no-fund --silent
+fi
+
+calendars="$(dirname "$0")/../tests/calendar-check"
+if [[ "${1:-}" == "--browser" && ! -d "$calendars/node_modules" ]]; then
+  echo "Installing the calendar file reader (npm ci in tests/calendar-check)"
+  npm ci --prefix "$calendars" --no-audit --no-fund --silent
 fi

@@ -1,7 +1,15 @@
+using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Meetings.Apis;
+using PocDirectory.Meetings.Demo;
 using PocDirectory.Meetings.Extensions;
 using PocDirectory.Meetings.Infrastructure;
+
+if (DemoCommand.IsCommand(args))
+{
+    return await DemoCommand.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,5 +22,9 @@ await app.MigrateDatabaseAsync<MeetingsDbContext>();
 
 app.MapDefaultEndpoints();
 app.MapMemberStateCopyApi<MeetingsDbContext>("/api/meetings");
+app.MapMeetingsApi();
+// The API's description (OpenAPI 3.1): public, it holds no data.
+app.MapOpenApi("/api/meetings/openapi/{documentName}.json").AllowAnonymous().NotAudited("the API's public description");
 
 app.Run();
+return 0;

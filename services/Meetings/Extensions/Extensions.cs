@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PocDirectory.BuildingBlocks.Caching;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.Persistence;
@@ -15,5 +16,8 @@ public static class Extensions
         builder.AddTokenValidation(ResourceNames.Meetings);
         builder.AddMessaging<MeetingsDbContext>(ResourceNames.Meetings, bus =>
             bus.AddMemberStateCopy<MeetingsDbContext>(ResourceNames.Meetings));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOpenApi("meetings", options => options.ShouldInclude = description =>
+            description.RelativePath?.StartsWith("api/meetings/", StringComparison.Ordinal) == true);
     }
 }

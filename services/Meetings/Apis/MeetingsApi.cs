@@ -1,0 +1,283 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using PocDirectory.BuildingBlocks.Audit;
+using PocDirectory.BuildingBlocks.Validation;
+using PocDirectory.Contracts.Audit;
+using PocDirectory.Meetings.Infrastructure;
+using PocDirectory.Meetings.Schedule;
+
+namespace PocDirectory.Meetings.Apis;
+
+/// <summary>A meeting as the API shows it: its structured time, the time in the letters' words, and the instants it covers.</summary>
+public sealed record MeetingView(
+    Guid Id, string Kind, string KindName, string Title, string? Description, string? Format, string? Room,
+    IReadOnlyList<string> Audience, string Status, string StatusName, MeetingTimeRequest Time, string When,
+    DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Sequence, int Revision, DateTimeOffset UpdatedAt)
+{
+    public static MeetingView From(Meeting m) => new(
+        m.Id, m.Kind, MeetingKinds.DisplayName(m.Kind), m.Title, m.Description, m.Format, m.Room, m.Audience, m.Status,
+        MeetingStatuses.DisplayName(m.Status), m.Time.ToRequest(), m.Time.Describe(), m.StartsAt, m.EndsAt, m.Sequence, m.Revision, m.UpdatedAt);
+}
+
+/// <summary>A cancellation names the revision it was decided on, and may say why.</summary>
+public sealed record CancellationRequest(int? Revision, string? Reason);
+
+/// <summary>
+/// The schedule. The public part (meetings whose audience includes the public) needs no token, as JSON
+/// and as an iCalendar feed; every signed-in person sees every meeting (no contact data is in one); the
+/// Chair's office and the directory manager schedule, change and cancel.
+/// </summary>
+public static class MeetingsApi
+{
+    public static void MapMeetingsApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/meetings").WithTags("Meetings");
+        api.MapGet("/schedule", PublicScheduleAsync).AllowAnonymous().NotAudited("the public schedule")
+            .WithSummary("The public schedule (no token), by year and kind").Produces<List<MeetingView>>().ProducesValidationProblem();
+        api.MapGet("/schedule.ics", PublicFeedAsync).AllowAnonymous().NotAudited("the public schedule")
+            .WithSummary("The public schedule as an iCalendar feed (no token), by year and kind").Produces<string>(contentType: "text/calendar").ProducesValidationProblem();
+        api.MapGet("/", ScheduleAsync).NotAudited("the schedule: no contact data")
+            .WithSummary("Every meeting, by year and kind (signed-in people)").Produces<List<MeetingView>>().ProducesValidationProblem();
+        api.MapGet("/{id:guid}", MeetingAsync).AllowAnonymous().NotAudited("a meeting: no contact data")
+            .WithSummary("A meeting (a public one without a token)").Produces<MeetingView>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id:guid}.ics", MeetingFileAsync).AllowAnonymous().NotAudited("a meeting: no contact data")
+            .WithSummary("A meeting's calendar file (a public one without a token)").Produces<string>(contentType: "text/calendar").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/", ScheduleMeetingAsync).AuditedByHandler("meeting.scheduled")
+            .WithSummary("Schedule a meeting (Chair's office)").Produces<MeetingView>(StatusCodes.Status201Created).ProducesValidationProblem();
+        api.MapPut("/{id:guid}", ChangeAsync).AuditedByHandler("meeting.changed")
+            .WithSummary("Change a meeting (Chair's office); a change of time or place raises its calendar sequence")
+            .Produces<MeetingView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/{id:guid}/cancellation", CancelAsync).AuditedByHandler("meeting.cancelled")
+            .WithSummary("Cancel a meeting (Chair's office)").Produces<MeetingView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    /// <summary>The Chair's office, and the directory manager who runs the Secretariat's side.</summary>
+    public static bool Schedules(Caller caller) =>
+        !caller.IsMachine && (caller.Roles.Contains(Roles.ChairOffice) || caller.Roles.Contains(Roles.DirectoryManager));
+
+    /// <summary>A person signed in (any role): sees every meeting. Machine clients read the directory, not the schedule.</summary>
+    private static bool SeesEveryMeeting(ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true && Caller.From(user) is { IsMachine: false } caller && caller.Roles.Count > 0;
+
+    private static IResult NotAllowed(string detail) =>
+        TypedResults.Problem(title: "Not allowed.", detail: detail, statusCode: StatusCodes.Status403Forbidden);
+
+    private static IResult NoMeeting() =>
+        TypedResults.Problem(title: "No such meeting.", detail: "No meeting with this id is visible to you.", statusCode: StatusCodes.Status404NotFound);
+
+    private static IResult Invalid(IDictionary<string, string[]> errors, string title) => TypedResults.ValidationProblem(errors, title: title);
+
+    /// <summary>The filters of a schedule: a year and a kind, each optional, each checked.</summary>
+    private static IQueryable<Meeting>? Filter(IQueryable<Meeting> meetings, string? year, string? kind, out IDictionary<string, string[]> errors)
+    {
+        var fieldErrors = new Dictionary<string, string[]>();
+        if (year is not null)
+        {
+            if (!int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var y) || y is < 2000 or > 2100)
+            {
+                fieldErrors["year"] = [$"'{(year.Length > 20 ? year[..20] : year)}' is not a year from 2000 to 2100."];
+            }
+            else
+            {
+                var first = new DateOnly(y, 1, 1);
+                var last = new DateOnly(y, 12, 31);
+                meetings = meetings.Where(m => m.Time.StartDate <= last && (m.Time.EndDate ?? m.Time.StartDate) >= first);
+            }
+        }
+        if (kind is not null)
+        {
+            if (!MeetingKinds.All.Contains(kind))
+            {
+                fieldErrors["kind"] = [$"'{(kind.Length > 40 ? kind[..40] : kind)}' is not a kind of meeting: one of {string.Join(", ", MeetingKinds.All)}."];
+            }
+            else
+            {
+                meetings = meetings.Where(m => m.Kind == kind);
+            }
+        }
+        errors = fieldErrors;
+        return fieldErrors.Count > 0 ? null : meetings.OrderBy(m => m.StartsAt).ThenBy(m => m.Title);
+    }
+
+    private static IQueryable<Meeting> Public(MeetingsDbContext db) =>
+        db.Meetings.AsNoTracking().Where(m => m.Audience.Contains(Audiences.Public));
+
+    private static async Task<IResult> PublicScheduleAsync(string? year, string? kind, MeetingsDbContext db, CancellationToken ct)
+    {
+        if (Filter(Public(db), year, kind, out var errors) is not { } query)
+        {
+            return Invalid(errors, "The schedule cannot be filtered this way.");
+        }
+        return TypedResults.Ok((await query.ToListAsync(ct)).Select(MeetingView.From).ToList());
+    }
+
+    private static async Task<IResult> PublicFeedAsync(string? year, string? kind, MeetingsDbContext db, CancellationToken ct)
+    {
+        if (Filter(Public(db), year, kind, out var errors) is not { } query)
+        {
+            return Invalid(errors, "The schedule cannot be filtered this way.");
+        }
+        var ics = CalendarFiles.Publish(await query.ToListAsync(ct), "OEWG meetings (public schedule)");
+        return TypedResults.Text(ics, CalendarFiles.ContentType);
+    }
+
+    private static async Task<IResult> ScheduleAsync(string? year, string? kind, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
+    {
+        if (!SeesEveryMeeting(user))
+        {
+            return NotAllowed("The whole schedule is for signed-in people; the public schedule is at /api/meetings/schedule.");
+        }
+        if (Filter(db.Meetings.AsNoTracking(), year, kind, out var errors) is not { } query)
+        {
+            return Invalid(errors, "The schedule cannot be filtered this way.");
+        }
+        return TypedResults.Ok((await query.ToListAsync(ct)).Select(MeetingView.From).ToList());
+    }
+
+    private static async Task<Meeting?> VisibleAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
+    {
+        var meeting = await db.Meetings.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
+        return meeting is not null && (meeting.IsPublic || SeesEveryMeeting(user)) ? meeting : null;
+    }
+
+    private static async Task<IResult> MeetingAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct) =>
+        await VisibleAsync(id, user, db, ct) is { } meeting ? TypedResults.Ok(MeetingView.From(meeting)) : NoMeeting();
+
+    private static async Task<IResult> MeetingFileAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
+    {
+        if (await VisibleAsync(id, user, db, ct) is not { } meeting)
+        {
+            return NoMeeting();
+        }
+        var bytes = System.Text.Encoding.UTF8.GetBytes(CalendarFiles.Publish([meeting], meeting.Title));
+        return TypedResults.File(bytes, CalendarFiles.ContentType, $"meeting-{meeting.StartsAt:yyyyMMdd}.ics");
+    }
+
+    private static async Task<IResult> ScheduleMeetingAsync(MeetingRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        if (!Schedules(Caller.From(user)))
+        {
+            return NotAllowed("Meetings are scheduled by the Chair's office.");
+        }
+        var now = clock.GetUtcNow();
+        var meeting = new Meeting { CreatedAt = now, UpdatedAt = now };
+        try
+        {
+            (request ?? new MeetingRequest(null, null, null, null, null, null, null, null)).ApplyTo(meeting, isNew: true);
+        }
+        catch (FieldErrorsException ex)
+        {
+            return Invalid(ex.Errors, "The meeting cannot be scheduled.");
+        }
+        db.Meetings.Add(meeting);
+        db.AddAuditRecord(ResourceNames.Meetings, "meeting.scheduled", AuditOutcomes.Success, http, target: meeting.Id.ToString(),
+            detail: $"{meeting.Kind}; {meeting.Time.Describe()}");
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/meetings/{meeting.Id}", MeetingView.From(meeting));
+    }
+
+    private static IResult Conflict(string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
+
+    /// <summary>A meeting to change: found, not cancelled, and at the revision the change was made from.</summary>
+    private static async Task<(Meeting? Meeting, IResult? Refusal)> ChangeableAsync(Guid id, int? revision, MeetingsDbContext db, CancellationToken ct)
+    {
+        var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == id, ct);
+        if (meeting is null)
+        {
+            return (null, NoMeeting());
+        }
+        if (meeting.Status == MeetingStatuses.Cancelled)
+        {
+            return (null, Conflict("The meeting is cancelled.", "A cancelled meeting is not changed again: schedule a new one."));
+        }
+        if (revision is { } r && r != meeting.Revision)
+        {
+            return (null, Conflict("The meeting has changed since you read it.",
+                $"You changed revision {r}; it is at revision {meeting.Revision} now. Read it again and make your change to that."));
+        }
+        return (meeting, null);
+    }
+
+    private static async Task<IResult> ChangeAsync(Guid id, MeetingRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        if (!Schedules(Caller.From(user)))
+        {
+            return NotAllowed("Meetings are changed by the Chair's office.");
+        }
+        request ??= new MeetingRequest(null, null, null, null, null, null, null, null);
+        var (meeting, refusal) = await ChangeableAsync(id, request.Revision, db, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var sequence = meeting!.Sequence;
+        try
+        {
+            request.ApplyTo(meeting, isNew: false);
+        }
+        catch (FieldErrorsException ex)
+        {
+            return Invalid(ex.Errors, "The meeting cannot be changed so.");
+        }
+        meeting.Revision++;
+        meeting.UpdatedAt = clock.GetUtcNow();
+        db.AddAuditRecord(ResourceNames.Meetings, "meeting.changed", AuditOutcomes.Success, http, target: meeting.Id.ToString(),
+            detail: meeting.Sequence != sequence ? $"time or place changed: {meeting.Time.Describe()}" : "details changed");
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Conflict("The meeting has changed since you read it.", "Someone changed it at the same moment. Read it again and make your change to that.");
+        }
+        return TypedResults.Ok(MeetingView.From(meeting));
+    }
+
+    private static async Task<IResult> CancelAsync(Guid id, CancellationRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        if (!Schedules(Caller.From(user)))
+        {
+            return NotAllowed("Meetings are cancelled by the Chair's office.");
+        }
+        var reason = string.IsNullOrWhiteSpace(request?.Reason) ? null : request.Reason.Trim();
+        var errors = new Dictionary<string, string[]>();
+        if (request?.Revision is null)
+        {
+            errors["revision"] = ["Give the revision of the meeting you cancel, so that a change made meanwhile is not cancelled unseen."];
+        }
+        if (reason?.Length > 1000)
+        {
+            errors["reason"] = [$"The reason is {reason.Length} characters long; at most 1000 fit."];
+        }
+        if (errors.Count > 0)
+        {
+            return Invalid(errors, "The cancellation is not valid.");
+        }
+        var (meeting, refusal) = await ChangeableAsync(id, request!.Revision, db, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        meeting!.Status = MeetingStatuses.Cancelled;
+        meeting.Sequence++;
+        meeting.Revision++;
+        meeting.UpdatedAt = clock.GetUtcNow();
+        if (reason is not null)
+        {
+            meeting.Description = string.IsNullOrEmpty(meeting.Description) ? $"Cancelled: {reason}" : $"Cancelled: {reason}\n\n{meeting.Description}";
+        }
+        db.AddAuditRecord(ResourceNames.Meetings, "meeting.cancelled", AuditOutcomes.Success, http, target: meeting.Id.ToString(), detail: reason is null ? null : "with a reason");
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Conflict("The meeting has changed since you read it.", "Someone changed it at the same moment. Read it again before cancelling it.");
+        }
+        return TypedResults.Ok(MeetingView.From(meeting));
+    }
+}

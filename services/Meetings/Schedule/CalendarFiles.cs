@@ -1,0 +1,107 @@
+using Ical.Net;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using Ical.Net.Serialization;
+
+namespace PocDirectory.Meetings.Schedule;
+
+/// <summary>
+/// Meetings as iCalendar (RFC 5545), written with Ical.Net: one UID per meeting for its whole life, its
+/// SEQUENCE, a VTIMEZONE for every zone an event names, and the status. A time known to the minute is
+/// an event in its zone; a day or a span of days is an all-day event; a week or a month not yet fixed
+/// is an all-day event over all of it that does not block the reader's time (TRANSP:TRANSPARENT),
+/// whose description says how much is known.
+/// </summary>
+public static class CalendarFiles
+{
+    public const string ProductId = "-//PocDirectory//Meetings//EN";
+    public const string ContentType = "text/calendar; charset=utf-8";
+
+    /// <summary>A calendar of <paramref name="meetings"/> to subscribe to or to import (METHOD:PUBLISH).</summary>
+    public static string Publish(IEnumerable<Meeting> meetings, string name)
+    {
+        var list = meetings.ToList();
+        var calendar = new Calendar { ProductId = ProductId, Method = "PUBLISH" };
+        calendar.AddProperty("X-WR-CALNAME", name);
+        calendar.AddProperty("X-WR-TIMEZONE", MeetingTime.NewYork);
+        foreach (var zone in list.Where(m => m.Time.Precision == TimePrecisions.Exact).GroupBy(m => m.Time.Zone).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            // The zone's rules from a year before its earliest meeting: enough for every event here, short enough to read.
+            var earliest = zone.Min(m => m.StartsAt).UtcDateTime.AddYears(-1);
+            calendar.AddTimeZone(zone.Key, earliest, includeHistoricalData: false);
+        }
+        foreach (var meeting in list.OrderBy(m => m.StartsAt))
+        {
+            calendar.Events.Add(Event(meeting));
+        }
+        return new CalendarSerializer().SerializeToString(calendar)!;
+    }
+
+    public static string Uid(Meeting meeting) => $"{meeting.Id}@meetings.pocdirectory";
+
+    private static CalDateTime Utc(DateTimeOffset at) => new(at.UtcDateTime, "UTC");
+
+    private static CalendarEvent Event(Meeting meeting)
+    {
+        var time = meeting.Time;
+        var calendarEvent = new CalendarEvent
+        {
+            Uid = Uid(meeting),
+            Sequence = meeting.Sequence,
+            Summary = meeting.Title,
+            DtStamp = Utc(meeting.UpdatedAt),
+            Created = Utc(meeting.CreatedAt),
+            LastModified = Utc(meeting.UpdatedAt),
+            Status = meeting.Status switch
+            {
+                MeetingStatuses.Cancelled => EventStatus.Cancelled,
+                MeetingStatuses.Confirmed or MeetingStatuses.Held => EventStatus.Confirmed,
+                _ => EventStatus.Tentative,
+            },
+            Categories = [MeetingKinds.DisplayName(meeting.Kind)],
+        };
+        if (time.Precision == TimePrecisions.Exact)
+        {
+            calendarEvent.DtStart = new CalDateTime(time.StartDate, time.StartTime, time.Zone);
+            if (time.EndTime is { } end)
+            {
+                calendarEvent.DtEnd = new CalDateTime(time.StartDate, end, time.Zone);
+            }
+        }
+        else
+        {
+            var (first, last) = time.Days;
+            calendarEvent.DtStart = new CalDateTime(first);
+            calendarEvent.DtEnd = new CalDateTime(last.AddDays(1));
+            if (time.Precision is TimePrecisions.Week or TimePrecisions.Month || time.EndApproximate)
+            {
+                calendarEvent.Transparency = TransparencyType.Transparent;
+            }
+        }
+        var location = meeting.Format switch
+        {
+            MeetingFormats.Virtual => "Virtual",
+            MeetingFormats.InPerson or MeetingFormats.Hybrid when meeting.Room is { } room => meeting.Format == MeetingFormats.Hybrid ? $"{room} and online" : room,
+            MeetingFormats.Hybrid => "Hybrid: in person and online",
+            _ => null,
+        };
+        if (location is not null)
+        {
+            calendarEvent.Location = location;
+        }
+        var lines = new List<string> { $"When: {time.Describe()}{(time.Precision is TimePrecisions.Week or TimePrecisions.Month ? " (the exact date is not fixed yet)" : "")}" };
+        lines.Add($"{MeetingKinds.DisplayName(meeting.Kind)}{(meeting.Format is { } format ? $", {MeetingFormats.DisplayName(format).ToLowerInvariant()}" : "")}");
+        lines.Add($"For: {string.Join(", ", meeting.Audience.Select(Audiences.DisplayName))}");
+        if (meeting.Status is MeetingStatuses.Tentative or MeetingStatuses.Postponed)
+        {
+            lines.Add(MeetingStatuses.DisplayName(meeting.Status));
+        }
+        if (meeting.Description is { } description)
+        {
+            lines.Add("");
+            lines.Add(description);
+        }
+        calendarEvent.Description = string.Join("\n", lines);
+        return calendarEvent;
+    }
+}

@@ -1,0 +1,55 @@
+namespace PocDirectory.Meetings.Schedule;
+
+/// <summary>
+/// A meeting of the process, or a milestone without a meeting. Its <see cref="Sequence"/> is the
+/// calendar files' SEQUENCE: raised by every change of time or place and by a cancellation, so that
+/// every calendar that holds the meeting takes the latest version; its UID never changes.
+/// </summary>
+public sealed class Meeting
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public string Kind { get; set; } = MeetingKinds.Milestone;
+
+    public string Title { get; set; } = "";
+
+    public string? Description { get; set; }
+
+    /// <summary>In person, virtual or hybrid; none for a milestone, or while it is not yet known.</summary>
+    public string? Format { get; set; }
+
+    public string? Room { get; set; }
+
+    public List<string> Audience { get; set; } = [];
+
+    public string Status { get; set; } = MeetingStatuses.Confirmed;
+
+    public MeetingTime Time { get; set; } = new();
+
+    /// <summary>The first instant the time covers (for order and for filters), kept with <see cref="Time"/>.</summary>
+    public DateTimeOffset StartsAt { get; set; }
+
+    public DateTimeOffset EndsAt { get; set; }
+
+    public int Sequence { get; set; }
+
+    /// <summary>Raised by every change; a change must name the revision it was made from (else 409).</summary>
+    public int Revision { get; set; } = 1;
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Where a meeting of the Chair's letters came from ("2022-12-15/townhall"); null for the others.</summary>
+    public string? SeedKey { get; set; }
+
+    public bool IsPublic => Audience.Contains(Audiences.Public);
+
+    public void SetTime(MeetingTime time)
+    {
+        Time = time;
+        var (start, end) = time.Instants;
+        StartsAt = start.ToDateTimeOffset();
+        EndsAt = end.ToDateTimeOffset();
+    }
+}

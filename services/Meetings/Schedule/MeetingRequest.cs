@@ -1,0 +1,100 @@
+using PocDirectory.BuildingBlocks.Validation;
+
+namespace PocDirectory.Meetings.Schedule;
+
+/// <summary>
+/// A meeting as the Chair's office gives it, to schedule it or to change it (a change names the
+/// <see cref="Revision"/> it was made from).
+/// </summary>
+public sealed record MeetingRequest(
+    string? Kind, string? Title, string? Description, string? Format, string? Room, IReadOnlyList<string>? Audience,
+    string? Status, MeetingTimeRequest? Time, int? Revision = null)
+{
+    public const int TitleLength = 300;
+    public const int DescriptionLength = 4000;
+    public const int RoomLength = 200;
+
+    /// <summary>The request applied to <paramref name="meeting"/>, or every field error at once (nothing is changed then).</summary>
+    public void ApplyTo(Meeting meeting, bool isNew)
+    {
+        var errors = new FieldErrors();
+        var kind = Kind?.Trim().ToLowerInvariant();
+        if (kind is null || !MeetingKinds.All.Contains(kind))
+        {
+            errors.Add("kind", $"Say what kind of meeting it is: one of {string.Join(", ", MeetingKinds.All)}.");
+        }
+        var title = Title?.Trim();
+        if (string.IsNullOrEmpty(title))
+        {
+            errors.Add("title", "Give the meeting a title.");
+        }
+        else if (title.Length > TitleLength)
+        {
+            errors.Add("title", $"The title is {title.Length} characters long; at most {TitleLength} fit.");
+        }
+        var description = string.IsNullOrWhiteSpace(Description) ? null : Description.Trim();
+        if (description?.Length > DescriptionLength)
+        {
+            errors.Add("description", $"The description is {description.Length} characters long; at most {DescriptionLength} fit.");
+        }
+        var format = string.IsNullOrWhiteSpace(Format) ? null : Format.Trim().ToLowerInvariant();
+        if (format is not null && !MeetingFormats.All.Contains(format))
+        {
+            errors.Add("format", $"'{format}' is not a format: one of {string.Join(", ", MeetingFormats.All)}, or none while it is not known.");
+        }
+        else if (format is not null && kind == MeetingKinds.Milestone)
+        {
+            errors.Add("format", "A milestone is not a meeting: it has no format.");
+        }
+        var room = string.IsNullOrWhiteSpace(Room) ? null : Room.Trim();
+        if (room is not null && !MeetingFormats.HasRoom(format))
+        {
+            errors.Add("room", "Only a meeting held in person or hybrid has a room.");
+        }
+        else if (room?.Length > RoomLength)
+        {
+            errors.Add("room", $"The room is {room.Length} characters long; at most {RoomLength} fit.");
+        }
+        var audience = (Audience ?? []).Select(a => a.Trim().ToLowerInvariant()).Distinct().ToList();
+        if (audience.Count == 0)
+        {
+            errors.Add("audience", $"Say who the meeting is for: one or more of {string.Join(", ", Audiences.All)}.");
+        }
+        else if (audience.FirstOrDefault(a => !Audiences.All.Contains(a)) is { } unknown)
+        {
+            errors.Add("audience", $"'{unknown}' is not an audience: one or more of {string.Join(", ", Audiences.All)}.");
+        }
+        var status = string.IsNullOrWhiteSpace(Status) ? MeetingStatuses.Confirmed : Status.Trim().ToLowerInvariant();
+        if (!MeetingStatuses.All.Contains(status))
+        {
+            errors.Add("status", $"'{status}' is not a status: one of {string.Join(", ", MeetingStatuses.All)}.");
+        }
+        else if (status == MeetingStatuses.Cancelled)
+        {
+            errors.Add("status", "A meeting is cancelled by cancelling it, which tells everyone; not by a change of its status.");
+        }
+        else if (isNew && status == MeetingStatuses.Postponed)
+        {
+            errors.Add("status", "A new meeting cannot be postponed yet: schedule it as tentative while its time is not known.");
+        }
+        if (!isNew && Revision is null)
+        {
+            errors.Add("revision", "Give the revision of the meeting you changed, so that nobody else's change is lost.");
+        }
+        var time = MeetingTime.Parse(Time, errors);
+        errors.ThrowIfAny();
+
+        if (!isNew && (!time!.SameAs(meeting.Time) || format != meeting.Format || room != meeting.Room))
+        {
+            meeting.Sequence++;
+        }
+        meeting.Kind = kind!;
+        meeting.Title = title!;
+        meeting.Description = description;
+        meeting.Format = format;
+        meeting.Room = room;
+        meeting.Audience = Audiences.All.Where(audience.Contains).ToList();
+        meeting.Status = status;
+        meeting.SetTime(time!);
+    }
+}

@@ -1,0 +1,66 @@
+using PocDirectory.Meetings.Schedule;
+
+namespace PocDirectory.UnitTests;
+
+/// <summary>The calendar files, read back by ical.js and python3-icalendar (<see cref="CalendarReaders"/>).</summary>
+public sealed class CalendarFileTests
+{
+    private static List<Meeting> SeedMeetings() => SeedLetters.Meetings.Select(m => m.ToMeeting(DateTimeOffset.Parse("2022-12-15T15:00:00Z"))).ToList();
+
+    [Fact]
+    public async Task Both_readers_take_every_meeting_of_the_letters_at_its_time_with_its_zone_and_its_status()
+    {
+        var meetings = SeedMeetings();
+        var ics = CalendarFiles.Publish(meetings, "OEWG meetings");
+        foreach (var read in await CalendarReaders.ReadAsync(ics))
+        {
+            Assert.Equal("PUBLISH", read.Method);
+            Assert.Equal([MeetingTime.NewYork], read.Zones);
+            Assert.Equal(meetings.Count, read.Events.Count);
+            foreach (var meeting in meetings)
+            {
+                var e = read.Events.Single(e => e.Uid == CalendarFiles.Uid(meeting));
+                var because = $"{read.Reader}: {meeting.SeedKey}";
+                Assert.True(meeting.Title == e.Summary, because);
+                Assert.True(e.Sequence == 0, because);
+                if (meeting.Time.Precision == TimePrecisions.Exact)
+                {
+                    Assert.True(e.Tzid == MeetingTime.NewYork, because);
+                    Assert.True(meeting.StartsAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'") == e.Start, $"{because}: {e.Start}");
+                }
+                else
+                {
+                    var (first, last) = meeting.Time.Days;
+                    Assert.True(first.ToString("yyyy-MM-dd") == e.Start, $"{because}: {e.Start}");
+                    Assert.True(last.AddDays(1).ToString("yyyy-MM-dd") == e.End, $"{because}: {e.End}");
+                    // A week or a month not yet fixed does not fill the reader's days.
+                    Assert.True(e.Transparent == meeting.Time.Precision is TimePrecisions.Week or TimePrecisions.Month || meeting.Time.EndApproximate, because);
+                }
+                Assert.True((meeting.Status == MeetingStatuses.Tentative ? "TENTATIVE" : "CONFIRMED") == e.Status, because);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_moved_meeting_keeps_its_UID_with_a_higher_sequence_and_a_cancelled_one_says_so()
+    {
+        var meeting = SeedMeetings().Single(m => m.SeedKey == "2024-01-10/briefing");
+        new MeetingRequest(meeting.Kind, meeting.Title, null, meeting.Format, null, meeting.Audience, meeting.Status,
+            new MeetingTimeRequest("exact", "2024-02-07", StartTime: "10:00", EndTime: "11:30", Zone: "Europe/Vienna"), meeting.Revision).ApplyTo(meeting, isNew: false);
+        var moved = await CalendarReaders.ReadAsync(CalendarFiles.Publish([meeting], meeting.Title));
+        meeting.Status = MeetingStatuses.Cancelled;
+        meeting.Sequence++;
+        var cancelled = await CalendarReaders.ReadAsync(CalendarFiles.Publish([meeting], meeting.Title));
+        foreach (var read in moved)
+        {
+            var e = Assert.Single(read.Events);
+            Assert.Equal((CalendarFiles.Uid(meeting), 1, "Europe/Vienna", "2024-02-07T09:00:00.000Z", "2024-02-07T10:30:00.000Z"), (e.Uid, e.Sequence, e.Tzid, e.Start, e.End));
+            Assert.Equal(["Europe/Vienna"], read.Zones);
+        }
+        foreach (var read in cancelled)
+        {
+            var e = Assert.Single(read.Events);
+            Assert.Equal((CalendarFiles.Uid(meeting), 2, "CANCELLED"), (e.Uid, e.Sequence, e.Status));
+        }
+    }
+}
