@@ -125,6 +125,8 @@ if (options.Demo)
         ["demo", "accounts", "--out", Path.Combine(options.StateDirectory, "demo-accounts.json")]));
     local.Commands.Add(new StartupCommand("demo-directory", nominations.Resource,
         ["demo", "seed", "--pocs-per-state", options.DemoPocsPerState.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+    // The meetings of the Chair's three seed letters, as the letters give them.
+    local.Commands.Add(new StartupCommand("demo-meetings", meetings.Resource, ["demo", "seed"]));
 }
 
 await builder.Build().RunAsync();

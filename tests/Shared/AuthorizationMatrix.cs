@@ -96,5 +96,17 @@ public static class AuthorizationMatrix
         ("directory", "GET", "/api/directory/reachability", "/api/directory/reachability", "401 200 403 403 403 403 403 403 403 403 401 401 401 401"),
         // The machine API's OpenAPI description holds no data.
         ("directory", "GET", "/api/directory/openapi/{documentName}.json", "/api/directory/openapi/directory.json", "200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+        // Meetings: the public schedule and the API's description need no token. {meeting} is a meeting for Member States
+        // only: a signed-in person sees it, nobody else does (a token that fails counts as none). The Chair's office and the
+        // directory manager schedule, change and cancel (a body that fails validation: nothing is written).
+        ("meetings", "GET", "/api/meetings/schedule", "/api/meetings/schedule", "200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+        ("meetings", "GET", "/api/meetings/schedule.ics", "/api/meetings/schedule.ics", "200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+        ("meetings", "GET", "/api/meetings/openapi/{documentName}.json", "/api/meetings/openapi/meetings.json", "200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+        ("meetings", "GET", "/api/meetings/", "/api/meetings", "401 200 200 200 200 200 200 200 200 403 401 401 401 401"),
+        ("meetings", "GET", "/api/meetings/{id:guid}", "/api/meetings/{meeting}", "404 200 200 200 200 200 200 200 200 404 404 404 404 404"),
+        ("meetings", "GET", "/api/meetings/{id:guid}.ics", "/api/meetings/{meeting}.ics", "404 200 200 200 200 200 200 200 200 404 404 404 404 404"),
+        ("meetings", "POST", "/api/meetings/", "/api/meetings", "401 400 403 403 403 400 403 403 400 403 401 401 401 401"),
+        ("meetings", "PUT", "/api/meetings/{id:guid}", "/api/meetings/{meeting}", "401 400 403 403 403 400 403 403 400 403 401 401 401 401"),
+        ("meetings", "POST", "/api/meetings/{id:guid}/cancellation", "/api/meetings/{meeting}/cancellation", "401 400 403 403 403 400 403 403 400 403 401 401 401 401"),
     ];
 }

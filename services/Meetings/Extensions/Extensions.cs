@@ -3,6 +3,7 @@ using PocDirectory.BuildingBlocks.Caching;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Meetings.Demo;
 using PocDirectory.Meetings.Infrastructure;
 
 namespace PocDirectory.Meetings.Extensions;
@@ -17,6 +18,7 @@ public static class Extensions
         builder.AddMessaging<MeetingsDbContext>(ResourceNames.Meetings, bus =>
             bus.AddMemberStateCopy<MeetingsDbContext>(ResourceNames.Meetings));
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<SeedSchedule>();
         builder.Services.AddOpenApi("meetings", options => options.ShouldInclude = description =>
             description.RelativePath?.StartsWith("api/meetings/", StringComparison.Ordinal) == true);
     }

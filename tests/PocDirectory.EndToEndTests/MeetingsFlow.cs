@@ -1,0 +1,29 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace PocDirectory.EndToEndTests;
+
+/// <summary>The Chair's office's side of the schedule over the gateway's HTTP API.</summary>
+public static class MeetingsFlow
+{
+    /// <summary>A virtual meeting a year ahead, at 10.00 in New York, for Member States only (not on the public schedule).</summary>
+    public static object ForMemberStates(string title, params string[] extraAudience) => new
+    {
+        kind = "consultations-member-states",
+        title,
+        format = "virtual",
+        audience = new[] { "member-states" }.Concat(extraAudience).ToArray(),
+        status = "confirmed",
+        time = new { precision = "exact", date = $"{DateTime.UtcNow.Year + 1}-03-02", startTime = "10:00", endTime = "13:00" },
+    };
+
+    /// <summary>Schedules a meeting; returns its id.</summary>
+    public static async Task<Guid> ScheduleAsync(RunningSystem system, string token, object meeting)
+    {
+        using var http = DirectoryFlow.Client(system, token);
+        using var response = await http.PostAsJsonAsync("/api/meetings", meeting);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
+    }
+}
