@@ -38,7 +38,19 @@ public static class ServiceDefaultsExtensions
     private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
 
     private static bool IsAnonymousEndpoint(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null;
+        context.GetEndpoint()?.Metadata is { } metadata
+        && metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null
+        && metadata.GetMetadata<ReadsTokenWhenGiven>() is null;
+
+    /// <summary>Marks an anonymous endpoint that answers more to a signed-in caller: its token is checked when it comes.</summary>
+    public sealed class ReadsTokenWhenGiven;
+
+    /// <summary>
+    /// Open to anyone, and the caller's token (when one comes) is checked, so that the endpoint can answer a
+    /// signed-in person more. A token that fails makes the caller anonymous; it is never refused.
+    /// </summary>
+    public static TBuilder AllowAnonymousReadingToken<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AllowAnonymous().WithMetadata(new ReadsTokenWhenGiven());
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

@@ -39,9 +39,9 @@ public static class MeetingsApi
             .WithSummary("The public schedule as an iCalendar feed (no token), by year and kind").Produces<string>(contentType: "text/calendar").ProducesValidationProblem();
         api.MapGet("/", ScheduleAsync).NotAudited("the schedule: no contact data")
             .WithSummary("Every meeting, by year and kind (signed-in people)").Produces<List<MeetingView>>().ProducesValidationProblem();
-        api.MapGet("/{id:guid}", MeetingAsync).AllowAnonymous().NotAudited("a meeting: no contact data")
+        api.MapGet("/{id:guid}", MeetingAsync).AllowAnonymousReadingToken().NotAudited("a meeting: no contact data")
             .WithSummary("A meeting (a public one without a token)").Produces<MeetingView>().ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/{id:guid}.ics", MeetingFileAsync).AllowAnonymous().NotAudited("a meeting: no contact data")
+        api.MapGet("/{id:guid}.ics", MeetingFileAsync).AllowAnonymousReadingToken().NotAudited("a meeting: no contact data")
             .WithSummary("A meeting's calendar file (a public one without a token)").Produces<string>(contentType: "text/calendar").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/", ScheduleMeetingAsync).AuditedByHandler("meeting.scheduled")
             .WithSummary("Schedule a meeting (Chair's office)").Produces<MeetingView>(StatusCodes.Status201Created).ProducesValidationProblem();
@@ -135,6 +135,7 @@ public static class MeetingsApi
         return TypedResults.Ok((await query.ToListAsync(ct)).Select(MeetingView.From).ToList());
     }
 
+    /// <summary>A meeting the caller may see: a public one, or any to a signed-in person (a failed or machine token sees it as absent).</summary>
     private static async Task<Meeting?> VisibleAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
     {
         var meeting = await db.Meetings.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
