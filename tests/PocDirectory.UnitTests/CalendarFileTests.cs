@@ -63,4 +63,19 @@ public sealed class CalendarFileTests
             Assert.Equal((CalendarFiles.Uid(meeting), 2, "CANCELLED"), (e.Uid, e.Sequence, e.Status));
         }
     }
+
+    [Fact]
+    public async Task A_meeting_years_ahead_is_placed_by_the_zones_future_rules_in_both_readers()
+    {
+        var year = DateTime.UtcNow.Year + 5;
+        var meeting = new Meeting { CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+        new MeetingRequest("substantive-session", "A session years ahead", null, "hybrid", "Palais des Nations", ["public"], null,
+            new MeetingTimeRequest("exact", $"{year}-07-14", StartTime: "10:00", EndTime: "13:00", Zone: "Europe/Zurich")).ApplyTo(meeting, isNew: true);
+        foreach (var read in await CalendarReaders.ReadAsync(CalendarFiles.Publish([meeting], meeting.Title)))
+        {
+            var e = Assert.Single(read.Events);
+            // Summer time in Zurich: UTC+2.
+            Assert.Equal(($"{year}-07-14T08:00:00.000Z", $"{year}-07-14T11:00:00.000Z"), (e.Start, e.End));
+        }
+    }
 }

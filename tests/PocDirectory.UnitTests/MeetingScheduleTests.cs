@@ -110,6 +110,11 @@ public sealed class MeetingScheduleTests
         var week = Refused(new MeetingTimeRequest("week", Month: "2023-02", Week: "fifth", StartTime: "09:00"));
         Assert.Equal(["time.startTime", "time.week"], week.Keys.Order(StringComparer.Ordinal));
 
+        // 2.30 am on 9 March 2031 does not exist in New York: the clocks go from 2.00 to 3.00.
+        var skipped = Refused(new MeetingTimeRequest("exact", "2031-03-09", StartTime: "02:30"));
+        Assert.Contains("the clocks skip it", Assert.Single(skipped["time.startTime"]));
+        Assert.Contains("time.startTime", Refused(new MeetingTimeRequest("exact", "2031-03-10", StartTime: "09:00:30")).Keys);
+
         Assert.Contains("time.precision", Refused(new MeetingTimeRequest("soon")).Keys);
         Assert.Contains("time.month", Refused(new MeetingTimeRequest("month", Month: "June")).Keys);
     }
@@ -124,6 +129,12 @@ public sealed class MeetingScheduleTests
         var errors = Assert.Throws<FieldErrorsException>(() => request.ApplyTo(meeting, isNew: false)).Errors;
         Assert.Equal(["audience", "kind", "room", "status", "title"], errors.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(before, (meeting.Title, meeting.Sequence, meeting.StartsAt));
+
+        // A null in the audience, control characters in the text: field errors, not failures.
+        var odd = new MeetingRequest("briefing", "Line\u0000break", "Fine\nwith a line break\u0007", null, null, ["public", null!], null,
+            new MeetingTimeRequest("day", "2031-01-31"), Revision: 1);
+        var oddErrors = Assert.Throws<FieldErrorsException>(() => odd.ApplyTo(meeting, isNew: false)).Errors;
+        Assert.Equal(["audience", "description", "title"], oddErrors.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -152,7 +152,7 @@ public static class MeetingsApi
             return NoMeeting();
         }
         var bytes = System.Text.Encoding.UTF8.GetBytes(CalendarFiles.Publish([meeting], meeting.Title));
-        return TypedResults.File(bytes, CalendarFiles.ContentType, $"meeting-{meeting.StartsAt:yyyyMMdd}.ics");
+        return TypedResults.File(bytes, CalendarFiles.ContentType, $"meeting-{meeting.Time.StartDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.ics");
     }
 
     private static async Task<IResult> ScheduleMeetingAsync(MeetingRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
@@ -245,6 +245,10 @@ public static class MeetingsApi
         }
         var reason = string.IsNullOrWhiteSpace(request?.Reason) ? null : request.Reason.Trim();
         var errors = new Dictionary<string, string[]>();
+        if (reason is not null && reason.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            errors["reason"] = ["Remove the control characters: only line breaks and tabs are kept."];
+        }
         if (request?.Revision is null)
         {
             errors["revision"] = ["Give the revision of the meeting you cancel, so that a change made meanwhile is not cancelled unseen."];

@@ -26,8 +26,9 @@ public static class CalendarFiles
         calendar.AddProperty("X-WR-TIMEZONE", MeetingTime.NewYork);
         foreach (var zone in list.Where(m => m.Time.Precision == TimePrecisions.Exact).GroupBy(m => m.Time.Zone).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            // The zone's rules from a year before its earliest meeting: enough for every event here, short enough to read.
-            var earliest = zone.Min(m => m.StartsAt).UtcDateTime.AddYears(-1);
+            // The zone's rules from a year before its earliest meeting (or before today, whichever comes first: the library
+            // reads the zone's history up to today) on: enough for every event here, short enough to read.
+            var earliest = new[] { zone.Min(m => m.StartsAt).UtcDateTime, DateTime.UtcNow }.Min().AddYears(-1);
             calendar.AddTimeZone(zone.Key, earliest, includeHistoricalData: false);
         }
         foreach (var meeting in list.OrderBy(m => m.StartsAt))

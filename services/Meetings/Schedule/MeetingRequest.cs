@@ -18,12 +18,22 @@ public sealed record MeetingRequest(
     public void ApplyTo(Meeting meeting, bool isNew)
     {
         var errors = new FieldErrors();
+        static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+        // Text that goes into calendar files and letters: no control characters (a line break in a description only).
+        void Plain(string field, string? value, bool lineBreaks = false)
+        {
+            if (value is not null && value.Any(c => char.IsControl(c) && !(lineBreaks && c is '\n' or '\r' or '\t')))
+            {
+                errors.Add(field, lineBreaks ? "Remove the control characters: only line breaks and tabs are kept." : "Remove the control characters (line breaks and tabs included).");
+            }
+        }
         var kind = Kind?.Trim().ToLowerInvariant();
         if (kind is null || !MeetingKinds.All.Contains(kind))
         {
             errors.Add("kind", $"Say what kind of meeting it is: one of {string.Join(", ", MeetingKinds.All)}.");
         }
         var title = Title?.Trim();
+        Plain("title", title);
         if (string.IsNullOrEmpty(title))
         {
             errors.Add("title", "Give the meeting a title.");
@@ -33,6 +43,7 @@ public sealed record MeetingRequest(
             errors.Add("title", $"The title is {title.Length} characters long; at most {TitleLength} fit.");
         }
         var description = string.IsNullOrWhiteSpace(Description) ? null : Description.Trim();
+        Plain("description", description, lineBreaks: true);
         if (description?.Length > DescriptionLength)
         {
             errors.Add("description", $"The description is {description.Length} characters long; at most {DescriptionLength} fit.");
@@ -40,13 +51,14 @@ public sealed record MeetingRequest(
         var format = string.IsNullOrWhiteSpace(Format) ? null : Format.Trim().ToLowerInvariant();
         if (format is not null && !MeetingFormats.All.Contains(format))
         {
-            errors.Add("format", $"'{format}' is not a format: one of {string.Join(", ", MeetingFormats.All)}, or none while it is not known.");
+            errors.Add("format", $"'{Shorten(format)}' is not a format: one of {string.Join(", ", MeetingFormats.All)}, or none while it is not known.");
         }
         else if (format is not null && kind == MeetingKinds.Milestone)
         {
             errors.Add("format", "A milestone is not a meeting: it has no format.");
         }
         var room = string.IsNullOrWhiteSpace(Room) ? null : Room.Trim();
+        Plain("room", room);
         if (room is not null && !MeetingFormats.HasRoom(format))
         {
             errors.Add("room", "Only a meeting held in person or hybrid has a room.");
@@ -55,19 +67,19 @@ public sealed record MeetingRequest(
         {
             errors.Add("room", $"The room is {room.Length} characters long; at most {RoomLength} fit.");
         }
-        var audience = (Audience ?? []).Select(a => a.Trim().ToLowerInvariant()).Distinct().ToList();
+        var audience = (Audience ?? []).Select(a => a?.Trim().ToLowerInvariant() ?? "").Distinct().ToList();
         if (audience.Count == 0)
         {
             errors.Add("audience", $"Say who the meeting is for: one or more of {string.Join(", ", Audiences.All)}.");
         }
         else if (audience.FirstOrDefault(a => !Audiences.All.Contains(a)) is { } unknown)
         {
-            errors.Add("audience", $"'{unknown}' is not an audience: one or more of {string.Join(", ", Audiences.All)}.");
+            errors.Add("audience", $"'{Shorten(unknown)}' is not an audience: one or more of {string.Join(", ", Audiences.All)}.");
         }
         var status = string.IsNullOrWhiteSpace(Status) ? MeetingStatuses.Confirmed : Status.Trim().ToLowerInvariant();
         if (!MeetingStatuses.All.Contains(status))
         {
-            errors.Add("status", $"'{status}' is not a status: one of {string.Join(", ", MeetingStatuses.All)}.");
+            errors.Add("status", $"'{Shorten(status)}' is not a status: one of {string.Join(", ", MeetingStatuses.All)}.");
         }
         else if (status == MeetingStatuses.Cancelled)
         {

@@ -217,7 +217,7 @@ public sealed class MeetingTime
                 }
                 return null;
             }
-            if (!TimeOnly.TryParseExact(value.Trim(), ["HH:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            if (!TimeOnly.TryParseExact(value.Trim(), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
             {
                 Refuse(name, $"'{Shorten(value)}' is not a time of day written as HH:MM (24-hour clock).");
                 return null;
@@ -241,6 +241,16 @@ public sealed class MeetingTime
                 if (time.StartTime is { } s && time.EndTime is { } e && e <= s)
                 {
                     Refuse("endTime", "The meeting cannot end before it starts: give an end time after the start time.");
+                }
+                // A time the clocks skip that day (the spring change) happens nowhere.
+                var tz = DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone);
+                foreach (var (name, at) in new[] { ("startTime", time.StartTime), ("endTime", time.EndTime) })
+                {
+                    if (tz is not null && time.StartDate != default && at is { } clock
+                        && tz.MapLocal(LocalDate.FromDateOnly(time.StartDate).At(LocalTime.FromTimeOnly(clock))).Count == 0)
+                    {
+                        Refuse(name, $"{clock:HH:mm} does not exist in {zone} on {time.StartDate:yyyy-MM-dd}: the clocks skip it. Give a time an hour later.");
+                    }
                 }
                 NotFor("endDate", request.EndDate);
                 NotFor("month", request.Month);

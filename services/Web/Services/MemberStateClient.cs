@@ -30,6 +30,7 @@ public static class GatewayClientExtensions
         Gateway<DirectoryClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
         Gateway<PingClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
         Gateway<UpdateRequestClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
+        Gateway<MeetingClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
         return services;
     }
 }

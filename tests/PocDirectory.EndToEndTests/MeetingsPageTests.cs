@@ -1,0 +1,49 @@
+using Microsoft.Playwright;
+
+namespace PocDirectory.EndToEndTests;
+
+/// <summary>The schedule page in real Chromium, as the public reads it.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class MeetingsPageTests(SystemFixture fixture) : IAsyncLifetime
+{
+    private Chromium _chromium = null!;
+
+    public async Task InitializeAsync() => _chromium = await Chromium.LaunchAsync();
+
+    public async Task DisposeAsync() => await _chromium.DisposeAsync();
+
+    [Fact]
+    public async Task The_public_sees_public_meetings_in_New_York_time_and_in_its_own_and_not_the_meetings_for_States()
+    {
+        var system = fixture.System;
+        var chair = await DirectoryFlow.TokenOfAsync(system, "meetings-page-chair", Roles.ChairOffice);
+        var year = DateTime.UtcNow.Year + 2;
+        var briefing = $"Briefing on the directory {Guid.NewGuid():N}"[..40];
+        var closed = $"Closed consultations {Guid.NewGuid():N}"[..40];
+        var open = await MeetingsFlow.ScheduleAsync(system, chair, new
+        {
+            kind = "briefing", title = briefing, format = "virtual", audience = new[] { "member-states", "public" },
+            time = new { precision = "exact", date = $"{year}-01-31", startTime = "09:00" },
+        });
+        await MeetingsFlow.ScheduleAsync(system, chair, MeetingsFlow.ForMemberStates(closed));
+
+        // A reader in Tokyo: 9.00 in New York on 31 January is 23:00 there.
+        await using var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions { TimezoneId = "Asia/Tokyo", Locale = "en-GB" });
+        var page = await context.NewPageAsync();
+        var response = await page.GotoAsync(new Uri(system.Url(ResourceNames.Web), "/meetings?kind=briefing").ToString());
+        Assert.Equal(200, response!.Status);
+        Assert.Equal("Meetings · Global POC Directory", await page.TitleAsync());
+
+        var row = page.Locator($"tr[data-meeting='{open}']");
+        await Assertions.Expect(row).ToContainTextAsync($"{new DateOnly(year, 1, 31):dddd}, 31 January {year}, 9.00 am (NY Time)");
+        await Assertions.Expect(row.Locator("time[data-local-time]")).ToContainTextAsync("23:00");
+        Assert.Equal("Asia/Tokyo", await row.Locator("time[data-local-time]").GetAttributeAsync("title"));
+        Assert.EndsWith($"/api/meetings/{open}.ics", await row.GetByRole(AriaRole.Link, new() { Name = "Calendar file" }).GetAttributeAsync("href"));
+
+        await page.GotoAsync(new Uri(system.Url(ResourceNames.Web), "/meetings").ToString());
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync(briefing);
+        await Assertions.Expect(page.Locator("main")).Not.ToContainTextAsync(closed);
+        Assert.EndsWith("/api/meetings/schedule.ics", await page.GetByTestId("feed").GetAttributeAsync("href"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("meetings.png") });
+    }
+}
