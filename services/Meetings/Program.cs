@@ -23,6 +23,8 @@ await app.MigrateDatabaseAsync<MeetingsDbContext>();
 app.MapDefaultEndpoints();
 app.MapMemberStateCopyApi<MeetingsDbContext>("/api/meetings");
 app.MapMeetingsApi();
+app.MapMissionsApi();
+app.MapLettersApi();
 // The API's description (OpenAPI 3.1): public, it holds no data.
 app.MapOpenApi("/api/meetings/openapi/{documentName}.json").AllowAnonymous().NotAudited("the API's public description");
 

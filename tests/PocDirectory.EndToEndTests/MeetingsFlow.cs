@@ -26,4 +26,24 @@ public static class MeetingsFlow
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
     }
+
+    /// <summary>A draft letter: today's date, a subject, one paragraph.</summary>
+    public static object Letter(string subject, bool isPublic = false, Guid[]? annex = null) => new
+    {
+        date = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        subject,
+        body = "I have the honour of addressing you in my capacity as Chair of the Open-Ended Working Group.",
+        isPublic,
+        annexMeetings = annex ?? [],
+    };
+
+    /// <summary>Writes a draft letter; returns its id.</summary>
+    public static async Task<Guid> DraftAsync(RunningSystem system, string token, object letter)
+    {
+        using var http = DirectoryFlow.Client(system, token);
+        using var response = await http.PostAsJsonAsync("/api/meetings/letters", letter);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
+    }
 }

@@ -48,6 +48,27 @@ public sealed class MeetingScheduleTests
     }
 
     [Fact]
+    public void The_annex_a_letter_makes_from_the_meetings_is_the_annex_of_the_letter_of_15_December_2022()
+    {
+        var meetings = SeedLetters.Meetings.Where(m => m.Letter == SeedLetters.December2022).Select(m => m.ToMeeting(DateTimeOffset.UnixEpoch)).Reverse().ToList();
+        var letter = new PocDirectory.Meetings.Letters.Letter
+        {
+            Date = new DateOnly(2022, 12, 15), Subject = "x", Body = "I have the honour …", AnnexTitle = "2023 OEWG Meeting Schedule",
+            Enclosure = "Annex on 2023 OEWG Meeting Schedule", AnnexMeetings = meetings.Select(m => m.Id).ToList(),
+        };
+        static string Annex(string text)
+        {
+            var start = text.IndexOf("Annex to Chair’s Letter dated", StringComparison.Ordinal);
+            var end = text.IndexOf(". . . . .", StringComparison.Ordinal);
+            return text[start..(end < 0 ? text.Length : end)].Trim();
+        }
+        var composed = Normalized(PocDirectory.Meetings.Letters.LetterText.Compose(letter, meetings));
+        Assert.Equal(Annex(Normalized(SeedLetters.December2022.Text)), Annex(composed));
+        Assert.Contains("Enclosure: Annex on 2023 OEWG Meeting Schedule", composed);
+        Assert.StartsWith("15 December 2022 Excellency, I have the honour", composed);
+    }
+
+    [Fact]
     public void The_seed_meetings_are_where_the_letters_put_them_in_New_York_time()
     {
         Meeting Seed(string key) => SeedLetters.Meetings.Single(m => $"{m.Letter.Key}/{m.Key}" == key).ToMeeting(DateTimeOffset.UnixEpoch);

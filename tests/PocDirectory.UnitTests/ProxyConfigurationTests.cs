@@ -16,13 +16,20 @@ public sealed class ProxyConfigurationTests
 
         var (routes, clusters) = ProxyConfiguration.Build(configuration);
 
-        Assert.Equal(["directory", "member-states", "directory-openapi", "ping-acknowledgement", "meetings"], routes.Select(r => r.RouteId));
+        Assert.Equal(
+            ["directory", "member-states", "directory-openapi", "ping-acknowledgement", "meetings", "meetings-schedule", "meetings-schedule-feed", "meeting",
+                "meeting-file", "meetings-openapi", "letters", "letter"],
+            routes.Select(r => r.RouteId));
         Assert.Equal("/api/directory/{**rest}", routes[0].Match.Path);
         Assert.Null(routes[0].AuthorizationPolicy); // the fallback: a valid token
         Assert.Equal(ProxyConfiguration.Anonymous, routes.Single(r => r.RouteId == "member-states").AuthorizationPolicy);
         // A ping test's link is its own credential: its one path, POST only, needs no token.
         var ping = routes.Single(r => r.RouteId == "ping-acknowledgement");
         Assert.Equal((ProxyConfiguration.Anonymous, "/api/directory/ping/acknowledgements", "POST"), (ping.AuthorizationPolicy, ping.Match.Path, Assert.Single(ping.Match.Methods!)));
+        // The public schedule and the letters' archive: their own paths, GET only, need no token (Meetings reads one when it comes).
+        Assert.All(routes.Where(r => r.ClusterId == "meetings" && r.RouteId != "meetings"), r =>
+            Assert.Equal((ProxyConfiguration.Anonymous, "GET"), (r.AuthorizationPolicy, Assert.Single(r.Match.Methods!))));
+        Assert.Equal("/api/meetings/{id:guid}.ics", routes.Single(r => r.RouteId == "meeting-file").Match.Path);
         // Resolved by service discovery from services:meetings:http:0 when the proxy sends.
         Assert.Equal("http://meetings", clusters.Single(c => c.ClusterId == "meetings").Destinations!["meetings"].Address);
         Assert.All(routes, r => Assert.Equal(RateLimiting.PolicyName, r.RateLimiterPolicy));

@@ -108,5 +108,16 @@ public static class AuthorizationMatrix
         ("meetings", "POST", "/api/meetings/", "/api/meetings", "401 400 403 403 403 400 403 403 400 403 401 401 401 401"),
         ("meetings", "PUT", "/api/meetings/{id:guid}", "/api/meetings/{meeting}", "401 400 403 403 403 400 403 403 400 403 401 401 401 401"),
         ("meetings", "POST", "/api/meetings/{id:guid}/cancellation", "/api/meetings/{meeting}/cancellation", "401 400 403 403 403 400 403 403 400 403 401 401 401 401"),
+        // Permanent Missions: the directory manager keeps them, the Chair's office reads them. The import reads text/csv only (415).
+        ("meetings", "GET", "/api/meetings/missions/", "/api/meetings/missions", "401 200 403 403 403 200 403 403 200 403 401 401 401 401"),
+        ("meetings", "PUT", "/api/meetings/missions/{state}", "/api/meetings/missions/FRA", "401 400 403 403 403 403 403 403 403 403 401 401 401 401"),
+        ("meetings", "POST", "/api/meetings/missions/import", "/api/meetings/missions/import", "401 415 403 403 403 403 403 403 403 403 401 401 401 401"),
+        // Letters: the archive is open (public letters; {letter} is a draft, which only the Chair's office and the directory
+        // manager see). Sending a letter that does not exist: 404 for those who may send, 403 for the others.
+        ("meetings", "GET", "/api/meetings/letters/", "/api/meetings/letters", "200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+        ("meetings", "GET", "/api/meetings/letters/{id:guid}", "/api/meetings/letters/{letter}", "404 200 404 404 404 200 404 404 200 404 404 404 404 404"),
+        ("meetings", "POST", "/api/meetings/letters/", "/api/meetings/letters", "401 400 403 403 403 400 403 403 400 403 401 401 401 401"),
+        ("meetings", "PUT", "/api/meetings/letters/{id:guid}", "/api/meetings/letters/{letter}", "401 400 403 403 403 400 403 403 400 403 401 401 401 401"),
+        ("meetings", "POST", "/api/meetings/letters/{id:guid}/sending", "/api/meetings/letters/0198a5c2-0000-7000-8000-000000000001/sending", "401 404 403 403 403 404 403 403 404 403 401 401 401 401"),
     ];
 }

@@ -38,12 +38,15 @@ public static class ProxyConfiguration
         // A ping test's link is likewise its own credential, used once.
         ("ping-acknowledgement", ResourceNames.Directory, "/api/directory/ping/acknowledgements", HttpMethods.Post),
         // The public schedule, as on the OEWG's web page; a meeting's page and calendar file (the service shows a
-        // meeting that is not public only to a signed-in person); the API's description.
+        // meeting that is not public only to a signed-in person, reading the token itself); the API's description.
         ("meetings-schedule", ResourceNames.Meetings, "/api/meetings/schedule", HttpMethods.Get),
         ("meetings-schedule-feed", ResourceNames.Meetings, "/api/meetings/schedule.ics", HttpMethods.Get),
         ("meeting", ResourceNames.Meetings, "/api/meetings/{id:guid}", HttpMethods.Get),
         ("meeting-file", ResourceNames.Meetings, "/api/meetings/{id:guid}.ics", HttpMethods.Get),
         ("meetings-openapi", ResourceNames.Meetings, "/api/meetings/openapi/{**rest}", HttpMethods.Get),
+        // The archive of the Chair's letters: the public ones are read by anyone, the others only by signed-in people.
+        ("letters", ResourceNames.Meetings, "/api/meetings/letters", HttpMethods.Get),
+        ("letter", ResourceNames.Meetings, "/api/meetings/letters/{id:guid}", HttpMethods.Get),
     ];
 
     /// <summary>Routes whose requests count against the sign-in limit.</summary>

@@ -5,6 +5,7 @@ using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.BuildingBlocks.ReferenceData;
 using PocDirectory.Meetings.Demo;
 using PocDirectory.Meetings.Infrastructure;
+using PocDirectory.Meetings.IntegrationEvents;
 
 namespace PocDirectory.Meetings.Extensions;
 
@@ -16,9 +17,13 @@ public static class Extensions
         builder.AddRedisCache();
         builder.AddTokenValidation(ResourceNames.Meetings);
         builder.AddMessaging<MeetingsDbContext>(ResourceNames.Meetings, bus =>
-            bus.AddMemberStateCopy<MeetingsDbContext>(ResourceNames.Meetings));
+        {
+            bus.AddMemberStateCopy<MeetingsDbContext>(ResourceNames.Meetings);
+            bus.AddConsumer<LetterUndeliverableConsumer>();
+        });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<SeedSchedule>();
+        builder.Services.AddScoped<DemoMissions>();
         builder.Services.AddOpenApi("meetings", options => options.ShouldInclude = description =>
             description.RelativePath?.StartsWith("api/meetings/", StringComparison.Ordinal) == true);
     }

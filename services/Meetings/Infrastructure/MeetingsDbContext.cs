@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Meetings.Letters;
+using PocDirectory.Meetings.Missions;
 using PocDirectory.Meetings.Schedule;
 
 namespace PocDirectory.Meetings.Infrastructure;
@@ -10,6 +12,12 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
     public DbSet<MemberStateCopy> MemberStates => Set<MemberStateCopy>();
 
     public DbSet<Meeting> Meetings => Set<Meeting>();
+
+    public DbSet<PermanentMission> Missions => Set<PermanentMission>();
+
+    public DbSet<Letter> Letters => Set<Letter>();
+
+    public DbSet<LetterRecipient> LetterRecipients => Set<LetterRecipient>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -43,6 +51,40 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             });
             meeting.HasIndex(m => m.StartsAt);
             meeting.HasIndex(m => m.SeedKey).IsUnique();
+        });
+        modelBuilder.Entity<PermanentMission>(mission =>
+        {
+            mission.ToTable("permanent_missions");
+            mission.HasKey(m => m.State);
+            mission.Property(m => m.State).HasMaxLength(3);
+            mission.Property(m => m.Name).HasMaxLength(MissionRequest.NameLength);
+            mission.Property(m => m.UpdatedBy).HasMaxLength(200);
+            mission.Property(m => m.Revision).IsConcurrencyToken();
+        });
+        modelBuilder.Entity<Letter>(letter =>
+        {
+            letter.ToTable("letters");
+            letter.HasKey(l => l.Id);
+            letter.Property(l => l.Subject).HasMaxLength(LetterRequest.SubjectLength);
+            letter.Property(l => l.Status).HasMaxLength(20);
+            letter.Property(l => l.SeedKey).HasMaxLength(40);
+            letter.Property(l => l.SentBy).HasMaxLength(200);
+            letter.Property(l => l.Revision).IsConcurrencyToken();
+            letter.HasIndex(l => l.SeedKey).IsUnique();
+            letter.HasIndex(l => new { l.Status, l.Date });
+        });
+        modelBuilder.Entity<LetterRecipient>(recipient =>
+        {
+            recipient.ToTable("letter_recipients");
+            recipient.HasKey(r => r.Id);
+            recipient.Property(r => r.State).HasMaxLength(3);
+            recipient.Property(r => r.MissionName).HasMaxLength(MissionRequest.NameLength);
+            recipient.Property(r => r.Email).HasMaxLength(254);
+            recipient.Property(r => r.Status).HasMaxLength(20);
+            recipient.Property(r => r.Reason).HasMaxLength(500);
+            recipient.HasIndex(r => r.LetterId);
+            recipient.HasIndex(r => r.EmailId).IsUnique();
+            recipient.HasOne<Letter>().WithMany().HasForeignKey(r => r.LetterId);
         });
     }
 }

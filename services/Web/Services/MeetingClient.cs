@@ -49,3 +49,54 @@ public sealed class MeetingClient(HttpClient http)
     /// <summary>The instant written as the browser's script reads it (the page shows New York's time without it).</summary>
     public static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
+
+public sealed record LetterSummary(Guid Id, string Date, string Subject, bool IsPublic, string Status, DateTimeOffset? SentAt);
+
+public sealed record LetterRecipient(string State, string MissionName, string? Email, string Status, string? Reason, DateTimeOffset? StatusAt);
+
+public sealed record LetterDelivery(int Missions, int Sent, int Undeliverable, int NoAddress);
+
+public sealed record LetterDetails(
+    Guid Id, string Date, string Subject, bool IsPublic, string Status, DateTimeOffset? SentAt, string Text,
+    LetterDelivery? Delivery, IReadOnlyList<LetterRecipient>? Recipients);
+
+/// <summary>The Chair's letters through the gateway: the public archive for everyone, more for a signed-in person.</summary>
+public sealed class LetterClient(HttpClient http)
+{
+    public async Task<IReadOnlyList<LetterSummary>> ArchiveAsync(CancellationToken ct) =>
+        await http.GetFromJsonAsync<List<LetterSummary>>("api/meetings/letters", ct) ?? [];
+
+    /// <summary>The letter, or null when there is none the reader may see.</summary>
+    public async Task<LetterDetails?> LetterAsync(Guid id, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"api/meetings/letters/{id}", ct);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<LetterDetails>(ct);
+    }
+}
+
+public sealed record MissionEntry(string State, string Iso2, string StateName, string UnStatus, string Name, IReadOnlyList<string> Emails, int Revision, DateTimeOffset? UpdatedAt);
+
+/// <summary>The Permanent Missions through the gateway, with the signed-in person's token (directory manager, Chair's office).</summary>
+public sealed class MissionClient(HttpClient http)
+{
+    public async Task<(IReadOnlyList<MissionEntry>? Missions, Refusal? Refusal)> AllAsync(CancellationToken ct)
+    {
+        using var response = await http.GetAsync("api/meetings/missions", ct);
+        return await DirectoryClient.ReadAsync<List<MissionEntry>>(response, ct);
+    }
+}
+
+/// <summary>The Chair's office's writes to the schedule, with the signed-in person's token.</summary>
+public sealed class ScheduleClient(HttpClient http)
+{
+    public async Task<(MeetingSummary? Meeting, FieldProblems? Problems, Refusal? Refusal)> ScheduleAsync(object request, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("api/meetings", request, ct);
+        return await DirectoryClient.ReadOrProblemsAsync<MeetingSummary>(response, ct);
+    }
+}

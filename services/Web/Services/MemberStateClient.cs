@@ -31,6 +31,9 @@ public static class GatewayClientExtensions
         Gateway<PingClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
         Gateway<UpdateRequestClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
         Gateway<MeetingClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
+        Gateway<LetterClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
+        Gateway<MissionClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
+        Gateway<ScheduleClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
         return services;
     }
 }

@@ -68,6 +68,18 @@ public sealed class PublicScheduleTests(ServersFixture servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_three_seed_letters_are_in_the_public_archive_as_they_were_sent()
+    {
+        var archive = (await _client.GetFromJsonAsync<List<LetterSummary>>("/api/meetings/letters"))!;
+        Assert.Equal(["2024-01-10", "2022-12-15", "2021-12-17"], archive.Select(l => l.Date));
+        Assert.All(archive, l => Assert.True(l.IsPublic && l.Status == "sent"));
+        var letter = (await _client.GetFromJsonAsync<LetterView>($"/api/meetings/letters/{archive[1].Id}"))!;
+        Assert.Equal(SeedLetters.December2022.Text.Trim(), letter.Text);
+        Assert.Null(letter.Recipients); // what became of each copy is the Chair's office's to see
+        Assert.Null(letter.Parts);
+    }
+
+    [Fact]
     public async Task A_meeting_not_for_the_public_is_not_found_without_a_token_and_nothing_is_changed_without_one()
     {
         await using var scope = _factory.Services.CreateAsyncScope();

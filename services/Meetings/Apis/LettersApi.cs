@@ -1,0 +1,260 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using PocDirectory.BuildingBlocks.Audit;
+using PocDirectory.BuildingBlocks.Messaging;
+using PocDirectory.BuildingBlocks.Validation;
+using PocDirectory.Contracts.Audit;
+using PocDirectory.Contracts.Notifications;
+using PocDirectory.Meetings.Infrastructure;
+using PocDirectory.Meetings.Letters;
+using PocDirectory.Meetings.Missions;
+using PocDirectory.Meetings.Schedule;
+
+namespace PocDirectory.Meetings.Apis;
+
+/// <summary>A letter in a list: what it is, when, and whether the public sees it.</summary>
+public sealed record LetterSummary(Guid Id, string Date, string Subject, bool IsPublic, string Status, DateTimeOffset? SentAt);
+
+/// <summary>What became of the letter at one mission's address.</summary>
+public sealed record RecipientView(string State, string MissionName, string? Email, string Status, string? Reason, DateTimeOffset? StatusAt);
+
+public sealed record DeliveryCounts(int Missions, int Sent, int Undeliverable, int NoAddress);
+
+/// <summary>
+/// A letter: its whole text (as sent, or as it would be sent), its parts (for the Chair's office to edit
+/// a draft), and, for the Chair's office and the directory manager, what became of it at each mission.
+/// </summary>
+public sealed record LetterView(
+    Guid Id, string Date, string Subject, bool IsPublic, string Status, DateTimeOffset? SentAt, string Text, LetterRequest? Parts,
+    DeliveryCounts? Delivery, IReadOnlyList<RecipientView>? Recipients, int Revision);
+
+/// <summary>
+/// The Chair's letters to every Permanent Mission. Public letters are read by anyone, the others by
+/// signed-in people; the Chair's office (and the directory manager) writes drafts and sends them.
+/// Sending e-mails each mission's addresses once, through Notifications, in the transaction that marks
+/// the letter sent: a repeat of the request is refused, a redelivery sends nothing twice.
+/// </summary>
+public static class LettersApi
+{
+    public static void MapLettersApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/meetings/letters").WithTags("Letters");
+        api.MapGet("/", ListAsync).AllowAnonymousReadingToken().NotAudited("the letters' archive: no contact data")
+            .WithSummary("Sent letters (public ones without a token; all for signed-in people; drafts too for the Chair's office)").Produces<List<LetterSummary>>();
+        api.MapGet("/{id:guid}", LetterAsync).AllowAnonymousReadingToken().NotAudited("a letter: no contact data")
+            .WithSummary("A letter as sent (the Chair's office also sees each mission's delivery)").Produces<LetterView>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/", WriteAsync).AuditedByHandler("letter.drafted")
+            .WithSummary("Write a draft letter (Chair's office)").Produces<LetterView>(StatusCodes.Status201Created).ProducesValidationProblem();
+        api.MapPut("/{id:guid}", ChangeAsync).AuditedByHandler("letter.changed")
+            .WithSummary("Change a draft letter (Chair's office)").Produces<LetterView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/{id:guid}/sending", SendAsync).AuditedByHandler("letter.sent")
+            .WithSummary("Send a draft to every Permanent Mission (Chair's office); once").Produces<LetterView>().ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    /// <summary>The e-mail template Notifications renders a letter with.</summary>
+    public const string Template = "chair-letter";
+
+    private static IResult NotAllowed(string detail) =>
+        TypedResults.Problem(title: "Not allowed.", detail: detail, statusCode: StatusCodes.Status403Forbidden);
+
+    private static IResult NoLetter() =>
+        TypedResults.Problem(title: "No such letter.", detail: "No letter with this id is visible to you.", statusCode: StatusCodes.Status404NotFound);
+
+    private static bool SignedInPerson(ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true && Caller.From(user) is { IsMachine: false } caller && caller.Roles.Count > 0;
+
+    private static bool Writes(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && MeetingsApi.Schedules(Caller.From(user));
+
+    private static bool Visible(Letter letter, ClaimsPrincipal user) =>
+        letter.Status == LetterStatuses.Sent ? letter.IsPublic || SignedInPerson(user) : Writes(user);
+
+    private static string IsoDate(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<IResult> ListAsync(ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
+    {
+        var writes = Writes(user);
+        var signedIn = SignedInPerson(user);
+        var letters = await db.Letters.AsNoTracking()
+            .Where(l => l.Status == LetterStatuses.Sent ? l.IsPublic || signedIn : writes)
+            .OrderByDescending(l => l.Date).ThenByDescending(l => l.CreatedAt)
+            .Select(l => new { l.Id, l.Date, l.Subject, l.IsPublic, l.Status, l.SentAt })
+            .ToListAsync(ct);
+        return TypedResults.Ok(letters.Select(l => new LetterSummary(l.Id, IsoDate(l.Date), l.Subject, l.IsPublic, l.Status, l.SentAt)).ToList());
+    }
+
+    private static async Task<List<Meeting>> AnnexAsync(MeetingsDbContext db, Letter letter, CancellationToken ct) =>
+        letter.AnnexMeetings.Count == 0 ? [] : await db.Meetings.AsNoTracking().Where(m => letter.AnnexMeetings.Contains(m.Id)).ToListAsync(ct);
+
+    private static async Task<LetterView> ViewAsync(MeetingsDbContext db, Letter letter, bool writes, CancellationToken ct)
+    {
+        var text = letter.Text ?? LetterText.Compose(letter, await AnnexAsync(db, letter, ct));
+        List<RecipientView>? recipients = null;
+        DeliveryCounts? counts = null;
+        if (writes && letter.Status == LetterStatuses.Sent)
+        {
+            recipients = await db.LetterRecipients.AsNoTracking().Where(r => r.LetterId == letter.Id)
+                .OrderBy(r => r.MissionName).ThenBy(r => r.Email)
+                .Select(r => new RecipientView(r.State, r.MissionName, r.Email, r.Status, r.Reason, r.StatusAt))
+                .ToListAsync(ct);
+            counts = new DeliveryCounts(recipients.Select(r => r.State).Distinct().Count(), recipients.Count(r => r.Status == RecipientStatuses.Sent),
+                recipients.Count(r => r.Status == RecipientStatuses.Undeliverable), recipients.Count(r => r.Status == RecipientStatuses.NoAddress));
+        }
+        var parts = writes && letter.Status == LetterStatuses.Draft
+            ? new LetterRequest(IsoDate(letter.Date), letter.Subject, letter.Body, letter.Salutation, letter.Closing, letter.Signature, letter.Addressees,
+                letter.Enclosure, letter.AnnexMeetings, letter.AnnexTitle, letter.IsPublic, letter.Revision)
+            : null;
+        return new LetterView(letter.Id, IsoDate(letter.Date), letter.Subject, letter.IsPublic, letter.Status, letter.SentAt, text, parts, counts, recipients, letter.Revision);
+    }
+
+    private static async Task<IResult> LetterAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
+    {
+        var letter = await db.Letters.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, ct);
+        return letter is not null && Visible(letter, user) ? TypedResults.Ok(await ViewAsync(db, letter, Writes(user), ct)) : NoLetter();
+    }
+
+    private static async Task<HashSet<Guid>> KnownMeetingsAsync(MeetingsDbContext db, LetterRequest request, CancellationToken ct)
+    {
+        var asked = (request.AnnexMeetings ?? []).Distinct().Take(LetterRequest.MaxAnnexMeetings + 1).ToList();
+        return asked.Count == 0 ? [] : (await db.Meetings.AsNoTracking().Where(m => asked.Contains(m.Id)).Select(m => m.Id).ToListAsync(ct)).ToHashSet();
+    }
+
+    private static async Task<IResult> WriteAsync(LetterRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        if (!Writes(user))
+        {
+            return NotAllowed("Letters are written by the Chair's office.");
+        }
+        request ??= new LetterRequest(null, null, null);
+        var now = clock.GetUtcNow();
+        var letter = new Letter { CreatedAt = now, UpdatedAt = now };
+        try
+        {
+            request.ApplyTo(letter, isNew: true, await KnownMeetingsAsync(db, request, ct));
+        }
+        catch (FieldErrorsException ex)
+        {
+            return TypedResults.ValidationProblem(ex.Errors, title: "The letter cannot be saved so.");
+        }
+        db.Letters.Add(letter);
+        db.AddAuditRecord(ResourceNames.Meetings, "letter.drafted", AuditOutcomes.Success, http, target: letter.Id.ToString());
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/meetings/letters/{letter.Id}", await ViewAsync(db, letter, writes: true, ct));
+    }
+
+    private static IResult Conflict(string title, string detail) => TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
+
+    private static IResult AlreadySent() => Conflict("The letter has been sent.", "A sent letter is kept as the missions received it: write a new one.");
+
+    private static async Task<IResult> ChangeAsync(Guid id, LetterRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        if (!Writes(user))
+        {
+            return NotAllowed("Letters are written by the Chair's office.");
+        }
+        request ??= new LetterRequest(null, null, null);
+        var letter = await db.Letters.SingleOrDefaultAsync(l => l.Id == id, ct);
+        if (letter is null)
+        {
+            return NoLetter();
+        }
+        if (letter.Status == LetterStatuses.Sent)
+        {
+            return AlreadySent();
+        }
+        if (request.Revision is { } revision && revision != letter.Revision)
+        {
+            return Conflict("The letter has changed since you read it.", $"You changed revision {revision}; it is at revision {letter.Revision} now.");
+        }
+        try
+        {
+            request.ApplyTo(letter, isNew: false, await KnownMeetingsAsync(db, request, ct));
+        }
+        catch (FieldErrorsException ex)
+        {
+            return TypedResults.ValidationProblem(ex.Errors, title: "The letter cannot be saved so.");
+        }
+        letter.Revision++;
+        letter.UpdatedAt = clock.GetUtcNow();
+        db.AddAuditRecord(ResourceNames.Meetings, "letter.changed", AuditOutcomes.Success, http, target: letter.Id.ToString());
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Conflict("The letter has changed since you read it.", "Someone changed or sent it at the same moment. Read it again.");
+        }
+        return TypedResults.Ok(await ViewAsync(db, letter, writes: true, ct));
+    }
+
+    private static async Task<IResult> SendAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, IConfiguration configuration, HttpContext http, CancellationToken ct)
+    {
+        if (!Writes(user))
+        {
+            return NotAllowed("Letters are sent by the Chair's office.");
+        }
+        var letter = await db.Letters.SingleOrDefaultAsync(l => l.Id == id, ct);
+        if (letter is null)
+        {
+            return NoLetter();
+        }
+        if (letter.Status == LetterStatuses.Sent)
+        {
+            return AlreadySent();
+        }
+        var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
+        if (states.Count == 0)
+        {
+            return Conflict("The list of States is not here yet.", "The Meetings service has not received the list of Member States from the Directory yet. Try again in a minute.");
+        }
+        var missions = await db.Missions.AsNoTracking().ToDictionaryAsync(m => m.State, ct);
+        var now = clock.GetUtcNow();
+        letter.Text = LetterText.Compose(letter, await AnnexAsync(db, letter, ct));
+        letter.Status = LetterStatuses.Sent;
+        letter.SentAt = now;
+        letter.SentBy = Caller.From(user).Subject;
+        letter.Revision++;
+        letter.UpdatedAt = now;
+        var link = AuthenticationExtensions.WebUrl(configuration) is { } web ? $"{web}/letters/{letter.Id}" : "";
+        var emails = new List<SendEmail>();
+        foreach (var state in states)
+        {
+            var mission = missions.GetValueOrDefault(state.Iso3);
+            var name = mission?.Name ?? PermanentMission.DefaultName(state);
+            if (mission is null || mission.Emails.Count == 0)
+            {
+                db.LetterRecipients.Add(new LetterRecipient { LetterId = letter.Id, State = state.Iso3, MissionName = name, Status = RecipientStatuses.NoAddress, StatusAt = now });
+                continue;
+            }
+            foreach (var email in mission.Emails)
+            {
+                var recipient = new LetterRecipient
+                {
+                    LetterId = letter.Id, State = state.Iso3, MissionName = name, Email = email, EmailId = Guid.CreateVersion7(),
+                    Status = RecipientStatuses.Sent, StatusAt = now,
+                };
+                db.LetterRecipients.Add(recipient);
+                emails.Add(new SendEmail
+                {
+                    EmailId = recipient.EmailId.Value, To = email, ToName = name, Template = Template, RequestedBy = ResourceNames.Meetings,
+                    Values = new Dictionary<string, string> { ["subject"] = letter.Subject, ["text"] = letter.Text, ["link"] = link },
+                });
+            }
+        }
+        foreach (var chunk in emails.Chunk(SendEmailBatch.MaxSize))
+        {
+            db.AddIntegrationEvent(new SendEmailBatch { Emails = chunk });
+        }
+        db.AddAuditRecord(ResourceNames.Meetings, "letter.sent", AuditOutcomes.Success, http, target: letter.Id.ToString(),
+            detail: $"{emails.Count} e-mails to {emails.Select(e => e.ToName).Distinct().Count()} missions; {states.Count - emails.Select(e => e.ToName).Distinct().Count()} without an address");
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return AlreadySent();
+        }
+        return TypedResults.Ok(await ViewAsync(db, letter, writes: true, ct));
+    }
+}

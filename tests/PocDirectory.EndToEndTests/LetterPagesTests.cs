@@ -1,0 +1,44 @@
+using Microsoft.Playwright;
+
+namespace PocDirectory.EndToEndTests;
+
+/// <summary>The letters' archive in real Chromium, as the public reads it.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class LetterPagesTests(SystemFixture fixture) : IAsyncLifetime
+{
+    private Chromium _chromium = null!;
+
+    public async Task InitializeAsync() => _chromium = await Chromium.LaunchAsync();
+
+    public async Task DisposeAsync() => await _chromium.DisposeAsync();
+
+    [Fact]
+    public async Task A_sent_public_letter_is_in_the_archive_and_reads_as_a_letter_and_a_draft_is_not()
+    {
+        var system = fixture.System;
+        var chair = await DirectoryFlow.TokenOfAsync(system, "letter-pages-chair", Roles.ChairOffice);
+        var subject = $"Informal briefing {Guid.NewGuid():N}"[..30];
+        var draft = $"Unsent draft {Guid.NewGuid():N}"[..26];
+        var id = await MeetingsFlow.DraftAsync(system, chair, MeetingsFlow.Letter(subject, isPublic: true));
+        await MeetingsFlow.DraftAsync(system, chair, MeetingsFlow.Letter(draft, isPublic: true));
+        using (var http = DirectoryFlow.Client(system, chair))
+        {
+            using var sent = await http.PostAsync($"/api/meetings/letters/{id}/sending", null);
+            Assert.Equal(System.Net.HttpStatusCode.OK, sent.StatusCode);
+        }
+
+        var page = await _chromium.Browser.NewPageAsync();
+        await page.GotoAsync(new Uri(system.Url(ResourceNames.Web), "/letters").ToString());
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync(subject);
+        await Assertions.Expect(page.Locator("main")).Not.ToContainTextAsync(draft);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = subject }).ClickAsync();
+        await page.WaitForURLAsync($"**/letters/{id}");
+        var text = page.GetByTestId("letter-text");
+        await Assertions.Expect(text).ToContainTextAsync("Excellency,");
+        await Assertions.Expect(text).ToContainTextAsync("All Permanent Representatives and Permanent Observers to the United Nations");
+        // The delivery is the Chair's office's to see, not the public's.
+        await Assertions.Expect(page.GetByTestId("undeliverable")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("letter.png"), FullPage = true });
+    }
+}
