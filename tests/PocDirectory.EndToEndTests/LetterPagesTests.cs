@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace PocDirectory.EndToEndTests;
@@ -23,7 +24,7 @@ public sealed class LetterPagesTests(SystemFixture fixture) : IAsyncLifetime
         await MeetingsFlow.DraftAsync(system, chair, MeetingsFlow.Letter(draft, isPublic: true));
         using (var http = DirectoryFlow.Client(system, chair))
         {
-            using var sent = await http.PostAsync($"/api/meetings/letters/{id}/sending", null);
+            using var sent = await http.PostAsJsonAsync($"/api/meetings/letters/{id}/sending", new { revision = 1 });
             Assert.Equal(System.Net.HttpStatusCode.OK, sent.StatusCode);
         }
 

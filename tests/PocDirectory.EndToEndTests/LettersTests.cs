@@ -9,13 +9,6 @@ namespace PocDirectory.EndToEndTests;
 [Collection(SystemCollection.Name)]
 public sealed class LettersTests(SystemFixture fixture)
 {
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
     [Fact]
     public async Task A_letter_with_its_annexed_schedule_reaches_every_missions_addresses_once_and_the_archive_keeps_it_as_sent()
     {
@@ -28,9 +21,9 @@ public sealed class LettersTests(SystemFixture fixture)
         var chile = (First: TestPerson.UniqueEmail("chile-mission"), Second: TestPerson.UniqueEmail("chile-cyber"));
         var ghana = TestPerson.UniqueEmail("ghana-mission");
         var gone = $"{TestPerson.UniqueEmail("nepal-mission").Split('@')[0]}@mail.nowhere.invalid"; // the mail server refuses it
-        await JsonAsync(await manager.PutAsJsonAsync("/api/meetings/missions/CHL", new { emails = new[] { chile.First, chile.Second } }), HttpStatusCode.OK);
-        await JsonAsync(await manager.PutAsJsonAsync("/api/meetings/missions/GHA", new { emails = new[] { ghana } }), HttpStatusCode.OK);
-        await JsonAsync(await manager.PutAsJsonAsync("/api/meetings/missions/NPL", new { emails = new[] { gone } }), HttpStatusCode.OK);
+        await MeetingsFlow.JsonAsync(await manager.PutAsJsonAsync("/api/meetings/missions/CHL", new { emails = new[] { chile.First, chile.Second } }), HttpStatusCode.OK);
+        await MeetingsFlow.JsonAsync(await manager.PutAsJsonAsync("/api/meetings/missions/GHA", new { emails = new[] { ghana } }), HttpStatusCode.OK);
+        await MeetingsFlow.JsonAsync(await manager.PutAsJsonAsync("/api/meetings/missions/NPL", new { emails = new[] { gone } }), HttpStatusCode.OK);
 
         var year = DateTime.UtcNow.Year + 1;
         var session = await MeetingsFlow.ScheduleAsync(system, chairToken, new
@@ -38,16 +31,24 @@ public sealed class LettersTests(SystemFixture fixture)
             kind = "substantive-session", title = "Seventh Substantive Session of the OEWG", format = "in-person", audience = new[] { "member-states", "public" },
             time = new { precision = "days", date = $"{year}-03-09", endDate = $"{year}-03-13" },
         });
+        // A public letter shows its annex to everyone: a meeting for States only is refused in it.
+        var closed = await MeetingsFlow.ScheduleAsync(system, chairToken, MeetingsFlow.ForMemberStates("Closed consultations"));
+        var refusedAnnex = await MeetingsFlow.JsonAsync(await chair.PostAsJsonAsync("/api/meetings/letters", MeetingsFlow.Letter("Public", isPublic: true, annex: [closed])),
+            HttpStatusCode.BadRequest);
+        Assert.Contains("not on the public schedule", refusedAnnex.GetProperty("errors").GetProperty("annexMeetings")[0].GetString());
         var subject = $"The {year} schedule {Guid.NewGuid():N}"[..30];
         var id = await MeetingsFlow.DraftAsync(system, chairToken, MeetingsFlow.Letter(subject, isPublic: true, annex: [session]));
 
         // A draft is the Chair's office's alone.
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/meetings/letters/{id}")).StatusCode);
-        var sent = await JsonAsync(await chair.PostAsync($"/api/meetings/letters/{id}/sending", null), HttpStatusCode.OK);
+        // Sending names the revision that was read.
+        Assert.Equal(HttpStatusCode.BadRequest, (await chair.PostAsJsonAsync($"/api/meetings/letters/{id}/sending", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await chair.PostAsJsonAsync($"/api/meetings/letters/{id}/sending", new { revision = 7 })).StatusCode);
+        var sent = await MeetingsFlow.JsonAsync(await chair.PostAsJsonAsync($"/api/meetings/letters/{id}/sending", new { revision = 1 }), HttpStatusCode.OK);
         Assert.Equal("sent", sent.GetProperty("status").GetString());
         var delivery = sent.GetProperty("delivery");
         Assert.Equal(195, delivery.GetProperty("missions").GetInt32());
-        Assert.Equal(HttpStatusCode.Conflict, (await chair.PostAsync($"/api/meetings/letters/{id}/sending", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await chair.PostAsJsonAsync($"/api/meetings/letters/{id}/sending", new { revision = 1 })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await chair.PutAsJsonAsync($"/api/meetings/letters/{id}", MeetingsFlow.Letter("Too late"))).StatusCode);
 
         // Each address of each mission gets the letter.
@@ -58,17 +59,17 @@ public sealed class LettersTests(SystemFixture fixture)
         }
 
         // The address the mail server refused is marked so, beside its mission.
-        await Eventually.Until(async () => await JsonAsync(await chair.GetAsync($"/api/meetings/letters/{id}"), HttpStatusCode.OK),
+        await Eventually.Until(async () => await MeetingsFlow.JsonAsync(await chair.GetAsync($"/api/meetings/letters/{id}"), HttpStatusCode.OK),
             letter => letter.GetProperty("recipients").EnumerateArray().Any(r => r.GetProperty("state").GetString() == "NPL" && r.GetProperty("status").GetString() == "undeliverable"),
             TimeSpan.FromMinutes(1), "the refused address marked undeliverable");
 
         // The public reads it as sent, with its annexed schedule made from the meeting, without the delivery; it is in the public archive.
         var annexRow = new Regex($@"9 - 13 March {year}\tSeventh Substantive Session of the OEWG");
-        var archived = await JsonAsync(await anonymous.GetAsync($"/api/meetings/letters/{id}"), HttpStatusCode.OK);
+        var archived = await MeetingsFlow.JsonAsync(await anonymous.GetAsync($"/api/meetings/letters/{id}"), HttpStatusCode.OK);
         Assert.Contains("Excellency,", archived.GetProperty("text").GetString());
         Assert.Matches(annexRow, archived.GetProperty("text").GetString()!);
         Assert.Equal(JsonValueKind.Null, archived.GetProperty("recipients").ValueKind);
-        var archive = await JsonAsync(await anonymous.GetAsync("/api/meetings/letters"), HttpStatusCode.OK);
+        var archive = await MeetingsFlow.JsonAsync(await anonymous.GetAsync("/api/meetings/letters"), HttpStatusCode.OK);
         Assert.Contains(archive.EnumerateArray(), l => l.GetProperty("id").GetGuid() == id);
         Assert.DoesNotContain(archive.EnumerateArray(), l => l.GetProperty("status").GetString() != "sent");
     }

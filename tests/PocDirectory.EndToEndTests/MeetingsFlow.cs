@@ -17,6 +17,14 @@ public static class MeetingsFlow
         time = new { precision = "exact", date = $"{DateTime.UtcNow.Year + 1}-03-02", startTime = "10:00", endTime = "13:00" },
     };
 
+    /// <summary>The answer's JSON, once its status is the one expected (else the test fails with the body).</summary>
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response, System.Net.HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
     /// <summary>Schedules a meeting; returns its id.</summary>
     public static async Task<Guid> ScheduleAsync(RunningSystem system, string token, object meeting)
     {

@@ -8,13 +8,6 @@ namespace PocDirectory.EndToEndTests;
 [Collection(SystemCollection.Name)]
 public sealed class MeetingsTests(SystemFixture fixture)
 {
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
     [Fact]
     public async Task A_public_meeting_scheduled_moved_and_cancelled_reaches_the_public_schedule_and_every_calendar_at_its_last_version()
     {
@@ -30,14 +23,14 @@ public sealed class MeetingsTests(SystemFixture fixture)
         });
         using var anonymous = DirectoryFlow.Client(system, null);
 
-        var schedule = await JsonAsync(await anonymous.GetAsync($"/api/meetings/schedule?year={year}&kind=substantive-session"), HttpStatusCode.OK);
+        var schedule = await MeetingsFlow.JsonAsync(await anonymous.GetAsync($"/api/meetings/schedule?year={year}&kind=substantive-session"), HttpStatusCode.OK);
         var listed = schedule.EnumerateArray().Single(m => m.GetProperty("id").GetGuid() == id);
         Assert.Equal($"6 - 10 July {year}", listed.GetProperty("when").GetString());
         Assert.DoesNotContain(schedule.EnumerateArray(), m => m.GetProperty("kind").GetString() != "substantive-session");
 
         // Moved to an exact time: a new version (SEQUENCE 1) of the same event.
         using var http = DirectoryFlow.Client(system, chair);
-        var moved = await JsonAsync(await http.PutAsJsonAsync($"/api/meetings/{id}", new
+        var moved = await MeetingsFlow.JsonAsync(await http.PutAsJsonAsync($"/api/meetings/{id}", new
         {
             kind = "substantive-session", title, format = "in-person", room = "Conference Room 4",
             audience = new[] { "member-states", "observers", "stakeholders", "public" },
@@ -48,7 +41,7 @@ public sealed class MeetingsTests(SystemFixture fixture)
         Assert.Equal(2, moved.GetProperty("revision").GetInt32());
 
         // A change made from the old revision would undo the move unseen: refused.
-        var stale = await JsonAsync(await http.PutAsJsonAsync($"/api/meetings/{id}", new
+        var stale = await MeetingsFlow.JsonAsync(await http.PutAsJsonAsync($"/api/meetings/{id}", new
         {
             kind = "substantive-session", title = "Stale", format = "in-person", audience = new[] { "public" },
             time = new { precision = "day", date = $"{year}-07-06" }, revision = 1,
@@ -67,10 +60,10 @@ public sealed class MeetingsTests(SystemFixture fixture)
             }
         }
 
-        var cancelled = await JsonAsync(await http.PostAsJsonAsync($"/api/meetings/{id}/cancellation", new { revision = 2, reason = "The General Assembly hall is closed." }),
+        var cancelled = await MeetingsFlow.JsonAsync(await http.PostAsJsonAsync($"/api/meetings/{id}/cancellation", new { revision = 2, reason = "The General Assembly hall is closed." }),
             HttpStatusCode.OK);
         Assert.Equal(("cancelled", 2), (cancelled.GetProperty("status").GetString(), cancelled.GetProperty("sequence").GetInt32()));
-        var again = await JsonAsync(await http.PutAsJsonAsync($"/api/meetings/{id}", new { revision = 3 }), HttpStatusCode.Conflict);
+        var again = await MeetingsFlow.JsonAsync(await http.PutAsJsonAsync($"/api/meetings/{id}", new { revision = 3 }), HttpStatusCode.Conflict);
         Assert.Equal("The meeting is cancelled.", again.GetProperty("title").GetString());
 
         // The public feed still holds it, cancelled, so that subscribed calendars drop it.
@@ -90,7 +83,7 @@ public sealed class MeetingsTests(SystemFixture fixture)
         var chair = await DirectoryFlow.TokenOfAsync(system, "meetings-chair-bad", Roles.ChairOffice);
         using var http = DirectoryFlow.Client(system, chair);
         var title = $"Refused {Guid.NewGuid():N}";
-        var problem = await JsonAsync(await http.PostAsJsonAsync("/api/meetings", new
+        var problem = await MeetingsFlow.JsonAsync(await http.PostAsJsonAsync("/api/meetings", new
         {
             kind = "townhall", title, format = "virtual", room = "Conference Room 1", audience = new[] { "public" },
             time = new { precision = "exact", date = "2031-02-15", startTime = "12:00", endTime = "09:00", zone = "America/Gotham" },
@@ -99,9 +92,9 @@ public sealed class MeetingsTests(SystemFixture fixture)
         Assert.Equal(["room", "time.endTime", "time.zone"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
         Assert.Equal("application/problem+json", (await http.PostAsJsonAsync("/api/meetings", new { })).Content.Headers.ContentType!.MediaType);
 
-        var all = await JsonAsync(await http.GetAsync("/api/meetings?year=2031"), HttpStatusCode.OK);
+        var all = await MeetingsFlow.JsonAsync(await http.GetAsync("/api/meetings?year=2031"), HttpStatusCode.OK);
         Assert.DoesNotContain(all.EnumerateArray(), m => m.GetProperty("title").GetString() == title);
-        var badFilter = await JsonAsync(await http.GetAsync("/api/meetings/schedule?year=soon&kind=party"), HttpStatusCode.BadRequest);
+        var badFilter = await MeetingsFlow.JsonAsync(await http.GetAsync("/api/meetings/schedule?year=soon&kind=party"), HttpStatusCode.BadRequest);
         Assert.Equal(["kind", "year"], badFilter.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
     }
 
@@ -109,7 +102,7 @@ public sealed class MeetingsTests(SystemFixture fixture)
     public async Task The_meetings_API_describes_itself_without_a_token()
     {
         using var anonymous = DirectoryFlow.Client(fixture.System, null);
-        var document = await JsonAsync(await anonymous.GetAsync("/api/meetings/openapi/meetings.json"), HttpStatusCode.OK);
+        var document = await MeetingsFlow.JsonAsync(await anonymous.GetAsync("/api/meetings/openapi/meetings.json"), HttpStatusCode.OK);
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("/api/meetings/schedule", paths);
         Assert.Contains("/api/meetings/schedule.ics", paths);

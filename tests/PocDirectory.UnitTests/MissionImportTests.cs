@@ -43,6 +43,17 @@ public sealed class MissionImportTests
         Assert.All(refused, r => Assert.Equal("France is on lines 2 and 4: give it once.", Assert.Single(r.Errors)));
     }
 
+    [Fact]
+    public void A_row_with_more_fields_than_the_header_or_an_unclosed_quote_is_refused_and_without_a_name_column_names_stay()
+    {
+        var (good, refused) = MissionImport.Read("state,emails\nFRA,a@example.org,b@example.org\nKEN,k@example.org\nJPN,\"j@example.org\n", States);
+        var kenya = Assert.Single(good);
+        Assert.Equal(("KEN", true), (kenya.State.Iso3, kenya.KeepsName));
+        Assert.Equal([2, 4], refused.Select(r => r.Line));
+        Assert.Contains("separate a mission's addresses with ';'", Assert.Single(refused[0].Errors));
+        Assert.Contains(refused[1].Errors, e => e.Contains("quotation mark is not closed", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("", "The file is empty")]
     [InlineData("country,address\nFRA,a@example.org\n", "no column state or emails")]

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.BuildingBlocks.Messaging;
+using PocDirectory.BuildingBlocks.ReferenceData;
 using PocDirectory.BuildingBlocks.Validation;
 using PocDirectory.Contracts.Audit;
 using PocDirectory.Contracts.Notifications;
@@ -14,6 +15,9 @@ namespace PocDirectory.Meetings.Apis;
 
 /// <summary>A letter in a list: what it is, when, and whether the public sees it.</summary>
 public sealed record LetterSummary(Guid Id, string Date, string Subject, bool IsPublic, string Status, DateTimeOffset? SentAt);
+
+/// <summary>A sending names the revision of the letter that was read: what goes out is what was read.</summary>
+public sealed record SendingRequest(int? Revision);
 
 /// <summary>What became of the letter at one mission's address.</summary>
 public sealed record RecipientView(string State, string MissionName, string? Email, string Status, string? Reason, DateTimeOffset? StatusAt);
@@ -112,10 +116,12 @@ public static class LettersApi
         return letter is not null && Visible(letter, user) ? TypedResults.Ok(await ViewAsync(db, letter, Writes(user), ct)) : NoLetter();
     }
 
-    private static async Task<HashSet<Guid>> KnownMeetingsAsync(MeetingsDbContext db, LetterRequest request, CancellationToken ct)
+    /// <summary>The annex's meetings that exist, each with whether it is on the public schedule.</summary>
+    private static async Task<Dictionary<Guid, bool>> KnownMeetingsAsync(MeetingsDbContext db, LetterRequest request, CancellationToken ct)
     {
         var asked = (request.AnnexMeetings ?? []).Distinct().Take(LetterRequest.MaxAnnexMeetings + 1).ToList();
-        return asked.Count == 0 ? [] : (await db.Meetings.AsNoTracking().Where(m => asked.Contains(m.Id)).Select(m => m.Id).ToListAsync(ct)).ToHashSet();
+        return asked.Count == 0 ? [] : await db.Meetings.AsNoTracking().Where(m => asked.Contains(m.Id))
+            .ToDictionaryAsync(m => m.Id, m => m.Audience.Contains(Audiences.Public), ct);
     }
 
     private static async Task<IResult> WriteAsync(LetterRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
@@ -187,7 +193,8 @@ public static class LettersApi
         return TypedResults.Ok(await ViewAsync(db, letter, writes: true, ct));
     }
 
-    private static async Task<IResult> SendAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, IConfiguration configuration, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> SendAsync(
+        Guid id, SendingRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, IConfiguration configuration, HttpContext http, CancellationToken ct)
     {
         if (!Writes(user))
         {
@@ -202,14 +209,36 @@ public static class LettersApi
         {
             return AlreadySent();
         }
-        var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
-        if (states.Count == 0)
+        if (request?.Revision is not { } revision)
         {
-            return Conflict("The list of States is not here yet.", "The Meetings service has not received the list of Member States from the Directory yet. Try again in a minute.");
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["revision"] = ["Give the revision of the letter you read, so that what goes out is what you read."],
+            }, title: "The letter cannot be sent so.");
+        }
+        if (revision != letter.Revision)
+        {
+            return Conflict("The letter has changed since you read it.", $"You read revision {revision}; it is at revision {letter.Revision} now. Read it again before sending it.");
+        }
+        var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
+        if (states.Count < MemberStateCopyExtensions.MemberStateCount)
+        {
+            return Conflict("The list of States is not complete yet.",
+                $"The Meetings service holds {states.Count} States of the Directory's list so far: a letter goes to every mission at once. Try again in a minute.");
         }
         var missions = await db.Missions.AsNoTracking().ToDictionaryAsync(m => m.State, ct);
+        if (!missions.Values.Any(m => m.Emails.Count > 0))
+        {
+            return Conflict("No mission has an address.", "Give the Permanent Missions their official addresses (the Missions page, or a CSV import) before sending a letter.");
+        }
+        var annex = await AnnexAsync(db, letter, ct);
+        if (letter.IsPublic && annex.FirstOrDefault(m => !m.IsPublic) is { } closed)
+        {
+            return Conflict("A public letter would show a meeting that is not public.",
+                $"'{closed.Title}' is not on the public schedule: make the letter not public, or take the meeting out of its annex.");
+        }
         var now = clock.GetUtcNow();
-        letter.Text = LetterText.Compose(letter, await AnnexAsync(db, letter, ct));
+        letter.Text = LetterText.Compose(letter, annex);
         letter.Status = LetterStatuses.Sent;
         letter.SentAt = now;
         letter.SentBy = Caller.From(user).Subject;
@@ -245,15 +274,19 @@ public static class LettersApi
         {
             db.AddIntegrationEvent(new SendEmailBatch { Emails = chunk });
         }
+        var reached = missions.Values.Count(m => m.Emails.Count > 0 && states.Any(s => s.Iso3 == m.State));
         db.AddAuditRecord(ResourceNames.Meetings, "letter.sent", AuditOutcomes.Success, http, target: letter.Id.ToString(),
-            detail: $"{emails.Count} e-mails to {emails.Select(e => e.ToName).Distinct().Count()} missions; {states.Count - emails.Select(e => e.ToName).Distinct().Count()} without an address");
+            detail: $"{emails.Count} e-mails to {reached} missions; {states.Count - reached} without an address");
         try
         {
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
-            return AlreadySent();
+            // Sent or changed by someone else at the same moment: say which.
+            var current = await db.Letters.AsNoTracking().Where(l => l.Id == id).Select(l => l.Status).SingleAsync(ct);
+            return current == LetterStatuses.Sent ? AlreadySent()
+                : Conflict("The letter has changed since you read it.", "Someone changed it at the same moment. Read it again before sending it.");
         }
         return TypedResults.Ok(await ViewAsync(db, letter, writes: true, ct));
     }

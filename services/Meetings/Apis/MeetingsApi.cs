@@ -76,7 +76,7 @@ public static class MeetingsApi
         {
             if (!int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var y) || y is < 2000 or > 2100)
             {
-                fieldErrors["year"] = [$"'{(year.Length > 20 ? year[..20] : year)}' is not a year from 2000 to 2100."];
+                fieldErrors["year"] = [$"'{MeetingTime.Shorten(year)}' is not a year from 2000 to 2100."];
             }
             else
             {
@@ -89,7 +89,7 @@ public static class MeetingsApi
         {
             if (!MeetingKinds.All.Contains(kind))
             {
-                fieldErrors["kind"] = [$"'{(kind.Length > 40 ? kind[..40] : kind)}' is not a kind of meeting: one of {string.Join(", ", MeetingKinds.All)}."];
+                fieldErrors["kind"] = [$"'{MeetingTime.Shorten(kind)}' is not a kind of meeting: one of {string.Join(", ", MeetingKinds.All)}."];
             }
             else
             {

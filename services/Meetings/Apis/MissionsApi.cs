@@ -78,6 +78,12 @@ public static class MissionsApi
             return TypedResults.ValidationProblem(ex.Errors, title: "The mission cannot be saved so.");
         }
         var mission = await db.Missions.SingleOrDefaultAsync(m => m.State == copy.Iso3, ct);
+        if (request?.Revision is { } revision && revision != (mission?.Revision ?? 0))
+        {
+            return TypedResults.Problem(title: "The mission has changed since you read it.",
+                detail: $"You changed revision {revision}; it is at revision {mission?.Revision ?? 0} now. Read it again and make your change to that.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
         Apply(db, ref mission, copy, valid.Name, valid.Emails, caller.Subject, clock.GetUtcNow());
         db.AddAuditRecord(ResourceNames.Meetings, "mission.changed", AuditOutcomes.Success, http, state: copy.Iso3, detail: $"{mission!.Emails.Count} addresses");
         return await SaveAsync(db, ct) ?? TypedResults.Ok(MissionView.From(copy, mission));
@@ -91,7 +97,7 @@ public static class MissionsApi
             await db.SaveChangesAsync(ct);
             return null;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
             return TypedResults.Problem(title: "Changed at the same moment.", detail: "Another change to these missions was saved first. Read them again and make yours.",
                 statusCode: StatusCodes.Status409Conflict);
@@ -99,9 +105,10 @@ public static class MissionsApi
     }
 
     /// <summary>Sets a mission's name and addresses; returns false when nothing changed.</summary>
-    private static bool Apply(MeetingsDbContext db, ref PermanentMission? mission, MemberStateCopy state, string? name, List<string> emails, string by, DateTimeOffset now)
+    private static bool Apply(
+        MeetingsDbContext db, ref PermanentMission? mission, MemberStateCopy state, string? name, List<string> emails, string by, DateTimeOffset now, bool keepName = false)
     {
-        var newName = name ?? PermanentMission.DefaultName(state);
+        var newName = keepName && mission is not null ? mission.Name : name ?? PermanentMission.DefaultName(state);
         if (mission is not null && mission.Name == newName && mission.Emails.SequenceEqual(emails))
         {
             return false;
@@ -157,7 +164,7 @@ public static class MissionsApi
         {
             var mission = missions.GetValueOrDefault(line.State.Iso3);
             var existed = mission is not null;
-            var changed = Apply(db, ref mission, line.State, line.Name, line.Emails, caller.Subject, now);
+            var changed = Apply(db, ref mission, line.State, line.Name, line.Emails, caller.Subject, now, line.KeepsName);
             rows.Add(new MissionImportRow(line.Line, line.State.Iso3,
                 !changed ? MissionImportRow.Unchanged : existed ? MissionImportRow.Updated : MissionImportRow.Added, []));
         }

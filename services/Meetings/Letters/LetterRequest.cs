@@ -15,7 +15,8 @@ public sealed record LetterRequest(
     public const int MaxAnnexMeetings = 100;
 
     /// <summary>Applies the request to <paramref name="letter"/>, or throws every field error at once (nothing changed then).</summary>
-    public void ApplyTo(Letter letter, bool isNew, ISet<Guid> knownMeetings)
+    /// <param name="knownMeetings">The annex's meetings that exist, each with whether it is public (a public letter shows only public ones).</param>
+    public void ApplyTo(Letter letter, bool isNew, IReadOnlyDictionary<Guid, bool> knownMeetings)
     {
         var errors = new FieldErrors();
         string? Part(string field, string? value, int length, bool required, bool lines)
@@ -58,9 +59,13 @@ public sealed record LetterRequest(
         {
             errors.Add("annexMeetings", $"At most {MaxAnnexMeetings} meetings in an annex.");
         }
-        else if (annex.FirstOrDefault(id => !knownMeetings.Contains(id)) is var unknown && unknown != Guid.Empty)
+        else if (annex.Cast<Guid?>().FirstOrDefault(id => !knownMeetings.ContainsKey(id!.Value)) is { } unknown)
         {
             errors.Add("annexMeetings", $"No meeting {unknown}.");
+        }
+        else if (IsPublic == true && annex.Any(id => !knownMeetings[id]))
+        {
+            errors.Add("annexMeetings", "A public letter shows its annex to everyone: take out the meetings that are not on the public schedule, or make the letter not public.");
         }
         if (!isNew && Revision is null)
         {

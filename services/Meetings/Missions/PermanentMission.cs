@@ -54,7 +54,7 @@ public sealed class PermanentMission
 }
 
 /// <summary>A mission's name (empty: the usual one) and its official addresses, as the directory manager gives them.</summary>
-public sealed record MissionRequest(string? Name, IReadOnlyList<string>? Emails)
+public sealed record MissionRequest(string? Name, IReadOnlyList<string>? Emails, int? Revision = null)
 {
     public const int NameLength = 200;
     public const int MaxEmails = 10;

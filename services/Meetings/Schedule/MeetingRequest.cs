@@ -18,7 +18,6 @@ public sealed record MeetingRequest(
     public void ApplyTo(Meeting meeting, bool isNew)
     {
         var errors = new FieldErrors();
-        static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
         // Text that goes into calendar files and letters: no control characters (a line break in a description only).
         void Plain(string field, string? value, bool lineBreaks = false)
         {
@@ -51,7 +50,7 @@ public sealed record MeetingRequest(
         var format = string.IsNullOrWhiteSpace(Format) ? null : Format.Trim().ToLowerInvariant();
         if (format is not null && !MeetingFormats.All.Contains(format))
         {
-            errors.Add("format", $"'{Shorten(format)}' is not a format: one of {string.Join(", ", MeetingFormats.All)}, or none while it is not known.");
+            errors.Add("format", $"'{MeetingTime.Shorten(format)}' is not a format: one of {string.Join(", ", MeetingFormats.All)}, or none while it is not known.");
         }
         else if (format is not null && kind == MeetingKinds.Milestone)
         {
@@ -74,12 +73,12 @@ public sealed record MeetingRequest(
         }
         else if (audience.FirstOrDefault(a => !Audiences.All.Contains(a)) is { } unknown)
         {
-            errors.Add("audience", $"'{Shorten(unknown)}' is not an audience: one or more of {string.Join(", ", Audiences.All)}.");
+            errors.Add("audience", $"'{MeetingTime.Shorten(unknown)}' is not an audience: one or more of {string.Join(", ", Audiences.All)}.");
         }
         var status = string.IsNullOrWhiteSpace(Status) ? MeetingStatuses.Confirmed : Status.Trim().ToLowerInvariant();
         if (!MeetingStatuses.All.Contains(status))
         {
-            errors.Add("status", $"'{Shorten(status)}' is not a status: one of {string.Join(", ", MeetingStatuses.All)}.");
+            errors.Add("status", $"'{MeetingTime.Shorten(status)}' is not a status: one of {string.Join(", ", MeetingStatuses.All)}.");
         }
         else if (status == MeetingStatuses.Cancelled)
         {

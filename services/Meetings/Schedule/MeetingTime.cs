@@ -314,7 +314,8 @@ public sealed class MeetingTime
         return ok ? time : null;
     }
 
-    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+    /// <summary>A caller's value as an error message quotes it: at most 40 characters.</summary>
+    internal static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
 
     /// <summary>The time as a request would give it (for a form, or to send it back changed).</summary>
     public MeetingTimeRequest ToRequest() => new(
