@@ -16,16 +16,22 @@ public static class Roles
     /// <summary>A point of contact of one State: reads the directory, answers ping tests.</summary>
     public const string PointOfContact = "point-of-contact";
 
+    /// <summary>
+    /// A member of one State's Permanent Mission in New York: receives the Chair's letters and invitations,
+    /// registers the State's participants in meetings. Reads no contact data of the directory.
+    /// </summary>
+    public const string Delegate = "delegate";
+
     /// <summary>The Chair's office: meetings, silence procedures, letters; no contact data.</summary>
     public const string ChairOffice = "chair-office";
 
     /// <summary>Operations: health, metrics, queues; never contact data, never the audit log's content.</summary>
     public const string Operations = "operations";
 
-    public static readonly IReadOnlyList<string> All = [DirectoryManager, FocalPoint, PointOfContact, ChairOffice, Operations];
+    public static readonly IReadOnlyList<string> All = [DirectoryManager, FocalPoint, PointOfContact, Delegate, ChairOffice, Operations];
 
     /// <summary>Roles that only make sense for one State.</summary>
-    public static readonly IReadOnlyList<string> StateBound = [FocalPoint, PointOfContact];
+    public static readonly IReadOnlyList<string> StateBound = [FocalPoint, PointOfContact, Delegate];
 
     /// <summary>Roles that must never read contact data: they cannot be held with a State-bound role.</summary>
     public static readonly IReadOnlyList<string> ContactBlind = [Operations, ChairOffice];
@@ -57,6 +63,7 @@ public static class Roles
         DirectoryManager => "Directory manager",
         FocalPoint => "State focal point",
         PointOfContact => "Point of contact",
+        Delegate => "Delegate (Permanent Mission)",
         ChairOffice => "Chair's office",
         Operations => "Operations",
         _ => role,

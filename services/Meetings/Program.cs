@@ -25,6 +25,7 @@ app.MapMemberStateCopyApi<MeetingsDbContext>("/api/meetings");
 app.MapMeetingsApi();
 app.MapMissionsApi();
 app.MapLettersApi();
+app.MapRegistrationsApi();
 // The API's description (OpenAPI 3.1): public, it holds no data.
 app.MapOpenApi("/api/meetings/openapi/{documentName}.json").AllowAnonymous().NotAudited("the API's public description");
 

@@ -90,6 +90,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture fixture)
             }),
             ["forged"] = (AccessTests.SignedBy(unknownKey, manager.Item1!, _ => { }), AccessTests.SignedBy(unknownKey, manager.Item2!, _ => { })),
             ["wrong audience"] = await ResignedAsync(manager, p => p["aud"] = "somewhere-else"),
+            ["delegate FRA"] = await PersonAsync("matrix-delegate", Roles.Delegate, "FRA"),
         };
     }
 

@@ -209,6 +209,8 @@ public sealed class SignInPageTests(SystemFixture fixture) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+        // The button works once the sign-in page's script has run (its load event): a click before that does nothing.
+        await page.WaitForURLAsync("**/account/sign-in**", new() { WaitUntil = WaitUntilState.Load });
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(web + "/");
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("Pat Keyholder");

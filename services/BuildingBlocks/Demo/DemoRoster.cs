@@ -20,6 +20,8 @@ public static class DemoRoster
 
     public static string PocEmail(string iso3) => $"poc.{iso3.ToLowerInvariant()}@{Domain}";
 
+    public static string DelegateEmail(string iso3) => $"delegate.{iso3.ToLowerInvariant()}@{Domain}";
+
     /// <summary>Whether an address can belong to the demo data; anything else is real data, which the demo never touches.</summary>
     public static bool IsDemoAddress(string? email) =>
         email is not null && email.EndsWith("@" + Domain, StringComparison.OrdinalIgnoreCase);

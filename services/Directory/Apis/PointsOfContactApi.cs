@@ -246,8 +246,7 @@ public static class PointsOfContactApi
     }
 
     /// <summary>Free text that a spreadsheet would run as a formula is written with a leading apostrophe (CSV injection).</summary>
-    public static string SafeCell(string value) =>
-        value.Length > 0 && "=+-@\t\r".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value;
+    public static string SafeCell(string value) => PocDirectory.BuildingBlocks.Validation.SpreadsheetCells.Safe(value);
 
     public static string VCards(IEnumerable<ListedEntry> entries)
     {

@@ -39,6 +39,7 @@ public sealed class DemoAccounts(PocIdentityDbContext db, UserManager<PocUser> u
         {
             (DemoRoster.FocalPointEmail(state), $"Demo Focal Point of {state}", [Roles.FocalPoint], state),
             (DemoRoster.PocEmail(state), $"Demo Point of Contact of {state}", [Roles.PointOfContact], state),
+            (DemoRoster.DelegateEmail(state), $"Demo Delegate of {state}", [Roles.Delegate], state),
         }),
     ];
 

@@ -5,6 +5,7 @@ using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.BuildingBlocks.Validation;
 using PocDirectory.Contracts.Audit;
 using PocDirectory.Meetings.Infrastructure;
+using PocDirectory.Meetings.Participants;
 using PocDirectory.Meetings.Schedule;
 
 namespace PocDirectory.Meetings.Apis;
@@ -13,11 +14,13 @@ namespace PocDirectory.Meetings.Apis;
 public sealed record MeetingView(
     Guid Id, string Kind, string KindName, string Title, string? Description, string? Format, string? Room,
     IReadOnlyList<string> Audience, string Status, string StatusName, MeetingTimeRequest Time, string When,
-    DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Sequence, int Revision, DateTimeOffset UpdatedAt)
+    DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Sequence, int Revision, DateTimeOffset UpdatedAt,
+    bool RegistrationOpen, int? Capacity, int? PerDelegation, bool HasJoinLink)
 {
     public static MeetingView From(Meeting m) => new(
         m.Id, m.Kind, MeetingKinds.DisplayName(m.Kind), m.Title, m.Description, m.Format, m.Room, m.Audience, m.Status,
-        MeetingStatuses.DisplayName(m.Status), m.Time.ToRequest(), m.Time.Describe(), m.StartsAt, m.EndsAt, m.Sequence, m.Revision, m.UpdatedAt);
+        MeetingStatuses.DisplayName(m.Status), m.Time.ToRequest(), m.Time.Describe(), m.StartsAt, m.EndsAt, m.Sequence, m.Revision, m.UpdatedAt,
+        m.RegistrationOpen, m.Capacity, m.PerDelegation, m.JoinLink is not null);
 }
 
 /// <summary>A cancellation names the revision it was decided on, and may say why.</summary>
@@ -155,7 +158,8 @@ public static class MeetingsApi
         return TypedResults.File(bytes, CalendarFiles.ContentType, $"meeting-{meeting.Time.StartDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.ics");
     }
 
-    private static async Task<IResult> ScheduleMeetingAsync(MeetingRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> ScheduleMeetingAsync(
+        MeetingRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, IConfiguration configuration, HttpContext http, CancellationToken ct)
     {
         if (!Schedules(Caller.From(user)))
         {
@@ -172,6 +176,7 @@ public static class MeetingsApi
             return Invalid(ex.Errors, "The meeting cannot be scheduled.");
         }
         db.Meetings.Add(meeting);
+        await ParticipantMail.PlanRemindersAsync(db, meeting, ParticipantMail.Offsets(configuration), now, ct);
         db.AddAuditRecord(ResourceNames.Meetings, "meeting.scheduled", AuditOutcomes.Success, http, target: meeting.Id.ToString(),
             detail: $"{meeting.Kind}; {meeting.Time.Describe()}");
         await db.SaveChangesAsync(ct);
@@ -201,7 +206,8 @@ public static class MeetingsApi
         return (meeting, null);
     }
 
-    private static async Task<IResult> ChangeAsync(Guid id, MeetingRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> ChangeAsync(
+        Guid id, MeetingRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, IConfiguration configuration, HttpContext http, CancellationToken ct)
     {
         if (!Schedules(Caller.From(user)))
         {
@@ -214,6 +220,7 @@ public static class MeetingsApi
             return refusal;
         }
         var sequence = meeting!.Sequence;
+        var link = meeting.JoinLink;
         try
         {
             request.ApplyTo(meeting, isNew: false);
@@ -224,11 +231,20 @@ public static class MeetingsApi
         }
         meeting.Revision++;
         meeting.UpdatedAt = clock.GetUtcNow();
+        // Every change plans the reminders again (in one transaction with the change: a change that is refused plans none).
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await ParticipantMail.PlanRemindersAsync(db, meeting, ParticipantMail.Offsets(configuration), meeting.UpdatedAt, ct);
+        // "The link will be disseminated in due course": when it comes, or changes, the registered participants get it.
+        if (meeting.JoinLink is not null && meeting.JoinLink != link)
+        {
+            ParticipantMail.SendLink(db, meeting, await db.Registrations.AsNoTracking().Where(r => r.MeetingId == meeting.Id && r.WithdrawnAt == null).ToListAsync(ct));
+        }
         db.AddAuditRecord(ResourceNames.Meetings, "meeting.changed", AuditOutcomes.Success, http, target: meeting.Id.ToString(),
-            detail: meeting.Sequence != sequence ? $"time or place changed: {meeting.Time.Describe()}" : "details changed");
+            detail: meeting.Sequence != sequence ? $"time, place or link changed: {meeting.Time.Describe()}" : "details changed");
         try
         {
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -275,9 +291,12 @@ public static class MeetingsApi
             meeting.Description = string.IsNullOrEmpty(meeting.Description) ? $"Cancelled: {reason}" : $"Cancelled: {reason}\n\n{meeting.Description}";
         }
         db.AddAuditRecord(ResourceNames.Meetings, "meeting.cancelled", AuditOutcomes.Success, http, target: meeting.Id.ToString(), detail: reason is null ? null : "with a reason");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await ParticipantMail.PlanRemindersAsync(db, meeting, [], meeting.UpdatedAt, ct); // no reminder of a cancelled meeting
         try
         {
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

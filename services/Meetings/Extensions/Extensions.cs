@@ -6,6 +6,7 @@ using PocDirectory.BuildingBlocks.ReferenceData;
 using PocDirectory.Meetings.Demo;
 using PocDirectory.Meetings.Infrastructure;
 using PocDirectory.Meetings.IntegrationEvents;
+using PocDirectory.Meetings.Participants;
 
 namespace PocDirectory.Meetings.Extensions;
 
@@ -24,6 +25,7 @@ public static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<SeedSchedule>();
         builder.Services.AddScoped<DemoMissions>();
+        builder.Services.AddHostedService<MeetingReminders>();
         builder.Services.AddOpenApi("meetings", options => options.ShouldInclude = description =>
             description.RelativePath?.StartsWith("api/meetings/", StringComparison.Ordinal) == true);
     }

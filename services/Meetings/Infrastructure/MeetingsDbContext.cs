@@ -3,6 +3,7 @@ using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.ReferenceData;
 using PocDirectory.Meetings.Letters;
 using PocDirectory.Meetings.Missions;
+using PocDirectory.Meetings.Participants;
 using PocDirectory.Meetings.Schedule;
 
 namespace PocDirectory.Meetings.Infrastructure;
@@ -16,6 +17,10 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
     public DbSet<PermanentMission> Missions => Set<PermanentMission>();
 
     public DbSet<Letter> Letters => Set<Letter>();
+
+    public DbSet<Registration> Registrations => Set<Registration>();
+
+    public DbSet<MeetingReminder> Reminders => Set<MeetingReminder>();
 
     public DbSet<LetterRecipient> LetterRecipients => Set<LetterRecipient>();
 
@@ -51,6 +56,27 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             });
             meeting.HasIndex(m => m.StartsAt);
             meeting.HasIndex(m => m.SeedKey).IsUnique();
+            meeting.Property(m => m.JoinLink).HasMaxLength(500);
+        });
+        modelBuilder.Entity<Registration>(registration =>
+        {
+            registration.ToTable("registrations");
+            registration.HasKey(r => r.Id);
+            registration.Property(r => r.State).HasMaxLength(3);
+            registration.Property(r => r.FullName).HasMaxLength(200);
+            registration.Property(r => r.Function).HasMaxLength(200);
+            registration.Property(r => r.Email).HasMaxLength(254);
+            registration.Property(r => r.Attendance).HasMaxLength(20);
+            registration.Property(r => r.RegisteredBy).HasMaxLength(200);
+            registration.HasIndex(r => new { r.MeetingId, r.State });
+            registration.HasOne<Meeting>().WithMany().HasForeignKey(r => r.MeetingId);
+        });
+        modelBuilder.Entity<MeetingReminder>(reminder =>
+        {
+            reminder.ToTable("meeting_reminders");
+            reminder.HasKey(r => r.Id);
+            reminder.HasIndex(r => r.DueAt).HasFilter("\"SentAt\" IS NULL");
+            reminder.HasOne<Meeting>().WithMany().HasForeignKey(r => r.MeetingId);
         });
         modelBuilder.Entity<PermanentMission>(mission =>
         {

@@ -33,6 +33,18 @@ public sealed class Meeting
 
     public int Sequence { get; set; }
 
+    /// <summary>Whether delegates may register their State's participants now.</summary>
+    public bool RegistrationOpen { get; set; }
+
+    /// <summary>The most participants in all (null: no limit).</summary>
+    public int? Capacity { get; set; }
+
+    /// <summary>The most participants one State may register (null: no limit).</summary>
+    public int? PerDelegation { get; set; }
+
+    /// <summary>A virtual or hybrid meeting's link: e-mailed to registered participants only, never shown on the schedule.</summary>
+    public string? JoinLink { get; set; }
+
     /// <summary>Raised by every change; a change must name the revision it was made from (else 409).</summary>
     public int Revision { get; set; } = 1;
 

@@ -8,7 +8,8 @@ namespace PocDirectory.Meetings.Schedule;
 /// </summary>
 public sealed record MeetingRequest(
     string? Kind, string? Title, string? Description, string? Format, string? Room, IReadOnlyList<string>? Audience,
-    string? Status, MeetingTimeRequest? Time, int? Revision = null)
+    string? Status, MeetingTimeRequest? Time, int? Revision = null,
+    bool? RegistrationOpen = null, int? Capacity = null, int? PerDelegation = null, string? JoinLink = null)
 {
     public const int TitleLength = 300;
     public const int DescriptionLength = 4000;
@@ -92,10 +93,34 @@ public sealed record MeetingRequest(
         {
             errors.Add("revision", "Give the revision of the meeting you changed, so that nobody else's change is lost.");
         }
+        if (Capacity is < 1 or > 100_000)
+        {
+            errors.Add("capacity", "A capacity is a number of participants from 1 to 100,000 (none: no limit).");
+        }
+        if (PerDelegation is < 1 or > 1_000)
+        {
+            errors.Add("perDelegation", "A limit per delegation is a number of participants from 1 to 1,000 (none: no limit).");
+        }
+        var joinLink = string.IsNullOrWhiteSpace(JoinLink) ? null : JoinLink.Trim();
+        if (joinLink is not null)
+        {
+            if (format is not (MeetingFormats.Virtual or MeetingFormats.Hybrid))
+            {
+                errors.Add("joinLink", "Only a virtual or hybrid meeting has a join link.");
+            }
+            else if (joinLink.Length > 500 || !Uri.TryCreate(joinLink, UriKind.Absolute, out var link) || link.Scheme != Uri.UriSchemeHttps)
+            {
+                errors.Add("joinLink", "Give the join link as an https:// address of at most 500 characters.");
+            }
+        }
+        if (RegistrationOpen == true && kind == MeetingKinds.Milestone)
+        {
+            errors.Add("registrationOpen", "A milestone is not a meeting: nobody registers for it.");
+        }
         var time = MeetingTime.Parse(Time, errors);
         errors.ThrowIfAny();
 
-        if (!isNew && (!time!.SameAs(meeting.Time) || format != meeting.Format || room != meeting.Room))
+        if (!isNew && (!time!.SameAs(meeting.Time) || format != meeting.Format || room != meeting.Room || joinLink != meeting.JoinLink))
         {
             meeting.Sequence++;
         }
@@ -107,5 +132,9 @@ public sealed record MeetingRequest(
         meeting.Audience = Audiences.All.Where(audience.Contains).ToList();
         meeting.Status = status;
         meeting.SetTime(time!);
+        meeting.RegistrationOpen = RegistrationOpen == true;
+        meeting.Capacity = Capacity;
+        meeting.PerDelegation = PerDelegation;
+        meeting.JoinLink = joinLink;
     }
 }

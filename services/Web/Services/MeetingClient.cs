@@ -8,7 +8,8 @@ public sealed record MeetingTimeView(string Precision, string? Date, string? End
 /// <summary>A meeting as the Meetings API shows it.</summary>
 public sealed record MeetingSummary(
     Guid Id, string Kind, string KindName, string Title, string? Description, string? Format, string? Room, IReadOnlyList<string> Audience,
-    string Status, string StatusName, MeetingTimeView Time, string When, DateTimeOffset StartsAt, DateTimeOffset EndsAt)
+    string Status, string StatusName, MeetingTimeView Time, string When, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
+    bool RegistrationOpen = false, int? Capacity = null, int? PerDelegation = null, bool HasJoinLink = false)
 {
     public bool IsPublic => Audience.Contains("public");
 
@@ -46,9 +47,42 @@ public sealed class MeetingClient(HttpClient http)
         return await http.GetFromJsonAsync<List<MeetingSummary>>(path, ct) ?? [];
     }
 
+    /// <summary>One meeting, or null when there is none the reader may see.</summary>
+    public async Task<MeetingSummary?> MeetingAsync(Guid id, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"api/meetings/{id}", ct);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<MeetingSummary>(ct);
+    }
+
+    /// <summary>The participants the reader may see (a delegate: its State's), or a refusal.</summary>
+    public async Task<(IReadOnlyList<Participant>? Participants, Refusal? Refusal)> ParticipantsAsync(Guid id, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"api/meetings/{id}/registrations", ct);
+        return await DirectoryClient.ReadAsync<List<Participant>>(response, ct);
+    }
+
+    public async Task<(Participant? Participant, FieldProblems? Problems, Refusal? Refusal)> RegisterAsync(Guid id, object participant, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync($"api/meetings/{id}/registrations", participant, ct);
+        return await DirectoryClient.ReadOrProblemsAsync<Participant>(response, ct);
+    }
+
+    public async Task<Refusal?> WithdrawAsync(Guid id, Guid registrationId, CancellationToken ct)
+    {
+        using var response = await http.DeleteAsync($"api/meetings/{id}/registrations/{registrationId}", ct);
+        return response.IsSuccessStatusCode ? null : await DirectoryClient.RefusalAsync(response, ct);
+    }
+
     /// <summary>The instant written as the browser's script reads it (the page shows New York's time without it).</summary>
     public static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
+
+public sealed record Participant(Guid Id, string State, string FullName, string Function, string Email, string Attendance, DateTimeOffset CreatedAt, DateTimeOffset? WithdrawnAt);
 
 public sealed record LetterSummary(Guid Id, string Date, string Subject, bool IsPublic, string Status, DateTimeOffset? SentAt);
 

@@ -50,6 +50,10 @@ public sealed class EndpointTableTests(ServersFixture servers)
         [(ResourceNames.Meetings, "POST", "/api/meetings/letters/")] = Token,
         [(ResourceNames.Meetings, "PUT", "/api/meetings/letters/{id:guid}")] = Token,
         [(ResourceNames.Meetings, "POST", "/api/meetings/letters/{id:guid}/sending")] = Token,
+        [(ResourceNames.Meetings, "GET", "/api/meetings/{id:guid}/registrations")] = Token,
+        [(ResourceNames.Meetings, "POST", "/api/meetings/{id:guid}/registrations")] = Token,
+        [(ResourceNames.Meetings, "DELETE", "/api/meetings/{id:guid}/registrations/{registrationId:guid}")] = Token,
+        [(ResourceNames.Meetings, "GET", "/api/meetings/{id:guid}/registrations.csv")] = Token,
         [(ResourceNames.Identity, "POST", "/connect/token")] = Anonymous,
         // The browser steps of OpenID Connect decide themselves: the sign-in cookie with two factors, or the sign-in page.
         [(ResourceNames.Identity, "GET", "/connect/authorize")] = Anonymous,

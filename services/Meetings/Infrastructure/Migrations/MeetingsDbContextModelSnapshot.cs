@@ -310,6 +310,86 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                     b.ToTable("permanent_missions", (string)null);
                 });
 
+            modelBuilder.Entity("PocDirectory.Meetings.Participants.MeetingReminder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<TimeSpan>("Before")
+                        .HasColumnType("interval");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DueAt")
+                        .HasFilter("\"SentAt\" IS NULL");
+
+                    b.HasIndex("MeetingId");
+
+                    b.ToTable("meeting_reminders", (string)null);
+                });
+
+            modelBuilder.Entity("PocDirectory.Meetings.Participants.Registration", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Attendance")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<string>("FullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Function")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RegisteredBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MeetingId", "State");
+
+                    b.ToTable("registrations", (string)null);
+                });
+
             modelBuilder.Entity("PocDirectory.Meetings.Schedule.Meeting", b =>
                 {
                     b.Property<Guid>("Id")
@@ -319,6 +399,9 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                     b.PrimitiveCollection<List<string>>("Audience")
                         .IsRequired()
                         .HasColumnType("text[]");
+
+                    b.Property<int?>("Capacity")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -333,10 +416,20 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("JoinLink")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<int?>("PerDelegation")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("RegistrationOpen")
+                        .HasColumnType("boolean");
 
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
@@ -425,6 +518,24 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                     b.HasOne("PocDirectory.Meetings.Letters.Letter", null)
                         .WithMany()
                         .HasForeignKey("LetterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PocDirectory.Meetings.Participants.MeetingReminder", b =>
+                {
+                    b.HasOne("PocDirectory.Meetings.Schedule.Meeting", null)
+                        .WithMany()
+                        .HasForeignKey("MeetingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PocDirectory.Meetings.Participants.Registration", b =>
+                {
+                    b.HasOne("PocDirectory.Meetings.Schedule.Meeting", null)
+                        .WithMany()
+                        .HasForeignKey("MeetingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using CsvHelper;
+using Microsoft.EntityFrameworkCore;
+using PocDirectory.BuildingBlocks.Audit;
+using PocDirectory.BuildingBlocks.Validation;
+using PocDirectory.Contracts.Audit;
+using PocDirectory.Meetings.Infrastructure;
+using PocDirectory.Meetings.Participants;
+using PocDirectory.Meetings.Schedule;
+
+namespace PocDirectory.Meetings.Apis;
+
+public sealed record RegistrationView(Guid Id, string State, string FullName, string Function, string Email, string Attendance, DateTimeOffset CreatedAt, DateTimeOffset? WithdrawnAt)
+{
+    public static RegistrationView From(Registration r) => new(r.Id, r.State, r.FullName, r.Function, r.Email, r.Attendance, r.CreatedAt, r.WithdrawnAt);
+}
+
+/// <summary>
+/// Registration: a State's delegate registers the State's participants in a meeting open for it (within
+/// its capacity and the limit per delegation), and sees and withdraws its own State's; the Chair's office
+/// and the directory manager see every participant and export the list. Participants are people: every
+/// read of them is on record.
+/// </summary>
+public static class RegistrationsApi
+{
+    public static void MapRegistrationsApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/meetings/{id:guid}").WithTags("Registration");
+        api.MapGet("/registrations", ListAsync).Audited("registrations.read", ResourceNames.Meetings)
+            .WithSummary("The meeting's participants: all for the Chair's office, a delegate's own State's").Produces<List<RegistrationView>>();
+        api.MapPost("/registrations", RegisterAsync).AuditedByHandler("registration.created")
+            .WithSummary("Register a participant of the delegate's State").Produces<RegistrationView>(StatusCodes.Status201Created)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapDelete("/registrations/{registrationId:guid}", WithdrawAsync).AuditedByHandler("registration.withdrawn")
+            .WithSummary("Withdraw a participant (the State's delegate, or the Chair's office)").Produces<RegistrationView>();
+        api.MapGet("/registrations.csv", ExportAsync).AuditedByHandler("registrations.exported")
+            .WithSummary("The participants as CSV (Chair's office, directory manager)").Produces<string>(contentType: "text/csv");
+    }
+
+    private static IResult NotAllowed(string detail) =>
+        TypedResults.Problem(title: "Not allowed.", detail: detail, statusCode: StatusCodes.Status403Forbidden);
+
+    private static IResult NoMeeting() =>
+        TypedResults.Problem(title: "No such meeting.", detail: "No meeting with this id is visible to you.", statusCode: StatusCodes.Status404NotFound);
+
+    private static IResult Conflict(string title, string detail) => TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
+
+    /// <summary>The State a delegate registers for, or null (not a delegate: machines and other roles never register).</summary>
+    private static string? DelegateState(Caller caller) =>
+        !caller.IsMachine && caller.Roles.Contains(Roles.Delegate) && caller.State is { Length: 3 } state ? state : null;
+
+    private static async Task<IResult> ListAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        var all = MeetingsApi.Schedules(caller);
+        var state = DelegateState(caller);
+        if (!all && state is null)
+        {
+            return NotAllowed("A meeting's participants are seen by the Chair's office, and by each State's delegates for their own State.");
+        }
+        if (!await db.Meetings.AnyAsync(m => m.Id == id, ct))
+        {
+            return NoMeeting();
+        }
+        var list = await db.Registrations.AsNoTracking()
+            .Where(r => r.MeetingId == id && (all || r.State == state))
+            .OrderBy(r => r.State).ThenBy(r => r.CreatedAt)
+            .ToListAsync(ct);
+        return TypedResults.Ok(list.Select(RegistrationView.From).ToList());
+    }
+
+    private static async Task<IResult> RegisterAsync(
+        Guid id, RegistrationRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        if (DelegateState(caller) is not { } state)
+        {
+            return NotAllowed("Participants are registered by their State's delegate.");
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The meeting's row is held until this registration is saved: two delegates registering at once are counted one after the other.
+        await db.Database.ExecuteSqlAsync($"""SELECT 1 FROM meetings WHERE "Id" = {id} FOR UPDATE""", ct);
+        var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == id, ct);
+        if (meeting is null)
+        {
+            return NoMeeting();
+        }
+        if (!meeting.Audience.Contains(Audiences.MemberStates) && !meeting.Audience.Contains(Audiences.Observers))
+        {
+            return Conflict("Not a meeting for States.", "This meeting is not for Member States or observer States: its participants are not registered by delegates.");
+        }
+        var now = clock.GetUtcNow();
+        if (!meeting.RegistrationOpen || meeting.Status is MeetingStatuses.Cancelled or MeetingStatuses.Held || meeting.EndsAt <= now)
+        {
+            return Conflict("Registration is not open.", meeting.Status == MeetingStatuses.Cancelled ? "The meeting is cancelled."
+                : meeting.EndsAt <= now ? "The meeting is over." : "The Chair's office has not opened registration for this meeting.");
+        }
+        (string FullName, string Function, string Email, string Attendance) valid;
+        try
+        {
+            valid = (request ?? new RegistrationRequest(null, null, null, null)).Validate(meeting.Format);
+        }
+        catch (FieldErrorsException ex)
+        {
+            return TypedResults.ValidationProblem(ex.Errors, title: "The participant cannot be registered.");
+        }
+        var active = await db.Registrations.Where(r => r.MeetingId == id && r.WithdrawnAt == null).Select(r => new { r.State, r.Email }).ToListAsync(ct);
+        if (active.Any(r => r.Email.Equals(valid.Email, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Conflict("Registered already.", $"{valid.Email} is registered for this meeting already.");
+        }
+        if (meeting.Capacity is { } capacity && active.Count >= capacity)
+        {
+            return Conflict("The meeting is full.", $"All {capacity} places are taken.");
+        }
+        if (meeting.PerDelegation is { } limit && active.Count(r => r.State == state) >= limit)
+        {
+            return Conflict("The delegation is complete.", $"Each delegation may register {limit} participant{(limit == 1 ? "" : "s")}; {state} has.");
+        }
+        var registration = new Registration
+        {
+            MeetingId = id, State = state, FullName = valid.FullName, Function = valid.Function, Email = valid.Email,
+            Attendance = valid.Attendance, RegisteredBy = caller.Subject, CreatedAt = now,
+        };
+        db.Registrations.Add(registration);
+        if (meeting.JoinLink is not null)
+        {
+            ParticipantMail.SendLink(db, meeting, [registration]);
+        }
+        db.AddAuditRecord(ResourceNames.Meetings, "registration.created", AuditOutcomes.Success, http, target: $"{id}/{registration.Id}", state: state,
+            detail: registration.Attendance);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Created($"/api/meetings/{id}/registrations", RegistrationView.From(registration));
+    }
+
+    private static async Task<IResult> WithdrawAsync(Guid id, Guid registrationId, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        var all = MeetingsApi.Schedules(caller);
+        var state = DelegateState(caller);
+        if (!all && state is null)
+        {
+            return NotAllowed("A participant is withdrawn by their State's delegate, or by the Chair's office.");
+        }
+        var registration = await db.Registrations.SingleOrDefaultAsync(r => r.Id == registrationId && r.MeetingId == id && (all || r.State == state), ct);
+        if (registration is null)
+        {
+            return TypedResults.Problem(title: "No such registration.", detail: "No registration with this id is visible to you.", statusCode: StatusCodes.Status404NotFound);
+        }
+        if (registration.WithdrawnAt is null)
+        {
+            registration.WithdrawnAt = clock.GetUtcNow();
+            db.AddAuditRecord(ResourceNames.Meetings, "registration.withdrawn", AuditOutcomes.Success, http, target: $"{id}/{registration.Id}", state: registration.State);
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.Ok(RegistrationView.From(registration));
+    }
+
+    private static async Task<IResult> ExportAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, HttpContext http, CancellationToken ct)
+    {
+        if (!MeetingsApi.Schedules(Caller.From(user)))
+        {
+            return NotAllowed("The participants' list is exported by the Chair's office.");
+        }
+        var meeting = await db.Meetings.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
+        if (meeting is null)
+        {
+            return NoMeeting();
+        }
+        var list = await db.Registrations.AsNoTracking().Where(r => r.MeetingId == id && r.WithdrawnAt == null)
+            .OrderBy(r => r.State).ThenBy(r => r.FullName).ToListAsync(ct);
+        var names = await db.MemberStates.AsNoTracking().ToDictionaryAsync(s => s.Iso3, s => s.Name, ct);
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
+        {
+            foreach (var header in new[] { "state", "state_name", "full_name", "function", "email", "attendance", "registered_at" })
+            {
+                csv.WriteField(header);
+            }
+            csv.NextRecord();
+            foreach (var r in list)
+            {
+                foreach (var field in new[]
+                {
+                    r.State, names.GetValueOrDefault(r.State, r.State), SpreadsheetCells.Safe(r.FullName), SpreadsheetCells.Safe(r.Function), SpreadsheetCells.Safe(r.Email), r.Attendance,
+                    r.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+                })
+                {
+                    csv.WriteField(field);
+                }
+                csv.NextRecord();
+            }
+        }
+        db.AddAuditRecord(ResourceNames.Meetings, "registrations.exported", AuditOutcomes.Success, http, target: id.ToString(), detail: $"{list.Count} rows");
+        await db.SaveChangesAsync(ct);
+        return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text.ToString())).ToArray(), "text/csv; charset=utf-8",
+            $"participants-{meeting.Time.StartDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.csv");
+    }
+
+}

@@ -1,0 +1,52 @@
+using Microsoft.Playwright;
+
+namespace PocDirectory.EndToEndTests;
+
+/// <summary>A delegate's pages in real Chromium: registering the State's participants in a meeting, within its limit.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class DelegatePagesTests(SystemFixture fixture) : IAsyncLifetime
+{
+    private Chromium _chromium = null!;
+
+    public async Task InitializeAsync() => _chromium = await Chromium.LaunchAsync();
+
+    public async Task DisposeAsync() => await _chromium.DisposeAsync();
+
+    [Fact]
+    public async Task A_delegate_registers_a_participant_is_told_when_the_delegation_is_complete_and_withdraws_one()
+    {
+        var system = fixture.System;
+        var web = system.Url(ResourceNames.Web).ToString().TrimEnd('/');
+        var chair = await DirectoryFlow.TokenOfAsync(system, "delegate-page-chair", Roles.ChairOffice);
+        var id = await MeetingsFlow.ScheduleAsync(system, chair, new
+        {
+            kind = "consultations-member-states", title = "Hybrid informal consultations on the directory", format = "hybrid", room = "Conference Room 4",
+            audience = new[] { "member-states" }, registrationOpen = true, perDelegation = 1,
+            time = new { precision = "exact", date = $"{DateTime.UtcNow.Year + 1}-03-02", startTime = "10:00", endTime = "13:00" },
+        });
+        var delegatePerson = await TestPerson.CreateAsync(system, "delegate-web", Roles.Delegate, "BRA");
+        var page = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
+        await page.GotoAsync($"{web}/signin?returnUrl={Uri.EscapeDataString($"/meetings/{id}")}");
+        await SignInPageTests.SignInWithAppAsync(page, delegatePerson);
+        await page.WaitForURLAsync($"**/meetings/{id}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your delegation (BRA)" })).ToBeVisibleAsync();
+
+        await page.GetByLabel("Full name").FillAsync("Ana Souza");
+        await page.GetByLabel("Function").FillAsync("Counsellor, Permanent Mission of Brazil");
+        await page.GetByLabel("E-mail address").FillAsync(TestPerson.UniqueEmail("ana-souza"));
+        await page.GetByLabel("In person").CheckAsync();
+        await page.GetByTestId("register").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("participants")).ToContainTextAsync("Ana Souza");
+
+        await page.GetByLabel("Full name").FillAsync("Bruno Lima");
+        await page.GetByLabel("Function").FillAsync("First Secretary");
+        await page.GetByLabel("E-mail address").FillAsync(TestPerson.UniqueEmail("bruno-lima"));
+        await page.GetByLabel("Online").CheckAsync();
+        await page.GetByTestId("register").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("registration-refusal")).ToContainTextAsync("The delegation is complete.");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Withdraw" }).ClickAsync();
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Nobody is registered for your State yet.");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("delegation.png"), FullPage = true });
+    }
+}
