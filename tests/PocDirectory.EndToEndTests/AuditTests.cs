@@ -108,6 +108,7 @@ public sealed class AuditTests(SystemFixture fixture)
         var subject = AccessTests.Decode(data).Payload["sub"]!.GetValue<string>();
         var focalPoint = await DirectoryFlow.TokenOfAsync(system, "audit-every-read-fp", Roles.FocalPoint, "FRA");
         var listed = await DirectoryFlow.ListAsync(system, focalPoint, data, "FRA", "Audited Reader", TestPerson.UniqueEmail("audit-every-read"));
+        var meeting = await MeetingsFlow.ScheduleAsync(system, data, MeetingsFlow.ForMemberStates("Audited consultations"));
 
         var called = new List<(string Endpoint, IReadOnlyList<string> Actions)>();
         foreach (var ((service, method, route), entry) in AuditTable.Endpoints.Where(e => e.Key.Method == "GET" && e.Value != "-"))
@@ -123,7 +124,7 @@ public sealed class AuditTests(SystemFixture fixture)
                 using var http = new HttpClient { BaseAddress = system.Url(ResourceNames.Gateway) };
                 http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
                     service == ResourceNames.Identity ? identity : data);
-                using var response = await http.GetAsync(row.Path.Replace("{listed FRA}", listed.ToString()));
+                using var response = await http.GetAsync(row.Path.Replace("{listed FRA}", listed.ToString()).Replace("{meeting}", meeting.ToString()));
                 Assert.True(response.StatusCode == HttpStatusCode.OK, $"{method} {row.Path}: {response.StatusCode}");
             }
             called.Add(($"{method} {route}", AuditTable.Actions(entry)));

@@ -44,9 +44,11 @@ public sealed class RegistrationTests(SystemFixture fixture)
         Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), french.EnumerateArray().Select(r => r.GetProperty("email").GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound,
             (await france.DeleteAsync($"/api/meetings/{id}/registrations/{kenyaRegistration.GetProperty("id").GetGuid()}")).StatusCode);
-        var all = await MeetingsFlow.JsonAsync(await chair.GetAsync($"/api/meetings/{id}/registrations"), HttpStatusCode.OK);
+        using var secretariat = DirectoryFlow.Client(system, await DirectoryFlow.TokenOfAsync(system, "registration-dm", Roles.DirectoryManager));
+        Assert.Equal(HttpStatusCode.Forbidden, (await chair.GetAsync($"/api/meetings/{id}/registrations")).StatusCode); // no contact details
+        var all = await MeetingsFlow.JsonAsync(await secretariat.GetAsync($"/api/meetings/{id}/registrations"), HttpStatusCode.OK);
         Assert.Equal(3, all.GetArrayLength());
-        var csv = await chair.GetStringAsync($"/api/meetings/{id}/registrations.csv");
+        var csv = await secretariat.GetStringAsync($"/api/meetings/{id}/registrations.csv");
         Assert.Equal(4, csv.Trim().Split('\n').Length);
         Assert.Contains(kenyan, csv);
 
@@ -60,5 +62,14 @@ public sealed class RegistrationTests(SystemFixture fixture)
             await Mailbox.WaitForAsync(system, participant, new Regex(Regex.Escape(link)));
         }
         Assert.DoesNotContain(Mailbox.Texts(system), t => t.Contains($"X-RcptTo: {third}", StringComparison.OrdinalIgnoreCase));
+
+        // A change from a client that never saw the link (it is not on the schedule) keeps it, and sends nothing again.
+        var renamed = await MeetingsFlow.JsonAsync(await chair.PutAsJsonAsync($"/api/meetings/{id}", new
+        {
+            kind = "briefing", title = "Informal virtual briefing on the directory, renamed", format = "virtual", audience = new[] { "member-states" },
+            time = new { precision = "exact", date = $"{year}-01-31", startTime = "09:00", endTime = "10:30" }, revision = 2,
+        }), HttpStatusCode.OK);
+        Assert.Equal((1, true, true, 3), (renamed.GetProperty("sequence").GetInt32(), renamed.GetProperty("hasJoinLink").GetBoolean(),
+            renamed.GetProperty("registrationOpen").GetBoolean(), renamed.GetProperty("capacity").GetInt32()));
     }
 }

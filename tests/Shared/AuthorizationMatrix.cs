@@ -121,10 +121,11 @@ public static class AuthorizationMatrix
         ("meetings", "PUT", "/api/meetings/letters/{id:guid}", "/api/meetings/letters/{letter}", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
         ("meetings", "POST", "/api/meetings/letters/{id:guid}/sending", "/api/meetings/letters/0198a5c2-0000-7000-8000-000000000001/sending", "401 404 403 403 403 404 403 403 404 403 401 401 401 401 403"),
         // Registration: a State's delegate registers its participants ({meeting} is not open for registration: 409), sees and
-        // withdraws its own; the Chair's office and the directory manager see and export all. Participants are people.
-        ("meetings", "GET", "/api/meetings/{id:guid}/registrations", "/api/meetings/{meeting}/registrations", "401 200 403 403 403 200 403 403 200 403 401 401 401 401 200"),
+        // withdraws its own; the Secretariat (directory manager) sees and exports all. Participants are people: the Chair's
+        // office, which reads no one's contact details, does not see them.
+        ("meetings", "GET", "/api/meetings/{id:guid}/registrations", "/api/meetings/{meeting}/registrations", "401 200 403 403 403 403 403 403 403 403 401 401 401 401 200"),
         ("meetings", "POST", "/api/meetings/{id:guid}/registrations", "/api/meetings/{meeting}/registrations", "401 403 403 403 403 403 403 403 403 403 401 401 401 401 409"),
-        ("meetings", "DELETE", "/api/meetings/{id:guid}/registrations/{registrationId:guid}", "/api/meetings/{meeting}/registrations/0198a5c2-0000-7000-8000-000000000001", "401 404 403 403 403 404 403 403 404 403 401 401 401 401 404"),
-        ("meetings", "GET", "/api/meetings/{id:guid}/registrations.csv", "/api/meetings/{meeting}/registrations.csv", "401 200 403 403 403 200 403 403 200 403 401 401 401 401 403"),
+        ("meetings", "DELETE", "/api/meetings/{id:guid}/registrations/{registrationId:guid}", "/api/meetings/{meeting}/registrations/0198a5c2-0000-7000-8000-000000000001", "401 404 403 403 403 403 403 403 403 403 401 401 401 401 404"),
+        ("meetings", "GET", "/api/meetings/{id:guid}/registrations.csv", "/api/meetings/{meeting}/registrations.csv", "401 200 403 403 403 403 403 403 403 403 401 401 401 401 403"),
     ];
 }

@@ -27,7 +27,8 @@ public static class DirectoryAccess
         {
             return null;
         }
-        var detail = caller.State is { } state && !caller.IsDirectoryManager && (caller.IsMachine || caller.Roles.Overlaps(Roles.StateBound))
+        var detail = caller.State is { } state && !caller.IsDirectoryManager
+            && (caller.IsMachine || caller.Roles.Contains(Roles.FocalPoint) || caller.Roles.Contains(Roles.PointOfContact))
             ? $"{state} does not participate in the directory yet: a State reads it once one of its points of contact is listed."
             : "The directory is read by the directory manager and by participating States' focal points and points of contact only.";
         return TypedResults.Problem(title: "Not allowed.", detail: detail, statusCode: StatusCodes.Status403Forbidden);

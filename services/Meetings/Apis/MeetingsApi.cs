@@ -186,6 +186,13 @@ public static class MeetingsApi
     private static IResult Conflict(string title, string detail) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
 
+    /// <summary>
+    /// Holds the meeting's row until the caller's transaction ends (changes, cancellations and registrations
+    /// of one meeting then happen one after the other). A raw lock: EF's FromSql does not map the time's columns.
+    /// </summary>
+    public static Task LockAsync(MeetingsDbContext db, Guid id, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""SELECT 1 FROM meetings WHERE "Id" = {id} FOR UPDATE""", ct);
+
     /// <summary>A meeting to change: found, not cancelled, and at the revision the change was made from.</summary>
     private static async Task<(Meeting? Meeting, IResult? Refusal)> ChangeableAsync(Guid id, int? revision, MeetingsDbContext db, CancellationToken ct)
     {
@@ -214,6 +221,9 @@ public static class MeetingsApi
             return NotAllowed("Meetings are changed by the Chair's office.");
         }
         request ??= new MeetingRequest(null, null, null, null, null, null, null, null);
+        // The meeting's row is held until the change is saved: a registration made meanwhile waits, then sees the new link.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockAsync(db, id, ct);
         var (meeting, refusal) = await ChangeableAsync(id, request.Revision, db, ct);
         if (refusal is not null)
         {
@@ -221,6 +231,7 @@ public static class MeetingsApi
         }
         var sequence = meeting!.Sequence;
         var link = meeting.JoinLink;
+        var (startsAt, status) = (meeting.StartsAt, meeting.Status);
         try
         {
             request.ApplyTo(meeting, isNew: false);
@@ -231,9 +242,11 @@ public static class MeetingsApi
         }
         meeting.Revision++;
         meeting.UpdatedAt = clock.GetUtcNow();
-        // Every change plans the reminders again (in one transaction with the change: a change that is refused plans none).
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await ParticipantMail.PlanRemindersAsync(db, meeting, ParticipantMail.Offsets(configuration), meeting.UpdatedAt, ct);
+        // A change of time or status plans the reminders again (in the change's transaction: a refused change plans none).
+        if (meeting.StartsAt != startsAt || meeting.Status != status)
+        {
+            await ParticipantMail.PlanRemindersAsync(db, meeting, ParticipantMail.Offsets(configuration), meeting.UpdatedAt, ct);
+        }
         // "The link will be disseminated in due course": when it comes, or changes, the registered participants get it.
         if (meeting.JoinLink is not null && meeting.JoinLink != link)
         {
@@ -277,6 +290,8 @@ public static class MeetingsApi
         {
             return Invalid(errors, "The cancellation is not valid.");
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockAsync(db, id, ct);
         var (meeting, refusal) = await ChangeableAsync(id, request!.Revision, db, ct);
         if (refusal is not null)
         {
@@ -291,7 +306,6 @@ public static class MeetingsApi
             meeting.Description = string.IsNullOrEmpty(meeting.Description) ? $"Cancelled: {reason}" : $"Cancelled: {reason}\n\n{meeting.Description}";
         }
         db.AddAuditRecord(ResourceNames.Meetings, "meeting.cancelled", AuditOutcomes.Success, http, target: meeting.Id.ToString(), detail: reason is null ? null : "with a reason");
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await ParticipantMail.PlanRemindersAsync(db, meeting, [], meeting.UpdatedAt, ct); // no reminder of a cancelled meeting
         try
         {

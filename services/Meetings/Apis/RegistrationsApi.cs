@@ -19,9 +19,9 @@ public sealed record RegistrationView(Guid Id, string State, string FullName, st
 
 /// <summary>
 /// Registration: a State's delegate registers the State's participants in a meeting open for it (within
-/// its capacity and the limit per delegation), and sees and withdraws its own State's; the Chair's office
-/// and the directory manager see every participant and export the list. Participants are people: every
-/// read of them is on record.
+/// its capacity and the limit per delegation), and sees and withdraws its own State's; the Secretariat
+/// (the directory manager) sees every participant and exports the list. The Chair's office reads no
+/// person's contact details, participants' included. Participants are people: every read of them is on record.
 /// </summary>
 public static class RegistrationsApi
 {
@@ -29,14 +29,14 @@ public static class RegistrationsApi
     {
         var api = routes.MapGroup("/api/meetings/{id:guid}").WithTags("Registration");
         api.MapGet("/registrations", ListAsync).Audited("registrations.read", ResourceNames.Meetings)
-            .WithSummary("The meeting's participants: all for the Chair's office, a delegate's own State's").Produces<List<RegistrationView>>();
+            .WithSummary("The meeting's participants: all for the directory manager, a delegate's own State's").Produces<List<RegistrationView>>();
         api.MapPost("/registrations", RegisterAsync).AuditedByHandler("registration.created")
             .WithSummary("Register a participant of the delegate's State").Produces<RegistrationView>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         api.MapDelete("/registrations/{registrationId:guid}", WithdrawAsync).AuditedByHandler("registration.withdrawn")
-            .WithSummary("Withdraw a participant (the State's delegate, or the Chair's office)").Produces<RegistrationView>();
+            .WithSummary("Withdraw a participant (the State's delegate, or the directory manager)").Produces<RegistrationView>();
         api.MapGet("/registrations.csv", ExportAsync).AuditedByHandler("registrations.exported")
-            .WithSummary("The participants as CSV (Chair's office, directory manager)").Produces<string>(contentType: "text/csv");
+            .WithSummary("The participants as CSV (directory manager)").Produces<string>(contentType: "text/csv");
     }
 
     private static IResult NotAllowed(string detail) =>
@@ -54,11 +54,11 @@ public static class RegistrationsApi
     private static async Task<IResult> ListAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
     {
         var caller = Caller.From(user);
-        var all = MeetingsApi.Schedules(caller);
+        var all = caller.IsDirectoryManager;
         var state = DelegateState(caller);
         if (!all && state is null)
         {
-            return NotAllowed("A meeting's participants are seen by the Chair's office, and by each State's delegates for their own State.");
+            return NotAllowed("A meeting's participants are seen by the Secretariat, and by each State's delegates for their own State.");
         }
         if (!await db.Meetings.AnyAsync(m => m.Id == id, ct))
         {
@@ -81,15 +81,18 @@ public static class RegistrationsApi
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // The meeting's row is held until this registration is saved: two delegates registering at once are counted one after the other.
-        await db.Database.ExecuteSqlAsync($"""SELECT 1 FROM meetings WHERE "Id" = {id} FOR UPDATE""", ct);
+        await MeetingsApi.LockAsync(db, id, ct);
         var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == id, ct);
         if (meeting is null)
         {
             return NoMeeting();
         }
-        if (!meeting.Audience.Contains(Audiences.MemberStates) && !meeting.Audience.Contains(Audiences.Observers))
+        var observer = await db.MemberStates.AnyAsync(s => s.Iso3 == state && s.UnStatus == "Observer", ct);
+        if (!meeting.Audience.Contains(observer ? Audiences.Observers : Audiences.MemberStates))
         {
-            return Conflict("Not a meeting for States.", "This meeting is not for Member States or observer States: its participants are not registered by delegates.");
+            return Conflict("Not a meeting for your State.", observer
+                ? "This meeting is not open to observer States."
+                : "This meeting is not for Member States: its participants are not registered by delegates.");
         }
         var now = clock.GetUtcNow();
         if (!meeting.RegistrationOpen || meeting.Status is MeetingStatuses.Cancelled or MeetingStatuses.Held || meeting.EndsAt <= now)
@@ -107,9 +110,9 @@ public static class RegistrationsApi
             return TypedResults.ValidationProblem(ex.Errors, title: "The participant cannot be registered.");
         }
         var active = await db.Registrations.Where(r => r.MeetingId == id && r.WithdrawnAt == null).Select(r => new { r.State, r.Email }).ToListAsync(ct);
-        if (active.Any(r => r.Email.Equals(valid.Email, StringComparison.OrdinalIgnoreCase)))
+        if (active.Any(r => r.State == state && r.Email.Equals(valid.Email, StringComparison.OrdinalIgnoreCase)))
         {
-            return Conflict("Registered already.", $"{valid.Email} is registered for this meeting already.");
+            return Conflict("Registered already.", $"{valid.Email} is registered for this meeting by your delegation already.");
         }
         if (meeting.Capacity is { } capacity && active.Count >= capacity)
         {
@@ -139,11 +142,11 @@ public static class RegistrationsApi
     private static async Task<IResult> WithdrawAsync(Guid id, Guid registrationId, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var caller = Caller.From(user);
-        var all = MeetingsApi.Schedules(caller);
+        var all = caller.IsDirectoryManager;
         var state = DelegateState(caller);
         if (!all && state is null)
         {
-            return NotAllowed("A participant is withdrawn by their State's delegate, or by the Chair's office.");
+            return NotAllowed("A participant is withdrawn by their State's delegate, or by the Secretariat.");
         }
         var registration = await db.Registrations.SingleOrDefaultAsync(r => r.Id == registrationId && r.MeetingId == id && (all || r.State == state), ct);
         if (registration is null)
@@ -161,9 +164,9 @@ public static class RegistrationsApi
 
     private static async Task<IResult> ExportAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, HttpContext http, CancellationToken ct)
     {
-        if (!MeetingsApi.Schedules(Caller.From(user)))
+        if (!Caller.From(user).IsDirectoryManager)
         {
-            return NotAllowed("The participants' list is exported by the Chair's office.");
+            return NotAllowed("The participants' list is exported by the Secretariat (the directory manager).");
         }
         var meeting = await db.Meetings.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
         if (meeting is null)

@@ -114,8 +114,18 @@ public sealed class MeetingReminders(IServiceScopeFactory scopes, TimeProvider c
                 FOR UPDATE SKIP LOCKED
                 """)
             .ToListAsync(ct);
+        var handled = 0;
         foreach (var reminder in due)
         {
+            // A meeting being changed or cancelled right now holds its row: its reminder waits for the next round, when
+            // the change has planned the reminders again (or removed them). The meeting read below is then settled.
+            var settled = await db.Database.SqlQuery<Guid>($"""SELECT "Id" AS "Value" FROM meetings WHERE "Id" = {reminder.MeetingId} FOR SHARE SKIP LOCKED""")
+                .ToListAsync(ct);
+            if (settled.Count == 0)
+            {
+                continue;
+            }
+            handled++;
             reminder.SentAt = now;
             var meeting = await db.Meetings.AsNoTracking().SingleAsync(m => m.Id == reminder.MeetingId, ct);
             // A reminder that comes after the start (the service was down) would only confuse: it is marked, not sent.
@@ -128,6 +138,6 @@ public sealed class MeetingReminders(IServiceScopeFactory scopes, TimeProvider c
         }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return due.Count;
+        return handled;
     }
 }

@@ -93,15 +93,17 @@ public sealed record MeetingRequest(
         {
             errors.Add("revision", "Give the revision of the meeting you changed, so that nobody else's change is lost.");
         }
-        if (Capacity is < 1 or > 100_000)
+        // On a change, a field left out (null) keeps its value: a client that never saw the join link does not erase it.
+        // An empty link, and a limit of 0, remove them.
+        if (Capacity is < 0 or > 100_000)
         {
-            errors.Add("capacity", "A capacity is a number of participants from 1 to 100,000 (none: no limit).");
+            errors.Add("capacity", "A capacity is a number of participants from 1 to 100,000 (0: no limit).");
         }
-        if (PerDelegation is < 1 or > 1_000)
+        if (PerDelegation is < 0 or > 1_000)
         {
-            errors.Add("perDelegation", "A limit per delegation is a number of participants from 1 to 1,000 (none: no limit).");
+            errors.Add("perDelegation", "A limit per delegation is a number of participants from 1 to 1,000 (0: no limit).");
         }
-        var joinLink = string.IsNullOrWhiteSpace(JoinLink) ? null : JoinLink.Trim();
+        var joinLink = JoinLink is null ? (isNew ? null : meeting.JoinLink) : string.IsNullOrWhiteSpace(JoinLink) ? null : JoinLink.Trim();
         if (joinLink is not null)
         {
             if (format is not (MeetingFormats.Virtual or MeetingFormats.Hybrid))
@@ -113,7 +115,8 @@ public sealed record MeetingRequest(
                 errors.Add("joinLink", "Give the join link as an https:// address of at most 500 characters.");
             }
         }
-        if (RegistrationOpen == true && kind == MeetingKinds.Milestone)
+        var registrationOpen = RegistrationOpen ?? (!isNew && meeting.RegistrationOpen);
+        if (registrationOpen && kind == MeetingKinds.Milestone)
         {
             errors.Add("registrationOpen", "A milestone is not a meeting: nobody registers for it.");
         }
@@ -132,9 +135,9 @@ public sealed record MeetingRequest(
         meeting.Audience = Audiences.All.Where(audience.Contains).ToList();
         meeting.Status = status;
         meeting.SetTime(time!);
-        meeting.RegistrationOpen = RegistrationOpen == true;
-        meeting.Capacity = Capacity;
-        meeting.PerDelegation = PerDelegation;
+        meeting.RegistrationOpen = registrationOpen;
+        meeting.Capacity = Capacity is null ? (isNew ? null : meeting.Capacity) : Capacity == 0 ? null : Capacity;
+        meeting.PerDelegation = PerDelegation is null ? (isNew ? null : meeting.PerDelegation) : PerDelegation == 0 ? null : PerDelegation;
         meeting.JoinLink = joinLink;
     }
 }
