@@ -26,13 +26,14 @@ public static class MeetingsFlow
     }
 
     /// <summary>Schedules a meeting; returns its id.</summary>
-    public static async Task<Guid> ScheduleAsync(RunningSystem system, string token, object meeting)
+    public static Task<Guid> ScheduleAsync(RunningSystem system, string token, object meeting) => CreateAsync(system, token, "/api/meetings", meeting);
+
+    /// <summary>Posts <paramref name="body"/>, expects 201 Created, and returns the new resource's id.</summary>
+    private static async Task<Guid> CreateAsync(RunningSystem system, string token, string path, object body)
     {
         using var http = DirectoryFlow.Client(system, token);
-        using var response = await http.PostAsJsonAsync("/api/meetings", meeting);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
+        using var response = await http.PostAsJsonAsync(path, body);
+        return (await JsonAsync(response, System.Net.HttpStatusCode.Created)).GetProperty("id").GetGuid();
     }
 
     /// <summary>A draft letter: today's date, a subject, one paragraph.</summary>
@@ -46,12 +47,5 @@ public static class MeetingsFlow
     };
 
     /// <summary>Writes a draft letter; returns its id.</summary>
-    public static async Task<Guid> DraftAsync(RunningSystem system, string token, object letter)
-    {
-        using var http = DirectoryFlow.Client(system, token);
-        using var response = await http.PostAsJsonAsync("/api/meetings/letters", letter);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
-    }
+    public static Task<Guid> DraftAsync(RunningSystem system, string token, object letter) => CreateAsync(system, token, "/api/meetings/letters", letter);
 }

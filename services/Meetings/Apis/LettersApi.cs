@@ -58,26 +58,20 @@ public static class LettersApi
     /// <summary>The e-mail template Notifications renders a letter with.</summary>
     public const string Template = "chair-letter";
 
-    private static IResult NotAllowed(string detail) =>
-        TypedResults.Problem(title: "Not allowed.", detail: detail, statusCode: StatusCodes.Status403Forbidden);
-
     private static IResult NoLetter() =>
         TypedResults.Problem(title: "No such letter.", detail: "No letter with this id is visible to you.", statusCode: StatusCodes.Status404NotFound);
-
-    private static bool SignedInPerson(ClaimsPrincipal user) =>
-        user.Identity?.IsAuthenticated == true && Caller.From(user) is { IsMachine: false } caller && caller.Roles.Count > 0;
 
     private static bool Writes(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && MeetingsApi.Schedules(Caller.From(user));
 
     private static bool Visible(Letter letter, ClaimsPrincipal user) =>
-        letter.Status == LetterStatuses.Sent ? letter.IsPublic || SignedInPerson(user) : Writes(user);
+        letter.Status == LetterStatuses.Sent ? letter.IsPublic || Problems.SignedInPerson(user) : Writes(user);
 
     private static string IsoDate(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
     {
         var writes = Writes(user);
-        var signedIn = SignedInPerson(user);
+        var signedIn = Problems.SignedInPerson(user);
         var letters = await db.Letters.AsNoTracking()
             .Where(l => l.Status == LetterStatuses.Sent ? l.IsPublic || signedIn : writes)
             .OrderByDescending(l => l.Date).ThenByDescending(l => l.CreatedAt)
@@ -128,7 +122,7 @@ public static class LettersApi
     {
         if (!Writes(user))
         {
-            return NotAllowed("Letters are written by the Chair's office.");
+            return Problems.NotAllowed("Letters are written by the Chair's office.");
         }
         request ??= new LetterRequest(null, null, null);
         var now = clock.GetUtcNow();
@@ -147,15 +141,13 @@ public static class LettersApi
         return TypedResults.Created($"/api/meetings/letters/{letter.Id}", await ViewAsync(db, letter, writes: true, ct));
     }
 
-    private static IResult Conflict(string title, string detail) => TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
-
-    private static IResult AlreadySent() => Conflict("The letter has been sent.", "A sent letter is kept as the missions received it: write a new one.");
+    private static IResult AlreadySent() => Problems.Conflict("The letter has been sent.", "A sent letter is kept as the missions received it: write a new one.");
 
     private static async Task<IResult> ChangeAsync(Guid id, LetterRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (!Writes(user))
         {
-            return NotAllowed("Letters are written by the Chair's office.");
+            return Problems.NotAllowed("Letters are written by the Chair's office.");
         }
         request ??= new LetterRequest(null, null, null);
         var letter = await db.Letters.SingleOrDefaultAsync(l => l.Id == id, ct);
@@ -169,7 +161,7 @@ public static class LettersApi
         }
         if (request.Revision is { } revision && revision != letter.Revision)
         {
-            return Conflict("The letter has changed since you read it.", $"You changed revision {revision}; it is at revision {letter.Revision} now.");
+            return Problems.Conflict("The letter has changed since you read it.", $"You changed revision {revision}; it is at revision {letter.Revision} now.");
         }
         try
         {
@@ -188,7 +180,7 @@ public static class LettersApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Conflict("The letter has changed since you read it.", "Someone changed or sent it at the same moment. Read it again.");
+            return Problems.Conflict("The letter has changed since you read it.", "Someone changed or sent it at the same moment. Read it again.");
         }
         return TypedResults.Ok(await ViewAsync(db, letter, writes: true, ct));
     }
@@ -198,7 +190,7 @@ public static class LettersApi
     {
         if (!Writes(user))
         {
-            return NotAllowed("Letters are sent by the Chair's office.");
+            return Problems.NotAllowed("Letters are sent by the Chair's office.");
         }
         var letter = await db.Letters.SingleOrDefaultAsync(l => l.Id == id, ct);
         if (letter is null)
@@ -218,23 +210,23 @@ public static class LettersApi
         }
         if (revision != letter.Revision)
         {
-            return Conflict("The letter has changed since you read it.", $"You read revision {revision}; it is at revision {letter.Revision} now. Read it again before sending it.");
+            return Problems.Conflict("The letter has changed since you read it.", $"You read revision {revision}; it is at revision {letter.Revision} now. Read it again before sending it.");
         }
         var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
         if (states.Count < MemberStateCopyExtensions.MemberStateCount)
         {
-            return Conflict("The list of States is not complete yet.",
+            return Problems.Conflict("The list of States is not complete yet.",
                 $"The Meetings service holds {states.Count} States of the Directory's list so far: a letter goes to every mission at once. Try again in a minute.");
         }
         var missions = await db.Missions.AsNoTracking().ToDictionaryAsync(m => m.State, ct);
         if (!missions.Values.Any(m => m.Emails.Count > 0))
         {
-            return Conflict("No mission has an address.", "Give the Permanent Missions their official addresses (the Missions page, or a CSV import) before sending a letter.");
+            return Problems.Conflict("No mission has an address.", "Give the Permanent Missions their official addresses (the Missions page, or a CSV import) before sending a letter.");
         }
         var annex = await AnnexAsync(db, letter, ct);
         if (letter.IsPublic && annex.FirstOrDefault(m => !m.IsPublic) is { } closed)
         {
-            return Conflict("A public letter would show a meeting that is not public.",
+            return Problems.Conflict("A public letter would show a meeting that is not public.",
                 $"'{closed.Title}' is not on the public schedule: make the letter not public, or take the meeting out of its annex.");
         }
         var now = clock.GetUtcNow();
@@ -286,7 +278,7 @@ public static class LettersApi
             // Sent or changed by someone else at the same moment: say which.
             var current = await db.Letters.AsNoTracking().Where(l => l.Id == id).Select(l => l.Status).SingleAsync(ct);
             return current == LetterStatuses.Sent ? AlreadySent()
-                : Conflict("The letter has changed since you read it.", "Someone changed it at the same moment. Read it again before sending it.");
+                : Problems.Conflict("The letter has changed since you read it.", "Someone changed it at the same moment. Read it again before sending it.");
         }
         return TypedResults.Ok(await ViewAsync(db, letter, writes: true, ct));
     }

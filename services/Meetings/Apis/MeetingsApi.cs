@@ -59,16 +59,6 @@ public static class MeetingsApi
     public static bool Schedules(Caller caller) =>
         !caller.IsMachine && (caller.Roles.Contains(Roles.ChairOffice) || caller.Roles.Contains(Roles.DirectoryManager));
 
-    /// <summary>A person signed in (any role): sees every meeting. Machine clients read the directory, not the schedule.</summary>
-    private static bool SeesEveryMeeting(ClaimsPrincipal user) =>
-        user.Identity?.IsAuthenticated == true && Caller.From(user) is { IsMachine: false } caller && caller.Roles.Count > 0;
-
-    private static IResult NotAllowed(string detail) =>
-        TypedResults.Problem(title: "Not allowed.", detail: detail, statusCode: StatusCodes.Status403Forbidden);
-
-    private static IResult NoMeeting() =>
-        TypedResults.Problem(title: "No such meeting.", detail: "No meeting with this id is visible to you.", statusCode: StatusCodes.Status404NotFound);
-
     private static IResult Invalid(IDictionary<string, string[]> errors, string title) => TypedResults.ValidationProblem(errors, title: title);
 
     /// <summary>The filters of a schedule: a year and a kind, each optional, each checked.</summary>
@@ -127,9 +117,9 @@ public static class MeetingsApi
 
     private static async Task<IResult> ScheduleAsync(string? year, string? kind, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
     {
-        if (!SeesEveryMeeting(user))
+        if (!Problems.SignedInPerson(user))
         {
-            return NotAllowed("The whole schedule is for signed-in people; the public schedule is at /api/meetings/schedule.");
+            return Problems.NotAllowed("The whole schedule is for signed-in people; the public schedule is at /api/meetings/schedule.");
         }
         if (Filter(db.Meetings.AsNoTracking(), year, kind, out var errors) is not { } query)
         {
@@ -142,17 +132,17 @@ public static class MeetingsApi
     private static async Task<Meeting?> VisibleAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
     {
         var meeting = await db.Meetings.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
-        return meeting is not null && (meeting.IsPublic || SeesEveryMeeting(user)) ? meeting : null;
+        return meeting is not null && (meeting.IsPublic || Problems.SignedInPerson(user)) ? meeting : null;
     }
 
     private static async Task<IResult> MeetingAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct) =>
-        await VisibleAsync(id, user, db, ct) is { } meeting ? TypedResults.Ok(MeetingView.From(meeting)) : NoMeeting();
+        await VisibleAsync(id, user, db, ct) is { } meeting ? TypedResults.Ok(MeetingView.From(meeting)) : Problems.NoMeeting();
 
     private static async Task<IResult> MeetingFileAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
     {
         if (await VisibleAsync(id, user, db, ct) is not { } meeting)
         {
-            return NoMeeting();
+            return Problems.NoMeeting();
         }
         var bytes = System.Text.Encoding.UTF8.GetBytes(CalendarFiles.Publish([meeting], meeting.Title));
         return TypedResults.File(bytes, CalendarFiles.ContentType, $"meeting-{meeting.Time.StartDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.ics");
@@ -163,7 +153,7 @@ public static class MeetingsApi
     {
         if (!Schedules(Caller.From(user)))
         {
-            return NotAllowed("Meetings are scheduled by the Chair's office.");
+            return Problems.NotAllowed("Meetings are scheduled by the Chair's office.");
         }
         var now = clock.GetUtcNow();
         var meeting = new Meeting { CreatedAt = now, UpdatedAt = now };
@@ -183,9 +173,6 @@ public static class MeetingsApi
         return TypedResults.Created($"/api/meetings/{meeting.Id}", MeetingView.From(meeting));
     }
 
-    private static IResult Conflict(string title, string detail) =>
-        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
-
     /// <summary>
     /// Holds the meeting's row until the caller's transaction ends (changes, cancellations and registrations
     /// of one meeting then happen one after the other). A raw lock: EF's FromSql does not map the time's columns.
@@ -199,15 +186,15 @@ public static class MeetingsApi
         var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == id, ct);
         if (meeting is null)
         {
-            return (null, NoMeeting());
+            return (null, Problems.NoMeeting());
         }
         if (meeting.Status == MeetingStatuses.Cancelled)
         {
-            return (null, Conflict("The meeting is cancelled.", "A cancelled meeting is not changed again: schedule a new one."));
+            return (null, Problems.Conflict("The meeting is cancelled.", "A cancelled meeting is not changed again: schedule a new one."));
         }
         if (revision is { } r && r != meeting.Revision)
         {
-            return (null, Conflict("The meeting has changed since you read it.",
+            return (null, Problems.Conflict("The meeting has changed since you read it.",
                 $"You changed revision {r}; it is at revision {meeting.Revision} now. Read it again and make your change to that."));
         }
         return (meeting, null);
@@ -218,7 +205,7 @@ public static class MeetingsApi
     {
         if (!Schedules(Caller.From(user)))
         {
-            return NotAllowed("Meetings are changed by the Chair's office.");
+            return Problems.NotAllowed("Meetings are changed by the Chair's office.");
         }
         request ??= new MeetingRequest(null, null, null, null, null, null, null, null);
         // The meeting's row is held until the change is saved: a registration made meanwhile waits, then sees the new link.
@@ -261,7 +248,7 @@ public static class MeetingsApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Conflict("The meeting has changed since you read it.", "Someone changed it at the same moment. Read it again and make your change to that.");
+            return Problems.Conflict("The meeting has changed since you read it.", "Someone changed it at the same moment. Read it again and make your change to that.");
         }
         return TypedResults.Ok(MeetingView.From(meeting));
     }
@@ -270,7 +257,7 @@ public static class MeetingsApi
     {
         if (!Schedules(Caller.From(user)))
         {
-            return NotAllowed("Meetings are cancelled by the Chair's office.");
+            return Problems.NotAllowed("Meetings are cancelled by the Chair's office.");
         }
         var reason = string.IsNullOrWhiteSpace(request?.Reason) ? null : request.Reason.Trim();
         var errors = new Dictionary<string, string[]>();
@@ -314,7 +301,7 @@ public static class MeetingsApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Conflict("The meeting has changed since you read it.", "Someone changed it at the same moment. Read it again before cancelling it.");
+            return Problems.Conflict("The meeting has changed since you read it.", "Someone changed it at the same moment. Read it again before cancelling it.");
         }
         return TypedResults.Ok(MeetingView.From(meeting));
     }

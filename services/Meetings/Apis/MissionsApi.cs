@@ -38,9 +38,6 @@ public static class MissionsApi
             .Produces<MissionImportReport>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }
 
-    private static IResult NotAllowed(string detail) =>
-        TypedResults.Problem(title: "Not allowed.", detail: detail, statusCode: StatusCodes.Status403Forbidden);
-
     private static bool Keeps(Caller caller) => caller.IsDirectoryManager;
 
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
@@ -48,7 +45,7 @@ public static class MissionsApi
         var caller = Caller.From(user);
         if (!Keeps(caller) && !(MeetingsApi.Schedules(caller)))
         {
-            return NotAllowed("The missions' list is kept by the directory manager and read by the Chair's office.");
+            return Problems.NotAllowed("The missions' list is kept by the directory manager and read by the Chair's office.");
         }
         var missions = await db.Missions.AsNoTracking().ToDictionaryAsync(m => m.State, ct);
         var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
@@ -60,7 +57,7 @@ public static class MissionsApi
         var caller = Caller.From(user);
         if (!Keeps(caller))
         {
-            return NotAllowed("Missions are kept by the directory manager.");
+            return Problems.NotAllowed("Missions are kept by the directory manager.");
         }
         var copy = await db.MemberStates.AsNoTracking().SingleOrDefaultAsync(s => s.Iso3 == state.ToUpperInvariant(), ct);
         if (copy is null)
@@ -134,7 +131,7 @@ public static class MissionsApi
         var caller = Caller.From(user);
         if (!Keeps(caller))
         {
-            return NotAllowed("Missions are kept by the directory manager.");
+            return Problems.NotAllowed("Missions are kept by the directory manager.");
         }
         if (request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
         {

@@ -39,14 +39,6 @@ public static class RegistrationsApi
             .WithSummary("The participants as CSV (directory manager)").Produces<string>(contentType: "text/csv");
     }
 
-    private static IResult NotAllowed(string detail) =>
-        TypedResults.Problem(title: "Not allowed.", detail: detail, statusCode: StatusCodes.Status403Forbidden);
-
-    private static IResult NoMeeting() =>
-        TypedResults.Problem(title: "No such meeting.", detail: "No meeting with this id is visible to you.", statusCode: StatusCodes.Status404NotFound);
-
-    private static IResult Conflict(string title, string detail) => TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
-
     /// <summary>The State a delegate registers for, or null (not a delegate: machines and other roles never register).</summary>
     private static string? DelegateState(Caller caller) =>
         !caller.IsMachine && caller.Roles.Contains(Roles.Delegate) && caller.State is { Length: 3 } state ? state : null;
@@ -58,11 +50,11 @@ public static class RegistrationsApi
         var state = DelegateState(caller);
         if (!all && state is null)
         {
-            return NotAllowed("A meeting's participants are seen by the Secretariat, and by each State's delegates for their own State.");
+            return Problems.NotAllowed("A meeting's participants are seen by the Secretariat, and by each State's delegates for their own State.");
         }
         if (!await db.Meetings.AnyAsync(m => m.Id == id, ct))
         {
-            return NoMeeting();
+            return Problems.NoMeeting();
         }
         var list = await db.Registrations.AsNoTracking()
             .Where(r => r.MeetingId == id && (all || r.State == state))
@@ -77,7 +69,7 @@ public static class RegistrationsApi
         var caller = Caller.From(user);
         if (DelegateState(caller) is not { } state)
         {
-            return NotAllowed("Participants are registered by their State's delegate.");
+            return Problems.NotAllowed("Participants are registered by their State's delegate.");
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // The meeting's row is held until this registration is saved: two delegates registering at once are counted one after the other.
@@ -85,19 +77,19 @@ public static class RegistrationsApi
         var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == id, ct);
         if (meeting is null)
         {
-            return NoMeeting();
+            return Problems.NoMeeting();
         }
         var observer = await db.MemberStates.AnyAsync(s => s.Iso3 == state && s.UnStatus == "Observer", ct);
         if (!meeting.Audience.Contains(observer ? Audiences.Observers : Audiences.MemberStates))
         {
-            return Conflict("Not a meeting for your State.", observer
+            return Problems.Conflict("Not a meeting for your State.", observer
                 ? "This meeting is not open to observer States."
                 : "This meeting is not for Member States: its participants are not registered by delegates.");
         }
         var now = clock.GetUtcNow();
         if (!meeting.RegistrationOpen || meeting.Status is MeetingStatuses.Cancelled or MeetingStatuses.Held || meeting.EndsAt <= now)
         {
-            return Conflict("Registration is not open.", meeting.Status == MeetingStatuses.Cancelled ? "The meeting is cancelled."
+            return Problems.Conflict("Registration is not open.", meeting.Status == MeetingStatuses.Cancelled ? "The meeting is cancelled."
                 : meeting.EndsAt <= now ? "The meeting is over." : "The Chair's office has not opened registration for this meeting.");
         }
         (string FullName, string Function, string Email, string Attendance) valid;
@@ -112,15 +104,15 @@ public static class RegistrationsApi
         var active = await db.Registrations.Where(r => r.MeetingId == id && r.WithdrawnAt == null).Select(r => new { r.State, r.Email }).ToListAsync(ct);
         if (active.Any(r => r.State == state && r.Email.Equals(valid.Email, StringComparison.OrdinalIgnoreCase)))
         {
-            return Conflict("Registered already.", $"{valid.Email} is registered for this meeting by your delegation already.");
+            return Problems.Conflict("Registered already.", $"{valid.Email} is registered for this meeting by your delegation already.");
         }
         if (meeting.Capacity is { } capacity && active.Count >= capacity)
         {
-            return Conflict("The meeting is full.", $"All {capacity} places are taken.");
+            return Problems.Conflict("The meeting is full.", $"All {capacity} places are taken.");
         }
         if (meeting.PerDelegation is { } limit && active.Count(r => r.State == state) >= limit)
         {
-            return Conflict("The delegation is complete.", $"Each delegation may register {limit} participant{(limit == 1 ? "" : "s")}; {state} has.");
+            return Problems.Conflict("The delegation is complete.", $"Each delegation may register {limit} participant{(limit == 1 ? "" : "s")}; {state} has.");
         }
         var registration = new Registration
         {
@@ -146,7 +138,7 @@ public static class RegistrationsApi
         var state = DelegateState(caller);
         if (!all && state is null)
         {
-            return NotAllowed("A participant is withdrawn by their State's delegate, or by the Secretariat.");
+            return Problems.NotAllowed("A participant is withdrawn by their State's delegate, or by the Secretariat.");
         }
         var registration = await db.Registrations.SingleOrDefaultAsync(r => r.Id == registrationId && r.MeetingId == id && (all || r.State == state), ct);
         if (registration is null)
@@ -166,12 +158,12 @@ public static class RegistrationsApi
     {
         if (!Caller.From(user).IsDirectoryManager)
         {
-            return NotAllowed("The participants' list is exported by the Secretariat (the directory manager).");
+            return Problems.NotAllowed("The participants' list is exported by the Secretariat (the directory manager).");
         }
         var meeting = await db.Meetings.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
         if (meeting is null)
         {
-            return NoMeeting();
+            return Problems.NoMeeting();
         }
         var list = await db.Registrations.AsNoTracking().Where(r => r.MeetingId == id && r.WithdrawnAt == null)
             .OrderBy(r => r.State).ThenBy(r => r.FullName).ToListAsync(ct);

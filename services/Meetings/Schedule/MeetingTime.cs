@@ -184,7 +184,8 @@ public sealed class MeetingTime
             return null;
         }
         var zone = string.IsNullOrWhiteSpace(request.Zone) ? NewYork : request.Zone.Trim();
-        if (DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone) is null)
+        var tz = DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone);
+        if (tz is null)
         {
             Refuse("zone", $"'{Shorten(zone)}' is not a time zone. Give an IANA zone such as America/New_York or Europe/Zurich.");
         }
@@ -243,7 +244,6 @@ public sealed class MeetingTime
                     Refuse("endTime", "The meeting cannot end before it starts: give an end time after the start time.");
                 }
                 // A time the clocks skip that day (the spring change) happens nowhere.
-                var tz = DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone);
                 foreach (var (name, at) in new[] { ("startTime", time.StartTime), ("endTime", time.EndTime) })
                 {
                     if (tz is not null && time.StartDate != default && at is { } clock
