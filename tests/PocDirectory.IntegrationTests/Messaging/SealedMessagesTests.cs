@@ -68,19 +68,25 @@ public sealed class SealedMessagesTests(ServersFixture servers) : ProducerConsum
 
         Assert.False(await Consumer.WithDbAsync(db => db.Applied.AnyAsync(a => a.Id == forgedPlain || a.Id == forgedSealed)));
         // They were set aside, not lost from sight: an operator finds them in the queue's error or skipped queue.
-        var setAside = 0u;
-        foreach (var aside in new[] { queue + "_error", queue + "_skipped" })
+        // Moving a message there is a publish of its own, which the queue's count shows a moment after the next
+        // message is handled, so the count is awaited rather than read once.
+        async Task<uint> SetAsideAsync()
         {
-            await using var look = await connection.CreateChannelAsync(); // a passive declare of a missing queue closes its channel
-            try
+            var setAside = 0u;
+            foreach (var aside in new[] { queue + "_error", queue + "_skipped" })
             {
-                setAside += (await look.QueueDeclarePassiveAsync(aside)).MessageCount;
+                await using var look = await connection.CreateChannelAsync(); // a passive declare of a missing queue closes its channel
+                try
+                {
+                    setAside += (await look.QueueDeclarePassiveAsync(aside)).MessageCount;
+                }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+                {
+                    // no such queue: nothing set aside there
+                }
             }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-            {
-                // no such queue: nothing set aside there
-            }
+            return setAside;
         }
-        Assert.Equal(2u, setAside);
+        Assert.Equal(2u, await Eventually.Until(SetAsideAsync, count => count >= 2, Patience, "both forged messages set aside"));
     }
 }
