@@ -26,6 +26,8 @@ app.MapMeetingsApi();
 app.MapMissionsApi();
 app.MapLettersApi();
 app.MapRegistrationsApi();
+app.MapInvitationsApi();
+app.MapDocumentsApi();
 // The API's description (OpenAPI 3.1): public, it holds no data.
 app.MapOpenApi("/api/meetings/openapi/{documentName}.json").AllowAnonymous().NotAudited("the API's public description");
 

@@ -48,6 +48,14 @@ app.MapPost("/ping/campaigns/{id:guid}/export", async (Guid id, IFormCollection 
     using var response = await ping.ExportAsync(id, http.RequestAborted);
     await CopyDownloadAsync(response, http);
 }).RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
+// A meeting's document as a download, fetched with the person's token when one is signed in (the documents of
+// a meeting off the public schedule are for signed-in people); the public ones for anyone.
+app.MapGet("/meetings/{id:guid}/documents/{documentId:guid}/file", async (Guid id, Guid documentId, HttpContext http, MeetingClient meetings) =>
+{
+    using var response = await meetings.DocumentFileAsync(id, documentId, http.RequestAborted);
+    http.Response.Headers.XContentTypeOptions = "nosniff";
+    await CopyDownloadAsync(response, http);
+}).AllowAnonymous();
 app.MapRazorComponents<App>();
 
 app.Run();

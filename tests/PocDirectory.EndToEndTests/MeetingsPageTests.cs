@@ -46,4 +46,38 @@ public sealed class MeetingsPageTests(SystemFixture fixture) : IAsyncLifetime
         Assert.EndsWith("/api/meetings/schedule.ics", await page.GetByTestId("feed").GetAttributeAsync("href"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("meetings.png") });
     }
+
+    [Fact]
+    public async Task The_public_downloads_a_public_meetings_public_document_from_its_page_and_never_sees_the_others()
+    {
+        var system = fixture.System;
+        var chairToken = await DirectoryFlow.TokenOfAsync(system, "documents-page-chair", Roles.ChairOffice);
+        using var chair = DirectoryFlow.Client(system, chairToken);
+        var year = DateTime.UtcNow.Year + 1;
+        var id = await MeetingsFlow.ScheduleAsync(system, chairToken, new
+        {
+            kind = "townhall", title = $"Townhall with documents {Guid.NewGuid():N}"[..36], format = "virtual", audience = new[] { "member-states", "public" },
+            time = new { precision = "day", date = $"{year}-04-20" },
+        });
+        var text = "Chair's guiding questions for the townhall.\n"u8.ToArray();
+        foreach (var (query, content) in new[]
+        {
+            ("fileName=questions.txt&title=Guiding%20questions&kind=background-paper&public=true", text),
+            ("fileName=notes.txt&title=Delegations%20only&kind=other", "Not for the public."u8.ToArray()),
+        })
+        {
+            using var body = new ByteArrayContent(content);
+            await MeetingsFlow.JsonAsync(await chair.PostAsync($"/api/meetings/{id}/documents?{query}", body), System.Net.HttpStatusCode.Created);
+        }
+
+        var page = await (await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions { AcceptDownloads = true })).NewPageAsync();
+        await page.GotoAsync(new Uri(system.Url(ResourceNames.Web), $"/meetings/{id}").ToString());
+        var documents = page.GetByTestId("documents");
+        await Assertions.Expect(documents).ToContainTextAsync("Guiding questions");
+        await Assertions.Expect(documents).ToContainTextAsync("Background paper · TXT, 1 KB");
+        await Assertions.Expect(documents).Not.ToContainTextAsync("Delegations only");
+        var download = await page.RunAndWaitForDownloadAsync(() => documents.GetByRole(AriaRole.Link, new() { Name = "Guiding questions" }).ClickAsync());
+        Assert.Equal("questions.txt", download.SuggestedFilename);
+        Assert.Equal(text, await File.ReadAllBytesAsync((await download.PathAsync())!));
+    }
 }

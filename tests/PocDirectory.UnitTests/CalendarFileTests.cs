@@ -78,4 +78,52 @@ public sealed class CalendarFileTests
             Assert.Equal(($"{year}-07-14T08:00:00.000Z", $"{year}-07-14T11:00:00.000Z"), (e.Start, e.End));
         }
     }
+
+    [Fact]
+    public async Task An_invitation_and_its_cancellation_name_the_method_the_organizer_and_the_invitee_in_both_readers()
+    {
+        var meeting = new Meeting { CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+        var year = DateTime.UtcNow.Year + 1;
+        new MeetingRequest("townhall", "Virtual informal townhall meeting", null, "virtual", null, ["member-states", "observers"], null,
+            new MeetingTimeRequest("exact", $"{year}-02-15", StartTime: "09:00", EndTime: "10:30")).ApplyTo(meeting, isNew: true);
+        var organizer = new CalendarFiles.Person("oewg-chair@example.org", "Chair of the Open-ended Working Group");
+        var mission = new CalendarFiles.Person("ny-mission@example.org", "Permanent Mission of the Niger to the United Nations");
+
+        var request = CalendarFiles.Itip(meeting, "REQUEST", organizer, mission);
+        meeting.Status = MeetingStatuses.Cancelled;
+        meeting.Sequence++;
+        var cancel = CalendarFiles.Itip(meeting, "CANCEL", organizer, mission);
+
+        foreach (var (text, method, sequence, status) in new[] { (request, "REQUEST", 0, "CONFIRMED"), (cancel, "CANCEL", 1, "CANCELLED") })
+        {
+            // Notifications sends it as it is: one VCALENDAR whose METHOD is the one the MIME part will say.
+            Assert.Null(PocDirectory.Notifications.IntegrationEvents.DeliveryLog.CalendarError(new() { Method = method, Text = text }));
+            foreach (var read in await CalendarReaders.ReadAsync(text))
+            {
+                Assert.Equal(method, read.Method);
+                Assert.Equal([MeetingTime.NewYork], read.Zones);
+                var e = Assert.Single(read.Events);
+                Assert.Equal((CalendarFiles.Uid(meeting), sequence, status), (e.Uid, e.Sequence, e.Status));
+                Assert.Equal("mailto:oewg-chair@example.org", e.Organizer, ignoreCase: true);
+                Assert.Equal("mailto:ny-mission@example.org", Assert.Single(e.Attendees), ignoreCase: true);
+                // 9.00 am New York time in February: 14:00 UTC.
+                Assert.Equal($"{year}-02-15T14:00:00.000Z", e.Start);
+            }
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => CalendarFiles.Itip(meeting, "PUBLISH", organizer, mission));
+    }
+
+    [Theory]
+    [InlineData("REQUEST", "CANCEL", "not one VCALENDAR with METHOD:REQUEST")]
+    [InlineData("REFRESH", "REFRESH", "not a calendar method this service sends")]
+    public void Notifications_refuses_a_calendar_object_whose_method_is_not_the_one_it_would_announce(string announced, string written, string error)
+    {
+        var meeting = new Meeting { CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+        new MeetingRequest("briefing", "A briefing", null, "virtual", null, ["member-states"], null,
+            new MeetingTimeRequest("day", $"{DateTime.UtcNow.Year + 1}-03-01")).ApplyTo(meeting, isNew: true);
+        var text = CalendarFiles.Itip(meeting, "CANCEL", new("a@example.org", "A"), new("b@example.org", "B")).Replace("METHOD:CANCEL", $"METHOD:{written}", StringComparison.Ordinal);
+        Assert.Contains(error, PocDirectory.Notifications.IntegrationEvents.DeliveryLog.CalendarError(new() { Method = announced, Text = text }));
+        Assert.Contains("at most", PocDirectory.Notifications.IntegrationEvents.DeliveryLog.CalendarError(
+            new() { Method = "REQUEST", Text = text + new string('x', Contracts.Notifications.EmailCalendar.MaxLength) }));
+    }
 }

@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace PocDirectory;
 
 /// <summary>An event as a calendar reader understood it: a timed event's times as UTC instants, an all-day event's as dates.</summary>
-public sealed record ReadEvent(string Uid, int Sequence, string Summary, string? Status, bool Transparent, string? Tzid, string Start, string? End);
+public sealed record ReadEvent(
+    string Uid, int Sequence, string Summary, string? Status, bool Transparent, string? Tzid, string Start, string? End, string? Organizer, IReadOnlyList<string> Attendees);
 
 public sealed record ReadCalendar(string Reader, string? Method, IReadOnlyList<string> Zones, IReadOnlyList<ReadEvent> Events);
 

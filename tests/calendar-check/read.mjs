@@ -1,5 +1,5 @@
 // Reads one iCalendar file with ical.js and prints, as JSON, what a calendar application would take
-// from it: the method, the zones defined, and each event's UID, SEQUENCE, status, summary and times
+// from it: the method, the zones defined, and each event's UID, SEQUENCE, status, summary, organizer, attendees and times
 // (a timed event's start and end as UTC instants, resolved through the file's own VTIMEZONE; an
 // all-day event's dates). Usage: node read.mjs FILE
 import { readFileSync } from "node:fs";
@@ -24,6 +24,8 @@ const events = component.getAllSubcomponents("vevent").map((vevent) => {
     tzid: start.getParameter("tzid") ?? null,
     start: time(event.startDate),
     end: vevent.hasProperty("dtend") ? time(event.endDate) : null,
+    organizer: vevent.getFirstPropertyValue("organizer") ?? null,
+    attendees: vevent.getAllProperties("attendee").map((attendee) => attendee.getFirstValue()),
   };
 });
 console.log(JSON.stringify({ method: component.getFirstPropertyValue("method"), zones, events }));

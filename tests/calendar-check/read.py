@@ -1,6 +1,6 @@
 """Reads one iCalendar file with Debian's python3-icalendar and prints what it understood, as JSON (the
 same shape as read.mjs): the method, the zones defined, and each event's UID, SEQUENCE, status,
-summary and times (a timed event's as UTC instants, through the file's own VTIMEZONE; an all-day
+summary, organizer, attendees and times (a timed event's as UTC instants, through the file's own VTIMEZONE; an all-day
 event's dates). Usage: python3 read.py FILE"""
 import datetime
 import json
@@ -36,6 +36,8 @@ for event in calendar.walk("VEVENT"):
         "tzid": start.params.get("TZID"),
         "start": time(start),
         "end": time(event.get("DTEND")),
+        "organizer": str(event.get("ORGANIZER")) if event.get("ORGANIZER") else None,
+        "attendees": [str(a) for a in (event.get("ATTENDEE") if isinstance(event.get("ATTENDEE"), list) else [event.get("ATTENDEE")] if event.get("ATTENDEE") else [])],
     })
 print(json.dumps({
     "method": str(calendar.get("METHOD")) if calendar.get("METHOD") else None,

@@ -47,7 +47,15 @@ public static class ProxyConfiguration
         // The archive of the Chair's letters: the public ones are read by anyone, the others only by signed-in people.
         ("letters", ResourceNames.Meetings, "/api/meetings/letters", HttpMethods.Get),
         ("letter", ResourceNames.Meetings, "/api/meetings/letters/{id:guid}", HttpMethods.Get),
+        // A meeting's documents: the public ones of a public meeting for anyone (the service reads the token itself).
+        ("meeting-documents", ResourceNames.Meetings, "/api/meetings/{id:guid}/documents/{**rest}", HttpMethods.Get),
     ];
+
+    /// <summary>
+    /// The largest document upload the gateway passes on; every other request keeps the usual limit of a megabyte.
+    /// The Meetings service refuses what exceeds its own limit (<c>Meetings:DocumentMaxBytes</c>) with 413.
+    /// </summary>
+    public const long DocumentUploadBytes = 50L * 1024 * 1024;
 
     /// <summary>Routes whose requests count against the sign-in limit.</summary>
     public static readonly IReadOnlySet<string> SignInRoutes = new HashSet<string> { "token", "account-forms" };
@@ -65,6 +73,14 @@ public static class ProxyConfiguration
             }
             routes.Add(Route(service, service, $"/api/{service}/{{**rest}}", method: null, authorizationPolicy: null));
             routes.AddRange(AnonymousRoutes.Where(r => r.Service == service).Select(r => Route(r.RouteId, service, r.Path, r.Method, Anonymous)));
+            if (service == ResourceNames.Meetings)
+            {
+                // Uploads of a meeting's documents (a token is needed): the one route that takes a large body.
+                routes.Add(Route("meeting-document-uploads", service, "/api/meetings/{id:guid}/documents/{**rest}", HttpMethods.Post, null) with
+                {
+                    MaxRequestBodySize = DocumentUploadBytes,
+                });
+            }
             clusters.Add(new ClusterConfig
             {
                 ClusterId = service,

@@ -5,6 +5,7 @@ using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.BuildingBlocks.Validation;
 using PocDirectory.Contracts.Audit;
 using PocDirectory.Meetings.Infrastructure;
+using PocDirectory.Meetings.Invitations;
 using PocDirectory.Meetings.Participants;
 using PocDirectory.Meetings.Schedule;
 
@@ -218,6 +219,7 @@ public static class MeetingsApi
         }
         var sequence = meeting!.Sequence;
         var link = meeting.JoinLink;
+        var shown = InvitationMail.Shown.Of(meeting);
         var (startsAt, status) = (meeting.StartsAt, meeting.Status);
         try
         {
@@ -239,8 +241,22 @@ public static class MeetingsApi
         {
             ParticipantMail.SendLink(db, meeting, await db.Registrations.AsNoTracking().Where(r => r.MeetingId == meeting.Id && r.WithdrawnAt == null).ToListAsync(ct));
         }
+        // Every invitee's calendar follows: what the entry shows changed, so each gets the update, with a higher SEQUENCE
+        // (a meeting marked as held afterwards is news to no one).
+        var updated = 0;
+        if (InvitationMail.Shown.Of(meeting) != shown && meeting.Status != MeetingStatuses.Held)
+        {
+            var invitees = await db.Invitees.Where(i => i.MeetingId == meeting.Id).ToListAsync(ct);
+            if (invitees.Count > 0)
+            {
+                meeting.Sequence = Math.Max(meeting.Sequence, sequence + 1);
+                InvitationMail.Send(db, meeting, invitees, InvitationKind.Update, InvitationMail.Organizer(configuration), AuthenticationExtensions.WebUrl(configuration));
+                updated = invitees.Count;
+            }
+        }
         db.AddAuditRecord(ResourceNames.Meetings, "meeting.changed", AuditOutcomes.Success, http, target: meeting.Id.ToString(),
-            detail: meeting.Sequence != sequence ? $"time, place or link changed: {meeting.Time.Describe()}" : "details changed");
+            detail: (meeting.Sequence != sequence ? $"time, place or link changed: {meeting.Time.Describe()}" : "details changed")
+                + (updated > 0 ? $"; update sent to {updated} invited addresses" : ""));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -253,7 +269,8 @@ public static class MeetingsApi
         return TypedResults.Ok(MeetingView.From(meeting));
     }
 
-    private static async Task<IResult> CancelAsync(Guid id, CancellationRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(
+        Guid id, CancellationRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, IConfiguration configuration, HttpContext http, CancellationToken ct)
     {
         if (!Schedules(Caller.From(user)))
         {
@@ -292,7 +309,11 @@ public static class MeetingsApi
         {
             meeting.Description = string.IsNullOrEmpty(meeting.Description) ? $"Cancelled: {reason}" : $"Cancelled: {reason}\n\n{meeting.Description}";
         }
-        db.AddAuditRecord(ResourceNames.Meetings, "meeting.cancelled", AuditOutcomes.Success, http, target: meeting.Id.ToString(), detail: reason is null ? null : "with a reason");
+        // The invitees' calendars drop it: METHOD:CANCEL, same UID, the raised SEQUENCE.
+        var invitees = await db.Invitees.Where(i => i.MeetingId == meeting.Id).ToListAsync(ct);
+        InvitationMail.Send(db, meeting, invitees, InvitationKind.Cancellation, InvitationMail.Organizer(configuration), AuthenticationExtensions.WebUrl(configuration));
+        db.AddAuditRecord(ResourceNames.Meetings, "meeting.cancelled", AuditOutcomes.Success, http, target: meeting.Id.ToString(),
+            detail: (reason is null ? "" : "with a reason; ") + $"cancellation sent to {invitees.Count} invited addresses");
         await ParticipantMail.PlanRemindersAsync(db, meeting, [], meeting.UpdatedAt, ct); // no reminder of a cancelled meeting
         try
         {

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Meetings.Documents;
+using PocDirectory.Meetings.Invitations;
 using PocDirectory.Meetings.Letters;
 using PocDirectory.Meetings.Missions;
 using PocDirectory.Meetings.Participants;
@@ -23,6 +25,12 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
     public DbSet<MeetingReminder> Reminders => Set<MeetingReminder>();
 
     public DbSet<LetterRecipient> LetterRecipients => Set<LetterRecipient>();
+
+    public DbSet<Invitee> Invitees => Set<Invitee>();
+
+    public DbSet<MeetingDocument> Documents => Set<MeetingDocument>();
+
+    public DbSet<DocumentVersion> DocumentVersions => Set<DocumentVersion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -77,6 +85,40 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             reminder.HasKey(r => r.Id);
             reminder.HasIndex(r => r.DueAt).HasFilter("\"SentAt\" IS NULL");
             reminder.HasOne<Meeting>().WithMany().HasForeignKey(r => r.MeetingId);
+        });
+        modelBuilder.Entity<Invitee>(invitee =>
+        {
+            invitee.ToTable("meeting_invitees");
+            invitee.HasKey(i => i.Id);
+            invitee.Property(i => i.State).HasMaxLength(3);
+            invitee.Property(i => i.MissionName).HasMaxLength(MissionRequest.NameLength);
+            invitee.Property(i => i.Email).HasMaxLength(254);
+            invitee.Property(i => i.Status).HasMaxLength(20);
+            invitee.Property(i => i.Reason).HasMaxLength(500);
+            invitee.HasIndex(i => new { i.MeetingId, i.State, i.Email }).IsUnique();
+            invitee.HasIndex(i => i.LastEmailId).IsUnique();
+            invitee.HasOne<Meeting>().WithMany().HasForeignKey(i => i.MeetingId);
+        });
+        modelBuilder.Entity<MeetingDocument>(document =>
+        {
+            document.ToTable("meeting_documents");
+            document.HasKey(d => d.Id);
+            document.Property(d => d.Kind).HasMaxLength(40);
+            document.Property(d => d.Title).HasMaxLength(300);
+            document.Property(d => d.LatestVersion).IsConcurrencyToken();
+            document.HasIndex(d => d.MeetingId);
+            document.HasOne<Meeting>().WithMany().HasForeignKey(d => d.MeetingId);
+        });
+        modelBuilder.Entity<DocumentVersion>(version =>
+        {
+            version.ToTable("document_versions");
+            version.HasKey(v => v.Id);
+            version.Property(v => v.FileName).HasMaxLength(200);
+            version.Property(v => v.ContentType).HasMaxLength(120);
+            version.Property(v => v.Sha256).HasMaxLength(64);
+            version.Property(v => v.UploadedBy).HasMaxLength(200);
+            version.HasIndex(v => new { v.DocumentId, v.Version }).IsUnique();
+            version.HasOne<MeetingDocument>().WithMany().HasForeignKey(v => v.DocumentId);
         });
         modelBuilder.Entity<PermanentMission>(mission =>
         {

@@ -24,18 +24,57 @@ public static class CalendarFiles
         var calendar = new Calendar { ProductId = ProductId, Method = "PUBLISH" };
         calendar.AddProperty("X-WR-CALNAME", name);
         calendar.AddProperty("X-WR-TIMEZONE", MeetingTime.NewYork);
-        foreach (var zone in list.Where(m => m.Time.Precision == TimePrecisions.Exact).GroupBy(m => m.Time.Zone).OrderBy(g => g.Key, StringComparer.Ordinal))
+        AddZones(calendar, list);
+        foreach (var meeting in list.OrderBy(m => m.StartsAt))
+        {
+            calendar.Events.Add(Event(meeting));
+        }
+        return new CalendarSerializer().SerializeToString(calendar)!;
+    }
+
+    /// <summary>A person a calendar object names: an address and a name.</summary>
+    public sealed record Person(string Email, string Name);
+
+    /// <summary>
+    /// A scheduling message for one invitee (iTIP, RFC 5546): METHOD:REQUEST for the invitation and every
+    /// update (the same UID, a higher SEQUENCE), METHOD:CANCEL for the cancellation, with the ORGANIZER and
+    /// the invitee as ATTENDEE, as calendar applications require to apply it.
+    /// </summary>
+    public static string Itip(Meeting meeting, string method, Person organizer, Person attendee)
+    {
+        if (method is not ("REQUEST" or "CANCEL"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(method), method, "An invitation is a REQUEST or a CANCEL.");
+        }
+        var calendar = new Calendar { ProductId = ProductId, Method = method };
+        AddZones(calendar, [meeting]);
+        var calendarEvent = Event(meeting);
+        calendarEvent.Organizer = new Organizer($"mailto:{organizer.Email}") { CommonName = organizer.Name };
+        calendarEvent.Attendees.Add(new Attendee($"mailto:{attendee.Email}")
+        {
+            CommonName = attendee.Name,
+            Role = "REQ-PARTICIPANT",
+            ParticipationStatus = "NEEDS-ACTION",
+            Rsvp = false,
+        });
+        if (method == "CANCEL")
+        {
+            calendarEvent.Status = EventStatus.Cancelled;
+        }
+        calendar.Events.Add(calendarEvent);
+        return new CalendarSerializer().SerializeToString(calendar)!;
+    }
+
+    /// <summary>A VTIMEZONE for every zone the meetings' exact times name.</summary>
+    private static void AddZones(Calendar calendar, IReadOnlyCollection<Meeting> meetings)
+    {
+        foreach (var zone in meetings.Where(m => m.Time.Precision == TimePrecisions.Exact).GroupBy(m => m.Time.Zone).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             // The zone's rules from a year before its earliest meeting (or before today, whichever comes first: the library
             // reads the zone's history up to today) on: enough for every event here, short enough to read.
             var earliest = new[] { zone.Min(m => m.StartsAt).UtcDateTime, DateTime.UtcNow }.Min().AddYears(-1);
             calendar.AddTimeZone(zone.Key, earliest, includeHistoricalData: false);
         }
-        foreach (var meeting in list.OrderBy(m => m.StartsAt))
-        {
-            calendar.Events.Add(Event(meeting));
-        }
-        return new CalendarSerializer().SerializeToString(calendar)!;
     }
 
     public static string Uid(Meeting meeting) => $"{meeting.Id}@meetings.pocdirectory";

@@ -4,6 +4,7 @@ using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using PocDirectory.Contracts.Notifications;
 using PocDirectory.Notifications.Infrastructure;
 using PocDirectory.Notifications.IntegrationEvents;
 using PocDirectory.Notifications.Model;
@@ -271,7 +272,7 @@ public sealed partial class EmailSender(
     /// one left by a killed process is forgotten when the sender starts again.
     /// </summary>
     private static Task<int> ForgetAsync(IQueryable<EmailDelivery> deliveries, CancellationToken ct) =>
-        deliveries.ExecuteUpdateAsync(set => set.SetProperty(d => d.TextBody, "").SetProperty(d => d.HtmlBody, ""), ct);
+        deliveries.ExecuteUpdateAsync(set => set.SetProperty(d => d.TextBody, "").SetProperty(d => d.HtmlBody, "").SetProperty(d => d.CalendarText, ""), ct);
 
     private static Task<int> ForgetSentAsync(NotificationsDbContext db, List<Guid> ids) =>
         ForgetAsync(db.EmailDeliveries.Where(d => ids.Contains(d.Id)), CancellationToken.None);
@@ -281,7 +282,7 @@ public sealed partial class EmailSender(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        await ForgetAsync(db.EmailDeliveries.Where(d => d.Status != DeliveryStatus.Pending && (d.TextBody != "" || d.HtmlBody != "")), ct);
+        await ForgetAsync(db.EmailDeliveries.Where(d => d.Status != DeliveryStatus.Pending && (d.TextBody != "" || d.HtmlBody != "" || d.CalendarText != "")), ct);
     }
 
     /// <summary>Back to pending after a send that did not happen (the caller says what comes next), also in the row if it was recorded as sent.</summary>
@@ -318,8 +319,34 @@ public sealed partial class EmailSender(
         message.Subject = delivery.Subject;
         message.MessageId = $"{delivery.Id:N}@pocdirectory";
         message.Headers.Add("Auto-Submitted", "auto-generated");
-        message.Body = new BodyBuilder { TextBody = delivery.TextBody, HtmlBody = delivery.HtmlBody }.ToMessageBody();
+        message.Body = delivery.CalendarMethod is { } method ? WithCalendar(delivery, method) : new BodyBuilder { TextBody = delivery.TextBody, HtmlBody = delivery.HtmlBody }.ToMessageBody();
         return message;
+    }
+
+    /// <summary>
+    /// An e-mail with an iCalendar object, as calendar applications expect it (iMIP, RFC 6047): the text, the
+    /// HTML and the object as <c>text/calendar; method=…</c> are three alternatives of one message, and the
+    /// object is attached again as a file, for the clients that only open attachments.
+    /// </summary>
+    private static MimeEntity WithCalendar(EmailDelivery delivery, string method)
+    {
+        var calendar = new TextPart("calendar") { Text = delivery.CalendarText, ContentTransferEncoding = ContentEncoding.Base64 };
+        calendar.ContentType.Parameters.Add("method", method);
+        calendar.ContentType.Charset = "utf-8";
+        var alternative = new MultipartAlternative
+        {
+            new TextPart("plain") { Text = delivery.TextBody },
+            new TextPart("html") { Text = delivery.HtmlBody },
+            calendar,
+        };
+        var file = new MimePart("application", "ics")
+        {
+            Content = new MimeContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(delivery.CalendarText))),
+            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+            ContentTransferEncoding = ContentEncoding.Base64,
+            FileName = method == EmailCalendar.Cancel ? "cancel.ics" : "invite.ics",
+        };
+        return new Multipart("mixed") { alternative, file };
     }
 
 

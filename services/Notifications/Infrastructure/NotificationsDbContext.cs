@@ -28,6 +28,8 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             e.Property(d => d.Subject).HasColumnName("subject");
             e.Property(d => d.TextBody).HasColumnName("text_body");
             e.Property(d => d.HtmlBody).HasColumnName("html_body");
+            e.Property(d => d.CalendarMethod).HasColumnName("calendar_method").HasMaxLength(16);
+            e.Property(d => d.CalendarText).HasColumnName("calendar_text");
             e.Property(d => d.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16);
             e.Property(d => d.Attempts).HasColumnName("attempts");
             e.Property(d => d.NextAttemptAt).HasColumnName("next_attempt_at");

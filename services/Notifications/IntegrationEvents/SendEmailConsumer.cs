@@ -67,12 +67,35 @@ public static class DeliveryLog
         {
             Fail(db, delivery, $"No e-mail template '{message.Template}'.", now);
         }
+        else if (message.Calendar is { } calendar && CalendarError(calendar) is { } error)
+        {
+            Fail(db, delivery, error, now);
+        }
         else
         {
             var rendered = templates.Render(message.Template, message.Values);
             (delivery.Subject, delivery.TextBody, delivery.HtmlBody) = (rendered.Subject, rendered.Text, rendered.Html);
+            (delivery.CalendarMethod, delivery.CalendarText) = (message.Calendar?.Method, message.Calendar?.Text ?? "");
         }
         db.EmailDeliveries.Add(delivery);
+    }
+
+    /// <summary>Why a calendar object cannot go out as asked: an unknown method, too long, or a text whose METHOD differs.</summary>
+    public static string? CalendarError(EmailCalendar calendar)
+    {
+        if (calendar.Method is not (EmailCalendar.Request or EmailCalendar.Cancel or EmailCalendar.Publish))
+        {
+            return $"'{Truncate(calendar.Method)}' is not a calendar method this service sends (REQUEST, CANCEL or PUBLISH).";
+        }
+        if (calendar.Text.Length > EmailCalendar.MaxLength)
+        {
+            return $"The calendar object is {calendar.Text.Length} characters long; at most {EmailCalendar.MaxLength} are sent.";
+        }
+        // The MIME part says the method again, and a mail client acts on the part's word: the two must agree.
+        var methods = calendar.Text.Split(["\r\n", "\n"], StringSplitOptions.None).Where(l => l.StartsWith("METHOD:", StringComparison.OrdinalIgnoreCase)).ToList();
+        return methods.Count == 1 && methods[0]["METHOD:".Length..] == calendar.Method && calendar.Text.StartsWith("BEGIN:VCALENDAR", StringComparison.Ordinal)
+            ? null
+            : $"The calendar object is not one VCALENDAR with METHOD:{calendar.Method}.";
     }
 
     /// <summary>An error as the log keeps it: at most 2,000 characters.</summary>
@@ -85,6 +108,7 @@ public static class DeliveryLog
         delivery.LastError = Truncate(error);
         delivery.TextBody = "";
         delivery.HtmlBody = "";
+        delivery.CalendarText = "";
         db.AddIntegrationEvent(new EmailUndeliverable
         {
             EmailId = delivery.Id,

@@ -53,6 +53,7 @@ public sealed class WithdrawnDetailsRemoval(IServiceScopeFactory scopes, TimePro
                     .SetProperty(d => d.Subject, "")
                     .SetProperty(d => d.TextBody, "")
                     .SetProperty(d => d.HtmlBody, "")
+                    .SetProperty(d => d.CalendarText, "")
                     .SetProperty(d => d.LastError, d => d.LastError == null ? null : "(removed)"), ct);
             db.WithdrawnAddresses.Remove(withdrawn);
             db.AddAuditRecord(ResourceNames.Notifications, "poc.details-removed", AuditOutcomes.Success, actor: "system",

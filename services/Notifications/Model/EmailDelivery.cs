@@ -30,6 +30,12 @@ public sealed class EmailDelivery
 
     public string HtmlBody { get; set; } = "";
 
+    /// <summary>The METHOD of the iCalendar object sent with the text (REQUEST, CANCEL, PUBLISH), or none.</summary>
+    public string? CalendarMethod { get; set; }
+
+    /// <summary>The iCalendar object; forgotten with the text once the e-mail is sent or given up.</summary>
+    public string CalendarText { get; set; } = "";
+
     public DeliveryStatus Status { get; set; }
 
     public int Attempts { get; set; }

@@ -9,7 +9,7 @@ public sealed record MeetingTimeView(string Precision, string? Date, string? End
 public sealed record MeetingSummary(
     Guid Id, string Kind, string KindName, string Title, string? Description, string? Format, string? Room, IReadOnlyList<string> Audience,
     string Status, string StatusName, MeetingTimeView Time, string When, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
-    bool RegistrationOpen = false, int? Capacity = null, int? PerDelegation = null, bool HasJoinLink = false)
+    bool RegistrationOpen = false, int? Capacity = null, int? PerDelegation = null, bool HasJoinLink = false, int Revision = 0, int Sequence = 0)
 {
     public bool IsPublic => Audience.Contains("public");
 
@@ -78,8 +78,32 @@ public sealed class MeetingClient(HttpClient http)
         return response.IsSuccessStatusCode ? null : await DirectoryClient.RefusalAsync(response, ct);
     }
 
+    /// <summary>The meeting's documents the reader may see (none when the service says no).</summary>
+    public async Task<IReadOnlyList<MeetingDocumentView>> DocumentsAsync(Guid id, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"api/meetings/{id}/documents", ct);
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<List<MeetingDocumentView>>(ct) ?? [] : [];
+    }
+
+    /// <summary>A document's latest file, as the service sends it (headers first: the body is copied to the browser).</summary>
+    public Task<HttpResponseMessage> DocumentFileAsync(Guid id, Guid documentId, CancellationToken ct) =>
+        http.GetAsync($"api/meetings/{id}/documents/{documentId}/file", HttpCompletionOption.ResponseHeadersRead, ct);
+
     /// <summary>The instant written as the browser's script reads it (the page shows New York's time without it).</summary>
     public static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}
+
+public sealed record MeetingDocumentVersion(int Version, string FileName, string ContentType, long Size, DateTimeOffset UploadedAt);
+
+public sealed record MeetingDocumentView(Guid Id, string Kind, string KindName, string Title, bool IsPublic, int LatestVersion, DateTimeOffset UpdatedAt,
+    IReadOnlyList<MeetingDocumentVersion> Versions)
+{
+    public MeetingDocumentVersion Latest => Versions.First(v => v.Version == LatestVersion);
+
+    /// <summary>The size as a reader says it: "240 KB", "2.1 MB".</summary>
+    public static string Size(long bytes) => bytes >= 1024 * 1024
+        ? (bytes / (1024 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture) + " MB"
+        : Math.Max(1, bytes / 1024).ToString(CultureInfo.InvariantCulture) + " KB";
 }
 
 public sealed record Participant(Guid Id, string State, string FullName, string Function, string Email, string Attendance, DateTimeOffset CreatedAt, DateTimeOffset? WithdrawnAt);
@@ -133,4 +157,29 @@ public sealed class ScheduleClient(HttpClient http)
         using var response = await http.PostAsJsonAsync("api/meetings", request, ct);
         return await DirectoryClient.ReadOrProblemsAsync<MeetingSummary>(response, ct);
     }
+
+    /// <summary>The addresses invited to a meeting, or a refusal (only the Chair's office and the Secretariat see them).</summary>
+    public async Task<(IReadOnlyList<Invitee>? Invitees, Refusal? Refusal)> InviteesAsync(Guid id, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"api/meetings/{id}/invitations", ct);
+        return await DirectoryClient.ReadAsync<List<Invitee>>(response, ct);
+    }
+
+    /// <summary>Invites the missions of the meeting's audience, as of the revision read.</summary>
+    public async Task<(InvitationResult? Result, FieldProblems? Problems, Refusal? Refusal)> InviteAsync(Guid id, int revision, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync($"api/meetings/{id}/invitations", new { revision }, ct);
+        return await DirectoryClient.ReadOrProblemsAsync<InvitationResult>(response, ct);
+    }
+
+    /// <summary>Cancels the meeting, as of the revision read, with the reason if one is given.</summary>
+    public async Task<(MeetingSummary? Meeting, FieldProblems? Problems, Refusal? Refusal)> CancelAsync(Guid id, int revision, string? reason, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync($"api/meetings/{id}/cancellation", new { revision, reason }, ct);
+        return await DirectoryClient.ReadOrProblemsAsync<MeetingSummary>(response, ct);
+    }
 }
+
+public sealed record Invitee(string State, string MissionName, string Email, DateTimeOffset InvitedAt, int SequenceSent, string Status, string? Reason);
+
+public sealed record InvitationResult(int Invited, int AlreadyInvited, IReadOnlyList<string> WithoutAddress, IReadOnlyList<Invitee> Invitees);

@@ -54,6 +54,13 @@ public sealed class EndpointTableTests(ServersFixture servers)
         [(ResourceNames.Meetings, "POST", "/api/meetings/{id:guid}/registrations")] = Token,
         [(ResourceNames.Meetings, "DELETE", "/api/meetings/{id:guid}/registrations/{registrationId:guid}")] = Token,
         [(ResourceNames.Meetings, "GET", "/api/meetings/{id:guid}/registrations.csv")] = Token,
+        [(ResourceNames.Meetings, "POST", "/api/meetings/{id:guid}/invitations")] = Token,
+        [(ResourceNames.Meetings, "GET", "/api/meetings/{id:guid}/invitations")] = Token,
+        [(ResourceNames.Meetings, "GET", "/api/meetings/{id:guid}/documents/")] = Anonymous,
+        [(ResourceNames.Meetings, "GET", "/api/meetings/{id:guid}/documents/{documentId:guid}/file")] = Anonymous,
+        [(ResourceNames.Meetings, "GET", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions/{version:int}/file")] = Anonymous,
+        [(ResourceNames.Meetings, "POST", "/api/meetings/{id:guid}/documents/")] = Token,
+        [(ResourceNames.Meetings, "POST", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions")] = Token,
         [(ResourceNames.Identity, "POST", "/connect/token")] = Anonymous,
         // The browser steps of OpenID Connect decide themselves: the sign-in cookie with two factors, or the sign-in page.
         [(ResourceNames.Identity, "GET", "/connect/authorize")] = Anonymous,

@@ -141,6 +141,51 @@ public sealed class EmailDeliveryTests(ServersFixture servers) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_calendar_object_goes_as_a_text_calendar_alternative_naming_its_method_and_as_an_attachment_then_is_forgotten()
+    {
+        const string ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tests//EN\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:u-1@tests\r\nDTSTAMP:20270101T000000Z\r\n"
+            + "DTSTART:20270215T140000Z\r\nSUMMARY:Townhall – virtual\r\nSEQUENCE:0\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        var email = Email("meeting-invitation", new Dictionary<string, string>
+        {
+            ["heading"] = "Invitation", ["intro"] = "Your Mission is invited.", ["name"] = "Permanent Mission of the Niger to the United Nations",
+            ["title"] = "Townhall – virtual", ["kind"] = "Townhall meeting", ["when"] = "15 February 2027", ["place"] = "Online",
+            ["status"] = "Confirmed", ["details"] = "", ["link"] = "",
+        }) with { Calendar = new EmailCalendar { Method = EmailCalendar.Request, Text = ics } };
+        var wrong = Email("meeting-invitation", new Dictionary<string, string>()) with { Calendar = new EmailCalendar { Method = EmailCalendar.Cancel, Text = ics } };
+        await PublishAsync(email, Guid.NewGuid());
+        await PublishAsync(wrong, Guid.NewGuid());
+
+        await Eventually.Until(() => StatusAsync(email.EmailId), s => s == DeliveryStatus.Sent, TimeSpan.FromSeconds(30), "the e-mail sent");
+        var message = Assert.Single(await MessagesToAsync(email.To));
+        Assert.Equal("Invitation: Townhall – virtual (15 February 2027)", message.Subject);
+        var alternative = Assert.IsType<MultipartAlternative>(Assert.IsType<Multipart>(message.Body).First());
+        Assert.Equal(["text/plain", "text/html", "text/calendar"], alternative.Select(p => p.ContentType.MimeType));
+        var calendar = Assert.IsType<TextPart>(alternative[2]);
+        Assert.Equal("REQUEST", calendar.ContentType.Parameters["method"]);
+        // Byte for byte, CRLF line ends included (TextPart.Text would give them in this platform's form).
+        Assert.Equal(ics, await DecodedAsync(calendar));
+        var file = Assert.Single(message.Attachments.OfType<MimePart>());
+        Assert.Equal(("application/ics", "invite.ics"), (file.ContentType.MimeType, file.FileName));
+        Assert.Equal(ics, await DecodedAsync(file));
+        Assert.Contains("To the Permanent Mission of the Niger to the United Nations,", message.TextBody);
+
+        // Sent, the log keeps no calendar object; one whose METHOD is not the one announced is never sent.
+        var sent = await Eventually.Until(() => DeliveryAsync(email.EmailId), d => d!.CalendarText == "", TimeSpan.FromSeconds(30), "the calendar object forgotten");
+        Assert.Equal("REQUEST", sent!.CalendarMethod);
+        var refused = await Eventually.Until(() => DeliveryAsync(wrong.EmailId), d => d is not null, TimeSpan.FromSeconds(30), "the refused e-mail logged");
+        Assert.Equal(DeliveryStatus.Failed, refused!.Status);
+        Assert.Contains("METHOD:CANCEL", refused.LastError);
+        Assert.Empty(await MessagesToAsync(wrong.To));
+    }
+
+    private static async Task<string> DecodedAsync(MimePart part)
+    {
+        using var content = new MemoryStream();
+        await part.Content!.DecodeToAsync(content);
+        return System.Text.Encoding.UTF8.GetString(content.ToArray());
+    }
+
     private static SendEmail Email(string template, Dictionary<string, string> values) => new()
     {
         EmailId = Guid.NewGuid(),

@@ -154,6 +154,16 @@ namespace PocDirectory.Notifications.Infrastructure.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
+                    b.Property<string>("CalendarMethod")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("calendar_method");
+
+                    b.Property<string>("CalendarText")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("calendar_text");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");

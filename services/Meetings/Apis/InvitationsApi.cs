@@ -1,0 +1,145 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using PocDirectory.BuildingBlocks.Audit;
+using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.Contracts.Audit;
+using PocDirectory.Meetings.Infrastructure;
+using PocDirectory.Meetings.Invitations;
+using PocDirectory.Meetings.Missions;
+using PocDirectory.Meetings.Schedule;
+
+namespace PocDirectory.Meetings.Apis;
+
+/// <summary>An invitation names the revision of the meeting it announces, so that what goes out is what was read.</summary>
+public sealed record InvitationRequest(int? Revision);
+
+public sealed record InviteeView(string State, string MissionName, string Email, DateTimeOffset InvitedAt, int SequenceSent, string Status, string? Reason);
+
+/// <summary>What an invitation did: the addresses newly invited, those invited before (sent nothing again), and the States whose mission has no address.</summary>
+public sealed record InvitationResult(int Invited, int AlreadyInvited, IReadOnlyList<string> WithoutAddress, IReadOnlyList<InviteeView> Invitees);
+
+/// <summary>
+/// Invitations: the Chair's office invites the Permanent Missions of the meeting's audience (Member States,
+/// observer States); each official address gets an e-mail with the calendar entry (METHOD:REQUEST), and
+/// later every change of what the entry shows (an update, with a higher SEQUENCE) and the cancellation
+/// (METHOD:CANCEL), sent with the change itself (<see cref="MeetingsApi"/>).
+/// </summary>
+public static class InvitationsApi
+{
+    public static void MapInvitationsApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/meetings/{id:guid}").WithTags("Invitations");
+        api.MapPost("/invitations", InviteAsync).AuditedByHandler("meeting.invited")
+            .WithSummary("Invite the Permanent Missions of the meeting's audience, each with a calendar entry (Chair's office)")
+            .Produces<InvitationResult>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/invitations", ListAsync).NotAudited("the missions' official addresses, no personal data")
+            .WithSummary("The addresses invited and what was last sent to each (Chair's office, directory manager)").Produces<List<InviteeView>>();
+    }
+
+    private static InviteeView View(Invitee i) => new(i.State, i.MissionName, i.Email, i.InvitedAt, i.SequenceSent, i.Status, i.Reason);
+
+    private static async Task<List<InviteeView>> InviteesAsync(MeetingsDbContext db, Guid id, CancellationToken ct) =>
+        (await db.Invitees.AsNoTracking().Where(i => i.MeetingId == id).OrderBy(i => i.State).ThenBy(i => i.Email).ToListAsync(ct)).Select(View).ToList();
+
+    private static async Task<IResult> ListAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
+    {
+        if (!MeetingsApi.Schedules(Caller.From(user)))
+        {
+            return Problems.NotAllowed("A meeting's invitations are the Chair's office's and the Secretariat's to see.");
+        }
+        if (!await db.Meetings.AnyAsync(m => m.Id == id, ct))
+        {
+            return Problems.NoMeeting();
+        }
+        return TypedResults.Ok(await InviteesAsync(db, id, ct));
+    }
+
+    /// <summary>The States whose missions the audience names: Member States, observer States, or both.</summary>
+    private static bool Invited(Meeting meeting, MemberStateCopy state) =>
+        state.UnStatus == "Observer" ? meeting.Audience.Contains(Audiences.Observers) : meeting.Audience.Contains(Audiences.MemberStates);
+
+    private static async Task<IResult> InviteAsync(
+        Guid id, InvitationRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, IConfiguration configuration, HttpContext http, CancellationToken ct)
+    {
+        if (!MeetingsApi.Schedules(Caller.From(user)))
+        {
+            return Problems.NotAllowed("Invitations are sent by the Chair's office.");
+        }
+        if (request?.Revision is not { } revision)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["revision"] = ["Give the revision of the meeting you read, so that the invitation says what you read."],
+            }, title: "The invitation cannot be sent so.");
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await MeetingsApi.LockAsync(db, id, ct);
+        var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == id, ct);
+        if (meeting is null)
+        {
+            return Problems.NoMeeting();
+        }
+        if (meeting.Status is MeetingStatuses.Cancelled or MeetingStatuses.Held)
+        {
+            return Problems.Conflict($"The meeting is {meeting.Status}.", "Invitations go out for meetings still to be held.");
+        }
+        if (revision != meeting.Revision)
+        {
+            return Problems.Conflict("The meeting has changed since you read it.", $"You read revision {revision}; it is at revision {meeting.Revision} now. Read it again before inviting.");
+        }
+        var now = clock.GetUtcNow();
+        var errors = new Dictionary<string, string[]>();
+        if (meeting.Time.Precision is not (TimePrecisions.Exact or TimePrecisions.Day or TimePrecisions.Days))
+        {
+            errors["time"] = [$"The meeting is planned for {meeting.Time.Describe()}: invite once its date is fixed."];
+        }
+        else if (meeting.StartsAt <= now)
+        {
+            errors["time"] = [$"The meeting began {meeting.Time.Describe()}: invitations go out for meetings ahead."];
+        }
+        if (!meeting.Audience.Contains(Audiences.MemberStates) && !meeting.Audience.Contains(Audiences.Observers))
+        {
+            errors["audience"] = ["The meeting's audience holds no States: invitations go to the Permanent Missions of Member States or observer States."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The invitation cannot be sent.");
+        }
+        var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
+        if (states.Count < MemberStateCopyExtensions.MemberStateCount)
+        {
+            return Problems.Conflict("The list of States is not complete yet.",
+                $"The Meetings service holds {states.Count} States of the Directory's list so far: an invitation goes to every mission at once. Try again in a minute.");
+        }
+        var missions = await db.Missions.AsNoTracking().ToDictionaryAsync(m => m.State, ct);
+        var invited = (await db.Invitees.AsNoTracking().Where(i => i.MeetingId == id).Select(i => new { i.State, i.Email }).ToListAsync(ct))
+            .Select(i => (i.State, i.Email.ToLowerInvariant())).ToHashSet();
+        var added = new List<Invitee>();
+        var withoutAddress = new List<string>();
+        foreach (var state in states.Where(s => Invited(meeting, s)))
+        {
+            var mission = missions.GetValueOrDefault(state.Iso3);
+            if (mission is null || mission.Emails.Count == 0)
+            {
+                withoutAddress.Add(state.Iso3);
+                continue;
+            }
+            foreach (var email in mission.Emails.Where(e => !invited.Contains((state.Iso3, e.ToLowerInvariant()))))
+            {
+                added.Add(new Invitee { MeetingId = id, State = state.Iso3, MissionName = string.IsNullOrEmpty(mission.Name) ? PermanentMission.DefaultName(state) : mission.Name, Email = email, InvitedAt = now });
+            }
+        }
+        if (added.Count == 0 && invited.Count == 0)
+        {
+            return Problems.Conflict("No mission of the audience has an address.",
+                "Give the Permanent Missions their official addresses (the Missions page, or a CSV import) before inviting.");
+        }
+        db.Invitees.AddRange(added);
+        InvitationMail.Send(db, meeting, added, InvitationKind.Invitation, InvitationMail.Organizer(configuration), AuthenticationExtensions.WebUrl(configuration));
+        db.AddAuditRecord(ResourceNames.Meetings, "meeting.invited", AuditOutcomes.Success, http, target: meeting.Id.ToString(),
+            detail: $"{added.Count} addresses invited, {invited.Count} before; {withoutAddress.Count} States without an address");
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(new InvitationResult(added.Count, invited.Count, withoutAddress, await InviteesAsync(db, id, ct)));
+    }
+}

@@ -1,0 +1,92 @@
+using PocDirectory.BuildingBlocks.Messaging;
+using PocDirectory.Contracts.Notifications;
+using PocDirectory.Meetings.Infrastructure;
+using PocDirectory.Meetings.Participants;
+using PocDirectory.Meetings.Schedule;
+
+namespace PocDirectory.Meetings.Invitations;
+
+/// <summary>What an invitation e-mail is: the first one, an update of the meeting, or its cancellation.</summary>
+public enum InvitationKind
+{
+    Invitation,
+    Update,
+    Cancellation,
+}
+
+/// <summary>
+/// The invitation e-mails of a meeting, each with its calendar object (iMIP): written in the caller's
+/// transaction (the outbox), so that a meeting changed or cancelled is announced to every invitee exactly
+/// when the change is saved, once per version (Notifications sends an e-mail id once).
+/// </summary>
+public static class InvitationMail
+{
+    public const string Template = "meeting-invitation";
+
+    /// <summary>How many invitation e-mails one batch carries: each holds its own calendar object.</summary>
+    public const int BatchSize = 100;
+
+    /// <summary>What the calendar and the e-mail show of a meeting: a change of any of it is sent to the invitees.</summary>
+    public sealed record Shown(string When, string? Format, string? Room, string Status, string Title, string? Description)
+    {
+        public static Shown Of(Meeting meeting) => new(meeting.Time.Describe(), meeting.Format, meeting.Room, meeting.Status, meeting.Title, meeting.Description);
+    }
+
+    /// <summary>The organizer the calendar objects name: <c>Meetings:OrganizerEmail</c> and <c>Meetings:OrganizerName</c>.</summary>
+    public static CalendarFiles.Person Organizer(IConfiguration configuration) => new(
+        configuration["Meetings:OrganizerEmail"] ?? "oewg-chair@pocdirectory.example",
+        configuration["Meetings:OrganizerName"] ?? "Chair of the Open-ended Working Group");
+
+    public static void Send(MeetingsDbContext db, Meeting meeting, IEnumerable<Invitee> invitees, InvitationKind kind, CalendarFiles.Person organizer, string? webUrl)
+    {
+        var method = kind == InvitationKind.Cancellation ? EmailCalendar.Cancel : EmailCalendar.Request;
+        var emails = new List<SendEmail>();
+        foreach (var invitee in invitees)
+        {
+            invitee.LastEmailId = Guid.CreateVersion7();
+            invitee.SequenceSent = meeting.Sequence;
+            invitee.Status = InviteeStatuses.Sent;
+            invitee.Reason = null;
+            emails.Add(new SendEmail
+            {
+                EmailId = invitee.LastEmailId,
+                To = invitee.Email,
+                ToName = invitee.MissionName,
+                Template = Template,
+                RequestedBy = ResourceNames.Meetings,
+                Values = new Dictionary<string, string>
+                {
+                    ["heading"] = kind switch
+                    {
+                        InvitationKind.Invitation => "Invitation",
+                        InvitationKind.Update => "Updated invitation",
+                        _ => "Cancelled",
+                    },
+                    ["intro"] = kind switch
+                    {
+                        InvitationKind.Invitation => "On behalf of the Chair, your Mission is invited to the following meeting.",
+                        InvitationKind.Update => "The following meeting has changed; the calendar entry attached replaces the earlier one.",
+                        _ => "The following meeting is cancelled; the calendar entry attached removes it from your calendar.",
+                    },
+                    ["name"] = invitee.MissionName,
+                    ["title"] = meeting.Title,
+                    ["kind"] = MeetingKinds.DisplayName(meeting.Kind),
+                    ["when"] = meeting.Time.Describe(),
+                    ["place"] = ParticipantMail.Place(meeting),
+                    ["status"] = MeetingStatuses.DisplayName(meeting.Status),
+                    ["details"] = meeting.Description ?? "",
+                    ["link"] = webUrl is null ? "" : $"{webUrl}/meetings/{meeting.Id}",
+                },
+                Calendar = new EmailCalendar
+                {
+                    Method = method,
+                    Text = CalendarFiles.Itip(meeting, method, organizer, new CalendarFiles.Person(invitee.Email, invitee.MissionName)),
+                },
+            });
+        }
+        foreach (var chunk in emails.Chunk(BatchSize))
+        {
+            db.AddIntegrationEvent(new SendEmailBatch { Emails = chunk });
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace PocDirectory.EndToEndTests.Benchmarks;
+
+/// <summary>
+/// Invitations measured, not tested: run by <c>benchmarks/meetings.sh</c> (left out of <c>./test.sh</c> by
+/// their category) on a system of their own. Every Permanent Mission given <see cref="AddressesPerMission"/>
+/// addresses, a meeting for Member States and observers invited: the time until the SMTP sink accepted
+/// every invitation, then the same for the update after a change of time. Only what must hold whatever the
+/// speed is asserted (one e-mail per address per version); the figures go to <c>TestResults/benchmarks/</c>.
+/// </summary>
+[Trait("Category", "Benchmark")]
+public sealed class MeetingsBenchmarks(ITestOutputHelper output)
+{
+    private static int AddressesPerMission => int.TryParse(Environment.GetEnvironmentVariable("POCDIR_BENCH_MISSION_ADDRESSES"), out var n) && n > 0 ? n : 2;
+
+    [Fact]
+    public async Task An_invitation_to_every_mission_and_its_update_until_the_mail_server_accepted_each()
+    {
+        await using var system = await RunningSystem.StartAsync(TimeSpan.FromMinutes(4), BenchmarkReport.Unlimited());
+        using var manager = DirectoryFlow.Client(system, await DirectoryFlow.TokenOfAsync(system, "bench-meetings-dm", Roles.DirectoryManager));
+        var chairToken = await DirectoryFlow.TokenOfAsync(system, "bench-meetings-chair", Roles.ChairOffice);
+        using var chair = DirectoryFlow.Client(system, chairToken);
+
+        // Every mission, AddressesPerMission addresses each, in one import.
+        var missions = await Eventually.Until(async () => await manager.GetFromJsonAsync<JsonElement>("/api/meetings/missions"),
+            m => m.GetArrayLength() == 195, TimeSpan.FromMinutes(2), "the 195 missions");
+        var csv = new StringBuilder("state,emails\n");
+        foreach (var state in missions.EnumerateArray().Select(m => m.GetProperty("state").GetString()!))
+        {
+            csv.Append(state).Append(',').AppendJoin(';', Enumerable.Range(1, AddressesPerMission).Select(i => $"bench-{state.ToLowerInvariant()}-{i}@example.org"))
+                .Append('\n');
+        }
+        using (var import = await manager.PostAsync("/api/meetings/missions/import", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv")))
+        {
+            Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
+        }
+        var expected = 195 * AddressesPerMission;
+
+        var year = DateTime.UtcNow.Year + 1;
+        object Meeting(string start, int? revision) => new
+        {
+            kind = "informal-intersessional", title = "Informal intersessional meeting", format = "hybrid", room = "Conference Room 4",
+            audience = new[] { "member-states", "observers" }, status = "confirmed", revision,
+            time = new { precision = "exact", date = $"{year}-05-24", startTime = start, endTime = "18:00" },
+        };
+        var id = await MeetingsFlow.ScheduleAsync(system, chairToken, Meeting("10:00", null));
+
+        var invitation = await MeasureAsync(system, expected, async () =>
+        {
+            var result = await MeetingsFlow.JsonAsync(await chair.PostAsJsonAsync($"/api/meetings/{id}/invitations", new { revision = 1 }), HttpStatusCode.OK);
+            Assert.Equal(expected, result.GetProperty("invited").GetInt32());
+        });
+        var update = await MeasureAsync(system, expected, async () =>
+            await MeetingsFlow.JsonAsync(await chair.PutAsJsonAsync($"/api/meetings/{id}", Meeting("15:00", 1)), HttpStatusCode.OK));
+
+        var perAddress = await system.ScalarAsync<long>(ResourceNames.NotificationsDb,
+            "SELECT count(*) FROM (SELECT to_address FROM email_deliveries WHERE template = 'meeting-invitation' AND status = 'Sent' GROUP BY to_address HAVING count(*) = 2) AS twice");
+        Assert.Equal(expected, perAddress);
+        BenchmarkReport.Write(output, "meeting-invitations",
+            $"a meeting for Member States and observers, invited: 195 missions with {AddressesPerMission} addresses each ({expected} e-mails, each with its own calendar entry), through Notifications to the SMTP sink",
+            $"invitation: request answered in {invitation.Answered.TotalSeconds:0.00} s; every e-mail accepted by the sink after {invitation.All.TotalSeconds:0.00} s ({expected / invitation.All.TotalSeconds:0} e-mails/s)",
+            $"update after a change of time: request answered in {update.Answered.TotalSeconds:0.00} s; every e-mail accepted after {update.All.TotalSeconds:0.00} s ({expected / update.All.TotalSeconds:0} e-mails/s)",
+            $"addresses with exactly two e-mails (invitation and update): {perAddress} of {expected}");
+    }
+
+    /// <summary>Runs <paramref name="act"/>; returns when it answered and when the sink held <paramref name="count"/> more messages.</summary>
+    private static async Task<(TimeSpan Answered, TimeSpan All)> MeasureAsync(RunningSystem system, int count, Func<Task> act)
+    {
+        var maildir = Path.Combine(system.StateDirectory, "data", ResourceNames.Mail, "maildir", "new");
+        var before = Directory.Exists(maildir) ? Directory.GetFiles(maildir).Length : 0;
+        var clock = Stopwatch.StartNew();
+        await act();
+        var answered = clock.Elapsed;
+        while ((Directory.Exists(maildir) ? Directory.GetFiles(maildir).Length : 0) - before < count)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(10), "every e-mail accepted within 10 minutes");
+            await Task.Delay(50);
+        }
+        return (answered, clock.Elapsed);
+    }
+}
