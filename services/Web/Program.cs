@@ -53,7 +53,20 @@ app.MapPost("/ping/campaigns/{id:guid}/export", async (Guid id, IFormCollection 
 app.MapGet("/meetings/{id:guid}/documents/{documentId:guid}/file", async (Guid id, Guid documentId, HttpContext http, MeetingClient meetings) =>
 {
     using var response = await meetings.DocumentFileAsync(id, documentId, http.RequestAborted);
+    // Whatever the service said: a download, never rendered in the Web's origin.
     http.Response.Headers.XContentTypeOptions = "nosniff";
+    http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+    if (response.Headers.ETag is { } tag)
+    {
+        http.Response.Headers.ETag = tag.ToString();
+    }
+    if (response.IsSuccessStatusCode && response.Content.Headers.ContentDisposition is not { DispositionType: "attachment" })
+    {
+        response.Content.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
+        {
+            FileName = response.Content.Headers.ContentDisposition?.FileName,
+        };
+    }
     await CopyDownloadAsync(response, http);
 }).AllowAnonymous();
 app.MapRazorComponents<App>();

@@ -19,6 +19,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture fixture)
         var listed = await DirectoryFlow.ListAsync(fixture.System, tokens["focal-point FRA"].Data!, tokens["directory-manager"].Data!, "FRA", "Matrix Listed", TestPerson.UniqueEmail("matrix-poc-fra"));
         var meeting = await MeetingsFlow.ScheduleAsync(fixture.System, tokens["chair-office"].Data!, MeetingsFlow.ForMemberStates("Matrix consultations"));
         var letter = await MeetingsFlow.DraftAsync(fixture.System, tokens["chair-office"].Data!, MeetingsFlow.Letter("Matrix letter"));
+        var document = await MeetingsFlow.UploadAsync(fixture.System, tokens["chair-office"].Data!, meeting, "matrix.txt", "Matrix paper", "Not for the public."u8.ToArray());
         var failures = new List<string>();
         foreach (var row in AuthorizationMatrix.Rows)
         {
@@ -30,7 +31,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture fixture)
                 {
                     // Each caller uses the token its client would: the one addressed to Identity for Identity's API, the other elsewhere.
                     var token = row.Service == ResourceNames.Identity ? tokens[principal].Identity : tokens[principal].Data;
-                    var status = await SendAsync(row.Service, row.Method, row.Path.Replace("{listed FRA}", listed.ToString()).Replace("{meeting}", meeting.ToString()).Replace("{letter}", letter.ToString()), token, direct);
+                    var status = await SendAsync(row.Service, row.Method, row.Path.Replace("{listed FRA}", listed.ToString()).Replace("{meeting}", meeting.ToString()).Replace("{letter}", letter.ToString()).Replace("{document}", document.ToString()), token, direct);
                     if (status.ToString() != expected[i])
                     {
                         failures.Add($"{row.Method} {row.Path} as {principal} {(direct ? "directly" : "through the gateway")}: {status}, expected {expected[i]}");

@@ -89,6 +89,13 @@ public sealed class DocumentsTests(SystemFixture fixture)
         Assert.Equal(2, second.GetProperty("latestVersion").GetInt32());
         Assert.Equal(revised, await anonymous.GetByteArrayAsync($"{documents}/{agendaId}/file"));
         Assert.Equal(agenda, await anonymous.GetByteArrayAsync($"{documents}/{agendaId}/versions/1/file"));
+        // A reader that has the latest version already is told so, without the file.
+        using (var again = new HttpRequestMessage(HttpMethod.Get, $"{documents}/{agendaId}/file"))
+        {
+            again.Headers.IfNoneMatch.Add(new EntityTagHeaderValue($"\"{second.GetProperty("versions")[0].GetProperty("sha256").GetString()}\""));
+            using var notModified = await anonymous.SendAsync(again);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        }
 
         // Refused, each with its reason, and nothing kept of them.
         var html = Encoding.UTF8.GetBytes("<html><script>alert(1)</script></html>");
@@ -107,9 +114,18 @@ public sealed class DocumentsTests(SystemFixture fixture)
             Assert.Contains(words, body);
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
         }
-        var fields = await MeetingsFlow.JsonAsync(await UploadAsync(chair, $"{documents}?fileName=..%2F..%2F&kind=minutes", Pdf("x")), HttpStatusCode.BadRequest);
+        // Refusals decided before the file is read reach the caller, however large the file (the body is read and dropped).
+        Assert.Equal(HttpStatusCode.Forbidden, (await UploadAsync(delegateOfFrance, $"{documents}?fileName=a.pdf&title=A&kind=statement", Pdf("x", padding: 3 * 1024 * 1024))).StatusCode);
+        var fields = await MeetingsFlow.JsonAsync(await UploadAsync(chair, $"{documents}?fileName=..%2F..%2F&kind=minutes", Pdf("x", padding: 3 * 1024 * 1024)), HttpStatusCode.BadRequest);
         Assert.Equal(["fileName", "kind", "title"], fields.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
         Assert.Equal(2, (await MeetingsFlow.JsonAsync(await chair.GetAsync(documents), HttpStatusCode.OK)).GetArrayLength());
+
+        // A paper put up by mistake is withdrawn for good, every version with it.
+        Assert.Equal(HttpStatusCode.Forbidden, (await delegateOfFrance.DeleteAsync($"{documents}/{paperId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await chair.DeleteAsync($"{documents}/{paperId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await delegateOfFrance.GetAsync($"{documents}/{paperId}/file")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await delegateOfFrance.GetAsync($"{documents}/{paperId}/versions/1/file")).StatusCode);
+        Assert.Equal([agendaId], (await MeetingsFlow.JsonAsync(await chair.GetAsync(documents), HttpStatusCode.OK)).EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
 
         // A meeting off the public schedule has no public documents.
         var closed = await MeetingsFlow.ScheduleAsync(system, chairToken, MeetingsFlow.ForMemberStates("Closed consultations with documents"));

@@ -36,6 +36,16 @@ public static class MeetingsFlow
         return (await JsonAsync(response, System.Net.HttpStatusCode.Created)).GetProperty("id").GetGuid();
     }
 
+    /// <summary>Uploads a document of <paramref name="meeting"/> (for signed-in people unless <paramref name="isPublic"/>); returns its id.</summary>
+    public static async Task<Guid> UploadAsync(RunningSystem system, string token, Guid meeting, string fileName, string title, byte[] content, bool isPublic = false)
+    {
+        using var http = DirectoryFlow.Client(system, token);
+        using var body = new ByteArrayContent(content);
+        using var response = await http.PostAsync(
+            $"/api/meetings/{meeting}/documents?fileName={Uri.EscapeDataString(fileName)}&title={Uri.EscapeDataString(title)}&kind=other&public={(isPublic ? "true" : "false")}", body);
+        return (await JsonAsync(response, System.Net.HttpStatusCode.Created)).GetProperty("id").GetGuid();
+    }
+
     /// <summary>A draft letter: today's date, a subject, one paragraph.</summary>
     public static object Letter(string subject, bool isPublic = false, Guid[]? annex = null) => new
     {

@@ -74,6 +74,7 @@ public static class AuditTable
         [("meetings", "GET", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions/{version:int}/file")] = "-",
         [("meetings", "POST", "/api/meetings/{id:guid}/documents/")] = "handler:document.uploaded",
         [("meetings", "POST", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions")] = "handler:document.version-uploaded",
+        [("meetings", "DELETE", "/api/meetings/{id:guid}/documents/{documentId:guid}")] = "handler:document.withdrawn",
         [("identity", "GET", "/api/identity/me")] = "-",
         [("identity", "GET", "/api/identity/users")] = "filter:accounts.read",
         [("identity", "GET", "/api/identity/invitations")] = "filter:invitations.read",

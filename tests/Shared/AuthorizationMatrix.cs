@@ -132,9 +132,11 @@ public static class AuthorizationMatrix
         ("meetings", "GET", "/api/meetings/{id:guid}/invitations", "/api/meetings/{meeting}/invitations", "401 200 403 403 403 200 403 403 200 403 401 401 401 401 403"),
         // Documents: a meeting not on the public schedule shows its documents to signed-in people; the Chair's office uploads them.
         ("meetings", "GET", "/api/meetings/{id:guid}/documents/", "/api/meetings/{meeting}/documents", "404 200 200 200 200 200 200 200 200 404 404 404 404 404 200"),
-        ("meetings", "GET", "/api/meetings/{id:guid}/documents/{documentId:guid}/file", "/api/meetings/{meeting}/documents/0198a5c2-0000-7000-8000-000000000001/file", "404 404 404 404 404 404 404 404 404 404 404 404 404 404 404"),
-        ("meetings", "GET", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions/{version:int}/file", "/api/meetings/{meeting}/documents/0198a5c2-0000-7000-8000-000000000001/versions/1/file", "404 404 404 404 404 404 404 404 404 404 404 404 404 404 404"),
+        // {document}: a document of that meeting for signed-in people only.
+        ("meetings", "GET", "/api/meetings/{id:guid}/documents/{documentId:guid}/file", "/api/meetings/{meeting}/documents/{document}/file", "404 200 200 200 200 200 200 200 200 404 404 404 404 404 200"),
+        ("meetings", "GET", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions/{version:int}/file", "/api/meetings/{meeting}/documents/{document}/versions/1/file", "404 200 200 200 200 200 200 200 200 404 404 404 404 404 200"),
         ("meetings", "POST", "/api/meetings/{id:guid}/documents/", "/api/meetings/{meeting}/documents", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
-        ("meetings", "POST", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions", "/api/meetings/{meeting}/documents/0198a5c2-0000-7000-8000-000000000001/versions", "401 404 403 403 403 404 403 403 404 403 401 401 401 401 403"),
+        ("meetings", "POST", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions", "/api/meetings/{meeting}/documents/{document}/versions", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
+        ("meetings", "DELETE", "/api/meetings/{id:guid}/documents/{documentId:guid}", "/api/meetings/{meeting}/documents/0198a5c2-0000-7000-8000-000000000001", "401 404 403 403 403 404 403 403 404 403 401 401 401 401 403"),
     ];
 }

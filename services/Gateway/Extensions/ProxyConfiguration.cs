@@ -57,6 +57,13 @@ public static class ProxyConfiguration
     /// </summary>
     public const long DocumentUploadBytes = 50L * 1024 * 1024;
 
+    /// <summary>The two paths that take an upload: a new document, and a new version of one.</summary>
+    public static readonly (string RouteId, string Path)[] DocumentUploadRoutes =
+    [
+        ("meeting-document-uploads", "/api/meetings/{id:guid}/documents"),
+        ("meeting-document-versions", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions"),
+    ];
+
     /// <summary>Routes whose requests count against the sign-in limit.</summary>
     public static readonly IReadOnlySet<string> SignInRoutes = new HashSet<string> { "token", "account-forms" };
 
@@ -75,11 +82,11 @@ public static class ProxyConfiguration
             routes.AddRange(AnonymousRoutes.Where(r => r.Service == service).Select(r => Route(r.RouteId, service, r.Path, r.Method, Anonymous)));
             if (service == ResourceNames.Meetings)
             {
-                // Uploads of a meeting's documents (a token is needed): the one route that takes a large body.
-                routes.Add(Route("meeting-document-uploads", service, "/api/meetings/{id:guid}/documents/{**rest}", HttpMethods.Post, null) with
+                // Uploads of a meeting's documents and of their new versions (a token is needed): the only routes that take a large body.
+                foreach (var (routeId, path) in DocumentUploadRoutes)
                 {
-                    MaxRequestBodySize = DocumentUploadBytes,
-                });
+                    routes.Add(Route(routeId, service, path, HttpMethods.Post, null) with { MaxRequestBodySize = DocumentUploadBytes });
+                }
             }
             clusters.Add(new ClusterConfig
             {

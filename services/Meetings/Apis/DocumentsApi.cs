@@ -48,6 +48,9 @@ public static class DocumentsApi
             .WithSummary("Upload a document: the file is the body; fileName, title, kind and public in the query (Chair's office)")
             .Produces<DocumentView>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapDelete("/{documentId:guid}", WithdrawAsync).AuditedByHandler("document.withdrawn")
+            .WithSummary("Withdraw a document and every version of its file, for good (Chair's office)")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{documentId:guid}/versions", NewVersionAsync).AuditedByHandler("document.version-uploaded")
             .WithSummary("Upload a new version of a document: the file is the body, its name in the query (Chair's office)")
             .Produces<DocumentView>(StatusCodes.Status201Created).ProducesValidationProblem()
@@ -99,16 +102,47 @@ public static class DocumentsApi
             return NoDocument();
         }
         var wanted = version ?? document.LatestVersion;
-        var file = await db.DocumentVersions.AsNoTracking().SingleOrDefaultAsync(v => v.DocumentId == documentId && v.Version == wanted, ct);
+        // What the file is, first: a reader that has it already gets 304 without the file being read from the database.
+        var file = await db.DocumentVersions.AsNoTracking().Where(v => v.DocumentId == documentId && v.Version == wanted)
+            .Select(v => new { v.Id, v.FileName, v.ContentType, v.Sha256 }).SingleOrDefaultAsync(ct);
         if (file is null)
         {
             return NoDocument();
         }
+        var tag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{file.Sha256}\"");
         // Always a download, never rendered in the site's origin; the type is the one the content was checked to be.
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
-        return TypedResults.File(file.Content, file.ContentType, file.FileName,
-            entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{file.Sha256}\""));
+        http.Response.Headers.CacheControl = document.IsPublic ? "public, max-age=300" : "private, no-store";
+        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Compare(tag, useStrongComparison: false)))
+        {
+            http.Response.Headers.ETag = tag.ToString();
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        var content = await db.DocumentVersions.AsNoTracking().Where(v => v.Id == file.Id).Select(v => v.Content).SingleAsync(ct);
+        return TypedResults.File(content, file.ContentType, file.FileName, entityTag: tag);
+    }
+
+    private static async Task<IResult> WithdrawAsync(Guid id, Guid documentId, ClaimsPrincipal user, MeetingsDbContext db, HttpContext http, CancellationToken ct)
+    {
+        if (!MeetingsApi.Schedules(Caller.From(user)))
+        {
+            return Problems.NotAllowed("A meeting's documents are withdrawn by the Chair's office.");
+        }
+        var document = await db.Documents.SingleOrDefaultAsync(d => d.Id == documentId && d.MeetingId == id, ct);
+        if (document is null)
+        {
+            return NoDocument();
+        }
+        // Gone for good, every version with it: a file put up by mistake is not kept anywhere.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var versions = await db.DocumentVersions.Where(v => v.DocumentId == documentId).ExecuteDeleteAsync(ct);
+        db.Documents.Remove(document);
+        db.AddAuditRecord(ResourceNames.Meetings, "document.withdrawn", AuditOutcomes.Success, http, target: document.Id.ToString(),
+            detail: $"meeting {id}; {document.Kind}; {versions} versions removed");
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.NoContent();
     }
 
     /// <summary>
@@ -117,14 +151,31 @@ public static class DocumentsApi
     /// </summary>
     private const long DiscardedBytes = 64L * 1024 * 1024;
 
-    /// <summary>The body, read whole up to the limit: null with the refusal when it is too large, empty, or not an accepted kind of file.</summary>
-    private static async Task<(byte[]? Content, string? ContentType, IResult? Refusal)> ReadFileAsync(HttpContext http, string fileName, long max, CancellationToken ct)
+    /// <summary>
+    /// An upload's body may be larger than the service's usual limit of a request's body: raised first, so that a
+    /// refusal can read what is left of the body (past the discarded bytes Kestrel answers 413 itself).
+    /// </summary>
+    private static void RaiseLimit(HttpContext http, long max)
     {
-        // This endpoint alone takes more than the service's usual limit of a request's body; past the discarded bytes Kestrel answers 413 itself.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = Math.Max(max + 1, DiscardedBytes);
         }
+    }
+
+    /// <summary>A refusal given before the body was read: the body is read and thrown away first, so that the caller gets the answer.</summary>
+    private static async Task<IResult> RefuseAsync(HttpContext http, IResult refusal, CancellationToken ct)
+    {
+        var chunk = new byte[81920];
+        while (await http.Request.Body.ReadAsync(chunk, ct) > 0)
+        {
+        }
+        return refusal;
+    }
+
+    /// <summary>The body, read whole up to the limit: null with the refusal when it is too large, empty, or not an accepted kind of file.</summary>
+    private static async Task<(byte[]? Content, string? ContentType, IResult? Refusal)> ReadFileAsync(HttpContext http, string fileName, long max, CancellationToken ct)
+    {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         var total = 0L;
@@ -174,14 +225,16 @@ public static class DocumentsApi
         IConfiguration configuration, HttpContext http, CancellationToken ct)
     {
         var caller = Caller.From(user);
+        var max = MaxBytes(configuration);
+        RaiseLimit(http, max);
         if (!MeetingsApi.Schedules(caller))
         {
-            return Problems.NotAllowed("A meeting's documents are circulated by the Chair's office.");
+            return await RefuseAsync(http, Problems.NotAllowed("A meeting's documents are circulated by the Chair's office."), ct);
         }
         var meeting = await db.Meetings.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
         if (meeting is null)
         {
-            return Problems.NoMeeting();
+            return await RefuseAsync(http, Problems.NoMeeting(), ct);
         }
         var errors = new Dictionary<string, string[]>();
         var name = DocumentFiles.CleanName(fileName);
@@ -205,9 +258,9 @@ public static class DocumentsApi
         }
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, title: "The document cannot be uploaded.");
+            return await RefuseAsync(http, TypedResults.ValidationProblem(errors, title: "The document cannot be uploaded."), ct);
         }
-        var (content, type, refusal) = await ReadFileAsync(http, name!, MaxBytes(configuration), ct);
+        var (content, type, refusal) = await ReadFileAsync(http, name!, max, ct);
         if (refusal is not null)
         {
             return refusal;
@@ -227,23 +280,25 @@ public static class DocumentsApi
         HttpContext http, CancellationToken ct)
     {
         var caller = Caller.From(user);
+        var max = MaxBytes(configuration);
+        RaiseLimit(http, max);
         if (!MeetingsApi.Schedules(caller))
         {
-            return Problems.NotAllowed("A meeting's documents are circulated by the Chair's office.");
+            return await RefuseAsync(http, Problems.NotAllowed("A meeting's documents are circulated by the Chair's office."), ct);
         }
         var document = await db.Documents.SingleOrDefaultAsync(d => d.Id == documentId && d.MeetingId == id, ct);
         if (document is null)
         {
-            return NoDocument();
+            return await RefuseAsync(http, NoDocument(), ct);
         }
         if (DocumentFiles.CleanName(fileName) is not { } name)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            return await RefuseAsync(http, TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
                 ["fileName"] = ["Give the file's name (e.g. agenda-rev1.pdf), at most 200 characters: its extension says what it is."],
-            }, title: "The version cannot be uploaded.");
+            }, title: "The version cannot be uploaded."), ct);
         }
-        var (content, type, refusal) = await ReadFileAsync(http, name, MaxBytes(configuration), ct);
+        var (content, type, refusal) = await ReadFileAsync(http, name, max, ct);
         if (refusal is not null)
         {
             return refusal;
@@ -259,7 +314,7 @@ public static class DocumentsApi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
             return Problems.Conflict("Another version was uploaded at the same moment.", "Read the document again and upload yours as the next version.");
         }

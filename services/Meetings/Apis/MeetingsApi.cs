@@ -241,6 +241,7 @@ public static class MeetingsApi
         {
             ParticipantMail.SendLink(db, meeting, await db.Registrations.AsNoTracking().Where(r => r.MeetingId == meeting.Id && r.WithdrawnAt == null).ToListAsync(ct));
         }
+        var detail = meeting.Sequence != sequence ? $"time, place or link changed: {meeting.Time.Describe()}" : "details changed";
         // Every invitee's calendar follows: what the entry shows changed, so each gets the update, with a higher SEQUENCE
         // (a meeting marked as held afterwards is news to no one).
         var updated = 0;
@@ -255,8 +256,7 @@ public static class MeetingsApi
             }
         }
         db.AddAuditRecord(ResourceNames.Meetings, "meeting.changed", AuditOutcomes.Success, http, target: meeting.Id.ToString(),
-            detail: (meeting.Sequence != sequence ? $"time, place or link changed: {meeting.Time.Describe()}" : "details changed")
-                + (updated > 0 ? $"; update sent to {updated} invited addresses" : ""));
+            detail: detail + (updated > 0 ? $"; update sent to {updated} invited addresses" : ""));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -301,7 +301,11 @@ public static class MeetingsApi
         {
             return refusal;
         }
-        meeting!.Status = MeetingStatuses.Cancelled;
+        if (meeting!.Status == MeetingStatuses.Held)
+        {
+            return Problems.Conflict("The meeting was held.", "A meeting that took place is not cancelled afterwards.");
+        }
+        meeting.Status = MeetingStatuses.Cancelled;
         meeting.Sequence++;
         meeting.Revision++;
         meeting.UpdatedAt = clock.GetUtcNow();

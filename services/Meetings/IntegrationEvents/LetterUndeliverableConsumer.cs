@@ -20,9 +20,10 @@ public sealed class LetterUndeliverableConsumer(MeetingsDbContext db) : Idempote
             return;
         }
         var reason = message.Reason.Length <= 500 ? message.Reason : message.Reason[..500];
-        if (await Db.Invitees.SingleOrDefaultAsync(i => i.LastEmailId == message.EmailId, ct) is { } invitee)
+        // Only while that e-mail is still the invitee's last one: an update sent meanwhile has its own fate.
+        if (await Db.Invitees.Where(i => i.LastEmailId == message.EmailId)
+                .ExecuteUpdateAsync(set => set.SetProperty(i => i.Status, InviteeStatuses.Undeliverable).SetProperty(i => i.Reason, reason), ct) > 0)
         {
-            (invitee.Status, invitee.Reason) = (InviteeStatuses.Undeliverable, reason);
             return;
         }
         var recipient = await Db.LetterRecipients.SingleOrDefaultAsync(r => r.EmailId == message.EmailId, ct);

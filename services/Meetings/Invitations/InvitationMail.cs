@@ -26,10 +26,14 @@ public static class InvitationMail
     /// <summary>How many invitation e-mails one batch carries: each holds its own calendar object.</summary>
     public const int BatchSize = 100;
 
-    /// <summary>What the calendar and the e-mail show of a meeting: a change of any of it is sent to the invitees.</summary>
-    public sealed record Shown(string When, string? Format, string? Room, string Status, string Title, string? Description)
+    /// <summary>What the calendar entry and the e-mail show of a meeting: a change of any of it is sent to the invitees.</summary>
+    public sealed record Shown(
+        MeetingTimeRequest Time, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Kind, string Audience, string? Format, string? Room,
+        string Status, string Title, string? Description)
     {
-        public static Shown Of(Meeting meeting) => new(meeting.Time.Describe(), meeting.Format, meeting.Room, meeting.Status, meeting.Title, meeting.Description);
+        public static Shown Of(Meeting meeting) => new(
+            meeting.Time.ToRequest(), meeting.StartsAt, meeting.EndsAt, meeting.Kind, string.Join(',', meeting.Audience), meeting.Format, meeting.Room,
+            meeting.Status, meeting.Title, meeting.Description);
     }
 
     /// <summary>The organizer the calendar objects name: <c>Meetings:OrganizerEmail</c> and <c>Meetings:OrganizerName</c>.</summary>

@@ -61,6 +61,7 @@ public sealed class EndpointTableTests(ServersFixture servers)
         [(ResourceNames.Meetings, "GET", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions/{version:int}/file")] = Anonymous,
         [(ResourceNames.Meetings, "POST", "/api/meetings/{id:guid}/documents/")] = Token,
         [(ResourceNames.Meetings, "POST", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions")] = Token,
+        [(ResourceNames.Meetings, "DELETE", "/api/meetings/{id:guid}/documents/{documentId:guid}")] = Token,
         [(ResourceNames.Identity, "POST", "/connect/token")] = Anonymous,
         // The browser steps of OpenID Connect decide themselves: the sign-in cookie with two factors, or the sign-in page.
         [(ResourceNames.Identity, "GET", "/connect/authorize")] = Anonymous,
