@@ -28,6 +28,7 @@ app.MapLettersApi();
 app.MapRegistrationsApi();
 app.MapInvitationsApi();
 app.MapDocumentsApi();
+app.MapFeedsApi();
 // The API's description (OpenAPI 3.1): public, it holds no data.
 app.MapOpenApi("/api/meetings/openapi/{documentName}.json").AllowAnonymous().NotAudited("the API's public description");
 

@@ -49,4 +49,29 @@ public sealed class DelegatePagesTests(SystemFixture fixture) : IAsyncLifetime
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Nobody is registered for your State yet.");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("delegation.png"), FullPage = true });
     }
+
+    [Fact]
+    public async Task A_delegate_makes_a_calendar_address_sees_it_once_and_stops_it()
+    {
+        var system = fixture.System;
+        var web = system.Url(ResourceNames.Web).ToString().TrimEnd('/');
+        var delegatePerson = await TestPerson.CreateAsync(system, "delegate-feed-web", Roles.Delegate, "CHL");
+        var page = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
+        await page.GotoAsync($"{web}/signin?returnUrl={Uri.EscapeDataString("/meetings")}");
+        await SignInPageTests.SignInWithAppAsync(page, delegatePerson);
+        await page.WaitForURLAsync("**/meetings");
+        await page.GetByTestId("make-feed").ClickAsync();
+        var url = await page.GetByTestId("own-feed-url").InputValueAsync();
+        Assert.Contains("/api/meetings/feed.ics?token=", url);
+        using var calendar = new HttpClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await calendar.GetAsync(url)).StatusCode);
+
+        // Shown once: the page read again says a feed exists, without its address.
+        await page.GotoAsync($"{web}/meetings");
+        await Assertions.Expect(page.GetByTestId("own-feed")).ToContainTextAsync("You made your calendar address on");
+        await Assertions.Expect(page.GetByTestId("own-feed-url")).ToHaveCountAsync(0);
+        await page.GetByTestId("revoke-feed").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("make-feed")).ToHaveTextAsync("Make my calendar address");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await calendar.GetAsync(url)).StatusCode);
+    }
 }

@@ -138,5 +138,10 @@ public static class AuthorizationMatrix
         ("meetings", "POST", "/api/meetings/{id:guid}/documents/", "/api/meetings/{meeting}/documents", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
         ("meetings", "POST", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions", "/api/meetings/{meeting}/documents/{document}/versions", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
         ("meetings", "DELETE", "/api/meetings/{id:guid}/documents/{documentId:guid}", "/api/meetings/{meeting}/documents/0198a5c2-0000-7000-8000-000000000001", "401 404 403 403 403 404 403 403 404 403 401 401 401 401 403"),
+        // A person's own calendar feed: made, seen and revoked by any signed-in person, read by its secret alone (none here).
+        ("meetings", "GET", "/api/meetings/feed", "/api/meetings/feed", "401 200 200 200 200 200 200 200 200 403 401 401 401 401 200"),
+        ("meetings", "POST", "/api/meetings/feed", "/api/meetings/feed", "401 201 201 201 201 201 201 201 201 403 401 401 401 401 201"),
+        ("meetings", "DELETE", "/api/meetings/feed", "/api/meetings/feed", "401 204 204 204 204 204 204 204 204 403 401 401 401 401 204"),
+        ("meetings", "GET", "/api/meetings/feed.ics", "/api/meetings/feed.ics", "404 404 404 404 404 404 404 404 404 404 404 404 404 404 404"),
     ];
 }

@@ -49,6 +49,8 @@ public static class ProxyConfiguration
         ("letter", ResourceNames.Meetings, "/api/meetings/letters/{id:guid}", HttpMethods.Get),
         // A meeting's documents: the public ones of a public meeting for anyone (the service reads the token itself).
         ("meeting-documents", ResourceNames.Meetings, "/api/meetings/{id:guid}/documents/{**rest}", HttpMethods.Get),
+        // A person's calendar feed, read by a calendar application with the feed's own secret (in the query).
+        ("meetings-feed", ResourceNames.Meetings, "/api/meetings/feed.ics", HttpMethods.Get),
     ];
 
     /// <summary>

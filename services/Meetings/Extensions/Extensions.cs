@@ -21,6 +21,7 @@ public static class Extensions
         {
             bus.AddMemberStateCopy<MeetingsDbContext>(ResourceNames.Meetings);
             bus.AddConsumer<LetterUndeliverableConsumer>();
+            bus.AddConsumer<FeedRevocationConsumer>();
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<SeedSchedule>();

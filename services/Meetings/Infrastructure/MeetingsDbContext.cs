@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.ReferenceData;
 using PocDirectory.Meetings.Documents;
+using PocDirectory.Meetings.Feeds;
 using PocDirectory.Meetings.Invitations;
 using PocDirectory.Meetings.Letters;
 using PocDirectory.Meetings.Missions;
@@ -29,6 +30,8 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
     public DbSet<Invitee> Invitees => Set<Invitee>();
 
     public DbSet<MeetingDocument> Documents => Set<MeetingDocument>();
+
+    public DbSet<CalendarFeed> Feeds => Set<CalendarFeed>();
 
     public DbSet<DocumentVersion> DocumentVersions => Set<DocumentVersion>();
 
@@ -119,6 +122,15 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             version.Property(v => v.UploadedBy).HasMaxLength(200);
             version.HasIndex(v => new { v.DocumentId, v.Version }).IsUnique();
             version.HasOne<MeetingDocument>().WithMany().HasForeignKey(v => v.DocumentId);
+        });
+        modelBuilder.Entity<CalendarFeed>(feed =>
+        {
+            feed.ToTable("calendar_feeds");
+            feed.HasKey(f => f.Id);
+            feed.Property(f => f.Subject).HasMaxLength(200);
+            feed.Property(f => f.TokenHash).HasMaxLength(64);
+            feed.HasIndex(f => f.Subject).IsUnique();
+            feed.HasIndex(f => f.TokenHash).IsUnique();
         });
         modelBuilder.Entity<PermanentMission>(mission =>
         {

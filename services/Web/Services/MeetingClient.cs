@@ -78,6 +78,26 @@ public sealed class MeetingClient(HttpClient http)
         return response.IsSuccessStatusCode ? null : await DirectoryClient.RefusalAsync(response, ct);
     }
 
+    /// <summary>Whether the signed-in person has a calendar feed (null when the service says no).</summary>
+    public async Task<PersonalFeed?> FeedAsync(CancellationToken ct)
+    {
+        using var response = await http.GetAsync("api/meetings/feed", ct);
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<PersonalFeed>(ct) : null;
+    }
+
+    /// <summary>Makes the person's feed (replacing the earlier one); the answer holds its address, once.</summary>
+    public async Task<PersonalFeed?> MakeFeedAsync(CancellationToken ct)
+    {
+        using var response = await http.PostAsync("api/meetings/feed", null, ct);
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<PersonalFeed>(ct) : null;
+    }
+
+    public async Task RevokeFeedAsync(CancellationToken ct)
+    {
+        using var response = await http.DeleteAsync("api/meetings/feed", ct);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>The meeting's documents the reader may see (none when the service says no).</summary>
     public async Task<IReadOnlyList<MeetingDocumentView>> DocumentsAsync(Guid id, CancellationToken ct)
     {
@@ -92,6 +112,8 @@ public sealed class MeetingClient(HttpClient http)
     /// <summary>The instant written as the browser's script reads it (the page shows New York's time without it).</summary>
     public static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
+
+public sealed record PersonalFeed(bool Exists, DateTimeOffset? CreatedAt, bool All, IReadOnlyList<string> Audiences, string? Url);
 
 public sealed record MeetingDocumentVersion(int Version, string FileName, string ContentType, long Size, DateTimeOffset UploadedAt);
 

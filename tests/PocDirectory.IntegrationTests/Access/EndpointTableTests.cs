@@ -62,6 +62,10 @@ public sealed class EndpointTableTests(ServersFixture servers)
         [(ResourceNames.Meetings, "POST", "/api/meetings/{id:guid}/documents/")] = Token,
         [(ResourceNames.Meetings, "POST", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions")] = Token,
         [(ResourceNames.Meetings, "DELETE", "/api/meetings/{id:guid}/documents/{documentId:guid}")] = Token,
+        [(ResourceNames.Meetings, "GET", "/api/meetings/feed")] = Token,
+        [(ResourceNames.Meetings, "POST", "/api/meetings/feed")] = Token,
+        [(ResourceNames.Meetings, "DELETE", "/api/meetings/feed")] = Token,
+        [(ResourceNames.Meetings, "GET", "/api/meetings/feed.ics")] = Anonymous,
         [(ResourceNames.Identity, "POST", "/connect/token")] = Anonymous,
         // The browser steps of OpenID Connect decide themselves: the sign-in cookie with two factors, or the sign-in page.
         [(ResourceNames.Identity, "GET", "/connect/authorize")] = Anonymous,

@@ -233,6 +233,43 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                     b.ToTable("meeting_documents", (string)null);
                 });
 
+            modelBuilder.Entity("PocDirectory.Meetings.Feeds.CalendarFeed", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("All")
+                        .HasColumnType("boolean");
+
+                    b.PrimitiveCollection<List<string>>("Audiences")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Subject")
+                        .IsUnique();
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("calendar_feeds", (string)null);
+                });
+
             modelBuilder.Entity("PocDirectory.Meetings.Invitations.Invitee", b =>
                 {
                     b.Property<Guid>("Id")
