@@ -100,15 +100,17 @@ if (!options.Publishing)
     identity.WithEnvironment("Audit__CheckpointFile", Path.Combine(options.StateDirectory, "audit", "checkpoints.jsonl"));
 }
 identity.WithEnvironment("Audit__ChainKey", builder.AddStateSecret("audit-chain-key"));
-// E-mailed links open the Web's pages (references name the public endpoints: no service calls a management port): a nominee's confirmation, a ping test's acknowledgement.
+// E-mailed links open the Web's pages (references name the public endpoints: no service calls a management port): a nominee's confirmation,
+// a ping test's acknowledgement, a letter's acknowledgement and archive page, a meeting's page.
 nominations.WithReference(web.GetEndpoint("http"));
 directory.WithReference(web.GetEndpoint("http"));
+meetings.WithReference(web.GetEndpoint("http"));
 if (options.Publishing)
 {
     // In a deployment people reach the Web under its public https name, not the in-cluster service
     // name: sign-in's redirect and every e-mailed link use it.
     var webPublicOrigin = builder.AddParameter("web-public-origin");
-    foreach (var service in new[] { identity, nominations, directory })
+    foreach (var service in new[] { identity, nominations, directory, meetings })
     {
         service.WithEnvironment("Web__PublicOrigin", webPublicOrigin);
     }

@@ -42,4 +42,35 @@ public sealed class LetterPagesTests(SystemFixture fixture) : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("undeliverable")).ToHaveCountAsync(0);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("letter.png"), FullPage = true });
     }
+
+    [Fact]
+    public async Task A_mission_acknowledges_receipt_from_its_copys_link_with_a_button_and_a_second_click_is_told_it_was_done()
+    {
+        var system = fixture.System;
+        using var manager = DirectoryFlow.Client(system, await DirectoryFlow.TokenOfAsync(system, "letter-ack-dm", Roles.DirectoryManager));
+        var uruguay = TestPerson.UniqueEmail("uruguay-mission");
+        await MeetingsFlow.JsonAsync(await manager.PutAsJsonAsync("/api/meetings/missions/URY", new { emails = new[] { uruguay } }), System.Net.HttpStatusCode.OK);
+        var chair = await DirectoryFlow.TokenOfAsync(system, "letter-ack-chair", Roles.ChairOffice);
+        var subject = $"Acknowledged letter {Guid.NewGuid():N}"[..32];
+        var id = await MeetingsFlow.DraftAsync(system, chair, MeetingsFlow.Letter(subject));
+        using (var http = DirectoryFlow.Client(system, chair))
+        {
+            await MeetingsFlow.JsonAsync(await http.PostAsJsonAsync($"/api/meetings/letters/{id}/sending", new { revision = 1 }), System.Net.HttpStatusCode.OK);
+        }
+        await Mailbox.WaitForAsync(system, uruguay, new System.Text.RegularExpressions.Regex("acknowledge"));
+        var raw = Mailbox.Texts(system).Single(t => t.Contains($"X-RcptTo: {uruguay}", StringComparison.OrdinalIgnoreCase));
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw));
+        var link = System.Text.RegularExpressions.Regex.Match((await MimeKit.MimeMessage.LoadAsync(stream)).TextBody ?? "", @"http://\S+/letters/acknowledge\?token=\S+").Value;
+        Assert.StartsWith(system.Url(ResourceNames.Web).ToString().TrimEnd('/'), link);
+
+        // Opening the link records nothing (a mail scanner opens links too); the button does.
+        var page = await _chromium.Browser.NewPageAsync();
+        await page.GotoAsync(link);
+        await page.GetByTestId("acknowledge-letter").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("letter-acknowledged")).ToContainTextAsync(subject);
+        await Assertions.Expect(page.GetByTestId("letter-acknowledged")).ToContainTextAsync("Permanent Mission of Uruguay to the United Nations");
+        await page.GotoAsync(link);
+        await page.GetByTestId("acknowledge-letter").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("letter-acknowledged-before")).ToContainTextAsync("acknowledged receipt on");
+    }
 }

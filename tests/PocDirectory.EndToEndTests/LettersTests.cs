@@ -58,6 +58,27 @@ public sealed class LettersTests(SystemFixture fixture)
             Assert.Single(Mailbox.Texts(system), t => t.Contains($"X-RcptTo: {address}", StringComparison.OrdinalIgnoreCase));
         }
 
+        // Chile acknowledges receipt through the link in one of its copies: the mission is marked, once; the other copy's link says so.
+        var links = new List<string>();
+        foreach (var address in new[] { chile.First, chile.Second })
+        {
+            // The letter's text is encoded for transport (quoted-printable): read as a mail client reads it.
+            var raw = Mailbox.Texts(system).Single(t => t.Contains($"X-RcptTo: {address}", StringComparison.OrdinalIgnoreCase));
+            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw));
+            var text = (await MimeKit.MimeMessage.LoadAsync(stream)).TextBody ?? "";
+            links.Add(Regex.Match(text, @"/letters/acknowledge\?token=([A-Za-z0-9_-]+)").Groups[1].Value);
+        }
+        Assert.All(links, l => Assert.True(l.Length > 40, "each copy carries its acknowledgement link"));
+        Assert.NotEqual(links[0], links[1]); // a link of its own per copy
+        var acknowledged = await MeetingsFlow.JsonAsync(await anonymous.PostAsJsonAsync("/api/meetings/letters/acknowledgements", new { token = links[0] }), HttpStatusCode.OK);
+        Assert.Equal((id, subject), (acknowledged.GetProperty("letterId").GetGuid(), acknowledged.GetProperty("subject").GetString()));
+        Assert.Equal(HttpStatusCode.Gone, (await anonymous.PostAsJsonAsync("/api/meetings/letters/acknowledgements", new { token = links[1] })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsJsonAsync("/api/meetings/letters/acknowledgements", new { token = links[0][..^2] + "xx" })).StatusCode);
+        var withAcknowledgement = await MeetingsFlow.JsonAsync(await chair.GetAsync($"/api/meetings/letters/{id}"), HttpStatusCode.OK);
+        Assert.Equal(1, withAcknowledgement.GetProperty("delivery").GetProperty("acknowledged").GetInt32());
+        Assert.All(withAcknowledgement.GetProperty("recipients").EnumerateArray().Where(r => r.GetProperty("state").GetString() == "CHL"),
+            r => Assert.Equal(JsonValueKind.String, r.GetProperty("acknowledgedAt").ValueKind));
+
         // The address the mail server refused is marked so, beside its mission.
         await Eventually.Until(async () => await MeetingsFlow.JsonAsync(await chair.GetAsync($"/api/meetings/letters/{id}"), HttpStatusCode.OK),
             letter => letter.GetProperty("recipients").EnumerateArray().Any(r => r.GetProperty("state").GetString() == "NPL" && r.GetProperty("status").GetString() == "undeliverable"),

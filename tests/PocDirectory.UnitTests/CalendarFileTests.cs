@@ -127,3 +127,28 @@ public sealed class CalendarFileTests
             new() { Method = "REQUEST", Text = text + new string('x', Contracts.Notifications.EmailCalendar.MaxLength) }));
     }
 }
+
+/// <summary>What a person's calendar feed holds, from the roles it was made with.</summary>
+public sealed class CalendarFeedRulesTests
+{
+    private static PocDirectory.BuildingBlocks.ReferenceData.MemberStateCopy State(string iso3, string status) => new() { Iso3 = iso3, Name = iso3, UnStatus = status };
+
+    private static string Holds(IReadOnlyCollection<string> roles, PocDirectory.BuildingBlocks.ReferenceData.MemberStateCopy? state)
+    {
+        var (all, audiences) = PocDirectory.Meetings.Feeds.CalendarFeed.For(roles, state);
+        return all ? "all" : string.Join(" ", audiences);
+    }
+
+    [Fact]
+    public void Each_role_holds_its_audiences_and_the_Chairs_office_and_the_Secretariat_hold_all()
+    {
+        Assert.Equal("all", Holds([Roles.ChairOffice], null));
+        Assert.Equal("all", Holds([Roles.DirectoryManager], null));
+        Assert.Equal("public member-states", Holds([Roles.Delegate], State("FRA", "Member")));
+        Assert.Equal("public observers", Holds([Roles.Delegate], State("VAT", "Observer")));
+        Assert.Equal("public member-states points-of-contact", Holds([Roles.FocalPoint, Roles.PointOfContact], State("KEN", "Member")));
+        // A State-bound role whose State is not known (yet) holds only the public meetings; operations likewise.
+        Assert.Equal("public", Holds([Roles.Delegate], null));
+        Assert.Equal("public", Holds([Roles.Operations], null));
+    }
+}

@@ -120,6 +120,8 @@ public static class AuthorizationMatrix
         ("meetings", "POST", "/api/meetings/letters/", "/api/meetings/letters", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
         ("meetings", "PUT", "/api/meetings/letters/{id:guid}", "/api/meetings/letters/{letter}", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
         ("meetings", "POST", "/api/meetings/letters/{id:guid}/sending", "/api/meetings/letters/0198a5c2-0000-7000-8000-000000000001/sending", "401 404 403 403 403 404 403 403 404 403 401 401 401 401 403"),
+        // A mission's acknowledgement: the link's secret is the credential, whoever calls (none given here).
+        ("meetings", "POST", "/api/meetings/letters/acknowledgements", "/api/meetings/letters/acknowledgements", "400 400 400 400 400 400 400 400 400 400 400 400 400 400 400"),
         // Registration: a State's delegate registers its participants ({meeting} is not open for registration: 409), sees and
         // withdraws its own; the Secretariat (directory manager) sees and exports all. Participants are people: the Chair's
         // office, which reads no one's contact details, does not see them.

@@ -47,6 +47,8 @@ public static class ProxyConfiguration
         // The archive of the Chair's letters: the public ones are read by anyone, the others only by signed-in people.
         ("letters", ResourceNames.Meetings, "/api/meetings/letters", HttpMethods.Get),
         ("letter", ResourceNames.Meetings, "/api/meetings/letters/{id:guid}", HttpMethods.Get),
+        // A mission's acknowledgement of a letter: the e-mailed link's secret is the credential, as for ping tests.
+        ("letter-acknowledgement", ResourceNames.Meetings, "/api/meetings/letters/acknowledgements", HttpMethods.Post),
         // A meeting's documents: the public ones of a public meeting for anyone (the service reads the token itself).
         ("meeting-documents", ResourceNames.Meetings, "/api/meetings/{id:guid}/documents/{**rest}", HttpMethods.Get),
         // A person's calendar feed, read by a calendar application with the feed's own secret (in the query).

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.BuildingBlocks.Security;
 using PocDirectory.BuildingBlocks.Validation;
 using PocDirectory.Contracts.Audit;
 using PocDirectory.Contracts.Notifications;
@@ -20,9 +21,16 @@ public sealed record LetterSummary(Guid Id, string Date, string Subject, bool Is
 public sealed record SendingRequest(int? Revision);
 
 /// <summary>What became of the letter at one mission's address.</summary>
-public sealed record RecipientView(string State, string MissionName, string? Email, string Status, string? Reason, DateTimeOffset? StatusAt);
+public sealed record RecipientView(string State, string MissionName, string? Email, string Status, string? Reason, DateTimeOffset? StatusAt, DateTimeOffset? AcknowledgedAt);
 
-public sealed record DeliveryCounts(int Missions, int Sent, int Undeliverable, int NoAddress);
+/// <summary>The missions, the copies sent, undeliverable and without an address, and the missions that acknowledged receipt.</summary>
+public sealed record DeliveryCounts(int Missions, int Sent, int Undeliverable, int NoAddress, int Acknowledged);
+
+/// <summary>A mission's acknowledgement, with the secret of the link its copy of the letter carried.</summary>
+public sealed record AcknowledgementRequest(string? Token);
+
+/// <summary>What was acknowledged: the letter and the mission.</summary>
+public sealed record AcknowledgementView(Guid LetterId, string Subject, string Date, string MissionName, DateTimeOffset AcknowledgedAt);
 
 /// <summary>
 /// A letter: its whole text (as sent, or as it would be sent), its parts (for the Chair's office to edit
@@ -53,6 +61,45 @@ public static class LettersApi
             .WithSummary("Change a draft letter (Chair's office)").Produces<LetterView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/{id:guid}/sending", SendAsync).AuditedByHandler("letter.sent")
             .WithSummary("Send a draft to every Permanent Mission (Chair's office); once").Produces<LetterView>().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/acknowledgements", AcknowledgeAsync).AllowAnonymous().AuditedByHandler("letter.acknowledged")
+            .WithSummary("A mission acknowledges receipt, with its copy's link (no sign-in: the link's secret is the credential)")
+            .Produces<AcknowledgementView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
+    }
+
+    /// <summary>
+    /// A mission acknowledges receipt through the link in its copy: every copy of its State is marked, once. The link
+    /// works again only to say it was done (410), so that a second click, or a colleague's, tells the truth.
+    /// </summary>
+    private static async Task<IResult> AcknowledgeAsync(AcknowledgementRequest? request, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        if (request?.Token is not { Length: > 20 and < 100 } token)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["Give the token of the link in the letter's e-mail."] },
+                title: "The acknowledgement cannot be read.");
+        }
+        var hash = Convert.ToHexStringLower(OneTimeTokens.Hash(token));
+        var copy = await db.LetterRecipients.AsNoTracking().SingleOrDefaultAsync(r => r.AcknowledgementHash == hash, ct);
+        var letter = copy is null ? null : await db.Letters.AsNoTracking().SingleAsync(l => l.Id == copy.LetterId, ct);
+        if (copy is null || letter is null)
+        {
+            return TypedResults.Problem(title: "This link is not known.", detail: "Open the link exactly as it was e-mailed.", statusCode: StatusCodes.Status404NotFound);
+        }
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // One statement: two clicks at once mark the mission once, and the second is told it was done.
+        var marked = await db.LetterRecipients.Where(r => r.LetterId == copy.LetterId && r.State == copy.State && r.AcknowledgedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.AcknowledgedAt, now), ct);
+        if (marked == 0)
+        {
+            var at = await db.LetterRecipients.AsNoTracking().Where(r => r.LetterId == copy.LetterId && r.State == copy.State && r.AcknowledgedAt != null)
+                .Select(r => r.AcknowledgedAt).FirstAsync(ct);
+            return TypedResults.Problem(title: "Receipt was acknowledged already.",
+                detail: $"The {copy.MissionName} acknowledged receipt on {at!.Value.UtcDateTime:d MMMM yyyy}: nothing more is needed.", statusCode: StatusCodes.Status410Gone);
+        }
+        db.AddAuditRecord(ResourceNames.Meetings, "letter.acknowledged", AuditOutcomes.Success, http, actor: $"mission:{copy.State}", target: letter.Id.ToString(), state: copy.State);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(new AcknowledgementView(letter.Id, letter.Subject, IsoDate(letter.Date), copy.MissionName, now));
     }
 
     /// <summary>The e-mail template Notifications renders a letter with.</summary>
@@ -92,10 +139,11 @@ public static class LettersApi
         {
             recipients = await db.LetterRecipients.AsNoTracking().Where(r => r.LetterId == letter.Id)
                 .OrderBy(r => r.MissionName).ThenBy(r => r.Email)
-                .Select(r => new RecipientView(r.State, r.MissionName, r.Email, r.Status, r.Reason, r.StatusAt))
+                .Select(r => new RecipientView(r.State, r.MissionName, r.Email, r.Status, r.Reason, r.StatusAt, r.AcknowledgedAt))
                 .ToListAsync(ct);
             counts = new DeliveryCounts(recipients.Select(r => r.State).Distinct().Count(), recipients.Count(r => r.Status == RecipientStatuses.Sent),
-                recipients.Count(r => r.Status == RecipientStatuses.Undeliverable), recipients.Count(r => r.Status == RecipientStatuses.NoAddress));
+                recipients.Count(r => r.Status == RecipientStatuses.Undeliverable), recipients.Count(r => r.Status == RecipientStatuses.NoAddress),
+                recipients.Where(r => r.AcknowledgedAt is not null).Select(r => r.State).Distinct().Count());
         }
         var parts = writes && letter.Status == LetterStatuses.Draft
             ? new LetterRequest(IsoDate(letter.Date), letter.Subject, letter.Body, letter.Salutation, letter.Closing, letter.Signature, letter.Addressees,
@@ -236,7 +284,8 @@ public static class LettersApi
         letter.SentBy = Caller.From(user).Subject;
         letter.Revision++;
         letter.UpdatedAt = now;
-        var link = AuthenticationExtensions.WebUrl(configuration) is { } web ? $"{web}/letters/{letter.Id}" : "";
+        var web = AuthenticationExtensions.WebUrl(configuration);
+        var link = web is null ? "" : $"{web}/letters/{letter.Id}";
         var emails = new List<SendEmail>();
         foreach (var state in states)
         {
@@ -249,16 +298,22 @@ public static class LettersApi
             }
             foreach (var email in mission.Emails)
             {
+                // Each copy carries its own acknowledgement link; only the secret's hash is kept.
+                var token = OneTimeTokens.New();
                 var recipient = new LetterRecipient
                 {
                     LetterId = letter.Id, State = state.Iso3, MissionName = name, Email = email, EmailId = Guid.CreateVersion7(),
-                    Status = RecipientStatuses.Sent, StatusAt = now,
+                    Status = RecipientStatuses.Sent, StatusAt = now, AcknowledgementHash = Convert.ToHexStringLower(OneTimeTokens.Hash(token)),
                 };
                 db.LetterRecipients.Add(recipient);
                 emails.Add(new SendEmail
                 {
                     EmailId = recipient.EmailId.Value, To = email, ToName = name, Template = Template, RequestedBy = ResourceNames.Meetings,
-                    Values = new Dictionary<string, string> { ["subject"] = letter.Subject, ["text"] = letter.Text, ["link"] = link },
+                    Values = new Dictionary<string, string>
+                    {
+                        ["subject"] = letter.Subject, ["text"] = letter.Text, ["link"] = link,
+                        ["acknowledge"] = web is null ? "" : $"{web}/letters/acknowledge?token={token}",
+                    },
                 });
             }
         }

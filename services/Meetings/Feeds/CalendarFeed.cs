@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.BuildingBlocks.Security;
 using PocDirectory.Meetings.Schedule;
 
 namespace PocDirectory.Meetings.Feeds;
@@ -21,39 +20,55 @@ public sealed class CalendarFeed
 
     public string TokenHash { get; set; } = "";
 
-    /// <summary>Every meeting, whatever its audience (the Chair's office, the Secretariat).</summary>
-    public bool All { get; set; }
+    /// <summary>The roles the person held when it was made (what it holds is worked out from them at each read).</summary>
+    public List<string> Roles { get; set; } = [];
 
-    /// <summary>The audiences whose meetings it holds.</summary>
-    public List<string> Audiences { get; set; } = [];
+    /// <summary>The State the person's roles are for, if any.</summary>
+    public string? State { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    /// <summary>When the access token it was made with was issued: a revocation of the person's access from then on ends it.</summary>
+    public DateTimeOffset GrantedAt { get; set; }
+
+    /// <summary>It stops working then (<c>Meetings:FeedLifetime</c>, 180 days by default): a new one is made on the Meetings page.</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>When a calendar application last read it (to the hour), for its owner to see.</summary>
+    public DateTimeOffset? LastReadAt { get; set; }
+
+    public static string Hash(string token) => Convert.ToHexStringLower(OneTimeTokens.Hash(token));
 
     /// <summary>A new secret: 256 random bits, URL-safe.</summary>
-    public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
+    public static string NewToken() => OneTimeTokens.New();
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    /// <summary>What a person's feed holds, from the roles the caller has now (and the State's status at the United Nations).</summary>
-    public static (bool All, List<string> Audiences) For(Caller caller, MemberStateCopy? state)
+    /// <summary>What a feed holds, from the roles it was made with and the State's current status at the United Nations.</summary>
+    public static (bool All, List<string> Audiences) For(IReadOnlyCollection<string> roles, MemberStateCopy? state)
     {
-        if (caller.Roles.Contains(Roles.ChairOffice) || caller.Roles.Contains(Roles.DirectoryManager))
+        if (roles.Contains(PocDirectory.Roles.ChairOffice) || roles.Contains(PocDirectory.Roles.DirectoryManager))
         {
             return (true, []);
         }
         var audiences = new List<string> { Schedule.Audiences.Public };
-        if ((caller.Roles.Contains(Roles.Delegate) || caller.Roles.Contains(Roles.FocalPoint)) && state is not null)
+        if ((roles.Contains(PocDirectory.Roles.Delegate) || roles.Contains(PocDirectory.Roles.FocalPoint)) && state is not null)
         {
             audiences.Add(state.UnStatus == "Observer" ? Schedule.Audiences.Observers : Schedule.Audiences.MemberStates);
         }
-        if (caller.Roles.Contains(Roles.PointOfContact))
+        if (roles.Contains(PocDirectory.Roles.PointOfContact))
         {
             audiences.Add(Schedule.Audiences.PointsOfContact);
         }
         return (false, audiences);
     }
+}
 
-    public bool Holds(Meeting meeting) => All || meeting.Audience.Any(Audiences.Contains);
+/// <summary>
+/// The last moment a person's access was revoked (Identity's <c>PrincipalRevoked</c>): a feed made with a token
+/// issued at or before it is refused, also one made while the revocation was still on its way to this service.
+/// </summary>
+public sealed class RevokedSubject
+{
+    public string Subject { get; set; } = "";
+
+    public DateTimeOffset RevokedAt { get; set; }
 }

@@ -33,6 +33,8 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
 
     public DbSet<CalendarFeed> Feeds => Set<CalendarFeed>();
 
+    public DbSet<RevokedSubject> RevokedSubjects => Set<RevokedSubject>();
+
     public DbSet<DocumentVersion> DocumentVersions => Set<DocumentVersion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -131,6 +133,13 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             feed.Property(f => f.TokenHash).HasMaxLength(64);
             feed.HasIndex(f => f.Subject).IsUnique();
             feed.HasIndex(f => f.TokenHash).IsUnique();
+            feed.Property(f => f.State).HasMaxLength(3);
+        });
+        modelBuilder.Entity<RevokedSubject>(revoked =>
+        {
+            revoked.ToTable("revoked_subjects");
+            revoked.HasKey(r => r.Subject);
+            revoked.Property(r => r.Subject).HasMaxLength(200);
         });
         modelBuilder.Entity<PermanentMission>(mission =>
         {
@@ -164,6 +173,8 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             recipient.Property(r => r.Reason).HasMaxLength(500);
             recipient.HasIndex(r => r.LetterId);
             recipient.HasIndex(r => r.EmailId).IsUnique();
+            recipient.Property(r => r.AcknowledgementHash).HasMaxLength(64);
+            recipient.HasIndex(r => r.AcknowledgementHash).IsUnique();
             recipient.HasOne<Letter>().WithMany().HasForeignKey(r => r.LetterId);
         });
     }

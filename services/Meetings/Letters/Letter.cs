@@ -95,4 +95,10 @@ public sealed class LetterRecipient
     public string? Reason { get; set; }
 
     public DateTimeOffset? StatusAt { get; set; }
+
+    /// <summary>The SHA-256 (hex) of the secret in this copy's acknowledgement link; the secret itself is only in the e-mail.</summary>
+    public string? AcknowledgementHash { get; set; }
+
+    /// <summary>When the mission acknowledged receipt (through any of its copies' links): set on every copy of its State.</summary>
+    public DateTimeOffset? AcknowledgedAt { get; set; }
 }

@@ -92,10 +92,11 @@ public sealed class MeetingClient(HttpClient http)
         return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<PersonalFeed>(ct) : null;
     }
 
-    public async Task RevokeFeedAsync(CancellationToken ct)
+    /// <summary>Stops the person's feed; false when the service did not (the page says so).</summary>
+    public async Task<bool> RevokeFeedAsync(CancellationToken ct)
     {
         using var response = await http.DeleteAsync("api/meetings/feed", ct);
-        response.EnsureSuccessStatusCode();
+        return response.IsSuccessStatusCode;
     }
 
     /// <summary>The meeting's documents the reader may see (none when the service says no).</summary>
@@ -113,7 +114,8 @@ public sealed class MeetingClient(HttpClient http)
     public static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
 
-public sealed record PersonalFeed(bool Exists, DateTimeOffset? CreatedAt, bool All, IReadOnlyList<string> Audiences, string? Url);
+public sealed record PersonalFeed(
+    bool Exists, DateTimeOffset? CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastReadAt, bool All, IReadOnlyList<string> Audiences, string? Url);
 
 public sealed record MeetingDocumentVersion(int Version, string FileName, string ContentType, long Size, DateTimeOffset UploadedAt);
 
@@ -132,9 +134,12 @@ public sealed record Participant(Guid Id, string State, string FullName, string 
 
 public sealed record LetterSummary(Guid Id, string Date, string Subject, bool IsPublic, string Status, DateTimeOffset? SentAt);
 
-public sealed record LetterRecipient(string State, string MissionName, string? Email, string Status, string? Reason, DateTimeOffset? StatusAt);
+public sealed record LetterRecipient(string State, string MissionName, string? Email, string Status, string? Reason, DateTimeOffset? StatusAt, DateTimeOffset? AcknowledgedAt = null);
 
-public sealed record LetterDelivery(int Missions, int Sent, int Undeliverable, int NoAddress);
+public sealed record LetterDelivery(int Missions, int Sent, int Undeliverable, int NoAddress, int Acknowledged = 0);
+
+/// <summary>A mission's acknowledgement of a letter, as the service records it.</summary>
+public sealed record LetterAcknowledgement(Guid LetterId, string Subject, string Date, string MissionName, DateTimeOffset AcknowledgedAt);
 
 public sealed record LetterDetails(
     Guid Id, string Date, string Subject, bool IsPublic, string Status, DateTimeOffset? SentAt, string Text,
@@ -147,6 +152,15 @@ public sealed class LetterClient(HttpClient http)
         await http.GetFromJsonAsync<List<LetterSummary>>("api/meetings/letters", ct) ?? [];
 
     /// <summary>The letter, or null when there is none the reader may see.</summary>
+    /// <summary>A mission acknowledges receipt with its link's secret: the record (200), or the status of the refusal (404 unknown, 410 done already, 400).</summary>
+    public async Task<(LetterAcknowledgement? Acknowledgement, System.Net.HttpStatusCode Status, Refusal? Refusal)> AcknowledgeAsync(string token, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("api/meetings/letters/acknowledgements", new { token }, ct);
+        return response.IsSuccessStatusCode
+            ? (await response.Content.ReadFromJsonAsync<LetterAcknowledgement>(ct), response.StatusCode, null)
+            : (null, response.StatusCode, await DirectoryClient.RefusalAsync(response, ct));
+    }
+
     public async Task<LetterDetails?> LetterAsync(Guid id, CancellationToken ct)
     {
         using var response = await http.GetAsync($"api/meetings/letters/{id}", ct);
