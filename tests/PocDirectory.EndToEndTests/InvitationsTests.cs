@@ -16,10 +16,8 @@ public sealed class InvitationsTests(SystemFixture fixture)
     private static async Task<List<(string PartMethod, string Text, IReadOnlyList<ReadCalendar> Read)>> EntriesToAsync(RunningSystem system, string to)
     {
         var entries = new List<(string, string, IReadOnlyList<ReadCalendar>)>();
-        foreach (var raw in Mailbox.Texts(system).Where(t => t.Contains($"X-RcptTo: {to}", StringComparison.OrdinalIgnoreCase)))
+        foreach (var message in await Mailbox.MessagesToAsync(system, to))
         {
-            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw));
-            var message = await MimeMessage.LoadAsync(stream);
             var part = message.BodyParts.OfType<TextPart>().SingleOrDefault(p => p.ContentType.MimeType == "text/calendar");
             if (part is not null)
             {

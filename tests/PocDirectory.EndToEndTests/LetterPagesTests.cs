@@ -58,9 +58,8 @@ public sealed class LetterPagesTests(SystemFixture fixture) : IAsyncLifetime
             await MeetingsFlow.JsonAsync(await http.PostAsJsonAsync($"/api/meetings/letters/{id}/sending", new { revision = 1 }), System.Net.HttpStatusCode.OK);
         }
         await Mailbox.WaitForAsync(system, uruguay, new System.Text.RegularExpressions.Regex("acknowledge"));
-        var raw = Mailbox.Texts(system).Single(t => t.Contains($"X-RcptTo: {uruguay}", StringComparison.OrdinalIgnoreCase));
-        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw));
-        var link = System.Text.RegularExpressions.Regex.Match((await MimeKit.MimeMessage.LoadAsync(stream)).TextBody ?? "", @"http://\S+/letters/acknowledge\?token=\S+").Value;
+        var copy = Assert.Single(await Mailbox.MessagesToAsync(system, uruguay));
+        var link = System.Text.RegularExpressions.Regex.Match(copy.TextBody ?? "", @"http://\S+/letters/acknowledge\?token=\S+").Value;
         Assert.StartsWith(system.Url(ResourceNames.Web).ToString().TrimEnd('/'), link);
 
         // Opening the link records nothing (a mail scanner opens links too); the button does.

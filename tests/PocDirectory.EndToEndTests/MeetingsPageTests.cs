@@ -80,4 +80,37 @@ public sealed class MeetingsPageTests(SystemFixture fixture) : IAsyncLifetime
         Assert.Equal("questions.txt", download.SuggestedFilename);
         Assert.Equal(text, await File.ReadAllBytesAsync((await download.PathAsync())!));
     }
+
+    [Fact]
+    public async Task The_year_at_a_glance_puts_each_meeting_in_the_months_it_takes_even_one_known_only_to_the_month()
+    {
+        var system = fixture.System;
+        var chair = await DirectoryFlow.TokenOfAsync(system, "year-view-chair", Roles.ChairOffice);
+        var year = DateTime.UtcNow.Year + 3;
+        var session = $"Session across months {Guid.NewGuid():N}"[..36];
+        var tbc = $"Session in June, tbc {Guid.NewGuid():N}"[..36];
+        foreach (var meeting in new object[]
+        {
+            new { kind = "substantive-session", title = session, format = "in-person", audience = new[] { "member-states", "public" },
+                time = new { precision = "days", date = $"{year}-03-30", endDate = $"{year}-04-03" } },
+            new { kind = "substantive-session", title = tbc, format = "in-person", audience = new[] { "member-states", "public" }, status = "tentative",
+                time = new { precision = "month", month = $"{year}-06" } },
+        })
+        {
+            await MeetingsFlow.ScheduleAsync(system, chair, meeting);
+        }
+
+        var page = await _chromium.Browser.NewPageAsync();
+        await page.GotoAsync(new Uri(system.Url(ResourceNames.Web), "/meetings").ToString());
+        await page.GetByTestId("year-view-link").ClickAsync();
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Years" }).GetByRole(AriaRole.Link, new() { Name = year.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ClickAsync();
+        var view = page.GetByTestId("year-view");
+        await Assertions.Expect(view.GetByRole(AriaRole.Heading, new() { Name = year.ToString(System.Globalization.CultureInfo.InvariantCulture), Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(view.Locator("[data-month='3']")).ToContainTextAsync($"30–31 {session}");
+        await Assertions.Expect(view.Locator("[data-month='4']")).ToContainTextAsync($"1–3 {session}");
+        await Assertions.Expect(view.Locator("[data-month='6']")).ToContainTextAsync($"tbc {tbc}");
+        await Assertions.Expect(view.Locator("[data-month='6']")).ToContainTextAsync("To be confirmed");
+        await Assertions.Expect(view.Locator("[data-month='5']")).Not.ToContainTextAsync(session);
+        Assert.Equal(12, await view.Locator("[data-month]").CountAsync());
+    }
 }

@@ -53,6 +53,21 @@ public static partial class Mailbox
             : [];
     }
 
+    /// <summary>
+    /// Every e-mail to <paramref name="to"/>, parsed as a mail client reads it (its text decoded from the transport's
+    /// quoted-printable or base64), for what a pattern on the raw message would miss.
+    /// </summary>
+    public static async Task<List<MimeKit.MimeMessage>> MessagesToAsync(RunningSystem system, string to)
+    {
+        var messages = new List<MimeKit.MimeMessage>();
+        foreach (var raw in Texts(system).Where(t => t.Contains($"X-RcptTo: {to}", StringComparison.OrdinalIgnoreCase)))
+        {
+            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw));
+            messages.Add(await MimeKit.MimeMessage.LoadAsync(stream));
+        }
+        return messages;
+    }
+
     public static Task<Match> InvitationLinkAsync(RunningSystem system, string to) =>
         WaitForAsync(system, to, InvitationLink());
 

@@ -53,7 +53,9 @@ public static class FeedsApi
             return refusal;
         }
         var subject = Caller.From(user).Subject;
-        var feed = await db.Feeds.AsNoTracking().SingleOrDefaultAsync(f => f.Subject == subject && f.ExpiresAt > clock.GetUtcNow(), ct);
+        var now = clock.GetUtcNow();
+        var feed = await db.Feeds.AsNoTracking().SingleOrDefaultAsync(f => f.Subject == subject && f.ExpiresAt > now
+            && !db.RevokedSubjects.Any(r => r.Subject == f.Subject && r.RevokedAt >= f.GrantedAt), ct);
         if (feed is null)
         {
             return TypedResults.Ok(new FeedView(false, null, null, null, false, [], null));
@@ -62,10 +64,10 @@ public static class FeedsApi
         return TypedResults.Ok(new FeedView(true, feed.CreatedAt, feed.ExpiresAt, feed.LastReadAt, all, audiences, null));
     }
 
-    /// <summary>When the caller's access token was issued (its <c>iat</c>); a token without one counts as issued now.</summary>
-    private static DateTimeOffset IssuedAt(ClaimsPrincipal user, DateTimeOffset now) =>
+    /// <summary>When the caller's access token was issued (its <c>iat</c>), or null for a token that does not say.</summary>
+    private static DateTimeOffset? IssuedAt(ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue("iat"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds) : now;
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 
     private static async Task<IResult> CreateAsync(ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, IConfiguration configuration, HttpContext http, CancellationToken ct)
     {
@@ -75,9 +77,10 @@ public static class FeedsApi
         }
         var caller = Caller.From(user);
         var now = clock.GetUtcNow();
-        var granted = IssuedAt(user, now);
-        // A token issued before the person's access was last revoked makes nothing, even while the revocation is still on its way.
-        if (await db.RevokedSubjects.AsNoTracking().AnyAsync(r => r.Subject == caller.Subject && r.RevokedAt >= granted, ct))
+        // A token issued before the person's access was last revoked makes nothing, even while the revocation is still on its way;
+        // one that does not say when it was issued makes nothing either.
+        if (IssuedAt(user) is not { } granted
+            || await db.RevokedSubjects.AsNoTracking().AnyAsync(r => r.Subject == caller.Subject && r.RevokedAt >= granted, ct))
         {
             return Problems.NotAllowed("Your access has changed since you signed in: sign in again.");
         }
@@ -137,7 +140,7 @@ public static class FeedsApi
         var hour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
         if (feed.LastReadAt != hour)
         {
-            await db.Feeds.Where(f => f.Id == feed.Id).ExecuteUpdateAsync(set => set.SetProperty(f => f.LastReadAt, hour), ct);
+            await db.Feeds.Where(f => f.Id == feed.Id && f.LastReadAt != hour).ExecuteUpdateAsync(set => set.SetProperty(f => f.LastReadAt, hour), ct);
         }
         var (all, audiences) = await HoldsAsync(db, feed, ct);
         var meetings = all

@@ -66,6 +66,9 @@ public static class LettersApi
             .Produces<AcknowledgementView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
     }
 
+    /// <summary>The actor of an acknowledgement: whoever holds a copy's link (no sign-in is read).</summary>
+    private const string LinkActor = "letter-link";
+
     /// <summary>
     /// A mission acknowledges receipt through the link in its copy: every copy of its State is marked, once. The link
     /// works again only to say it was done (410), so that a second click, or a colleague's, tells the truth.
@@ -82,6 +85,9 @@ public static class LettersApi
         var letter = copy is null ? null : await db.Letters.AsNoTracking().SingleAsync(l => l.Id == copy.LetterId, ct);
         if (copy is null || letter is null)
         {
+            // Guesses leave their trace too: the address they came from is in the record.
+            db.AddAuditRecord(ResourceNames.Meetings, "letter.acknowledged", AuditOutcomes.Failure, http, actor: LinkActor, detail: "an unknown link");
+            await db.SaveChangesAsync(ct);
             return TypedResults.Problem(title: "This link is not known.", detail: "Open the link exactly as it was e-mailed.", statusCode: StatusCodes.Status404NotFound);
         }
         var now = clock.GetUtcNow();
@@ -93,10 +99,17 @@ public static class LettersApi
         {
             var at = await db.LetterRecipients.AsNoTracking().Where(r => r.LetterId == copy.LetterId && r.State == copy.State && r.AcknowledgedAt != null)
                 .Select(r => r.AcknowledgedAt).FirstAsync(ct);
+            db.AddAuditRecord(ResourceNames.Meetings, "letter.acknowledged", AuditOutcomes.Failure, http, actor: LinkActor, target: letter.Id.ToString(),
+                state: copy.State, detail: $"acknowledged before; the link of copy {copy.EmailId}");
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
             return TypedResults.Problem(title: "Receipt was acknowledged already.",
-                detail: $"The {copy.MissionName} acknowledged receipt on {at!.Value.UtcDateTime:d MMMM yyyy}: nothing more is needed.", statusCode: StatusCodes.Status410Gone);
+                detail: $"The {copy.MissionName} acknowledged receipt on {at!.Value.UtcDateTime.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)}: nothing more is needed.",
+                statusCode: StatusCodes.Status410Gone);
         }
-        db.AddAuditRecord(ResourceNames.Meetings, "letter.acknowledged", AuditOutcomes.Success, http, actor: $"mission:{copy.State}", target: letter.Id.ToString(), state: copy.State);
+        // Whoever holds the link acts: which copy's link it was is kept, so that a forwarded link can be traced.
+        db.AddAuditRecord(ResourceNames.Meetings, "letter.acknowledged", AuditOutcomes.Success, http, actor: LinkActor, target: letter.Id.ToString(),
+            state: copy.State, detail: $"the link of copy {copy.EmailId}");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(new AcknowledgementView(letter.Id, letter.Subject, IsoDate(letter.Date), copy.MissionName, now));

@@ -151,7 +151,6 @@ public sealed class LetterClient(HttpClient http)
     public async Task<IReadOnlyList<LetterSummary>> ArchiveAsync(CancellationToken ct) =>
         await http.GetFromJsonAsync<List<LetterSummary>>("api/meetings/letters", ct) ?? [];
 
-    /// <summary>The letter, or null when there is none the reader may see.</summary>
     /// <summary>A mission acknowledges receipt with its link's secret: the record (200), or the status of the refusal (404 unknown, 410 done already, 400).</summary>
     public async Task<(LetterAcknowledgement? Acknowledgement, System.Net.HttpStatusCode Status, Refusal? Refusal)> AcknowledgeAsync(string token, CancellationToken ct)
     {
@@ -161,6 +160,7 @@ public sealed class LetterClient(HttpClient http)
             : (null, response.StatusCode, await DirectoryClient.RefusalAsync(response, ct));
     }
 
+    /// <summary>The letter, or null when there is none the reader may see.</summary>
     public async Task<LetterDetails?> LetterAsync(Guid id, CancellationToken ct)
     {
         using var response = await http.GetAsync($"api/meetings/letters/{id}", ct);

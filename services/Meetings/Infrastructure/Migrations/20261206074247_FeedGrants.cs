@@ -11,6 +11,9 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // Feeds made before this change hold no roles nor issue time: they are ended, and their owners make new ones.
+            migrationBuilder.Sql("DELETE FROM calendar_feeds;");
+
             migrationBuilder.DropColumn(
                 name: "All",
                 table: "calendar_feeds");
