@@ -67,16 +67,9 @@ public static class DocumentsApi
         return new DocumentView(d.Id, d.MeetingId, d.Kind, DocumentKinds.DisplayName(d.Kind), d.Title, d.IsPublic, d.LatestVersion, d.UpdatedAt, versions);
     }
 
-    /// <summary>The meeting, when the caller may see it at all: a public one, or any to a signed-in person.</summary>
-    private static async Task<Meeting?> VisibleMeetingAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
-    {
-        var meeting = await db.Meetings.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
-        return meeting is not null && (meeting.IsPublic || Problems.SignedInPerson(user)) ? meeting : null;
-    }
-
     private static async Task<IResult> ListAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
     {
-        if (await VisibleMeetingAsync(id, user, db, ct) is null)
+        if (await MeetingsApi.VisibleAsync(id, user, db, ct) is null)
         {
             return Problems.NoMeeting();
         }
@@ -92,7 +85,7 @@ public static class DocumentsApi
 
     private static async Task<IResult> FileAsync(Guid id, Guid documentId, int? version, ClaimsPrincipal user, MeetingsDbContext db, HttpContext http, CancellationToken ct)
     {
-        if (await VisibleMeetingAsync(id, user, db, ct) is null)
+        if (await MeetingsApi.VisibleAsync(id, user, db, ct) is null)
         {
             return Problems.NoMeeting();
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Audit;
+using PocDirectory.BuildingBlocks.Security;
 using PocDirectory.Contracts.Audit;
 using PocDirectory.Meetings.Feeds;
 using PocDirectory.Meetings.Infrastructure;
@@ -84,10 +85,10 @@ public static class FeedsApi
         {
             return Problems.NotAllowed("Your access has changed since you signed in: sign in again.");
         }
-        var token = CalendarFeed.NewToken();
+        var token = OneTimeTokens.New();
         var feed = new CalendarFeed
         {
-            Subject = caller.Subject, TokenHash = CalendarFeed.Hash(token), Roles = [.. caller.Roles.Order(StringComparer.Ordinal)], State = caller.State,
+            Subject = caller.Subject, TokenHash = OneTimeTokens.Hash(token), Roles = [.. caller.Roles.Order(StringComparer.Ordinal)], State = caller.State,
             CreatedAt = now, GrantedAt = granted, ExpiresAt = now + Lifetime(configuration),
         };
         // One per person: the earlier address stops working in the same transaction.
@@ -129,7 +130,8 @@ public static class FeedsApi
     private static async Task<IResult> ReadAsync(string? token, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var feed = token is { Length: > 20 and < 100 } ? await db.Feeds.AsNoTracking().SingleOrDefaultAsync(f => f.TokenHash == CalendarFeed.Hash(token), ct) : null;
+        var hash = token is { Length: > 20 and < 100 } ? OneTimeTokens.Hash(token) : null;
+        var feed = hash is null ? null : await db.Feeds.AsNoTracking().SingleOrDefaultAsync(f => f.TokenHash == hash, ct);
         if (feed is null || feed.ExpiresAt <= now
             || await db.RevokedSubjects.AsNoTracking().AnyAsync(r => r.Subject == feed.Subject && r.RevokedAt >= feed.GrantedAt, ct))
         {

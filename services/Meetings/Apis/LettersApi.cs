@@ -80,7 +80,7 @@ public static class LettersApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["Give the token of the link in the letter's e-mail."] },
                 title: "The acknowledgement cannot be read.");
         }
-        var hash = Convert.ToHexStringLower(OneTimeTokens.Hash(token));
+        var hash = OneTimeTokens.Hash(token);
         var copy = await db.LetterRecipients.AsNoTracking().SingleOrDefaultAsync(r => r.AcknowledgementHash == hash, ct);
         var letter = copy is null ? null : await db.Letters.AsNoTracking().SingleAsync(l => l.Id == copy.LetterId, ct);
         if (copy is null || letter is null)
@@ -316,7 +316,7 @@ public static class LettersApi
                 var recipient = new LetterRecipient
                 {
                     LetterId = letter.Id, State = state.Iso3, MissionName = name, Email = email, EmailId = Guid.CreateVersion7(),
-                    Status = RecipientStatuses.Sent, StatusAt = now, AcknowledgementHash = Convert.ToHexStringLower(OneTimeTokens.Hash(token)),
+                    Status = RecipientStatuses.Sent, StatusAt = now, AcknowledgementHash = OneTimeTokens.Hash(token),
                 };
                 db.LetterRecipients.Add(recipient);
                 emails.Add(new SendEmail

@@ -130,7 +130,7 @@ public static class MeetingsApi
     }
 
     /// <summary>A meeting the caller may see: a public one, or any to a signed-in person (a failed or machine token sees it as absent).</summary>
-    private static async Task<Meeting?> VisibleAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
+    public static async Task<Meeting?> VisibleAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
     {
         var meeting = await db.Meetings.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
         return meeting is not null && (meeting.IsPublic || Problems.SignedInPerson(user)) ? meeting : null;

@@ -18,7 +18,8 @@ public sealed class CalendarFeed
     /// <summary>The account (the tokens' subject).</summary>
     public string Subject { get; set; } = "";
 
-    public string TokenHash { get; set; } = "";
+    /// <summary>The SHA-256 of the address's secret (<see cref="OneTimeTokens"/>); the secret itself is only in the answer that made it.</summary>
+    public byte[] TokenHash { get; set; } = [];
 
     /// <summary>The roles the person held when it was made (what it holds is worked out from them at each read).</summary>
     public List<string> Roles { get; set; } = [];
@@ -36,11 +37,6 @@ public sealed class CalendarFeed
 
     /// <summary>When a calendar application last read it (to the hour), for its owner to see.</summary>
     public DateTimeOffset? LastReadAt { get; set; }
-
-    public static string Hash(string token) => Convert.ToHexStringLower(OneTimeTokens.Hash(token));
-
-    /// <summary>A new secret: 256 random bits, URL-safe.</summary>
-    public static string NewToken() => OneTimeTokens.New();
 
     /// <summary>What a feed holds, from the roles it was made with and the State's current status at the United Nations.</summary>
     public static (bool All, List<string> Audiences) For(IReadOnlyCollection<string> roles, MemberStateCopy? state)

@@ -130,7 +130,6 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             feed.ToTable("calendar_feeds");
             feed.HasKey(f => f.Id);
             feed.Property(f => f.Subject).HasMaxLength(200);
-            feed.Property(f => f.TokenHash).HasMaxLength(64);
             feed.HasIndex(f => f.Subject).IsUnique();
             feed.HasIndex(f => f.TokenHash).IsUnique();
             feed.Property(f => f.State).HasMaxLength(3);
@@ -173,7 +172,6 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             recipient.Property(r => r.Reason).HasMaxLength(500);
             recipient.HasIndex(r => r.LetterId);
             recipient.HasIndex(r => r.EmailId).IsUnique();
-            recipient.Property(r => r.AcknowledgementHash).HasMaxLength(64);
             recipient.HasIndex(r => r.AcknowledgementHash).IsUnique();
             recipient.HasOne<Letter>().WithMany().HasForeignKey(r => r.LetterId);
         });

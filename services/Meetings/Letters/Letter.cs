@@ -96,8 +96,8 @@ public sealed class LetterRecipient
 
     public DateTimeOffset? StatusAt { get; set; }
 
-    /// <summary>The SHA-256 (hex) of the secret in this copy's acknowledgement link; the secret itself is only in the e-mail.</summary>
-    public string? AcknowledgementHash { get; set; }
+    /// <summary>The SHA-256 of the secret in this copy's acknowledgement link (<c>OneTimeTokens</c>); the secret itself is only in the e-mail.</summary>
+    public byte[]? AcknowledgementHash { get; set; }
 
     /// <summary>When the mission acknowledged receipt (through any of its copies' links): set on every copy of its State.</summary>
     public DateTimeOffset? AcknowledgedAt { get; set; }

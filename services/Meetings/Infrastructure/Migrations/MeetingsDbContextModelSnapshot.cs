@@ -264,10 +264,9 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
-                    b.Property<string>("TokenHash")
+                    b.Property<byte[]>("TokenHash")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("bytea");
 
                     b.HasKey("Id");
 
@@ -442,9 +441,8 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("AcknowledgedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("AcknowledgementHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                    b.Property<byte[]>("AcknowledgementHash")
+                        .HasColumnType("bytea");
 
                     b.Property<string>("Email")
                         .HasMaxLength(254)

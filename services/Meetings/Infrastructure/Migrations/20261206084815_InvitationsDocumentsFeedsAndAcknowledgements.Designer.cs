@@ -13,8 +13,8 @@ using PocDirectory.Meetings.Infrastructure;
 namespace PocDirectory.Meetings.Infrastructure.Migrations
 {
     [DbContext(typeof(MeetingsDbContext))]
-    [Migration("20261206065846_InvitationsAndDocuments")]
-    partial class InvitationsAndDocuments
+    [Migration("20261206084815_InvitationsDocumentsFeedsAndAcknowledgements")]
+    partial class InvitationsDocumentsFeedsAndAcknowledgements
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -236,6 +236,66 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                     b.ToTable("meeting_documents", (string)null);
                 });
 
+            modelBuilder.Entity("PocDirectory.Meetings.Feeds.CalendarFeed", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("GrantedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.PrimitiveCollection<List<string>>("Roles")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("State")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Subject")
+                        .IsUnique();
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("calendar_feeds", (string)null);
+                });
+
+            modelBuilder.Entity("PocDirectory.Meetings.Feeds.RevokedSubject", b =>
+                {
+                    b.Property<string>("Subject")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Subject");
+
+                    b.ToTable("revoked_subjects", (string)null);
+                });
+
             modelBuilder.Entity("PocDirectory.Meetings.Invitations.Invitee", b =>
                 {
                     b.Property<Guid>("Id")
@@ -381,6 +441,12 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("AcknowledgementHash")
+                        .HasColumnType("bytea");
+
                     b.Property<string>("Email")
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
@@ -414,6 +480,9 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AcknowledgementHash")
+                        .IsUnique();
 
                     b.HasIndex("EmailId")
                         .IsUnique();

@@ -1,4 +1,5 @@
 ﻿using System;
+using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
@@ -6,11 +7,42 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace PocDirectory.Meetings.Infrastructure.Migrations
 {
     /// <inheritdoc />
-    public partial class InvitationsAndDocuments : Migration
+    public partial class InvitationsDocumentsFeedsAndAcknowledgements : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "AcknowledgedAt",
+                table: "letter_recipients",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<byte[]>(
+                name: "AcknowledgementHash",
+                table: "letter_recipients",
+                type: "bytea",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "calendar_feeds",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    TokenHash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    Roles = table.Column<List<string>>(type: "text[]", nullable: false),
+                    State = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    GrantedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastReadAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_calendar_feeds", x => x.Id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "meeting_documents",
                 columns: table => new
@@ -62,6 +94,18 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "revoked_subjects",
+                columns: table => new
+                {
+                    Subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_revoked_subjects", x => x.Subject);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "document_versions",
                 columns: table => new
                 {
@@ -86,6 +130,24 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_letter_recipients_AcknowledgementHash",
+                table: "letter_recipients",
+                column: "AcknowledgementHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_calendar_feeds_Subject",
+                table: "calendar_feeds",
+                column: "Subject",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_calendar_feeds_TokenHash",
+                table: "calendar_feeds",
+                column: "TokenHash",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_document_versions_DocumentId_Version",
@@ -115,13 +177,31 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "calendar_feeds");
+
+            migrationBuilder.DropTable(
                 name: "document_versions");
 
             migrationBuilder.DropTable(
                 name: "meeting_invitees");
 
             migrationBuilder.DropTable(
+                name: "revoked_subjects");
+
+            migrationBuilder.DropTable(
                 name: "meeting_documents");
+
+            migrationBuilder.DropIndex(
+                name: "IX_letter_recipients_AcknowledgementHash",
+                table: "letter_recipients");
+
+            migrationBuilder.DropColumn(
+                name: "AcknowledgedAt",
+                table: "letter_recipients");
+
+            migrationBuilder.DropColumn(
+                name: "AcknowledgementHash",
+                table: "letter_recipients");
         }
     }
 }
