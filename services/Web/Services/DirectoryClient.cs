@@ -136,7 +136,8 @@ public sealed class DirectoryClient(HttpClient http)
 
     internal static async Task<Refusal> RefusalAsync(HttpResponseMessage response, CancellationToken ct)
     {
-        if (response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.Gone or HttpStatusCode.TooManyRequests))
+        if (response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.Gone or HttpStatusCode.TooManyRequests
+            or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType))
         {
             response.EnsureSuccessStatusCode();
         }

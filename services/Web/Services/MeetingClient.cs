@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 
 namespace PocDirectory.Web.Services;
 
-public sealed record MeetingTimeView(string Precision, string? Date, string? EndDate, string? StartTime, string? EndTime, string? Month, string? Week, string Zone);
+public sealed record MeetingTimeView(string Precision, string? Date, string? EndDate, string? StartTime, string? EndTime, string? Month, string? Week, string Zone, bool? EndApproximate = null);
 
 /// <summary>A meeting as the Meetings API shows it.</summary>
 public sealed record MeetingSummary(
@@ -143,7 +143,12 @@ public sealed record LetterAcknowledgement(Guid LetterId, string Subject, string
 
 public sealed record LetterDetails(
     Guid Id, string Date, string Subject, bool IsPublic, string Status, DateTimeOffset? SentAt, string Text,
-    LetterDelivery? Delivery, IReadOnlyList<LetterRecipient>? Recipients);
+    LetterDelivery? Delivery, IReadOnlyList<LetterRecipient>? Recipients, LetterParts? Parts = null, int Revision = 0);
+
+/// <summary>A draft's parts, as the Chair's office edits them (the service gives them only for a draft, only to its writers).</summary>
+public sealed record LetterParts(
+    string? Date, string? Subject, string? Body, string? Salutation, string? Closing, string? Signature, string? Addressees, string? Enclosure,
+    IReadOnlyList<Guid>? AnnexMeetings, string? AnnexTitle, bool? IsPublic, int? Revision);
 
 /// <summary>The Chair's letters through the gateway: the public archive for everyone, more for a signed-in person.</summary>
 public sealed class LetterClient(HttpClient http)
@@ -158,6 +163,27 @@ public sealed class LetterClient(HttpClient http)
         return response.IsSuccessStatusCode
             ? (await response.Content.ReadFromJsonAsync<LetterAcknowledgement>(ct), response.StatusCode, null)
             : (null, response.StatusCode, await DirectoryClient.RefusalAsync(response, ct));
+    }
+
+    /// <summary>Saves a new draft.</summary>
+    public async Task<(LetterDetails? Letter, FieldProblems? Problems, Refusal? Refusal)> WriteAsync(object letter, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("api/meetings/letters", letter, ct);
+        return await DirectoryClient.ReadOrProblemsAsync<LetterDetails>(response, ct);
+    }
+
+    /// <summary>Changes a draft, as of the revision the request names.</summary>
+    public async Task<(LetterDetails? Letter, FieldProblems? Problems, Refusal? Refusal)> ChangeAsync(Guid id, object letter, CancellationToken ct)
+    {
+        using var response = await http.PutAsJsonAsync($"api/meetings/letters/{id}", letter, ct);
+        return await DirectoryClient.ReadOrProblemsAsync<LetterDetails>(response, ct);
+    }
+
+    /// <summary>Sends the draft, as of the revision read, to every Permanent Mission.</summary>
+    public async Task<(LetterDetails? Letter, FieldProblems? Problems, Refusal? Refusal)> SendAsync(Guid id, int revision, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync($"api/meetings/letters/{id}/sending", new { revision }, ct);
+        return await DirectoryClient.ReadOrProblemsAsync<LetterDetails>(response, ct);
     }
 
     /// <summary>The letter, or null when there is none the reader may see.</summary>
@@ -175,6 +201,10 @@ public sealed class LetterClient(HttpClient http)
 
 public sealed record MissionEntry(string State, string Iso2, string StateName, string UnStatus, string Name, IReadOnlyList<string> Emails, int Revision, DateTimeOffset? UpdatedAt);
 
+public sealed record MissionImportRow(int Line, string? State, string Outcome, IReadOnlyList<string> Errors);
+
+public sealed record MissionImportReport(int Added, int Updated, int Unchanged, int Refused, IReadOnlyList<MissionImportRow> Rows);
+
 /// <summary>The Permanent Missions through the gateway, with the signed-in person's token (directory manager, Chair's office).</summary>
 public sealed class MissionClient(HttpClient http)
 {
@@ -182,6 +212,22 @@ public sealed class MissionClient(HttpClient http)
     {
         using var response = await http.GetAsync("api/meetings/missions", ct);
         return await DirectoryClient.ReadAsync<List<MissionEntry>>(response, ct);
+    }
+
+    /// <summary>Sets a mission's name and addresses, as of the revision read (directory manager).</summary>
+    public async Task<(MissionEntry? Mission, FieldProblems? Problems, Refusal? Refusal)> ChangeAsync(string state, object mission, CancellationToken ct)
+    {
+        using var response = await http.PutAsJsonAsync($"api/meetings/missions/{Uri.EscapeDataString(state)}", mission, ct);
+        return await DirectoryClient.ReadOrProblemsAsync<MissionEntry>(response, ct);
+    }
+
+    /// <summary>Sets missions from a CSV file: a report of every row (directory manager).</summary>
+    public async Task<(MissionImportReport? Report, FieldProblems? Problems, Refusal? Refusal)> ImportAsync(Stream csv, CancellationToken ct)
+    {
+        using var content = new StreamContent(csv);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" };
+        using var response = await http.PostAsync("api/meetings/missions/import", content, ct);
+        return await DirectoryClient.ReadOrProblemsAsync<MissionImportReport>(response, ct);
     }
 }
 
@@ -192,6 +238,41 @@ public sealed class ScheduleClient(HttpClient http)
     {
         using var response = await http.PostAsJsonAsync("api/meetings", request, ct);
         return await DirectoryClient.ReadOrProblemsAsync<MeetingSummary>(response, ct);
+    }
+
+    /// <summary>Changes the meeting, as of the revision the request names.</summary>
+    public async Task<(MeetingSummary? Meeting, FieldProblems? Problems, Refusal? Refusal)> ChangeAsync(Guid id, object request, CancellationToken ct)
+    {
+        using var response = await http.PutAsJsonAsync($"api/meetings/{id}", request, ct);
+        return await DirectoryClient.ReadOrProblemsAsync<MeetingSummary>(response, ct);
+    }
+
+    /// <summary>Uploads a document of the meeting: the file's bytes as the body, what it is in the query.</summary>
+    public async Task<(MeetingDocumentView? Document, FieldProblems? Problems, Refusal? Refusal)> UploadDocumentAsync(
+        Guid id, Stream file, string fileName, string? title, string? kind, bool isPublic, CancellationToken ct)
+    {
+        var query = QueryString.Create(new KeyValuePair<string, string?>[] { new("fileName", fileName), new("title", title ?? ""), new("kind", kind ?? ""), new("public", isPublic ? "true" : "false") });
+        using var content = new StreamContent(file);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        using var response = await http.PostAsync($"api/meetings/{id}/documents{query}", content, ct);
+        return await DirectoryClient.ReadOrProblemsAsync<MeetingDocumentView>(response, ct);
+    }
+
+    /// <summary>Uploads the next version of a document.</summary>
+    public async Task<(MeetingDocumentView? Document, FieldProblems? Problems, Refusal? Refusal)> UploadVersionAsync(
+        Guid id, Guid documentId, Stream file, string fileName, CancellationToken ct)
+    {
+        using var content = new StreamContent(file);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        using var response = await http.PostAsync($"api/meetings/{id}/documents/{documentId}/versions{QueryString.Create("fileName", fileName)}", content, ct);
+        return await DirectoryClient.ReadOrProblemsAsync<MeetingDocumentView>(response, ct);
+    }
+
+    /// <summary>Withdraws a document, every version of it.</summary>
+    public async Task<Refusal?> WithdrawDocumentAsync(Guid id, Guid documentId, CancellationToken ct)
+    {
+        using var response = await http.DeleteAsync($"api/meetings/{id}/documents/{documentId}", ct);
+        return response.IsSuccessStatusCode ? null : await DirectoryClient.RefusalAsync(response, ct);
     }
 
     /// <summary>The addresses invited to a meeting, or a refusal (only the Chair's office and the Secretariat see them).</summary>
