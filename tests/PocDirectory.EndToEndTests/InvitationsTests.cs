@@ -13,7 +13,7 @@ namespace PocDirectory.EndToEndTests;
 public sealed class InvitationsTests(SystemFixture fixture)
 {
     /// <summary>The calendar entries the SMTP server received for <paramref name="to"/>: the MIME part's method, the file, what both readers took from it.</summary>
-    private static async Task<List<(string PartMethod, string Text, IReadOnlyList<ReadCalendar> Read)>> EntriesToAsync(RunningSystem system, string to)
+    internal static async Task<List<(string PartMethod, string Text, IReadOnlyList<ReadCalendar> Read)>> EntriesToAsync(RunningSystem system, string to)
     {
         var entries = new List<(string, string, IReadOnlyList<ReadCalendar>)>();
         foreach (var message in await Mailbox.MessagesToAsync(system, to))

@@ -23,6 +23,7 @@ public static class Extensions
             bus.AddConsumer<PointOfContactWithdrawnConsumer>();
             bus.AddConsumer<EmailUndeliverableConsumer>();
             bus.AddConsumer<UpdateRequestStatusChangedConsumer>();
+            bus.AddConsumer<EmailPointsOfContactConsumer>();
         });
         builder.Services.AddScoped<MemberStateReader>();
         builder.Services.AddSingleton<DirectoryGeneration>();

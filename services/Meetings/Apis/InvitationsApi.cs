@@ -16,7 +16,12 @@ public sealed record InvitationRequest(int? Revision);
 public sealed record InviteeView(string State, string MissionName, string Email, DateTimeOffset InvitedAt, int SequenceSent, string Status, string? Reason);
 
 /// <summary>What an invitation did: the addresses newly invited, those invited before (sent nothing again), and the States whose mission has no address.</summary>
-public sealed record InvitationResult(int Invited, int AlreadyInvited, IReadOnlyList<string> WithoutAddress, IReadOnlyList<InviteeView> Invitees);
+/// <summary>
+/// What an invitation did: the missions' addresses invited now and before, the States without one, every invitee; whether
+/// the points of contact are invited (a meeting whose audience holds them), and whether this request invited them.
+/// </summary>
+public sealed record InvitationResult(int Invited, int AlreadyInvited, IReadOnlyList<string> WithoutAddress, IReadOnlyList<InviteeView> Invitees,
+    bool PointsOfContactInvited = false, bool PointsOfContactInvitedNow = false);
 
 /// <summary>
 /// Invitations: the Chair's office invites the Permanent Missions of the meeting's audience (Member States,
@@ -97,49 +102,65 @@ public static class InvitationsApi
         {
             errors["time"] = [$"The meeting began {meeting.Time.Describe()}: invitations go out for meetings ahead."];
         }
-        if (!meeting.Audience.Contains(Audiences.MemberStates) && !meeting.Audience.Contains(Audiences.Observers))
+        var toStates = meeting.Audience.Contains(Audiences.MemberStates) || meeting.Audience.Contains(Audiences.Observers);
+        var toPointsOfContact = meeting.Audience.Contains(Audiences.PointsOfContact);
+        if (!toStates && !toPointsOfContact)
         {
-            errors["audience"] = ["The meeting's audience holds no States: invitations go to the Permanent Missions of Member States or observer States."];
+            errors["audience"] = ["The meeting's audience holds no States and no points of contact: invitations go to the Permanent Missions of Member States or observer States, and to the points of contact."];
         }
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The invitation cannot be sent.");
         }
-        var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
-        if (states.Count < MemberStateCopyExtensions.MemberStateCount)
-        {
-            return Problems.Conflict("The list of States is not complete yet.",
-                $"The Meetings service holds {states.Count} States of the Directory's list so far: an invitation goes to every mission at once. Try again in a minute.");
-        }
-        var missions = await db.Missions.AsNoTracking().ToDictionaryAsync(m => m.State, ct);
-        var invited = (await db.Invitees.AsNoTracking().Where(i => i.MeetingId == id).Select(i => new { i.State, i.Email }).ToListAsync(ct))
-            .Select(i => (i.State, i.Email.ToLowerInvariant())).ToHashSet();
         var added = new List<Invitee>();
         var withoutAddress = new List<string>();
-        foreach (var state in states.Where(s => Invited(meeting, s)))
+        var invitedBefore = 0;
+        if (toStates)
         {
-            var mission = missions.GetValueOrDefault(state.Iso3);
-            if (mission is null || mission.Emails.Count == 0)
+            var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
+            if (states.Count < MemberStateCopyExtensions.MemberStateCount)
             {
-                withoutAddress.Add(state.Iso3);
-                continue;
+                return Problems.Conflict("The list of States is not complete yet.",
+                    $"The Meetings service holds {states.Count} States of the Directory's list so far: an invitation goes to every mission at once. Try again in a minute.");
             }
-            foreach (var email in mission.Emails.Where(e => !invited.Contains((state.Iso3, e.ToLowerInvariant()))))
+            var missions = await db.Missions.AsNoTracking().ToDictionaryAsync(m => m.State, ct);
+            var invited = (await db.Invitees.AsNoTracking().Where(i => i.MeetingId == id).Select(i => new { i.State, i.Email }).ToListAsync(ct))
+                .Select(i => (i.State, i.Email.ToLowerInvariant())).ToHashSet();
+            invitedBefore = invited.Count;
+            foreach (var state in states.Where(s => Invited(meeting, s)))
             {
-                added.Add(new Invitee { MeetingId = id, State = state.Iso3, MissionName = string.IsNullOrEmpty(mission.Name) ? PermanentMission.DefaultName(state) : mission.Name, Email = email, InvitedAt = now });
+                var mission = missions.GetValueOrDefault(state.Iso3);
+                if (mission is null || mission.Emails.Count == 0)
+                {
+                    withoutAddress.Add(state.Iso3);
+                    continue;
+                }
+                foreach (var email in mission.Emails.Where(e => !invited.Contains((state.Iso3, e.ToLowerInvariant()))))
+                {
+                    added.Add(new Invitee { MeetingId = id, State = state.Iso3, MissionName = string.IsNullOrEmpty(mission.Name) ? PermanentMission.DefaultName(state) : mission.Name, Email = email, InvitedAt = now });
+                }
+            }
+            // Only the missions' side is refused: points of contact of the audience are invited all the same.
+            if (added.Count == 0 && invited.Count == 0 && !toPointsOfContact)
+            {
+                return Problems.Conflict("No mission of the audience has an address.",
+                    "Give the Permanent Missions their official addresses (the Missions page, or a CSV import) before inviting.");
             }
         }
-        if (added.Count == 0 && invited.Count == 0)
-        {
-            return Problems.Conflict("No mission of the audience has an address.",
-                "Give the Permanent Missions their official addresses (the Missions page, or a CSV import) before inviting.");
-        }
+        var pointsOfContactNow = toPointsOfContact && meeting.PointsOfContactInvitedAt is null;
         db.Invitees.AddRange(added);
-        InvitationMail.Send(db, meeting, added, InvitationKind.Invitation, InvitationMail.Organizer(configuration), AuthenticationExtensions.WebUrl(configuration));
+        var web = AuthenticationExtensions.WebUrl(configuration);
+        InvitationMail.Send(db, meeting, added, InvitationKind.Invitation, InvitationMail.Organizer(configuration), web);
+        if (pointsOfContactNow)
+        {
+            PointsOfContactMail.Meeting(db, meeting, InvitationKind.Invitation, web, now);
+        }
         db.AddAuditRecord(ResourceNames.Meetings, "meeting.invited", AuditOutcomes.Success, http, target: meeting.Id.ToString(),
-            detail: $"{added.Count} addresses invited, {invited.Count} before; {withoutAddress.Count} States without an address");
+            detail: $"{added.Count} addresses invited, {invitedBefore} before; {withoutAddress.Count} States without an address"
+                + (pointsOfContactNow ? "; every point of contact invited" : ""));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return TypedResults.Ok(new InvitationResult(added.Count, invited.Count, withoutAddress, await InviteesAsync(db, id, ct)));
+        return TypedResults.Ok(new InvitationResult(added.Count, invitedBefore, withoutAddress, await InviteesAsync(db, id, ct),
+            meeting.PointsOfContactInvitedAt is not null, pointsOfContactNow));
     }
 }

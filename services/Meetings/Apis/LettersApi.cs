@@ -8,6 +8,7 @@ using PocDirectory.BuildingBlocks.Validation;
 using PocDirectory.Contracts.Audit;
 using PocDirectory.Contracts.Notifications;
 using PocDirectory.Meetings.Infrastructure;
+using PocDirectory.Meetings.Invitations;
 using PocDirectory.Meetings.Letters;
 using PocDirectory.Meetings.Missions;
 using PocDirectory.Meetings.Schedule;
@@ -17,14 +18,20 @@ namespace PocDirectory.Meetings.Apis;
 /// <summary>A letter in a list: what it is, when, and whether the public sees it.</summary>
 public sealed record LetterSummary(Guid Id, string Date, string Subject, bool IsPublic, string Status, DateTimeOffset? SentAt);
 
-/// <summary>A sending names the revision of the letter that was read: what goes out is what was read.</summary>
-public sealed record SendingRequest(int? Revision);
+/// <summary>
+/// A sending names the revision of the letter that was read: what goes out is what was read. With
+/// <see cref="PointsOfContact"/>, every point of contact of the directory gets it too.
+/// </summary>
+public sealed record SendingRequest(int? Revision, bool? PointsOfContact = null);
 
 /// <summary>What became of the letter at one mission's address.</summary>
 public sealed record RecipientView(string State, string MissionName, string? Email, string Status, string? Reason, DateTimeOffset? StatusAt, DateTimeOffset? AcknowledgedAt);
 
-/// <summary>The missions, the copies sent, undeliverable and without an address, and the missions that acknowledged receipt.</summary>
-public sealed record DeliveryCounts(int Missions, int Sent, int Undeliverable, int NoAddress, int Acknowledged);
+/// <summary>
+/// The missions, the copies sent, undeliverable and without an address, the missions that acknowledged receipt; whether
+/// the points of contact got it too, and how many of them (once the Directory has said).
+/// </summary>
+public sealed record DeliveryCounts(int Missions, int Sent, int Undeliverable, int NoAddress, int Acknowledged, bool PointsOfContact = false, int? PointsOfContactReached = null);
 
 /// <summary>A mission's acknowledgement, with the secret of the link its copy of the letter carried.</summary>
 public sealed record AcknowledgementRequest(string? Token);
@@ -156,7 +163,7 @@ public static class LettersApi
                 .ToListAsync(ct);
             counts = new DeliveryCounts(recipients.Select(r => r.State).Distinct().Count(), recipients.Count(r => r.Status == RecipientStatuses.Sent),
                 recipients.Count(r => r.Status == RecipientStatuses.Undeliverable), recipients.Count(r => r.Status == RecipientStatuses.NoAddress),
-                recipients.Where(r => r.AcknowledgedAt is not null).Select(r => r.State).Distinct().Count());
+                recipients.Where(r => r.AcknowledgedAt is not null).Select(r => r.State).Distinct().Count(), letter.ToPointsOfContact, letter.PointsOfContactReached);
         }
         var parts = writes && letter.Status == LetterStatuses.Draft
             ? new LetterRequest(IsoDate(letter.Date), letter.Subject, letter.Body, letter.Salutation, letter.Closing, letter.Signature, letter.Addressees,
@@ -334,9 +341,13 @@ public static class LettersApi
         {
             db.AddIntegrationEvent(new SendEmailBatch { Emails = chunk });
         }
+        if (request?.PointsOfContact == true)
+        {
+            PointsOfContactMail.Letter(db, letter, link);
+        }
         var reached = missions.Values.Count(m => m.Emails.Count > 0 && states.Any(s => s.Iso3 == m.State));
         db.AddAuditRecord(ResourceNames.Meetings, "letter.sent", AuditOutcomes.Success, http, target: letter.Id.ToString(),
-            detail: $"{emails.Count} e-mails to {reached} missions; {states.Count - reached} without an address");
+            detail: $"{emails.Count} e-mails to {reached} missions; {states.Count - reached} without an address{(letter.ToPointsOfContact ? "; and to every point of contact" : "")}");
         try
         {
             await db.SaveChangesAsync(ct);

@@ -16,8 +16,12 @@ public sealed record MeetingView(
     Guid Id, string Kind, string KindName, string Title, string? Description, string? Format, string? Room,
     IReadOnlyList<string> Audience, string Status, string StatusName, MeetingTimeRequest Time, string When,
     DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Sequence, int Revision, DateTimeOffset UpdatedAt,
-    bool RegistrationOpen, int? Capacity, int? PerDelegation, bool HasJoinLink)
+    bool RegistrationOpen, int? Capacity, int? PerDelegation, bool HasJoinLink, bool? PointsOfContactInvited = null, int? PointsOfContactReached = null)
 {
+    /// <summary>The meeting with what only the Chair's office and the Secretariat see: whether the points of contact are invited, and how many were e-mailed.</summary>
+    public static MeetingView ForScheduler(Meeting m) =>
+        From(m) with { PointsOfContactInvited = m.PointsOfContactInvitedAt is not null, PointsOfContactReached = m.PointsOfContactReached };
+
     public static MeetingView From(Meeting m) => new(
         m.Id, m.Kind, MeetingKinds.DisplayName(m.Kind), m.Title, m.Description, m.Format, m.Room, m.Audience, m.Status,
         MeetingStatuses.DisplayName(m.Status), m.Time.ToRequest(), m.Time.Describe(), m.StartsAt, m.EndsAt, m.Sequence, m.Revision, m.UpdatedAt,
@@ -137,7 +141,9 @@ public static class MeetingsApi
     }
 
     private static async Task<IResult> MeetingAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct) =>
-        await VisibleAsync(id, user, db, ct) is { } meeting ? TypedResults.Ok(MeetingView.From(meeting)) : Problems.NoMeeting();
+        await VisibleAsync(id, user, db, ct) is { } meeting
+            ? TypedResults.Ok(Schedules(Caller.From(user)) ? MeetingView.ForScheduler(meeting) : MeetingView.From(meeting))
+            : Problems.NoMeeting();
 
     private static async Task<IResult> MeetingFileAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
     {
@@ -248,15 +254,20 @@ public static class MeetingsApi
         if (InvitationMail.Shown.Of(meeting) != shown && meeting.Status != MeetingStatuses.Held)
         {
             var invitees = await db.Invitees.Where(i => i.MeetingId == meeting.Id).ToListAsync(ct);
-            if (invitees.Count > 0)
+            if (invitees.Count > 0 || meeting.PointsOfContactInvitedAt is not null)
             {
                 meeting.Sequence = Math.Max(meeting.Sequence, sequence + 1);
                 InvitationMail.Send(db, meeting, invitees, InvitationKind.Update, InvitationMail.Organizer(configuration), AuthenticationExtensions.WebUrl(configuration));
                 updated = invitees.Count;
             }
+            if (meeting.PointsOfContactInvitedAt is not null)
+            {
+                PointsOfContactMail.Meeting(db, meeting, InvitationKind.Update, AuthenticationExtensions.WebUrl(configuration), meeting.UpdatedAt);
+            }
         }
         db.AddAuditRecord(ResourceNames.Meetings, "meeting.changed", AuditOutcomes.Success, http, target: meeting.Id.ToString(),
-            detail: detail + (updated > 0 ? $"; update sent to {updated} invited addresses" : ""));
+            detail: detail + (updated > 0 ? $"; update sent to {updated} invited addresses" : "")
+                + (meeting.PointsOfContactInvitedAt is not null && meeting.Sequence != sequence ? "; and to every point of contact" : ""));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -316,8 +327,13 @@ public static class MeetingsApi
         // The invitees' calendars drop it: METHOD:CANCEL, same UID, the raised SEQUENCE.
         var invitees = await db.Invitees.Where(i => i.MeetingId == meeting.Id).ToListAsync(ct);
         InvitationMail.Send(db, meeting, invitees, InvitationKind.Cancellation, InvitationMail.Organizer(configuration), AuthenticationExtensions.WebUrl(configuration));
+        if (meeting.PointsOfContactInvitedAt is not null)
+        {
+            PointsOfContactMail.Meeting(db, meeting, InvitationKind.Cancellation, AuthenticationExtensions.WebUrl(configuration), meeting.UpdatedAt);
+        }
         db.AddAuditRecord(ResourceNames.Meetings, "meeting.cancelled", AuditOutcomes.Success, http, target: meeting.Id.ToString(),
-            detail: (reason is null ? "" : "with a reason; ") + $"cancellation sent to {invitees.Count} invited addresses");
+            detail: (reason is null ? "" : "with a reason; ") + $"cancellation sent to {invitees.Count} invited addresses"
+                + (meeting.PointsOfContactInvitedAt is not null ? " and to every point of contact" : ""));
         await ParticipantMail.PlanRemindersAsync(db, meeting, [], meeting.UpdatedAt, ct); // no reminder of a cancelled meeting
         try
         {

@@ -22,6 +22,7 @@ public static class Extensions
             bus.AddMemberStateCopy<MeetingsDbContext>(ResourceNames.Meetings);
             bus.AddConsumer<LetterUndeliverableConsumer>();
             bus.AddConsumer<FeedRevocationConsumer>();
+            bus.AddConsumer<PointsOfContactEmailedConsumer>();
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<SeedSchedule>();

@@ -41,6 +41,14 @@ public static class InvitationMail
         configuration["Meetings:OrganizerEmail"] ?? "oewg-chair@pocdirectory.example",
         configuration["Meetings:OrganizerName"] ?? "Chair of the Open-ended Working Group");
 
+    /// <summary>The e-mail's first words, and its subject's: "Invitation", "Updated invitation", "Cancelled".</summary>
+    public static string Heading(InvitationKind kind) => kind switch
+    {
+        InvitationKind.Invitation => "Invitation",
+        InvitationKind.Update => "Updated invitation",
+        _ => "Cancelled",
+    };
+
     public static void Send(MeetingsDbContext db, Meeting meeting, IEnumerable<Invitee> invitees, InvitationKind kind, CalendarFiles.Person organizer, string? webUrl)
     {
         var method = kind == InvitationKind.Cancellation ? EmailCalendar.Cancel : EmailCalendar.Request;
@@ -60,12 +68,7 @@ public static class InvitationMail
                 RequestedBy = ResourceNames.Meetings,
                 Values = new Dictionary<string, string>
                 {
-                    ["heading"] = kind switch
-                    {
-                        InvitationKind.Invitation => "Invitation",
-                        InvitationKind.Update => "Updated invitation",
-                        _ => "Cancelled",
-                    },
+                    ["heading"] = Heading(kind),
                     ["intro"] = kind switch
                     {
                         InvitationKind.Invitation => "On behalf of the Chair, your Mission is invited to the following meeting.",

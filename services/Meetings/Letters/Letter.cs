@@ -54,6 +54,12 @@ public sealed class Letter
 
     public int Revision { get; set; } = 1;
 
+    /// <summary>Whether the letter also went to every point of contact (through the Directory, which holds their addresses).</summary>
+    public bool ToPointsOfContact { get; set; }
+
+    /// <summary>How many points of contact the Directory e-mailed it to, once it has said.</summary>
+    public int? PointsOfContactReached { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

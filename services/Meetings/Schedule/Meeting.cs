@@ -48,6 +48,12 @@ public sealed class Meeting
     /// <summary>Raised by every change; a change must name the revision it was made from (else 409).</summary>
     public int Revision { get; set; } = 1;
 
+    /// <summary>When the points of contact were invited (a meeting whose audience holds them): each change and the cancellation then reach them too.</summary>
+    public DateTimeOffset? PointsOfContactInvitedAt { get; set; }
+
+    /// <summary>How many points of contact the Directory e-mailed the latest invitation or update to, once it has said.</summary>
+    public int? PointsOfContactReached { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

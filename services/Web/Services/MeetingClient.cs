@@ -9,7 +9,8 @@ public sealed record MeetingTimeView(string Precision, string? Date, string? End
 public sealed record MeetingSummary(
     Guid Id, string Kind, string KindName, string Title, string? Description, string? Format, string? Room, IReadOnlyList<string> Audience,
     string Status, string StatusName, MeetingTimeView Time, string When, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
-    bool RegistrationOpen = false, int? Capacity = null, int? PerDelegation = null, bool HasJoinLink = false, int Revision = 0, int Sequence = 0)
+    bool RegistrationOpen = false, int? Capacity = null, int? PerDelegation = null, bool HasJoinLink = false, int Revision = 0, int Sequence = 0,
+    bool? PointsOfContactInvited = null, int? PointsOfContactReached = null)
 {
     public bool IsPublic => Audience.Contains("public");
 
@@ -136,7 +137,7 @@ public sealed record LetterSummary(Guid Id, string Date, string Subject, bool Is
 
 public sealed record LetterRecipient(string State, string MissionName, string? Email, string Status, string? Reason, DateTimeOffset? StatusAt, DateTimeOffset? AcknowledgedAt = null);
 
-public sealed record LetterDelivery(int Missions, int Sent, int Undeliverable, int NoAddress, int Acknowledged = 0);
+public sealed record LetterDelivery(int Missions, int Sent, int Undeliverable, int NoAddress, int Acknowledged = 0, bool PointsOfContact = false, int? PointsOfContactReached = null);
 
 /// <summary>A mission's acknowledgement of a letter, as the service records it.</summary>
 public sealed record LetterAcknowledgement(Guid LetterId, string Subject, string Date, string MissionName, DateTimeOffset AcknowledgedAt);
@@ -180,9 +181,9 @@ public sealed class LetterClient(HttpClient http)
     }
 
     /// <summary>Sends the draft, as of the revision read, to every Permanent Mission.</summary>
-    public async Task<(LetterDetails? Letter, FieldProblems? Problems, Refusal? Refusal)> SendAsync(Guid id, int revision, CancellationToken ct)
+    public async Task<(LetterDetails? Letter, FieldProblems? Problems, Refusal? Refusal)> SendAsync(Guid id, int revision, bool pointsOfContact, CancellationToken ct)
     {
-        using var response = await http.PostAsJsonAsync($"api/meetings/letters/{id}/sending", new { revision }, ct);
+        using var response = await http.PostAsJsonAsync($"api/meetings/letters/{id}/sending", new { revision, pointsOfContact }, ct);
         return await DirectoryClient.ReadOrProblemsAsync<LetterDetails>(response, ct);
     }
 
@@ -299,4 +300,5 @@ public sealed class ScheduleClient(HttpClient http)
 
 public sealed record Invitee(string State, string MissionName, string Email, DateTimeOffset InvitedAt, int SequenceSent, string Status, string? Reason);
 
-public sealed record InvitationResult(int Invited, int AlreadyInvited, IReadOnlyList<string> WithoutAddress, IReadOnlyList<Invitee> Invitees);
+public sealed record InvitationResult(int Invited, int AlreadyInvited, IReadOnlyList<string> WithoutAddress, IReadOnlyList<Invitee> Invitees,
+    bool PointsOfContactInvited = false, bool PointsOfContactInvitedNow = false);

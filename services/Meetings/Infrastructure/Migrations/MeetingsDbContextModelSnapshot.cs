@@ -383,6 +383,9 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                     b.Property<bool>("IsPublic")
                         .HasColumnType("boolean");
 
+                    b.Property<int?>("PointsOfContactReached")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
@@ -418,6 +421,9 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
 
                     b.Property<string>("Text")
                         .HasColumnType("text");
+
+                    b.Property<bool>("ToPointsOfContact")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -637,6 +643,12 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                         .HasColumnType("character varying(40)");
 
                     b.Property<int?>("PerDelegation")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("PointsOfContactInvitedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("PointsOfContactReached")
                         .HasColumnType("integer");
 
                     b.Property<bool>("RegistrationOpen")
