@@ -127,21 +127,29 @@ public sealed class ChairWorkPagesTests(SystemFixture fixture) : IAsyncLifetime
         var item = page.GetByTestId("documents").Locator("li");
         await Assertions.Expect(item).ToHaveCountAsync(1);
         await Assertions.Expect(item).ToContainTextAsync("Agenda · PDF");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("meeting-documents.png"), FullPage = true });
 
-        // A new version replaces what is read, and the earlier one is kept.
-        await item.Locator("summary").ClickAsync();
-        await item.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "agenda-rev1.pdf", MimeType = "application/pdf", Buffer = Pdf("Provisional agenda, revised") });
-        await item.GetByTestId("upload-version").ClickAsync();
+        // A second document; then a new version of the first replaces what is read, and the earlier one is kept.
+        await page.Locator("#document-file").SetInputFilesAsync(new FilePayload { Name = "background.txt", MimeType = "text/plain", Buffer = Encoding.UTF8.GetBytes("Background paper on confidence-building measures.") });
+        await page.GetByLabel("Title").FillAsync("Background paper");
+        await page.GetByLabel("Kind of document").SelectOptionAsync("background-paper");
+        await page.GetByTestId("upload-document").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("documents").Locator("li")).ToHaveCountAsync(2);
+        await page.GetByLabel("Document", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Provisional agenda (now version 1)" });
+        await page.Locator("#version-file").SetInputFilesAsync(new FilePayload { Name = "agenda-rev1.pdf", MimeType = "application/pdf", Buffer = Pdf("Provisional agenda, revised") });
+        await page.GetByTestId("upload-version").ClickAsync();
         await Assertions.Expect(page.GetByTestId("document-notice")).ToContainTextAsync("is at version 2");
-        await Assertions.Expect(page.GetByTestId("documents").Locator("li")).ToContainTextAsync("version 2");
+        await Assertions.Expect(page.GetByTestId("documents").Locator("li", new() { HasText = "Provisional agenda" })).ToContainTextAsync("version 2");
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("documents").GetByRole(AriaRole.Link, new() { Name = "Provisional agenda" }).ClickAsync());
         var saved = await download.PathAsync();
         Assert.Equal(Pdf("Provisional agenda, revised"), await File.ReadAllBytesAsync(saved));
 
-        await page.GetByTestId("documents").Locator("li summary").ClickAsync();
-        await page.GetByTestId("withdraw-document").ClickAsync();
+        var agenda = page.GetByTestId("documents").Locator("li", new() { HasText = "Provisional agenda" });
+        await agenda.Locator("summary").ClickAsync();
+        await agenda.GetByTestId("withdraw-document").ClickAsync();
         await Assertions.Expect(page.GetByTestId("document-notice")).ToContainTextAsync("“Provisional agenda” is withdrawn, with every version.");
-        await Assertions.Expect(page.GetByTestId("documents").Locator("li")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("documents").Locator("li")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("documents").Locator("li")).ToContainTextAsync("Background paper");
     }
 
     private static byte[] Pdf(string text) => Encoding.ASCII.GetBytes($"%PDF-1.4\n% {text}\n%%EOF\n");

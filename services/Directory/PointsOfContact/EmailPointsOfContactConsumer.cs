@@ -39,7 +39,8 @@ public sealed class EmailPointsOfContactConsumer(DirectoryDbContext db, TimeProv
                 Template = message.Template,
                 Values = new Dictionary<string, string>(message.Values, StringComparer.Ordinal) { ["name"] = details.FullName },
                 Calendar = message.Calendar,
-                RequestedBy = message.RequestedBy,
+                // The Directory's own e-mails: a bounce comes back to it (the address is its), not to the asking service.
+                RequestedBy = ResourceNames.Directory,
             });
         }
         // Each e-mail may carry the calendar object: fewer to a batch then, as the Meetings service's own invitations.

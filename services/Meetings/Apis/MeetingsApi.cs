@@ -251,6 +251,7 @@ public static class MeetingsApi
         // Every invitee's calendar follows: what the entry shows changed, so each gets the update, with a higher SEQUENCE
         // (a meeting marked as held afterwards is news to no one).
         var updated = 0;
+        var pointsOfContact = "";
         if (InvitationMail.Shown.Of(meeting) != shown && meeting.Status != MeetingStatuses.Held)
         {
             var invitees = await db.Invitees.Where(i => i.MeetingId == meeting.Id).ToListAsync(ct);
@@ -262,12 +263,14 @@ public static class MeetingsApi
             }
             if (meeting.PointsOfContactInvitedAt is not null)
             {
-                PointsOfContactMail.Meeting(db, meeting, InvitationKind.Update, AuthenticationExtensions.WebUrl(configuration), meeting.UpdatedAt);
+                // Points of contact taken out of the audience are told once, and then no more.
+                var uninvited = !meeting.Audience.Contains(Audiences.PointsOfContact);
+                PointsOfContactMail.Meeting(db, meeting, InvitationKind.Update, AuthenticationExtensions.WebUrl(configuration), meeting.UpdatedAt, uninvited);
+                pointsOfContact = uninvited ? "; the points of contact told it is no longer open to them" : "; and to every point of contact";
             }
         }
         db.AddAuditRecord(ResourceNames.Meetings, "meeting.changed", AuditOutcomes.Success, http, target: meeting.Id.ToString(),
-            detail: detail + (updated > 0 ? $"; update sent to {updated} invited addresses" : "")
-                + (meeting.PointsOfContactInvitedAt is not null && meeting.Sequence != sequence ? "; and to every point of contact" : ""));
+            detail: detail + (updated > 0 ? $"; update sent to {updated} invited addresses" : "") + pointsOfContact);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -277,7 +280,7 @@ public static class MeetingsApi
         {
             return Problems.Conflict("The meeting has changed since you read it.", "Someone changed it at the same moment. Read it again and make your change to that.");
         }
-        return TypedResults.Ok(MeetingView.From(meeting));
+        return TypedResults.Ok(MeetingView.ForScheduler(meeting));
     }
 
     private static async Task<IResult> CancelAsync(
@@ -344,6 +347,6 @@ public static class MeetingsApi
         {
             return Problems.Conflict("The meeting has changed since you read it.", "Someone changed it at the same moment. Read it again before cancelling it.");
         }
-        return TypedResults.Ok(MeetingView.From(meeting));
+        return TypedResults.Ok(MeetingView.ForScheduler(meeting));
     }
 }

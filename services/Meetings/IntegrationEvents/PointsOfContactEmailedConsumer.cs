@@ -23,9 +23,11 @@ public sealed class PointsOfContactEmailedConsumer(MeetingsDbContext db) : Idemp
         {
             await Db.Letters.Where(l => l.Id == id).ExecuteUpdateAsync(set => set.SetProperty(l => l.PointsOfContactReached, message.PointsOfContact), ct);
         }
-        else if (kind == "meeting")
+        else if (kind == "meeting" && PointsOfContactMail.MeetingReference(id) == message.Reference)
         {
-            await Db.Meetings.Where(m => m.Id == id).ExecuteUpdateAsync(set => set.SetProperty(m => m.PointsOfContactReached, message.PointsOfContact), ct);
+            // Only the answer to the latest request: answers to the requests of earlier versions may come after it.
+            await Db.Meetings.Where(m => m.Id == id && m.PointsOfContactRequestId == message.RequestId)
+                .ExecuteUpdateAsync(set => set.SetProperty(m => m.PointsOfContactReached, message.PointsOfContact), ct);
         }
     }
 }

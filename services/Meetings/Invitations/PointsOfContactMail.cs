@@ -40,20 +40,27 @@ public static class PointsOfContactMail
 
     private const string LettersTemplate = "chair-letter";
 
-    /// <summary>The meeting as it now is, to every point of contact: the invitation, an update, or the cancellation.</summary>
-    public static void Meeting(MeetingsDbContext db, Meeting meeting, InvitationKind kind, string? webUrl, DateTimeOffset now)
+    /// <summary>
+    /// The meeting as it now is, to every point of contact: the invitation, an update, or the cancellation. With
+    /// <paramref name="uninvited"/>, a meeting no longer open to them: their entry is marked cancelled, and they are no
+    /// longer invited (nothing more is sent to them unless they are invited again).
+    /// </summary>
+    public static void Meeting(MeetingsDbContext db, Meeting meeting, InvitationKind kind, string? webUrl, DateTimeOffset now, bool uninvited = false)
     {
-        meeting.PointsOfContactInvitedAt ??= now;
+        var requestId = DerivedIds.From("meeting-points-of-contact", meeting.Id.ToString(),
+            meeting.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), uninvited ? "uninvited" : kind.ToString());
+        meeting.PointsOfContactInvitedAt = uninvited ? null : meeting.PointsOfContactInvitedAt ?? now;
         meeting.PointsOfContactReached = null;
+        meeting.PointsOfContactRequestId = requestId;
         db.AddIntegrationEvent(new EmailPointsOfContact
         {
-            RequestId = DerivedIds.From("meeting-points-of-contact", meeting.Id.ToString(), meeting.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), kind.ToString()),
+            RequestId = requestId,
             Reference = MeetingReference(meeting.Id),
             Template = InvitationTemplate,
             Values = new Dictionary<string, string>
             {
-                ["heading"] = InvitationMail.Heading(kind),
-                ["intro"] = kind switch
+                ["heading"] = uninvited ? "No longer open to points of contact" : InvitationMail.Heading(kind),
+                ["intro"] = uninvited ? "The following meeting is no longer open to points of contact; the calendar entry attached marks it as cancelled in your calendar." : kind switch
                 {
                     InvitationKind.Invitation => "On behalf of the Chair, you are invited, as a point of contact of the Global POC Directory, to the following meeting.",
                     InvitationKind.Update => "The following meeting has changed; the calendar entry attached replaces the earlier one.",
@@ -67,7 +74,7 @@ public static class PointsOfContactMail
                 ["details"] = meeting.Description ?? "",
                 ["link"] = webUrl is null ? "" : $"{webUrl}/meetings/{meeting.Id}",
             },
-            Calendar = new EmailCalendar { Method = EmailCalendar.Publish, Text = CalendarFiles.Publish([meeting], meeting.Title) },
+            Calendar = new EmailCalendar { Method = EmailCalendar.Publish, Text = CalendarFiles.Publish([meeting], meeting.Title, asCancelled: uninvited) },
             RequestedBy = ResourceNames.Meetings,
         });
     }

@@ -17,8 +17,11 @@ public static class CalendarFiles
     public const string ProductId = "-//PocDirectory//Meetings//EN";
     public const string ContentType = "text/calendar; charset=utf-8";
 
-    /// <summary>A calendar of <paramref name="meetings"/> to subscribe to or to import (METHOD:PUBLISH).</summary>
-    public static string Publish(IEnumerable<Meeting> meetings, string name)
+    /// <summary>
+    /// A calendar of <paramref name="meetings"/> to subscribe to or to import (METHOD:PUBLISH); with
+    /// <paramref name="asCancelled"/>, each marked cancelled for its readers (a meeting no longer open to them).
+    /// </summary>
+    public static string Publish(IEnumerable<Meeting> meetings, string name, bool asCancelled = false)
     {
         var list = meetings.ToList();
         var calendar = new Calendar { ProductId = ProductId, Method = "PUBLISH" };
@@ -27,7 +30,12 @@ public static class CalendarFiles
         AddZones(calendar, list);
         foreach (var meeting in list.OrderBy(m => m.StartsAt))
         {
-            calendar.Events.Add(Event(meeting));
+            var calendarEvent = Event(meeting);
+            if (asCancelled)
+            {
+                calendarEvent.Status = EventStatus.Cancelled;
+            }
+            calendar.Events.Add(calendarEvent);
         }
         return new CalendarSerializer().SerializeToString(calendar)!;
     }

@@ -54,6 +54,9 @@ public sealed class Meeting
     /// <summary>How many points of contact the Directory e-mailed the latest invitation or update to, once it has said.</summary>
     public int? PointsOfContactReached { get; set; }
 
+    /// <summary>The latest request to the Directory for the points of contact: only its answer sets <see cref="PointsOfContactReached"/>.</summary>
+    public Guid? PointsOfContactRequestId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

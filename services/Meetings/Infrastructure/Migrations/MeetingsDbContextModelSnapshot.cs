@@ -651,6 +651,9 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                     b.Property<int?>("PointsOfContactReached")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("PointsOfContactRequestId")
+                        .HasColumnType("uuid");
+
                     b.Property<bool>("RegistrationOpen")
                         .HasColumnType("boolean");
 

@@ -13,7 +13,7 @@ using PocDirectory.Meetings.Infrastructure;
 namespace PocDirectory.Meetings.Infrastructure.Migrations
 {
     [DbContext(typeof(MeetingsDbContext))]
-    [Migration("20261206095409_PointsOfContactMail")]
+    [Migration("20261206101010_PointsOfContactMail")]
     partial class PointsOfContactMail
     {
         /// <inheritdoc />
@@ -653,6 +653,9 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
 
                     b.Property<int?>("PointsOfContactReached")
                         .HasColumnType("integer");
+
+                    b.Property<Guid?>("PointsOfContactRequestId")
+                        .HasColumnType("uuid");
 
                     b.Property<bool>("RegistrationOpen")
                         .HasColumnType("boolean");

@@ -23,6 +23,12 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                 type: "integer",
                 nullable: true);
 
+            migrationBuilder.AddColumn<Guid>(
+                name: "PointsOfContactRequestId",
+                table: "meetings",
+                type: "uuid",
+                nullable: true);
+
             migrationBuilder.AddColumn<int>(
                 name: "PointsOfContactReached",
                 table: "letters",
@@ -46,6 +52,10 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
 
             migrationBuilder.DropColumn(
                 name: "PointsOfContactReached",
+                table: "meetings");
+
+            migrationBuilder.DropColumn(
+                name: "PointsOfContactRequestId",
                 table: "meetings");
 
             migrationBuilder.DropColumn(
