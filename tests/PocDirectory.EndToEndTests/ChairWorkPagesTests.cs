@@ -26,6 +26,7 @@ public sealed class ChairWorkPagesTests(SystemFixture fixture) : IAsyncLifetime
         var page = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
         await page.GotoAsync(Web + "/missions"); // a page for signed-in people: it leads to the sign-in
         await SignInPageTests.SignInWithAppAsync(page, person);
+        await page.WaitForURLAsync(url => url.StartsWith(Web + "/", StringComparison.Ordinal)); // back from the sign-in
         return page;
     }
 
@@ -248,5 +249,35 @@ public sealed class ChairWorkPagesTests(SystemFixture fixture) : IAsyncLifetime
         await Assertions.Expect(chair.GetByTestId("change-mission")).ToHaveCountAsync(0);
         await chair.GotoAsync(Web + "/missions/NRU");
         await Assertions.Expect(chair.GetByTestId("save-mission")).ToHaveCountAsync(0);
+        await Assertions.Expect(chair.GetByRole(AriaRole.Heading, new() { Name = "Not available to you" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_delegate_reaches_none_of_the_Chairs_office_pages_and_someone_signed_out_is_led_to_the_sign_in()
+    {
+        var system = fixture.System;
+        var id = await MeetingsFlow.ScheduleAsync(system, await DirectoryFlow.TokenOfAsync(system, "pages-gate-chair", Roles.ChairOffice), MeetingsFlow.ForMemberStates($"Gate {Guid.NewGuid():N}"[..13]));
+        var letter = await MeetingsFlow.DraftAsync(system, await DirectoryFlow.TokenOfAsync(system, "pages-gate-chair2", Roles.ChairOffice), MeetingsFlow.Letter($"Gate {Guid.NewGuid():N}"[..13]));
+        string[] pages = ["/meetings/new", $"/meetings/{id}/edit", "/letters/new", $"/letters/{letter}/edit", "/missions", "/missions/FRA"];
+
+        var anonymous = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
+        foreach (var path in pages)
+        {
+            await anonymous.GotoAsync(Web + path);
+            await Assertions.Expect(anonymous.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+            await Assertions.Expect(anonymous.GetByTestId("schedule-submit").Or(anonymous.GetByTestId("save-letter")).Or(anonymous.GetByTestId("save-mission"))).ToHaveCountAsync(0);
+        }
+
+        var delegatePage = await SignedInAsync(await TestPerson.CreateAsync(system, "pages-gate-delegate", Roles.Delegate, "FRA"));
+        foreach (var path in pages)
+        {
+            await delegatePage.GotoAsync(Web + path);
+            await Assertions.Expect(delegatePage.GetByRole(AriaRole.Heading, new() { Name = "Not available to you" })).ToBeVisibleAsync();
+        }
+        // The meeting's own page shows a delegate no button of the Chair's office.
+        await delegatePage.GotoAsync($"{Web}/meetings/{id}");
+        await Assertions.Expect(delegatePage.GetByTestId("change-meeting")).ToHaveCountAsync(0);
+        await Assertions.Expect(delegatePage.GetByTestId("upload-document")).ToHaveCountAsync(0);
+        await Assertions.Expect(delegatePage.GetByTestId("invite")).ToHaveCountAsync(0);
     }
 }

@@ -4,6 +4,7 @@ using PocDirectory.BuildingBlocks.Messaging;
 using PocDirectory.BuildingBlocks.Persistence;
 using PocDirectory.BuildingBlocks.ReferenceData;
 using PocDirectory.Meetings.Demo;
+using PocDirectory.Meetings.Feeds;
 using PocDirectory.Meetings.Infrastructure;
 using PocDirectory.Meetings.IntegrationEvents;
 using PocDirectory.Meetings.Participants;
@@ -28,6 +29,7 @@ public static class Extensions
         builder.Services.AddScoped<SeedSchedule>();
         builder.Services.AddScoped<DemoMissions>();
         builder.Services.AddHostedService<MeetingReminders>();
+        builder.Services.AddHostedService<FeedPruning>();
         builder.Services.AddOpenApi("meetings", options => options.ShouldInclude = description =>
             description.RelativePath?.StartsWith("api/meetings/", StringComparison.Ordinal) == true);
     }
