@@ -60,6 +60,20 @@ public sealed class MeetingsTests(SystemFixture fixture)
             }
         }
 
+        // The feed as a calendar application polls it: kept by the service, and 304 to the same tag until the schedule changes.
+        string tagBefore;
+        using (var first = await anonymous.GetAsync($"/api/meetings/schedule.ics?year={year}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            tagBefore = first.Headers.ETag!.ToString();
+            Assert.Contains(title, await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var polled = new HttpRequestMessage(HttpMethod.Get, $"/api/meetings/schedule.ics?year={year}"))
+        {
+            polled.Headers.TryAddWithoutValidation("If-None-Match", tagBefore);
+            using var notModified = await anonymous.SendAsync(polled);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        }
         var cancelled = await MeetingsFlow.JsonAsync(await http.PostAsJsonAsync($"/api/meetings/{id}/cancellation", new { revision = 2, reason = "The General Assembly hall is closed." }),
             HttpStatusCode.OK);
         Assert.Equal(("cancelled", 2), (cancelled.GetProperty("status").GetString(), cancelled.GetProperty("sequence").GetInt32()));
@@ -67,8 +81,11 @@ public sealed class MeetingsTests(SystemFixture fixture)
         Assert.Equal("The meeting is cancelled.", again.GetProperty("title").GetString());
 
         // The public feed still holds it, cancelled, so that subscribed calendars drop it.
-        using var feed = await anonymous.GetAsync($"/api/meetings/schedule.ics?year={year}");
-        Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
+        using var changedPoll = new HttpRequestMessage(HttpMethod.Get, $"/api/meetings/schedule.ics?year={year}");
+        changedPoll.Headers.TryAddWithoutValidation("If-None-Match", tagBefore);
+        using var feed = await anonymous.SendAsync(changedPoll);
+        Assert.Equal(HttpStatusCode.OK, feed.StatusCode); // changed since: the whole feed again, with a new tag
+        Assert.NotEqual(tagBefore, feed.Headers.ETag!.ToString());
         foreach (var read in await CalendarReaders.ReadAsync(await feed.Content.ReadAsStringAsync()))
         {
             var e = read.Events.Single(e => e.Summary == title);

@@ -110,14 +110,28 @@ public static class MeetingsApi
         return TypedResults.Ok((await query.ToListAsync(ct)).Select(MeetingView.From).ToList());
     }
 
-    private static async Task<IResult> PublicFeedAsync(string? year, string? kind, MeetingsDbContext db, CancellationToken ct)
+    /// <summary>
+    /// The public feed, kept while no meeting changes (<see cref="FeedCache"/>), with an entity tag: a calendar
+    /// application asking again with it gets 304 and no body until the schedule changes.
+    /// </summary>
+    private static async Task<IResult> PublicFeedAsync(string? year, string? kind, MeetingsDbContext db, FeedCache cache, HttpContext http, CancellationToken ct)
     {
         if (Filter(Public(db), year, kind, out var errors) is not { } query)
         {
             return Invalid(errors, "The schedule cannot be filtered this way.");
         }
-        var ics = CalendarFiles.Publish(await query.ToListAsync(ct), "OEWG meetings (public schedule)");
-        return TypedResults.Text(ics, CalendarFiles.ContentType);
+        var stamp = await FeedCache.StampAsync(db, ct);
+        var feed = await cache.GetAsync($"{year}\u001f{kind}", stamp,
+            async () => CalendarFiles.Publish(await query.ToListAsync(ct), "OEWG meetings (public schedule)"));
+        var tag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue(feed.ETag);
+        http.Response.Headers.ETag = feed.ETag;
+        // Anyone may keep it, and must ask again each time (a cancellation is seen at once): the answer is then 304.
+        http.Response.Headers.CacheControl = "public, no-cache";
+        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Compare(tag, useStrongComparison: false)))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        return TypedResults.Text(feed.Text, CalendarFiles.ContentType);
     }
 
     private static async Task<IResult> ScheduleAsync(string? year, string? kind, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)

@@ -26,6 +26,7 @@ public static class Extensions
             bus.AddConsumer<PointsOfContactEmailedConsumer>();
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<PocDirectory.Meetings.Schedule.FeedCache>();
         builder.Services.AddScoped<SeedSchedule>();
         builder.Services.AddScoped<DemoMissions>();
         builder.Services.AddHostedService<MeetingReminders>();

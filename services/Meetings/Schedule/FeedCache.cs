@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using PocDirectory.Meetings.Infrastructure;
+
+namespace PocDirectory.Meetings.Schedule;
+
+/// <summary>
+/// The public feeds as last written, for as long as no meeting changed: calendar applications poll the same feed
+/// over and over, and writing a year of meetings with Ical.Net costs milliseconds each time. Every read first asks
+/// the database for the schedule's stamp (how many meetings, the latest change: every change of any meeting sets
+/// its <c>UpdatedAt</c> to the moment, so any change moves it) and uses a feed written at that stamp only. Each
+/// replica keeps its own; a new stamp drops every feed kept. What is kept is bounded by the schedule: each
+/// meeting is in at most four feeds (its year or all years, its kind or all kinds).
+/// </summary>
+public sealed class FeedCache
+{
+    /// <summary>What the schedule looked like when a feed was written.</summary>
+    public readonly record struct Stamp(long Count, DateTimeOffset? Latest);
+
+    /// <summary>A feed as written, and its entity tag (the filter's and the stamp's hash).</summary>
+    public sealed record Entry(string Text, string ETag);
+
+    private readonly Lock _gate = new();
+    private Stamp _stamp;
+    private Dictionary<string, Entry> _feeds = new(StringComparer.Ordinal);
+
+    /// <summary>The schedule's stamp now (one aggregate over the meetings).</summary>
+    public static async Task<Stamp> StampAsync(MeetingsDbContext db, CancellationToken ct)
+    {
+        var row = await db.Meetings.AsNoTracking().GroupBy(_ => 1)
+            .Select(g => new { Count = g.LongCount(), Latest = g.Max(m => (DateTimeOffset?)m.UpdatedAt) })
+            .SingleOrDefaultAsync(ct);
+        return row is null ? new Stamp(0, null) : new Stamp(row.Count, row.Latest);
+    }
+
+    /// <summary>The feed for <paramref name="key"/> written at <paramref name="stamp"/>, written by <paramref name="write"/> when there is none.</summary>
+    public async Task<Entry> GetAsync(string key, Stamp stamp, Func<Task<string>> write)
+    {
+        lock (_gate)
+        {
+            if (_stamp == stamp && _feeds.TryGetValue(key, out var kept))
+            {
+                return kept;
+            }
+        }
+        var text = await write();
+        var tag = $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{key}\u001f{stamp.Count}\u001f{stamp.Latest?.UtcTicks}")))[..32]}\"";
+        var entry = new Entry(text, tag);
+        lock (_gate)
+        {
+            if (_stamp != stamp)
+            {
+                // A newer stamp than the one kept (or the first): what was kept is stale. An older one (a slow reader) is not kept.
+                if (_stamp.Latest is { } latest && stamp.Latest is { } now && now < latest)
+                {
+                    return entry;
+                }
+                _stamp = stamp;
+                _feeds = new(StringComparer.Ordinal);
+            }
+            _feeds[key] = entry;
+        }
+        return entry;
+    }
+}
