@@ -49,6 +49,20 @@ public static class InvitationMail
         _ => "Cancelled",
     };
 
+    /// <summary>What an invitation e-mail says of the meeting (its templates' values but the addressee's name).</summary>
+    public static Dictionary<string, string> Values(Meeting meeting, string heading, string intro, string? webUrl) => new()
+    {
+        ["heading"] = heading,
+        ["intro"] = intro,
+        ["title"] = meeting.Title,
+        ["kind"] = MeetingKinds.DisplayName(meeting.Kind),
+        ["when"] = meeting.Time.Describe(),
+        ["place"] = ParticipantMail.Place(meeting),
+        ["status"] = MeetingStatuses.DisplayName(meeting.Status),
+        ["details"] = meeting.Description ?? "",
+        ["link"] = webUrl is null ? "" : $"{webUrl}/meetings/{meeting.Id}",
+    };
+
     public static void Send(MeetingsDbContext db, Meeting meeting, IEnumerable<Invitee> invitees, InvitationKind kind, CalendarFiles.Person organizer, string? webUrl)
     {
         var method = kind == InvitationKind.Cancellation ? EmailCalendar.Cancel : EmailCalendar.Request;
@@ -66,24 +80,12 @@ public static class InvitationMail
                 ToName = invitee.MissionName,
                 Template = Template,
                 RequestedBy = ResourceNames.Meetings,
-                Values = new Dictionary<string, string>
+                Values = new Dictionary<string, string>(Values(meeting, Heading(kind), kind switch
                 {
-                    ["heading"] = Heading(kind),
-                    ["intro"] = kind switch
-                    {
-                        InvitationKind.Invitation => "On behalf of the Chair, your Mission is invited to the following meeting.",
-                        InvitationKind.Update => "The following meeting has changed; the calendar entry attached replaces the earlier one.",
-                        _ => "The following meeting is cancelled; the calendar entry attached removes it from your calendar.",
-                    },
-                    ["name"] = invitee.MissionName,
-                    ["title"] = meeting.Title,
-                    ["kind"] = MeetingKinds.DisplayName(meeting.Kind),
-                    ["when"] = meeting.Time.Describe(),
-                    ["place"] = ParticipantMail.Place(meeting),
-                    ["status"] = MeetingStatuses.DisplayName(meeting.Status),
-                    ["details"] = meeting.Description ?? "",
-                    ["link"] = webUrl is null ? "" : $"{webUrl}/meetings/{meeting.Id}",
-                },
+                    InvitationKind.Invitation => "On behalf of the Chair, your Mission is invited to the following meeting.",
+                    InvitationKind.Update => "The following meeting has changed; the calendar entry attached replaces the earlier one.",
+                    _ => "The following meeting is cancelled; the calendar entry attached removes it from your calendar.",
+                }, webUrl)) { ["name"] = invitee.MissionName },
                 Calendar = new EmailCalendar
                 {
                     Method = method,

@@ -3,7 +3,6 @@ using PocDirectory.Contracts.Notifications;
 using PocDirectory.Contracts.PointsOfContact;
 using PocDirectory.Meetings.Infrastructure;
 using PocDirectory.Meetings.Letters;
-using PocDirectory.Meetings.Participants;
 using PocDirectory.Meetings.Schedule;
 
 namespace PocDirectory.Meetings.Invitations;
@@ -57,23 +56,14 @@ public static class PointsOfContactMail
             RequestId = requestId,
             Reference = MeetingReference(meeting.Id),
             Template = InvitationTemplate,
-            Values = new Dictionary<string, string>
-            {
-                ["heading"] = uninvited ? "No longer open to points of contact" : InvitationMail.Heading(kind),
-                ["intro"] = uninvited ? "The following meeting is no longer open to points of contact; the calendar entry attached marks it as cancelled in your calendar." : kind switch
+            Values = InvitationMail.Values(meeting,
+                uninvited ? "No longer open to points of contact" : InvitationMail.Heading(kind),
+                uninvited ? "The following meeting is no longer open to points of contact; the calendar entry attached marks it as cancelled in your calendar." : kind switch
                 {
                     InvitationKind.Invitation => "On behalf of the Chair, you are invited, as a point of contact of the Global POC Directory, to the following meeting.",
                     InvitationKind.Update => "The following meeting has changed; the calendar entry attached replaces the earlier one.",
                     _ => "The following meeting is cancelled; the calendar entry attached marks it as cancelled in your calendar.",
-                },
-                ["title"] = meeting.Title,
-                ["kind"] = MeetingKinds.DisplayName(meeting.Kind),
-                ["when"] = meeting.Time.Describe(),
-                ["place"] = ParticipantMail.Place(meeting),
-                ["status"] = MeetingStatuses.DisplayName(meeting.Status),
-                ["details"] = meeting.Description ?? "",
-                ["link"] = webUrl is null ? "" : $"{webUrl}/meetings/{meeting.Id}",
-            },
+                }, webUrl),
             Calendar = new EmailCalendar { Method = EmailCalendar.Publish, Text = CalendarFiles.Publish([meeting], meeting.Title, asCancelled: uninvited) },
             RequestedBy = ResourceNames.Meetings,
         });
