@@ -256,7 +256,8 @@ public sealed class ChairWorkPagesTests(SystemFixture fixture) : IAsyncLifetime
     public async Task A_delegate_reaches_none_of_the_Chairs_office_pages_and_someone_signed_out_is_led_to_the_sign_in()
     {
         var system = fixture.System;
-        var id = await MeetingsFlow.ScheduleAsync(system, await DirectoryFlow.TokenOfAsync(system, "pages-gate-chair", Roles.ChairOffice), MeetingsFlow.ForMemberStates($"Gate {Guid.NewGuid():N}"[..13]));
+        var meetingTitle = $"Gate {Guid.NewGuid():N}"[..13];
+        var id = await MeetingsFlow.ScheduleAsync(system, await DirectoryFlow.TokenOfAsync(system, "pages-gate-chair", Roles.ChairOffice), MeetingsFlow.ForMemberStates(meetingTitle));
         var letter = await MeetingsFlow.DraftAsync(system, await DirectoryFlow.TokenOfAsync(system, "pages-gate-chair2", Roles.ChairOffice), MeetingsFlow.Letter($"Gate {Guid.NewGuid():N}"[..13]));
         string[] pages = ["/meetings/new", $"/meetings/{id}/edit", "/letters/new", $"/letters/{letter}/edit", "/missions", "/missions/FRA"];
 
@@ -265,7 +266,6 @@ public sealed class ChairWorkPagesTests(SystemFixture fixture) : IAsyncLifetime
         {
             await anonymous.GotoAsync(Web + path);
             await Assertions.Expect(anonymous.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
-            await Assertions.Expect(anonymous.GetByTestId("schedule-submit").Or(anonymous.GetByTestId("save-letter")).Or(anonymous.GetByTestId("save-mission"))).ToHaveCountAsync(0);
         }
 
         var delegatePage = await SignedInAsync(await TestPerson.CreateAsync(system, "pages-gate-delegate", Roles.Delegate, "FRA"));
@@ -276,6 +276,7 @@ public sealed class ChairWorkPagesTests(SystemFixture fixture) : IAsyncLifetime
         }
         // The meeting's own page shows a delegate no button of the Chair's office.
         await delegatePage.GotoAsync($"{Web}/meetings/{id}");
+        await Assertions.Expect(delegatePage.GetByRole(AriaRole.Heading, new() { Name = meetingTitle })).ToBeVisibleAsync();
         await Assertions.Expect(delegatePage.GetByTestId("change-meeting")).ToHaveCountAsync(0);
         await Assertions.Expect(delegatePage.GetByTestId("upload-document")).ToHaveCountAsync(0);
         await Assertions.Expect(delegatePage.GetByTestId("invite")).ToHaveCountAsync(0);

@@ -14,7 +14,7 @@ namespace PocDirectory.EndToEndTests;
 [Collection(SystemCollection.Name)]
 public sealed partial class InvitationFaultTests(SystemFixture fixture)
 {
-    private const int States = 120;
+    private const int States = 60;
 
     [Fact]
     public async Task Killing_Notifications_mid_invitation_and_Meetings_after_a_change_leaves_one_e_mail_per_address_per_version()
@@ -43,8 +43,18 @@ public sealed partial class InvitationFaultTests(SystemFixture fixture)
             Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
         }
 
-        // (The addresses stay: a mission always has one once given; the other tests look only at their own addresses.)
-        await InviteThroughKillsAsync(system, chair, chairToken, run, addresses);
+        try
+        {
+            await InviteThroughKillsAsync(system, chair, chairToken, run, addresses);
+        }
+        finally
+        {
+            // The other tests share this system: these missions are left without an address again (the API keeps at
+            // least one address, so their rows go), and later letters and invitations do not reach them.
+            await system.ScalarAsync<long>(ResourceNames.MeetingsDb,
+                "WITH gone AS (DELETE FROM permanent_missions WHERE \"State\" = ANY(@states) RETURNING 1) SELECT count(*) FROM gone",
+                ("states", addresses.Keys.ToArray()));
+        }
     }
 
     private static async Task InviteThroughKillsAsync(RunningSystem system, HttpClient chair, string chairToken, string run, Dictionary<string, string> addresses)
@@ -57,19 +67,22 @@ public sealed partial class InvitationFaultTests(SystemFixture fixture)
             time = new { precision = "exact", date = $"{year}-06-09", startTime = start, endTime = "17:00" },
         };
         var id = await MeetingsFlow.ScheduleAsync(system, chairToken, Meeting("10:00", null));
-        await MeetingsFlow.JsonAsync(await chair.PostAsJsonAsync($"/api/meetings/{id}/invitations", new { revision = 1 }), HttpStatusCode.OK);
 
-        // Notifications dies while the mail server holds a message half-way (stopped a moment before, continued after).
-        await Eventually.Until(() => Task.FromResult(Count(system, "Invitation", title).Count), n => n >= addresses.Count / 5, TimeSpan.FromMinutes(2), "a fifth of the invitations");
-        var notifications = system.Resource(ResourceNames.Notifications);
+        // The mail server is stopped first: Notifications takes the invitations and hangs in the middle of sending them.
         var mail = system.Resource(ResourceNames.Mail).Pid!.Value;
+        var notifications = system.Resource(ResourceNames.Notifications);
         Assert.True(PocDirectory.AppHost.Posix.Signal(mail, PocDirectory.AppHost.Posix.SigStop));
-        await Task.Delay(300);
-        Process.GetProcessById(notifications.Pid!.Value).Kill(entireProcessTree: true);
-        await Task.Delay(100);
-        Assert.True(PocDirectory.AppHost.Posix.Signal(mail, PocDirectory.AppHost.Posix.SigCont));
-        var stillToSend = addresses.Values.Count(a => !Count(system, "Invitation", title).ContainsKey(a));
-        Assert.True(stillToSend > 0, "Notifications was killed while invitations were still going out");
+        try
+        {
+            await MeetingsFlow.JsonAsync(await chair.PostAsJsonAsync($"/api/meetings/{id}/invitations", new { revision = 1 }), HttpStatusCode.OK);
+            await Eventually.Until(() => Deliveries(system, run, status: null), n => n >= addresses.Count, TimeSpan.FromMinutes(2), "every invitation recorded by Notifications");
+            Process.GetProcessById(notifications.Pid!.Value).Kill(entireProcessTree: true);
+        }
+        finally
+        {
+            Assert.True(PocDirectory.AppHost.Posix.Signal(mail, PocDirectory.AppHost.Posix.SigCont));
+        }
+        Assert.Equal(0L, await Deliveries(system, run, status: "Sent")); // killed with every invitation still to go out
         await system.WaitUntilAsync(r => r.Single(x => x.Name == ResourceNames.Notifications) is { State: "Running" } x && x.Pid != notifications.Pid,
             TimeSpan.FromMinutes(2), "Notifications running again");
 
@@ -80,16 +93,18 @@ public sealed partial class InvitationFaultTests(SystemFixture fixture)
         await system.WaitUntilAsync(r => r.Single(x => x.Name == ResourceNames.Meetings) is { State: "Running" } x && x.Pid != meetings.Pid,
             TimeSpan.FromMinutes(2), "the Meetings service running again");
 
-        var updates = await Eventually.Until(() => Task.FromResult(Count(system, "Updated invitation", title)),
-            c => addresses.Values.All(c.ContainsKey), TimeSpan.FromMinutes(3), "every address's update");
-        // A late second copy would be here by now: the last one arrived, and the system is idle again.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // The marker: every e-mail of the run recorded and sent (a sent one is never sent again), then the mailbox is final.
+        await Eventually.Until(async () => (await Deliveries(system, run, status: null), await Deliveries(system, run, status: "Sent")),
+            n => n == (addresses.Count * 2, addresses.Count * 2), TimeSpan.FromMinutes(3), "every invitation and update sent");
         var invitations = Count(system, "Invitation", title);
-        updates = Count(system, "Updated invitation", title);
+        var updates = Count(system, "Updated invitation", title);
         Assert.All(addresses.Values, a => Assert.Equal((1, 1), (invitations.GetValueOrDefault(a), updates.GetValueOrDefault(a))));
-        Assert.Equal(addresses.Count * 2L, await system.ScalarAsync<long>(ResourceNames.NotificationsDb,
-            "SELECT count(*) FROM email_deliveries WHERE template = 'meeting-invitation' AND status = 'Sent' AND to_address LIKE @p", ("p", $"killinv-{run}-%")));
     }
+
+    /// <summary>The run's invitation e-mails Notifications recorded (with <paramref name="status"/>: only those in it).</summary>
+    private static Task<long> Deliveries(RunningSystem system, string run, string? status) => system.ScalarAsync<long>(ResourceNames.NotificationsDb,
+        "SELECT count(*) FROM email_deliveries WHERE template = 'meeting-invitation' AND to_address LIKE @p AND (@s = '' OR status = @s)",
+        ("p", $"killinv-{run}-%"), ("s", status ?? ""));
 
     /// <summary>The e-mails in the SMTP sink whose subject starts with "<paramref name="heading"/>: <paramref name="title"/>", by recipient.</summary>
     private static Dictionary<string, int> Count(RunningSystem system, string heading, string title)

@@ -121,13 +121,15 @@ public static class MeetingsApi
             return Invalid(errors, "The schedule cannot be filtered this way.");
         }
         var stamp = await FeedCache.StampAsync(db, ct);
-        var feed = await cache.GetAsync($"{year}\u001f{kind}", stamp,
+        // The key is the filter as parsed (Filter accepted both): "02025" is 2025.
+        var key = $"{(year is null ? "" : int.Parse(year, NumberStyles.None, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture))}\u001f{kind}";
+        var feed = await cache.GetAsync(key, stamp,
             async () => CalendarFiles.Publish(await query.ToListAsync(ct), "OEWG meetings (public schedule)"));
         var tag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue(feed.ETag);
         http.Response.Headers.ETag = feed.ETag;
         // Anyone may keep it, and must ask again each time (a cancellation is seen at once): the answer is then 304.
         http.Response.Headers.CacheControl = "public, no-cache";
-        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Compare(tag, useStrongComparison: false)))
+        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Equals(Microsoft.Net.Http.Headers.EntityTagHeaderValue.Any) || t.Compare(tag, useStrongComparison: false)))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }

@@ -8,7 +8,8 @@ namespace PocDirectory.Meetings.Feeds;
 /// <summary>
 /// Forgets what the calendar feeds no longer need, every hour (<c>Meetings:FeedPruneMinutes</c>): a feed once it
 /// has been expired for <see cref="ExpiredKept"/>, and a person's last revocation once no feed made with a token
-/// issued before it can still work (the feeds' lifetime, and a day for the tokens that could still make one).
+/// issued before it can still work (the feeds' lifetime, and a day for the tokens that could still make one) and
+/// no such feed is kept at all (a lifetime set shorter since does not free a feed made under the longer one).
 /// Each is one statement: replicas running it at the same moment delete each row once, and nothing is missed
 /// after a restart.
 /// </summary>
@@ -33,7 +34,10 @@ public sealed class FeedPruning(IServiceScopeFactory scopes, TimeProvider clock,
         var expiredBefore = now - ExpiredKept;
         var revokedBefore = now - FeedsApi.Lifetime(configuration) - TokenMargin;
         var feeds = await db.Feeds.Where(f => f.ExpiresAt < expiredBefore).ExecuteDeleteAsync(ct);
-        var revocations = await db.RevokedSubjects.Where(r => r.RevokedAt < revokedBefore).ExecuteDeleteAsync(ct);
+        // And never while a feed made before it is still kept (one made under a longer lifetime set before): the revocation is what refuses it.
+        var revocations = await db.RevokedSubjects
+            .Where(r => r.RevokedAt < revokedBefore && !db.Feeds.Any(f => f.Subject == r.Subject && f.GrantedAt <= r.RevokedAt))
+            .ExecuteDeleteAsync(ct);
         return feeds + revocations;
     }
 }

@@ -88,6 +88,8 @@ public sealed class MeetingsBenchmarks(ITestOutputHelper output)
     {
         var maildir = Path.Combine(system.StateDirectory, "data", ResourceNames.Mail, "maildir", "new");
         var counted = new HashSet<string>(StringComparer.Ordinal);
+        // Files already read (matching or not) are not read again: the polling stays light beside what it measures.
+        var seen = new HashSet<string>(Directory.Exists(maildir) ? Directory.GetFiles(maildir) : [], StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
         await act();
         var answered = clock.Elapsed;
@@ -95,7 +97,7 @@ public sealed class MeetingsBenchmarks(ITestOutputHelper output)
         {
             foreach (var file in Directory.Exists(maildir) ? Directory.GetFiles(maildir) : [])
             {
-                if (!counted.Contains(file) && File.ReadAllText(file).Contains(subject, StringComparison.Ordinal))
+                if (seen.Add(file) && File.ReadAllText(file).Contains(subject, StringComparison.Ordinal))
                 {
                     counted.Add(file);
                 }

@@ -59,11 +59,16 @@ public sealed class FeedPruningTests(ServersFixture servers) : IAsyncLifetime
                 Subject = subject, TokenHash = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), Roles = [PocDirectory.Roles.Delegate], State = "FRA",
                 CreatedAt = now - expiredAgo - TimeSpan.FromDays(90), GrantedAt = now - expiredAgo - TimeSpan.FromDays(90), ExpiresAt = now - expiredAgo,
             };
+            // A feed made under a longer lifetime than the one set now, before its owner's revocation: still kept, so is the revocation.
+            var longLived = Feed("revoked-200-days", -TimeSpan.FromDays(100));
+            longLived.GrantedAt = now - TimeSpan.FromDays(201);
             db.Feeds.AddRange(
                 Feed("expired-31-days", TimeSpan.FromDays(31)),
                 Feed("expired-29-days", TimeSpan.FromDays(29)),
-                Feed("working", -TimeSpan.FromDays(10)));
+                Feed("working", -TimeSpan.FromDays(10)),
+                longLived);
             db.RevokedSubjects.AddRange(
+                new RevokedSubject { Subject = "revoked-200-days", RevokedAt = now - TimeSpan.FromDays(200) },
                 new RevokedSubject { Subject = "revoked-92-days", RevokedAt = now - TimeSpan.FromDays(92) },
                 new RevokedSubject { Subject = "revoked-90-days", RevokedAt = now - TimeSpan.FromDays(90) },
                 new RevokedSubject { Subject = "revoked-today", RevokedAt = now });
@@ -74,15 +79,15 @@ public sealed class FeedPruningTests(ServersFixture servers) : IAsyncLifetime
         var deleted = await Task.WhenAll(Worker().RunOnceAsync(CancellationToken.None), Worker().RunOnceAsync(CancellationToken.None));
         Assert.Equal(2, deleted.Sum());
         var (feeds, revoked) = await RowsAsync();
-        Assert.Equal(["expired-29-days", "working"], feeds);
-        Assert.Equal(["revoked-90-days", "revoked-today"], revoked);
+        Assert.Equal(["expired-29-days", "revoked-200-days", "working"], feeds);
+        Assert.Equal(["revoked-200-days", "revoked-90-days", "revoked-today"], revoked);
 
         // A day and a half later, the feed expired 29 days before has had its 30 days, and the revocation of 90 days its day more.
         _clock.Advance(TimeSpan.FromDays(1.5));
         Assert.Equal(2, await Worker().RunOnceAsync(CancellationToken.None));
         (feeds, revoked) = await RowsAsync();
-        Assert.Equal(["working"], feeds);
-        Assert.Equal(["revoked-today"], revoked);
+        Assert.Equal(["revoked-200-days", "working"], feeds);
+        Assert.Equal(["revoked-200-days", "revoked-today"], revoked);
         Assert.Equal(0, await Worker().RunOnceAsync(CancellationToken.None));
     }
 }
