@@ -11,4 +11,7 @@ public sealed record SendEmailBatch
 
     /// <summary>The most e-mails one batch may hold; a sender splits larger sets.</summary>
     public const int MaxSize = 500;
+
+    /// <summary>The most e-mails a batch holds when each carries a calendar object (up to 64 KB each): a sender splits by this then.</summary>
+    public const int MaxSizeWithCalendars = 100;
 }

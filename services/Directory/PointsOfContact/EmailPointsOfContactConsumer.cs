@@ -25,10 +25,10 @@ public sealed class EmailPointsOfContactConsumer(DirectoryDbContext db, TimeProv
             logger.LogWarning("A request to e-mail every point of contact from {RequestedBy} with template {Template} was refused", message.RequestedBy, message.Template);
             return;
         }
-        var listed = await Db.Entries.AsNoTracking().Where(e => e.Status == EntryStatus.Listed)
-            .OrderBy(e => e.State).ThenBy(e => e.PocId).ToListAsync(ct);
+        var listed = (await Db.Entries.AsNoTracking().Where(e => e.Status == EntryStatus.Listed)
+            .OrderBy(e => e.State).ThenBy(e => e.PocId).ToListAsync(ct)).Where(e => !string.IsNullOrEmpty(e.Details?.Email)).ToList();
         var emails = new List<SendEmail>();
-        foreach (var entry in listed.Where(e => !string.IsNullOrEmpty(e.Details?.Email)))
+        foreach (var entry in listed)
         {
             var details = entry.Details!;
             emails.Add(new SendEmail
@@ -43,8 +43,8 @@ public sealed class EmailPointsOfContactConsumer(DirectoryDbContext db, TimeProv
                 RequestedBy = ResourceNames.Directory,
             });
         }
-        // Each e-mail may carry the calendar object: fewer to a batch then, as the Meetings service's own invitations.
-        foreach (var chunk in emails.Chunk(message.Calendar is null ? SendEmailBatch.MaxSize : 100))
+        // Each e-mail may carry the calendar object: fewer to a batch then.
+        foreach (var chunk in emails.Chunk(message.Calendar is null ? SendEmailBatch.MaxSize : SendEmailBatch.MaxSizeWithCalendars))
         {
             Db.AddIntegrationEvent(new SendEmailBatch { Emails = chunk });
         }
@@ -54,7 +54,7 @@ public sealed class EmailPointsOfContactConsumer(DirectoryDbContext db, TimeProv
             Reference = message.Reference,
             RequestedBy = message.RequestedBy,
             PointsOfContact = emails.Count,
-            States = listed.Where(e => !string.IsNullOrEmpty(e.Details?.Email)).Select(e => e.State).Distinct().Count(),
+            States = listed.Select(e => e.State).Distinct().Count(),
             At = clock.GetUtcNow(),
         });
     }

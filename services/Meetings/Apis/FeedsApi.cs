@@ -47,6 +47,10 @@ public static class FeedsApi
     private static async Task<(bool All, List<string> Audiences)> HoldsAsync(MeetingsDbContext db, CalendarFeed feed, CancellationToken ct) =>
         CalendarFeed.For(feed.Roles, feed.State is { } code ? await db.MemberStates.AsNoTracking().SingleOrDefaultAsync(s => s.Iso3 == code, ct) : null);
 
+    /// <summary>The feeds that work at <paramref name="now"/>: not expired, and made with a token issued after their owner's last revocation.</summary>
+    private static IQueryable<CalendarFeed> Working(MeetingsDbContext db, DateTimeOffset now) =>
+        db.Feeds.AsNoTracking().Where(f => f.ExpiresAt > now && !db.RevokedSubjects.Any(r => r.Subject == f.Subject && r.RevokedAt >= f.GrantedAt));
+
     private static async Task<IResult> ShowAsync(ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (Refusal(user) is { } refusal)
@@ -55,8 +59,7 @@ public static class FeedsApi
         }
         var subject = Caller.From(user).Subject;
         var now = clock.GetUtcNow();
-        var feed = await db.Feeds.AsNoTracking().SingleOrDefaultAsync(f => f.Subject == subject && f.ExpiresAt > now
-            && !db.RevokedSubjects.Any(r => r.Subject == f.Subject && r.RevokedAt >= f.GrantedAt), ct);
+        var feed = await Working(db, now).SingleOrDefaultAsync(f => f.Subject == subject, ct);
         if (feed is null)
         {
             return TypedResults.Ok(new FeedView(false, null, null, null, false, [], null));
@@ -131,9 +134,8 @@ public static class FeedsApi
     {
         var now = clock.GetUtcNow();
         var hash = token is { Length: > 20 and < 100 } ? OneTimeTokens.Hash(token) : null;
-        var feed = hash is null ? null : await db.Feeds.AsNoTracking().SingleOrDefaultAsync(f => f.TokenHash == hash, ct);
-        if (feed is null || feed.ExpiresAt <= now
-            || await db.RevokedSubjects.AsNoTracking().AnyAsync(r => r.Subject == feed.Subject && r.RevokedAt >= feed.GrantedAt, ct))
+        var feed = hash is null ? null : await Working(db, now).SingleOrDefaultAsync(f => f.TokenHash == hash, ct);
+        if (feed is null)
         {
             return TypedResults.Problem(title: "No such calendar feed.", detail: "This address is unknown, expired or was revoked: make a new one on the Meetings page.",
                 statusCode: StatusCodes.Status404NotFound);

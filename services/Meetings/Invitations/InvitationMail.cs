@@ -23,9 +23,6 @@ public static class InvitationMail
 {
     public const string Template = "meeting-invitation";
 
-    /// <summary>How many invitation e-mails one batch carries: each holds its own calendar object.</summary>
-    public const int BatchSize = 100;
-
     /// <summary>What the calendar entry and the e-mail show of a meeting: a change of any of it is sent to the invitees.</summary>
     public sealed record Shown(
         MeetingTimeRequest Time, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Kind, string Audience, string? Format, string? Room,
@@ -93,7 +90,7 @@ public static class InvitationMail
                 },
             });
         }
-        foreach (var chunk in emails.Chunk(BatchSize))
+        foreach (var chunk in emails.Chunk(SendEmailBatch.MaxSizeWithCalendars))
         {
             db.AddIntegrationEvent(new SendEmailBatch { Emails = chunk });
         }

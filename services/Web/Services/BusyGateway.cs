@@ -9,6 +9,14 @@ namespace PocDirectory.Web.Services;
 /// </summary>
 public sealed class BusyGateway : IExceptionHandler
 {
+    /// <summary>
+    /// A call through the gateway that got no usable answer (the service down, the call timed out, a body that is not
+    /// what it should be): the page says so and assumes nothing done. A 429 is not one of them: it reaches the person
+    /// as the 429 page below.
+    /// </summary>
+    public static bool Unanswered(Exception ex) =>
+        ex is HttpRequestException { StatusCode: not HttpStatusCode.TooManyRequests } or TaskCanceledException or System.Text.Json.JsonException;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is not HttpRequestException { StatusCode: HttpStatusCode.TooManyRequests } || http.Response.HasStarted)
