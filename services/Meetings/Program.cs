@@ -29,6 +29,7 @@ app.MapRegistrationsApi();
 app.MapInvitationsApi();
 app.MapDocumentsApi();
 app.MapFeedsApi();
+app.MapSilenceApi();
 // The API's description (OpenAPI 3.1): public, it holds no data.
 app.MapOpenApi("/api/meetings/openapi/{documentName}.json").AllowAnonymous().NotAudited("the API's public description");
 

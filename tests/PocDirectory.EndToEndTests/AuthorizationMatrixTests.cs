@@ -20,6 +20,10 @@ public sealed class AuthorizationMatrixTests(SystemFixture fixture)
         var meeting = await MeetingsFlow.ScheduleAsync(fixture.System, tokens["chair-office"].Data!, MeetingsFlow.ForMemberStates("Matrix consultations"));
         var letter = await MeetingsFlow.DraftAsync(fixture.System, tokens["chair-office"].Data!, MeetingsFlow.Letter("Matrix letter"));
         var document = await MeetingsFlow.UploadAsync(fixture.System, tokens["chair-office"].Data!, meeting, "matrix.txt", "Matrix paper", "Not for the public."u8.ToArray());
+        using var chair = DirectoryFlow.Client(fixture.System, tokens["chair-office"].Data!);
+        var silence = (await MeetingsFlow.JsonAsync(await chair.PostAsJsonAsync("/api/meetings/silence-procedures",
+            new { subject = "Matrix proposal", proposal = "One paragraph.", expiryDate = $"{DateTime.UtcNow.Year + 1}-06-30", expiryTime = "18:00", isPublic = false }),
+            System.Net.HttpStatusCode.Created)).GetProperty("id").GetGuid();
         var failures = new List<string>();
         foreach (var row in AuthorizationMatrix.Rows)
         {
@@ -31,7 +35,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture fixture)
                 {
                     // Each caller uses the token its client would: the one addressed to Identity for Identity's API, the other elsewhere.
                     var token = row.Service == ResourceNames.Identity ? tokens[principal].Identity : tokens[principal].Data;
-                    var status = await SendAsync(row.Service, row.Method, row.Path.Replace("{listed FRA}", listed.ToString()).Replace("{meeting}", meeting.ToString()).Replace("{letter}", letter.ToString()).Replace("{document}", document.ToString()), token, direct);
+                    var status = await SendAsync(row.Service, row.Method, row.Path.Replace("{listed FRA}", listed.ToString()).Replace("{meeting}", meeting.ToString()).Replace("{letter}", letter.ToString()).Replace("{document}", document.ToString()).Replace("{silence}", silence.ToString()), token, direct);
                     if (status.ToString() != expected[i])
                     {
                         failures.Add($"{row.Method} {row.Path} as {principal} {(direct ? "directly" : "through the gateway")}: {status}, expected {expected[i]}");

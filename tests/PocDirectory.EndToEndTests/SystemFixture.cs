@@ -26,7 +26,10 @@ public sealed class SystemFixture : IAsyncLifetime
         // flow here goes through those checks (which must keep how the person signed in). E-mails a
         // killed Notifications had claimed are due again after 10 s instead of 30.
         System = await RunningSystem.StartAsync(TimeSpan.FromMinutes(4),
-            new Dictionary<string, string>(Telemetry.Environment) { ["SignIn__SessionCheckSeconds"] = "5", ["Email__Lease"] = "00:00:10" });
+            new Dictionary<string, string>(Telemetry.Environment) { ["SignIn__SessionCheckSeconds"] = "5", ["Email__Lease"] = "00:00:10",
+                // Silence may be as short as a test needs, and its expiry is looked for every second.
+                ["Meetings__SilenceMinimumHours"] = "0", ["Meetings__SilenceCheckSeconds"] = "1",
+            });
         Telemetry.ForwardTo = System.DashboardOtlpHttp;
         Sockets = new SocketWatch(System.AppHostPid);
         Gateway = new HttpClient { BaseAddress = System.Url(ResourceNames.Gateway), Timeout = TimeSpan.FromSeconds(30) };

@@ -18,7 +18,7 @@ public sealed class ProxyConfigurationTests
 
         Assert.Equal(
             ["directory", "member-states", "directory-openapi", "ping-acknowledgement", "meetings", "meetings-schedule", "meetings-schedule-feed", "meeting",
-                "meeting-file", "meetings-openapi", "letters", "letter", "letter-acknowledgement", "meeting-documents", "meetings-feed", "meeting-document-uploads", "meeting-document-versions"],
+                "meeting-file", "meetings-openapi", "letters", "letter", "letter-acknowledgement", "silence-procedures", "silence-procedure", "meeting-documents", "meetings-feed", "meeting-document-uploads", "meeting-document-versions"],
             routes.Select(r => r.RouteId));
         Assert.Equal("/api/directory/{**rest}", routes[0].Match.Path);
         Assert.Null(routes[0].AuthorizationPolicy); // the fallback: a valid token

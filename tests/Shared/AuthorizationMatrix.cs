@@ -145,5 +145,17 @@ public static class AuthorizationMatrix
         ("meetings", "POST", "/api/meetings/feed", "/api/meetings/feed", "401 201 201 201 201 201 201 201 201 403 401 401 401 401 201"),
         ("meetings", "DELETE", "/api/meetings/feed", "/api/meetings/feed", "401 204 204 204 204 204 204 204 204 403 401 401 401 401 204"),
         ("meetings", "GET", "/api/meetings/feed.ics", "/api/meetings/feed.ics", "404 404 404 404 404 404 404 404 404 404 404 404 404 404 404"),
+        // Silence procedures: the record of public ones is open; {silence} is one not public, under silence until next year, which
+        // signed-in people see. The Chair's office (and the directory manager) places, extends, withdraws and announces (these
+        // bodies name no revision: 400); only a delegate objects, for its own State (this body has no letter: 400), and
+        // withdraws its own objection (none with this id: 404).
+        ("meetings", "GET", "/api/meetings/silence-procedures/", "/api/meetings/silence-procedures", "200 200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+        ("meetings", "GET", "/api/meetings/silence-procedures/{id:guid}", "/api/meetings/silence-procedures/{silence}", "404 200 200 200 200 200 200 200 200 404 404 404 404 404 200"),
+        ("meetings", "POST", "/api/meetings/silence-procedures/", "/api/meetings/silence-procedures", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
+        ("meetings", "POST", "/api/meetings/silence-procedures/{id:guid}/objections", "/api/meetings/silence-procedures/{silence}/objections", "401 403 403 403 403 403 403 403 403 403 401 401 401 401 400"),
+        ("meetings", "DELETE", "/api/meetings/silence-procedures/{id:guid}/objections/{objectionId:guid}", "/api/meetings/silence-procedures/{silence}/objections/0198a5c2-0000-7000-8000-000000000001", "401 403 403 403 403 403 403 403 403 403 401 401 401 401 404"),
+        ("meetings", "POST", "/api/meetings/silence-procedures/{id:guid}/extension", "/api/meetings/silence-procedures/{silence}/extension", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
+        ("meetings", "POST", "/api/meetings/silence-procedures/{id:guid}/withdrawal", "/api/meetings/silence-procedures/{silence}/withdrawal", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
+        ("meetings", "POST", "/api/meetings/silence-procedures/{id:guid}/announcement", "/api/meetings/silence-procedures/{silence}/announcement", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
     ];
 }

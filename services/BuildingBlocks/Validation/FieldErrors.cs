@@ -23,11 +23,14 @@ public sealed class FieldErrors
         list.Add(message);
     }
 
+    /// <summary>The errors as a validation problem carries them.</summary>
+    public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+
     public void ThrowIfAny()
     {
         if (Any)
         {
-            throw new FieldErrorsException(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+            throw new FieldErrorsException(ToDictionary());
         }
     }
 }

@@ -49,6 +49,10 @@ public static class ProxyConfiguration
         ("letter", ResourceNames.Meetings, "/api/meetings/letters/{id:guid}", HttpMethods.Get),
         // A mission's acknowledgement of a letter: the e-mailed link's secret is the credential, as for ping tests.
         ("letter-acknowledgement", ResourceNames.Meetings, "/api/meetings/letters/acknowledgements", HttpMethods.Post),
+        // The record of silence procedures: public proposals and their outcomes for anyone, the objections only for
+        // signed-in people (the service reads the token itself).
+        ("silence-procedures", ResourceNames.Meetings, "/api/meetings/silence-procedures", HttpMethods.Get),
+        ("silence-procedure", ResourceNames.Meetings, "/api/meetings/silence-procedures/{id:guid}", HttpMethods.Get),
         // A meeting's documents: the public ones of a public meeting for anyone (the service reads the token itself).
         ("meeting-documents", ResourceNames.Meetings, "/api/meetings/{id:guid}/documents/{**rest}", HttpMethods.Get),
         // A person's calendar feed, read by a calendar application with the feed's own secret (in the query).

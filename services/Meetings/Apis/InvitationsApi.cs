@@ -4,6 +4,7 @@ using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.BuildingBlocks.ReferenceData;
 using PocDirectory.Contracts.Audit;
 using PocDirectory.Meetings.Infrastructure;
+using PocDirectory.Meetings.Letters;
 using PocDirectory.Meetings.Invitations;
 using PocDirectory.Meetings.Missions;
 using PocDirectory.Meetings.Schedule;
@@ -117,13 +118,12 @@ public static class InvitationsApi
         var invitedBefore = 0;
         if (toStates)
         {
-            var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
-            if (states.Count < MemberStateCopyExtensions.MemberStateCount)
+            var list = await MissionList.LoadAsync(db, ct);
+            if (!list.Complete)
             {
-                return Problems.Conflict("The list of States is not complete yet.",
-                    $"The Meetings service holds {states.Count} States of the Directory's list so far: an invitation goes to every mission at once. Try again in a minute.");
+                return Problems.Conflict("The list of States is not complete yet.", list.IncompleteDetail("an invitation"));
             }
-            var missions = await db.Missions.AsNoTracking().ToDictionaryAsync(m => m.State, ct);
+            var (states, missions) = (list.States, list.Missions);
             var invited = (await db.Invitees.AsNoTracking().Where(i => i.MeetingId == id).Select(i => new { i.State, i.Email }).ToListAsync(ct))
                 .Select(i => (i.State, i.Email.ToLowerInvariant())).ToHashSet();
             invitedBefore = invited.Count;

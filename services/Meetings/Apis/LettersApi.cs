@@ -123,7 +123,7 @@ public static class LettersApi
     }
 
     /// <summary>The e-mail template Notifications renders a letter with.</summary>
-    public const string Template = "chair-letter";
+    public const string Template = LetterDispatch.Template;
 
     private static IResult NoLetter() =>
         TypedResults.Problem(title: "No such letter.", detail: "No letter with this id is visible to you.", statusCode: StatusCodes.Status404NotFound);
@@ -280,14 +280,12 @@ public static class LettersApi
         {
             return Problems.Conflict("The letter has changed since you read it.", $"You read revision {revision}; it is at revision {letter.Revision} now. Read it again before sending it.");
         }
-        var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
-        if (states.Count < MemberStateCopyExtensions.MemberStateCount)
+        var list = await MissionList.LoadAsync(db, ct);
+        if (!list.Complete)
         {
-            return Problems.Conflict("The list of States is not complete yet.",
-                $"The Meetings service holds {states.Count} States of the Directory's list so far: a letter goes to every mission at once. Try again in a minute.");
+            return Problems.Conflict("The list of States is not complete yet.", list.IncompleteDetail("a letter"));
         }
-        var missions = await db.Missions.AsNoTracking().ToDictionaryAsync(m => m.State, ct);
-        if (!missions.Values.Any(m => m.Emails.Count > 0))
+        if (!list.AnyAddress)
         {
             return Problems.Conflict("No mission has an address.", "Give the Permanent Missions their official addresses (the Missions page, or a CSV import) before sending a letter.");
         }
@@ -305,49 +303,13 @@ public static class LettersApi
         letter.Revision++;
         letter.UpdatedAt = now;
         var web = AuthenticationExtensions.WebUrl(configuration);
-        var link = web is null ? "" : $"{web}/letters/{letter.Id}";
-        var emails = new List<SendEmail>();
-        foreach (var state in states)
-        {
-            var mission = missions.GetValueOrDefault(state.Iso3);
-            var name = mission?.Name ?? PermanentMission.DefaultName(state);
-            if (mission is null || mission.Emails.Count == 0)
-            {
-                db.LetterRecipients.Add(new LetterRecipient { LetterId = letter.Id, State = state.Iso3, MissionName = name, Status = RecipientStatuses.NoAddress, StatusAt = now });
-                continue;
-            }
-            foreach (var email in mission.Emails)
-            {
-                // Each copy carries its own acknowledgement link; only the secret's hash is kept.
-                var token = OneTimeTokens.New();
-                var recipient = new LetterRecipient
-                {
-                    LetterId = letter.Id, State = state.Iso3, MissionName = name, Email = email, EmailId = Guid.CreateVersion7(),
-                    Status = RecipientStatuses.Sent, StatusAt = now, AcknowledgementHash = OneTimeTokens.Hash(token),
-                };
-                db.LetterRecipients.Add(recipient);
-                emails.Add(new SendEmail
-                {
-                    EmailId = recipient.EmailId.Value, To = email, ToName = name, Template = Template, RequestedBy = ResourceNames.Meetings,
-                    Values = new Dictionary<string, string>
-                    {
-                        ["subject"] = letter.Subject, ["text"] = letter.Text, ["link"] = link,
-                        ["acknowledge"] = web is null ? "" : $"{web}/letters/acknowledge?token={token}",
-                    },
-                });
-            }
-        }
-        foreach (var chunk in emails.Chunk(SendEmailBatch.MaxSize))
-        {
-            db.AddIntegrationEvent(new SendEmailBatch { Emails = chunk });
-        }
+        var (emails, reached) = LetterDispatch.Send(db, letter, list, web, now);
         if (request?.PointsOfContact == true)
         {
-            PointsOfContactMail.Letter(db, letter, link);
+            PointsOfContactMail.Letter(db, letter, web is null ? "" : $"{web}/letters/{letter.Id}");
         }
-        var reached = missions.Values.Count(m => m.Emails.Count > 0 && states.Any(s => s.Iso3 == m.State));
         db.AddAuditRecord(ResourceNames.Meetings, "letter.sent", AuditOutcomes.Success, http, target: letter.Id.ToString(),
-            detail: $"{emails.Count} e-mails to {reached} missions; {states.Count - reached} without an address{(letter.ToPointsOfContact ? "; and to every point of contact" : "")}");
+            detail: $"{emails} e-mails to {reached} missions; {list.States.Count - reached} without an address{(letter.ToPointsOfContact ? "; and to every point of contact" : "")}");
         try
         {
             await db.SaveChangesAsync(ct);

@@ -17,9 +17,39 @@ public sealed class SeedSchedule(MeetingsDbContext db, TimeProvider clock)
         db.Meetings.AddRange(added);
         await db.SaveChangesAsync(ct);
         var letters = await LoadLettersAsync(now, ct);
-        return added.Count == 0 && letters == 0
+        var procedures = await LoadProceduresAsync(now, ct);
+        return added.Count == 0 && letters == 0 && procedures == 0
             ? $"The meetings of the Chair's letters are there already ({present.Count})."
-            : $"Added {added.Count} meetings and {letters} letters of the Chair's letters of {string.Join(", ", SeedLetters.Letters.Select(l => l.Date.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)))}.";
+            : $"Added {added.Count} meetings, {procedures} silence procedure{(procedures == 1 ? "" : "s")} and {letters} letters of the Chair's letters of {string.Join(", ", SeedLetters.Letters.Select(l => l.Date.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)))}.";
+    }
+
+    /// <summary>The key of the silence procedure the letter of 17 December 2021 announced.</summary>
+    public const string StakeholderModalitiesSilence = "2022-01-18";
+
+    /// <summary>
+    /// The silence procedures of the seed letters, as history: the Chair's proposal on the modalities of stakeholder
+    /// participation, circulated on 18 January 2022 under silence until 25 January 2022, when silence was broken. The
+    /// letters give the days, not the hour of the expiry (6 pm in New York is taken) nor the text or who broke it.
+    /// </summary>
+    private async Task<int> LoadProceduresAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        if (await db.SilenceProcedures.AnyAsync(p => p.SeedKey == StakeholderModalitiesSilence, ct))
+        {
+            return 0;
+        }
+        var expiry = new DateTimeOffset(2022, 1, 25, 18, 0, 0, TimeSpan.FromHours(-5)).ToUniversalTime();
+        db.SilenceProcedures.Add(new Silence.SilenceProcedure
+        {
+            Subject = "the modalities of the participation of stakeholders",
+            Proposal = "The Chair's proposal on the modalities of the participation of stakeholders in the work of the Open-ended Working Group, "
+                + "circulated to all Member States on 18 January 2022, as announced in the Chair's letter of 17 December 2021.\n\n"
+                + "The text of the proposal is not part of the Chair's letters this record is drawn from.",
+            ExpiresAt = expiry, CirculatedAt = new DateTimeOffset(2022, 1, 18, 18, 0, 0, TimeSpan.FromHours(-5)).ToUniversalTime(),
+            CirculatedBy = "seed", Status = Silence.SilenceStatuses.Broken, DecidedAt = expiry, AnnouncedAt = expiry, UpdatedAt = now,
+            SeedKey = StakeholderModalitiesSilence,
+        });
+        await db.SaveChangesAsync(ct);
+        return 1;
     }
 
     /// <summary>The seed letters themselves, in the archive as they were sent (public, their text as the missions read it).</summary>

@@ -31,6 +31,7 @@ public static class Extensions
         builder.Services.AddScoped<DemoMissions>();
         builder.Services.AddHostedService<MeetingReminders>();
         builder.Services.AddHostedService<FeedPruning>();
+        builder.Services.AddHostedService<PocDirectory.Meetings.Silence.SilenceDeadlines>();
         builder.Services.AddOpenApi("meetings", options => options.ShouldInclude = description =>
             description.RelativePath?.StartsWith("api/meetings/", StringComparison.Ordinal) == true);
     }

@@ -8,6 +8,7 @@ using PocDirectory.Meetings.Letters;
 using PocDirectory.Meetings.Missions;
 using PocDirectory.Meetings.Participants;
 using PocDirectory.Meetings.Schedule;
+using PocDirectory.Meetings.Silence;
 
 namespace PocDirectory.Meetings.Infrastructure;
 
@@ -36,6 +37,10 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
     public DbSet<RevokedSubject> RevokedSubjects => Set<RevokedSubject>();
 
     public DbSet<DocumentVersion> DocumentVersions => Set<DocumentVersion>();
+
+    public DbSet<SilenceProcedure> SilenceProcedures => Set<SilenceProcedure>();
+
+    public DbSet<SilenceObjection> SilenceObjections => Set<SilenceObjection>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -160,6 +165,33 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             letter.Property(l => l.Revision).IsConcurrencyToken();
             letter.HasIndex(l => l.SeedKey).IsUnique();
             letter.HasIndex(l => new { l.Status, l.Date });
+        });
+        modelBuilder.Entity<SilenceProcedure>(procedure =>
+        {
+            procedure.ToTable("silence_procedures");
+            procedure.HasKey(p => p.Id);
+            procedure.Property(p => p.Subject).HasMaxLength(SilenceRules.SubjectLength);
+            procedure.Property(p => p.Proposal).HasMaxLength(SilenceRules.ProposalLength);
+            procedure.Property(p => p.Zone).HasMaxLength(64);
+            procedure.Property(p => p.Status).HasMaxLength(20);
+            procedure.Property(p => p.CirculatedBy).HasMaxLength(200);
+            procedure.Property(p => p.SeedKey).HasMaxLength(40);
+            procedure.Property(p => p.Revision).IsConcurrencyToken();
+            procedure.HasIndex(p => p.ExpiresAt).HasFilter("\"Status\" = 'under-silence'");
+            procedure.HasIndex(p => p.SeedKey).IsUnique();
+        });
+        modelBuilder.Entity<SilenceObjection>(objection =>
+        {
+            objection.ToTable("silence_objections");
+            objection.HasKey(o => o.Id);
+            objection.Property(o => o.State).HasMaxLength(3);
+            objection.Property(o => o.Letter).HasMaxLength(SilenceRules.LetterLength);
+            objection.Property(o => o.Amendment).HasMaxLength(SilenceRules.LetterLength);
+            objection.Property(o => o.Paragraphs).HasMaxLength(200);
+            objection.Property(o => o.ReceivedFrom).HasMaxLength(200);
+            // One objection stands per State at a time; withdrawn ones stay in the record.
+            objection.HasIndex(o => new { o.ProcedureId, o.State }).IsUnique().HasFilter("\"WithdrawnAt\" IS NULL");
+            objection.HasOne<SilenceProcedure>().WithMany().HasForeignKey(o => o.ProcedureId);
         });
         modelBuilder.Entity<LetterRecipient>(recipient =>
         {
