@@ -30,6 +30,7 @@ app.MapInvitationsApi();
 app.MapDocumentsApi();
 app.MapFeedsApi();
 app.MapSilenceApi();
+app.MapStakeholdersApi();
 // The API's description (OpenAPI 3.1): public, it holds no data.
 app.MapOpenApi("/api/meetings/openapi/{documentName}.json").AllowAnonymous().NotAudited("the API's public description");
 

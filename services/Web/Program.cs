@@ -69,6 +69,29 @@ app.MapGet("/meetings/{id:guid}/documents/{documentId:guid}/file", async (Guid i
     }
     await CopyDownloadAsync(response, http);
 }).AllowAnonymous();
+// The list of accredited stakeholders as CSV, for anyone.
+app.MapGet("/stakeholders/accredited.csv", async (HttpContext http, StakeholderClient stakeholders) =>
+{
+    using var response = await stakeholders.AccreditedCsvAsync(http.RequestAborted);
+    http.Response.Headers.ContentDisposition = "attachment; filename=accredited-stakeholders.csv";
+    http.Response.Headers.XContentTypeOptions = "nosniff";
+    await CopyDownloadAsync(response, http);
+}).AllowAnonymous();
+// An applicant's letter on letterhead, for the Secretariat and the Chair's office (the service checks): a download, never rendered here.
+app.MapGet("/stakeholders/applications/{id:guid}/letter", async (Guid id, HttpContext http, StakeholderClient stakeholders) =>
+{
+    using var response = await stakeholders.LetterAsync(id, http.RequestAborted);
+    http.Response.Headers.XContentTypeOptions = "nosniff";
+    http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+    if (response.IsSuccessStatusCode)
+    {
+        response.Content.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
+        {
+            FileName = response.Content.Headers.ContentDisposition?.FileName ?? "letter.pdf",
+        };
+    }
+    await CopyDownloadAsync(response, http);
+}).RequireAuthorization();
 app.MapRazorComponents<App>();
 
 app.Run();

@@ -27,8 +27,8 @@ public sealed class SystemFixture : IAsyncLifetime
         // killed Notifications had claimed are due again after 10 s instead of 30.
         System = await RunningSystem.StartAsync(TimeSpan.FromMinutes(4),
             new Dictionary<string, string>(Telemetry.Environment) { ["SignIn__SessionCheckSeconds"] = "5", ["Email__Lease"] = "00:00:10",
-                // Silence may be as short as a test needs, and its expiry is looked for every second.
-                ["Meetings__SilenceMinimumHours"] = "0", ["Meetings__SilenceCheckSeconds"] = "1",
+                // Silence and a round of applications may be as short as a test needs, and their deadlines are looked for every second.
+                ["Meetings__SilenceMinimumHours"] = "0", ["Meetings__SilenceCheckSeconds"] = "1", ["Meetings__AccreditationMinimumHours"] = "0",
             });
         Telemetry.ForwardTo = System.DashboardOtlpHttp;
         Sockets = new SocketWatch(System.AppHostPid);

@@ -18,7 +18,7 @@ public sealed class ProxyConfigurationTests
 
         Assert.Equal(
             ["directory", "member-states", "directory-openapi", "ping-acknowledgement", "meetings", "meetings-schedule", "meetings-schedule-feed", "meeting",
-                "meeting-file", "meetings-openapi", "letters", "letter", "letter-acknowledgement", "silence-procedures", "silence-procedure", "meeting-documents", "meetings-feed", "meeting-document-uploads", "meeting-document-versions"],
+                "meeting-file", "meetings-openapi", "letters", "letter", "letter-acknowledgement", "silence-procedures", "silence-procedure", "stakeholders-accredited", "stakeholder-confirmation", "stakeholder-rounds", "meeting-documents", "meetings-feed", "meeting-document-uploads", "meeting-document-versions", "stakeholder-applications"],
             routes.Select(r => r.RouteId));
         Assert.Equal("/api/directory/{**rest}", routes[0].Match.Path);
         Assert.Null(routes[0].AuthorizationPolicy); // the fallback: a valid token
@@ -27,10 +27,14 @@ public sealed class ProxyConfigurationTests
         var ping = routes.Single(r => r.RouteId == "ping-acknowledgement");
         Assert.Equal((ProxyConfiguration.Anonymous, "/api/directory/ping/acknowledgements", "POST"), (ping.AuthorizationPolicy, ping.Match.Path, Assert.Single(ping.Match.Methods!)));
         // The public schedule and the letters' archive: their own paths, GET only, need no token (Meetings reads one when it comes).
-        Assert.All(routes.Where(r => r.ClusterId == "meetings" && r.RouteId is not ("meetings" or "meeting-document-uploads" or "meeting-document-versions" or "letter-acknowledgement")), r =>
+        Assert.All(routes.Where(r => r.ClusterId == "meetings" && r.RouteId is not ("meetings" or "meeting-document-uploads" or "meeting-document-versions" or "letter-acknowledgement" or "stakeholder-confirmation" or "stakeholder-applications")), r =>
             Assert.Equal((ProxyConfiguration.Anonymous, "GET"), (r.AuthorizationPolicy, Assert.Single(r.Match.Methods!))));
         // Document uploads need a token, and alone may carry more than the usual megabyte, on their two paths only.
-        var uploads = routes.Where(r => r.MaxRequestBodySize is not null).ToList();
+        var uploads = routes.Where(r => r.MaxRequestBodySize is not null && r.RouteId != "stakeholder-applications").ToList();
+        // An application for accreditation needs no token, POST only, with its letter.
+        var application = routes.Single(r => r.RouteId == "stakeholder-applications");
+        Assert.Equal((ProxyConfiguration.Anonymous, "/api/meetings/stakeholders/applications", "POST", ProxyConfiguration.ApplicationBytes),
+            (application.AuthorizationPolicy, application.Match.Path, Assert.Single(application.Match.Methods!), application.MaxRequestBodySize));
         Assert.Equal(["/api/meetings/{id:guid}/documents", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions"], uploads.Select(r => r.Match.Path));
         Assert.All(uploads, r => Assert.Equal((null, "POST", ProxyConfiguration.DocumentUploadBytes), (r.AuthorizationPolicy, Assert.Single(r.Match.Methods!), r.MaxRequestBodySize)));
         Assert.Equal("/api/meetings/{id:guid}.ics", routes.Single(r => r.RouteId == "meeting-file").Match.Path);

@@ -157,5 +157,21 @@ public static class AuthorizationMatrix
         ("meetings", "POST", "/api/meetings/silence-procedures/{id:guid}/extension", "/api/meetings/silence-procedures/{silence}/extension", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
         ("meetings", "POST", "/api/meetings/silence-procedures/{id:guid}/withdrawal", "/api/meetings/silence-procedures/{silence}/withdrawal", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
         ("meetings", "POST", "/api/meetings/silence-procedures/{id:guid}/announcement", "/api/meetings/silence-procedures/{silence}/announcement", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
+        // Stakeholder accreditation: the list of accredited stakeholders is public; anyone applies (a form, not JSON: 415) and
+        // confirms with the e-mailed link (none given: 400). The Secretariat and the Chair's office read applications and their
+        // letters; only the Secretariat checks them. Rounds are read by signed-in people (the list is empty for the others; no
+        // such round: 404); the Chair's office and the Secretariat circulate them; only a Member State's delegate objects to an
+        // applicant and withdraws its own objection (no such round: 404).
+        ("meetings", "GET", "/api/meetings/stakeholders/accredited", "/api/meetings/stakeholders/accredited", "200 200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+        ("meetings", "POST", "/api/meetings/stakeholders/applications", "/api/meetings/stakeholders/applications", "415 415 415 415 415 415 415 415 415 415 415 415 415 415 415"),
+        ("meetings", "POST", "/api/meetings/stakeholders/applications/confirmation", "/api/meetings/stakeholders/applications/confirmation", "400 400 400 400 400 400 400 400 400 400 400 400 400 400 400"),
+        ("meetings", "GET", "/api/meetings/stakeholders/applications", "/api/meetings/stakeholders/applications", "401 200 403 403 403 200 403 403 200 403 401 401 401 401 403"),
+        ("meetings", "GET", "/api/meetings/stakeholders/applications/{id:guid}/letter", "/api/meetings/stakeholders/applications/0198a5c2-0000-7000-8000-000000000001/letter", "401 404 403 403 403 404 403 403 404 403 401 401 401 401 403"),
+        ("meetings", "POST", "/api/meetings/stakeholders/applications/{id:guid}/check", "/api/meetings/stakeholders/applications/0198a5c2-0000-7000-8000-000000000001/check", "401 404 403 403 403 403 403 403 403 403 401 401 401 401 403"),
+        ("meetings", "GET", "/api/meetings/stakeholders/rounds", "/api/meetings/stakeholders/rounds", "200 200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+        ("meetings", "GET", "/api/meetings/stakeholders/rounds/{id:guid}", "/api/meetings/stakeholders/rounds/0198a5c2-0000-7000-8000-000000000001", "404 404 404 404 404 404 404 404 404 404 404 404 404 404 404"),
+        ("meetings", "POST", "/api/meetings/stakeholders/rounds", "/api/meetings/stakeholders/rounds", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
+        ("meetings", "POST", "/api/meetings/stakeholders/rounds/{id:guid}/objections", "/api/meetings/stakeholders/rounds/0198a5c2-0000-7000-8000-000000000001/objections", "401 403 403 403 403 403 403 403 403 403 401 401 401 401 404"),
+        ("meetings", "DELETE", "/api/meetings/stakeholders/rounds/{id:guid}/objections/{objectionId:guid}", "/api/meetings/stakeholders/rounds/0198a5c2-0000-7000-8000-000000000001/objections/0198a5c2-0000-7000-8000-000000000001", "401 403 403 403 403 403 403 403 403 403 401 401 401 401 404"),
     ];
 }

@@ -53,6 +53,12 @@ public static class ProxyConfiguration
         // signed-in people (the service reads the token itself).
         ("silence-procedures", ResourceNames.Meetings, "/api/meetings/silence-procedures", HttpMethods.Get),
         ("silence-procedure", ResourceNames.Meetings, "/api/meetings/silence-procedures/{id:guid}", HttpMethods.Get),
+        // Stakeholder accreditation: anyone applies (the application with its letter, up to the larger size of an upload),
+        // confirms the contact address with the e-mailed link, and reads the list of accredited stakeholders. A round is
+        // read by signed-in people only (the service reads the token itself).
+        ("stakeholders-accredited", ResourceNames.Meetings, "/api/meetings/stakeholders/accredited", HttpMethods.Get),
+        ("stakeholder-confirmation", ResourceNames.Meetings, "/api/meetings/stakeholders/applications/confirmation", HttpMethods.Post),
+        ("stakeholder-rounds", ResourceNames.Meetings, "/api/meetings/stakeholders/rounds/{**rest}", HttpMethods.Get),
         // A meeting's documents: the public ones of a public meeting for anyone (the service reads the token itself).
         ("meeting-documents", ResourceNames.Meetings, "/api/meetings/{id:guid}/documents/{**rest}", HttpMethods.Get),
         // A person's calendar feed, read by a calendar application with the feed's own secret (in the query).
@@ -64,6 +70,9 @@ public static class ProxyConfiguration
     /// The Meetings service refuses what exceeds its own limit (<c>Meetings:DocumentMaxBytes</c>) with 413.
     /// </summary>
     public const long DocumentUploadBytes = 50L * 1024 * 1024;
+
+    /// <summary>The largest application for accreditation the gateway passes on (the Meetings service keeps the letter to 5 MB).</summary>
+    public const long ApplicationBytes = 8L * 1024 * 1024;
 
     /// <summary>The two paths that take an upload: a new document, and a new version of one.</summary>
     public static readonly (string RouteId, string Path)[] DocumentUploadRoutes =
@@ -95,6 +104,9 @@ public static class ProxyConfiguration
                 {
                     routes.Add(Route(routeId, service, path, HttpMethods.Post, null) with { MaxRequestBodySize = DocumentUploadBytes });
                 }
+                // A stakeholder's application with its letter on letterhead: no account, and more than a megabyte.
+                routes.Add(Route("stakeholder-applications", service, "/api/meetings/stakeholders/applications", HttpMethods.Post, Anonymous)
+                    with { MaxRequestBodySize = ApplicationBytes });
             }
             clusters.Add(new ClusterConfig
             {

@@ -143,14 +143,22 @@ public static class SilenceApi
         var by = Caller.From(user).Subject;
         var procedure = new SilenceProcedure
         {
-            Subject = subject!, Proposal = proposal!, ExpiresAt = expiry!.Value.At, Zone = expiry.Value.Zone, IsPublic = request.IsPublic != false,
+            Subject = subject!, Proposal = proposal!, ExpiresAt = expiry!.Value.At, Zone = expiry.Value.Zone, IsPublic = request.IsPublic == true,
             CirculatedAt = now, CirculatedBy = by, UpdatedAt = now,
         };
         db.SilenceProcedures.Add(procedure);
         SilenceLetters.Send(db, procedure, SilenceLetters.Circulation(procedure, now, by), missions, AuthenticationExtensions.WebUrl(configuration), now);
         db.AddAuditRecord(ResourceNames.Meetings, "silence.circulated", AuditOutcomes.Success, http, target: procedure.Id.ToString(),
             detail: $"expires {procedure.ExpiresAt:O}");
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            return Problems.Conflict("This proposal is under silence already.",
+                "A proposal with this subject and this expiry was circulated already (a request sent twice?): nothing was sent again. Look at the silence procedures.");
+        }
         return TypedResults.Created($"/api/meetings/silence-procedures/{procedure.Id}", await ViewAsync(db, procedure, user, now, ct));
     }
 
@@ -196,6 +204,14 @@ public static class SilenceApi
     public static async Task<IResult> ReceiveObjectionAsync(
         Guid id, string state, string from, ObjectionRequest? request, MeetingsDbContext db, TimeProvider clock, IConfiguration configuration, HttpContext? http, CancellationToken ct)
     {
+        // Once the clock has reached the expiry nothing can be received: refused without holding the row, so that a burst of late
+        // objections never keeps the decision waiting.
+        var expiry = await db.SilenceProcedures.AsNoTracking().Where(p => p.Id == id).Select(p => (DateTimeOffset?)p.ExpiresAt).SingleOrDefaultAsync(ct);
+        if (expiry is { } expires && clock.GetUtcNow() >= expires)
+        {
+            var ended = await db.SilenceProcedures.AsNoTracking().SingleAsync(p => p.Id == id, ct);
+            return Closed(ended, clock.GetUtcNow(), "An objection is received only before the expiry.")!;
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await HoldAsync(db, id, exclusive: false, ct);
         // The clock is read while the row is held: the decision at the expiry waits for this objection, or this one sees it made.
@@ -206,9 +222,9 @@ public static class SilenceApi
             return NoProcedure();
         }
         var names = await NamesAsync(db, ct);
-        if (await db.MemberStates.AnyAsync(s => s.Iso3 == state && s.UnStatus == "Observer", ct))
+        if (!await db.MemberStates.AnyAsync(s => s.Iso3 == state && s.UnStatus == "Member", ct))
         {
-            return Problems.NotAllowed($"A silence procedure decides between Member States: {names.GetValueOrDefault(state, state)} is an observer State.");
+            return Problems.NotAllowed($"A silence procedure decides between Member States: {names.GetValueOrDefault(state, state)} is not a Member State.");
         }
         if (Closed(procedure, now, "An objection is received only before the expiry.") is { } closed)
         {
@@ -280,7 +296,11 @@ public static class SilenceApi
         {
             return closed;
         }
-        objection.WithdrawnAt = now;
+        // Two withdrawals at once: one changes the row, the other finds it withdrawn.
+        if (await db.SilenceObjections.Where(o => o.Id == objection.Id && o.WithdrawnAt == null).ExecuteUpdateAsync(set => set.SetProperty(o => o.WithdrawnAt, now), ct) == 0)
+        {
+            return Problems.Conflict("The objection was withdrawn already.", "It was withdrawn at the same moment.");
+        }
         var name = (await NamesAsync(db, ct)).GetValueOrDefault(state, state);
         ChairOfficeNotice.Send(db, configuration, procedure, $"withdrawn {objection.Id}", $"{name} withdrew its objection: {procedure.Subject}",
             $"{name} withdrew its objection to the proposal on {procedure.Subject} on {SilenceLetters.Describe(now, procedure.Zone)}.");
@@ -342,6 +362,10 @@ public static class SilenceApi
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Silence cannot be extended so.");
         }
         var missions = await MissionList.LoadAsync(db, ct);
+        if (!missions.Complete)
+        {
+            return Problems.Conflict("The list of States is not complete yet.", missions.IncompleteDetail("the letter of an extension"));
+        }
         var previous = procedure.ExpiresAt;
         procedure.ExpiresAt = expiry!.Value.At;
         procedure.Extensions++;
@@ -381,6 +405,10 @@ public static class SilenceApi
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The proposal cannot be withdrawn so.");
         }
         var missions = await MissionList.LoadAsync(db, ct);
+        if (!missions.Complete)
+        {
+            return Problems.Conflict("The list of States is not complete yet.", missions.IncompleteDetail("the letter of a withdrawal"));
+        }
         procedure.Status = SilenceStatuses.Withdrawn;
         procedure.DecidedAt = now;
         procedure.AnnouncedAt = now;
@@ -425,6 +453,10 @@ public static class SilenceApi
         }
         var now = clock.GetUtcNow();
         var missions = await MissionList.LoadAsync(db, ct);
+        if (!missions.Complete)
+        {
+            return Problems.Conflict("The list of States is not complete yet.", missions.IncompleteDetail("the announcement"));
+        }
         var names = missions.States.ToDictionary(s => s.Iso3, s => s.Name);
         procedure.AnnouncedAt = now;
         procedure.Revision++;

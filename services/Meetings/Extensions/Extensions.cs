@@ -32,6 +32,7 @@ public static class Extensions
         builder.Services.AddHostedService<MeetingReminders>();
         builder.Services.AddHostedService<FeedPruning>();
         builder.Services.AddHostedService<PocDirectory.Meetings.Silence.SilenceDeadlines>();
+        builder.Services.AddHostedService<PocDirectory.Meetings.Stakeholders.AccreditationDeadlines>();
         builder.Services.AddOpenApi("meetings", options => options.ShouldInclude = description =>
             description.RelativePath?.StartsWith("api/meetings/", StringComparison.Ordinal) == true);
     }

@@ -9,6 +9,7 @@ using PocDirectory.Meetings.Missions;
 using PocDirectory.Meetings.Participants;
 using PocDirectory.Meetings.Schedule;
 using PocDirectory.Meetings.Silence;
+using PocDirectory.Meetings.Stakeholders;
 
 namespace PocDirectory.Meetings.Infrastructure;
 
@@ -41,6 +42,12 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
     public DbSet<SilenceProcedure> SilenceProcedures => Set<SilenceProcedure>();
 
     public DbSet<SilenceObjection> SilenceObjections => Set<SilenceObjection>();
+
+    public DbSet<StakeholderApplication> StakeholderApplications => Set<StakeholderApplication>();
+
+    public DbSet<AccreditationRound> AccreditationRounds => Set<AccreditationRound>();
+
+    public DbSet<AccreditationObjection> AccreditationObjections => Set<AccreditationObjection>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -179,6 +186,8 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             procedure.Property(p => p.Revision).IsConcurrencyToken();
             procedure.HasIndex(p => p.ExpiresAt).HasFilter("\"Status\" = 'under-silence'");
             procedure.HasIndex(p => p.SeedKey).IsUnique();
+            // The same proposal placed twice (a retried request) would circulate twice: one is refused.
+            procedure.HasIndex(p => new { p.Subject, p.ExpiresAt }).IsUnique();
         });
         modelBuilder.Entity<SilenceObjection>(objection =>
         {
@@ -187,11 +196,60 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             objection.Property(o => o.State).HasMaxLength(3);
             objection.Property(o => o.Letter).HasMaxLength(SilenceRules.LetterLength);
             objection.Property(o => o.Amendment).HasMaxLength(SilenceRules.LetterLength);
-            objection.Property(o => o.Paragraphs).HasMaxLength(200);
+            objection.Property(o => o.Paragraphs).HasMaxLength(SilenceRules.ParagraphsLength);
             objection.Property(o => o.ReceivedFrom).HasMaxLength(200);
             // One objection stands per State at a time; withdrawn ones stay in the record.
             objection.HasIndex(o => new { o.ProcedureId, o.State }).IsUnique().HasFilter("\"WithdrawnAt\" IS NULL");
             objection.HasOne<SilenceProcedure>().WithMany().HasForeignKey(o => o.ProcedureId);
+        });
+        modelBuilder.Entity<StakeholderApplication>(application =>
+        {
+            application.ToTable("stakeholder_applications");
+            application.HasKey(a => a.Id);
+            application.Property(a => a.Organization).HasMaxLength(AccreditationRules.NameLength);
+            application.Property(a => a.OrganizationKey).HasMaxLength(AccreditationRules.NameLength);
+            application.Property(a => a.Website).HasMaxLength(AccreditationRules.WebsiteLength);
+            application.Property(a => a.Headquarters).HasMaxLength(3);
+            application.Property(a => a.Type).HasMaxLength(40);
+            application.Property(a => a.EcosocReference).HasMaxLength(100);
+            application.Property(a => a.Purpose).HasMaxLength(AccreditationRules.TextLength);
+            application.Property(a => a.Relevance).HasMaxLength(AccreditationRules.TextLength);
+            application.Property(a => a.UnInteraction).HasMaxLength(AccreditationRules.TextLength);
+            application.Property(a => a.ContactName).HasMaxLength(AccreditationRules.NameLength);
+            application.Property(a => a.ContactEmail).HasMaxLength(254);
+            application.Property(a => a.LetterFileName).HasMaxLength(200);
+            application.Property(a => a.LetterSha256).HasMaxLength(64);
+            application.Property(a => a.Status).HasMaxLength(30);
+            application.Property(a => a.CheckedBy).HasMaxLength(200);
+            application.Property(a => a.ReturnReason).HasMaxLength(AccreditationRules.TextLength);
+            application.Property(a => a.Revision).IsConcurrencyToken();
+            application.HasIndex(a => a.OrganizationKey);
+            application.HasIndex(a => a.ConfirmationHash).IsUnique();
+            application.HasIndex(a => a.ContactEmail);
+            application.HasIndex(a => a.RoundId);
+            application.HasIndex(a => a.Status);
+        });
+        modelBuilder.Entity<AccreditationRound>(round =>
+        {
+            round.ToTable("accreditation_rounds");
+            round.HasKey(r => r.Id);
+            round.Property(r => r.Title).HasMaxLength(AccreditationRules.TitleLength);
+            round.Property(r => r.Zone).HasMaxLength(64);
+            round.Property(r => r.Status).HasMaxLength(20);
+            round.Property(r => r.CirculatedBy).HasMaxLength(200);
+            round.Property(r => r.Revision).IsConcurrencyToken();
+            round.HasIndex(r => r.Deadline).HasFilter("\"Status\" = 'circulated'");
+        });
+        modelBuilder.Entity<AccreditationObjection>(objection =>
+        {
+            objection.ToTable("accreditation_objections");
+            objection.HasKey(o => o.Id);
+            objection.Property(o => o.State).HasMaxLength(3);
+            objection.Property(o => o.Basis).HasMaxLength(AccreditationRules.TextLength);
+            objection.Property(o => o.ReceivedFrom).HasMaxLength(200);
+            objection.HasIndex(o => new { o.RoundId, o.ApplicationId, o.State }).IsUnique().HasFilter("\"WithdrawnAt\" IS NULL");
+            objection.HasOne<AccreditationRound>().WithMany().HasForeignKey(o => o.RoundId);
+            objection.HasOne<StakeholderApplication>().WithMany().HasForeignKey(o => o.ApplicationId);
         });
         modelBuilder.Entity<LetterRecipient>(recipient =>
         {

@@ -73,7 +73,9 @@ public static class LetterDispatch
                 });
             }
         }
-        foreach (var chunk in emails.Chunk(SendEmailBatch.MaxSize))
+        // A batch stays within a couple of megabytes, however long the letter (a proposal under silence runs to 50,000 characters).
+        var size = Math.Clamp(2_000_000 / (2 * letter.Text!.Length + 2_000), 1, SendEmailBatch.MaxSize);
+        foreach (var chunk in emails.Chunk(size))
         {
             db.AddIntegrationEvent(new SendEmailBatch { Emails = chunk });
         }

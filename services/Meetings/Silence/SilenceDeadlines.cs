@@ -43,10 +43,11 @@ public static class ChairOfficeNotice
 /// The outcome, the objections that stood, the adoption letter to every mission and the Chair's office's notice
 /// are one transaction: a kill at any point leaves either none of it or all of it.
 /// </summary>
-public sealed class SilenceDeadlines(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ILogger<SilenceDeadlines> logger)
+public sealed partial class SilenceDeadlines(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ILogger<SilenceDeadlines> logger)
     : DeadlineWorker(clock, logger)
 {
-    protected override int Batch => 5;
+    /// <summary>One procedure per transaction: one that cannot be decided never holds back the others.</summary>
+    protected override int Batch => 1;
 
     /// <summary>How often the worker looks for an expiry reached: <c>Meetings:SilenceCheckSeconds</c>, 5 by default (an outcome within seconds of the expiry).</summary>
     protected override TimeSpan Interval => TimeSpan.FromSeconds(configuration.GetValue("Meetings:SilenceCheckSeconds", 5.0));
@@ -71,6 +72,13 @@ public sealed class SilenceDeadlines(IServiceScopeFactory scopes, TimeProvider c
             return 0;
         }
         var missions = await MissionList.LoadAsync(db, ct);
+        if (!missions.Complete)
+        {
+            // The letters go to every mission or none: while the list of States is being filled again, the decision waits.
+            // It still counts only the objections received before the expiry (later ones were refused), so it is the same.
+            LogWaiting(Logger, missions.States.Count);
+            return 0;
+        }
         var names = missions.States.ToDictionary(s => s.Iso3, s => s.Name);
         var web = AuthenticationExtensions.WebUrl(configuration);
         foreach (var procedure in due)
@@ -105,4 +113,7 @@ public sealed class SilenceDeadlines(IServiceScopeFactory scopes, TimeProvider c
         await transaction.CommitAsync(ct);
         return due.Count;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A silence procedure's expiry is reached, but only {States} States are known: the decision waits for the whole list")]
+    private static partial void LogWaiting(ILogger logger, int states);
 }

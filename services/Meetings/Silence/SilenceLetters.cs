@@ -44,13 +44,13 @@ public static class SilenceLetters
     public static string Names(IEnumerable<string> states, IReadOnlyDictionary<string, string> names) =>
         string.Join(", ", states.Select(s => names.GetValueOrDefault(s, s)));
 
-    private static Letter Sent(string subject, string body, bool isPublic, DateTimeOffset now, string? by) => new()
+    private static Letter Sent(SilenceProcedure procedure, string subject, string body, bool isPublic, DateTimeOffset now, string? by) => new()
     {
-        Date = DateOnly.FromDateTime(now.UtcDateTime), Subject = subject, Body = body, IsPublic = isPublic, Status = LetterStatuses.Sent,
+        Date = Instant.FromDateTimeOffset(now).InZone(DateTimeZoneProviders.Tzdb[procedure.Zone]).Date.ToDateOnly(), Subject = subject, Body = body, IsPublic = isPublic, Status = LetterStatuses.Sent,
         SentAt = now, SentBy = by, CreatedAt = now, UpdatedAt = now,
     };
 
-    public static Letter Circulation(SilenceProcedure procedure, DateTimeOffset now, string? by) => Sent(
+    public static Letter Circulation(SilenceProcedure procedure, DateTimeOffset now, string? by) => Sent(procedure,
         $"Silence procedure: {procedure.Subject}",
         $"""
         I have the honour to circulate to all Member States the Chair's proposal on {procedure.Subject}, set out below, which I hereby place under a silence procedure.
@@ -63,7 +63,7 @@ public static class SilenceLetters
         """,
         procedure.IsPublic, now, by);
 
-    public static Letter Extension(SilenceProcedure procedure, DateTimeOffset previous, string? note, DateTimeOffset now, string? by) => Sent(
+    public static Letter Extension(SilenceProcedure procedure, DateTimeOffset previous, string? note, DateTimeOffset now, string? by) => Sent(procedure,
         $"Extension of the silence procedure: {procedure.Subject}",
         $"""
         I wish to inform you that the silence procedure on the Chair's proposal on {procedure.Subject}, circulated on {Day(procedure.CirculatedAt, procedure.Zone)}, which was to expire on {Describe(previous, procedure.Zone)}, is extended. It will now expire on {Describe(procedure.ExpiresAt, procedure.Zone)}.
@@ -72,7 +72,7 @@ public static class SilenceLetters
         """,
         procedure.IsPublic, now, by);
 
-    public static Letter Withdrawal(SilenceProcedure procedure, string? note, DateTimeOffset now, string? by) => Sent(
+    public static Letter Withdrawal(SilenceProcedure procedure, string? note, DateTimeOffset now, string? by) => Sent(procedure,
         $"Withdrawal of the proposal under silence: {procedure.Subject}",
         $"""
         I wish to inform you that I have withdrawn the Chair's proposal on {procedure.Subject}, circulated on {Day(procedure.CirculatedAt, procedure.Zone)} under a silence procedure. The silence procedure has ended; no decision has been taken.
@@ -80,7 +80,7 @@ public static class SilenceLetters
         """,
         procedure.IsPublic, now, by);
 
-    public static Letter Adoption(SilenceProcedure procedure, DateTimeOffset now) => Sent(
+    public static Letter Adoption(SilenceProcedure procedure, DateTimeOffset now) => Sent(procedure,
         $"Silence procedure: {procedure.Subject}: adopted",
         $"""
         I have the honour to inform you that no objection was received before the expiry of the silence procedure on the Chair's proposal on {procedure.Subject}, on {Describe(procedure.ExpiresAt, procedure.Zone)}.
@@ -90,7 +90,7 @@ public static class SilenceLetters
         procedure.IsPublic, now, by: null);
 
     /// <summary>The letter that tells every mission silence was broken, and by whom: Member States are told; the public letter archive is not.</summary>
-    public static Letter NotAdopted(SilenceProcedure procedure, IReadOnlyDictionary<string, string> names, string? note, DateTimeOffset now, string? by) => Sent(
+    public static Letter NotAdopted(SilenceProcedure procedure, IReadOnlyDictionary<string, string> names, string? note, DateTimeOffset now, string? by) => Sent(procedure,
         $"Silence procedure: {procedure.Subject}: not adopted",
         $"""
         I wish to inform you that silence on the Chair's proposal on {procedure.Subject}, which expired on {Describe(procedure.ExpiresAt, procedure.Zone)}, was broken by {Names(procedure.BrokenBy, names)}.

@@ -20,10 +20,12 @@ public sealed record ObjectionRequest(string? Letter, string? Paragraphs = null,
 /// <summary>The checks of what the Chair's office and the delegates write: every field error at once.</summary>
 public static class SilenceRules
 {
-    public const int SubjectLength = 300;
+    /// <summary>At most 250 characters, so that every letter's subject made around it ("Withdrawal of the proposal under silence: …") fits the letters' 300.</summary>
+    public const int SubjectLength = 250;
     public const int ProposalLength = 50_000;
     public const int LetterLength = 20_000;
     public const int NoteLength = 5_000;
+    public const int ParagraphsLength = 200;
 
     /// <summary>The shortest silence: <c>Meetings:SilenceMinimumHours</c>, 72 hours by default (General Assembly decision 74/544).</summary>
     public static TimeSpan Minimum(IConfiguration configuration) =>
@@ -133,7 +135,13 @@ public static class SilenceRules
             errors.Add("paragraphs", $"'{MeetingTime.Shorten(part)}' is not a paragraph of the proposal: it has paragraphs 1 to {count}. Write numbers and ranges such as 3, 5-6.");
             return null;
         }
-        return chosen.Count == 0 ? null : string.Join(", ", Ranges(chosen));
+        var written = chosen.Count == 0 ? null : string.Join(", ", Ranges(chosen));
+        if (written?.Length > ParagraphsLength)
+        {
+            errors.Add("paragraphs", $"Written as ranges, these paragraphs take {written.Length} characters; at most {ParagraphsLength} fit. Object to the whole text, or name fewer.");
+            return null;
+        }
+        return written;
     }
 
     private static IEnumerable<string> Ranges(SortedSet<int> numbers)

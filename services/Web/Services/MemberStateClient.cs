@@ -34,6 +34,8 @@ public static class GatewayClientExtensions
         Gateway<LetterClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
         Gateway<MissionClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
         Gateway<ScheduleClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
+        Gateway<SilenceClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
+        Gateway<StakeholderClient>().AddHttpMessageHandler<UserAccessTokenHandler>();
         return services;
     }
 }
