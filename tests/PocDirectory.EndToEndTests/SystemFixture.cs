@@ -29,6 +29,8 @@ public sealed class SystemFixture : IAsyncLifetime
             new Dictionary<string, string>(Telemetry.Environment) { ["SignIn__SessionCheckSeconds"] = "5", ["Email__Lease"] = "00:00:10",
                 // Silence and a round of applications may be as short as a test needs, and their deadlines are looked for every second.
                 ["Meetings__SilenceMinimumHours"] = "0", ["Meetings__SilenceCheckSeconds"] = "1", ["Meetings__AccreditationMinimumHours"] = "0",
+                // Every test here sends its applications for accreditation from this one address: the limit per address is not what they test.
+                ["RateLimiting__PublicFormPermitsPerMinute"] = "1000",
             });
         Telemetry.ForwardTo = System.DashboardOtlpHttp;
         Sockets = new SocketWatch(System.AppHostPid);

@@ -84,6 +84,12 @@ public static class ProxyConfiguration
     /// <summary>Routes whose requests count against the sign-in limit.</summary>
     public static readonly IReadOnlySet<string> SignInRoutes = new HashSet<string> { "token", "account-forms" };
 
+    /// <summary>
+    /// Routes through which anyone, without an account, stores a file or has an e-mail sent (an application for accreditation, its
+    /// confirmation): they count against a strict limit per address (<c>RateLimiting:PublicFormPermitsPerMinute</c>, 10).
+    /// </summary>
+    public static readonly IReadOnlySet<string> PublicFormRoutes = new HashSet<string> { "stakeholder-applications", "stakeholder-confirmation" };
+
 
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(IConfiguration configuration)
     {
@@ -130,7 +136,8 @@ public static class ProxyConfiguration
         RouteId = routeId,
         ClusterId = service,
         // Credentials get the stricter limit shared by every replica.
-        RateLimiterPolicy = SignInRoutes.Contains(routeId) ? RateLimiting.SignInPolicyName : RateLimiting.PolicyName,
+        RateLimiterPolicy = SignInRoutes.Contains(routeId) ? RateLimiting.SignInPolicyName
+            : PublicFormRoutes.Contains(routeId) ? RateLimiting.PublicFormPolicyName : RateLimiting.PolicyName,
         AuthorizationPolicy = authorizationPolicy,
         // A route for one method goes before the route of the same path for any method.
         Order = method is null ? 0 : -1,

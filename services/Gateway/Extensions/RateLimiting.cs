@@ -19,10 +19,14 @@ public static class RateLimiting
     public const string PolicyName = "per-client";
     public const string SignInPolicyName = "sign-in";
 
+    /// <summary>The forms anyone may send without an account that store a file or send an e-mail (an application for accreditation, its confirmation).</summary>
+    public const string PublicFormPolicyName = "public-forms";
+
     public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var permitLimit = configuration.GetValue("RateLimiting:PermitsPerMinute", 600);
         var signInLimit = configuration.GetValue("RateLimiting:SignInPermitsPerMinute", 30);
+        var publicFormLimit = configuration.GetValue("RateLimiting:PublicFormPermitsPerMinute", 10);
         var redis = configuration.GetConnectionString(ResourceNames.Cache)
             ?? throw new InvalidOperationException($"ConnectionStrings__{ResourceNames.Cache} is not set: sign-in limits are kept in Redis.");
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisOptions.Parse(redis, ResourceNames.Gateway)));
@@ -31,19 +35,22 @@ public static class RateLimiting
         {
             var multiplexer = provider.GetRequiredService<IConnectionMultiplexer>();
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimiting).FullName!);
-            options.AddPolicy(SignInPolicyName, http =>
+            // Held in Redis, so that every gateway replica counts the same requests of one address.
+            void ByAddressInRedis(string policy, int limit) => options.AddPolicy(policy, http =>
             {
-                var key = $"pocdir:sign-in:{ClientAddresses.Of(http)}";
+                var key = $"pocdir:{policy}:{ClientAddresses.Of(http)}";
                 return RateLimitPartition.Get(key, _ => new RedisOrLocalRateLimiter(
                     new RedisFixedWindowRateLimiter<string>(key, new RedisFixedWindowRateLimiterOptions
                     {
                         ConnectionMultiplexerFactory = () => multiplexer,
-                        PermitLimit = signInLimit,
+                        PermitLimit = limit,
                         Window = TimeSpan.FromMinutes(1),
                     }),
-                    new FixedWindowRateLimiter(Window(signInLimit)),
+                    new FixedWindowRateLimiter(Window(limit)),
                     logger));
             });
+            ByAddressInRedis(SignInPolicyName, signInLimit);
+            ByAddressInRedis(PublicFormPolicyName, publicFormLimit);
         });
         return services.AddRateLimiter(options =>
         {

@@ -14,6 +14,14 @@ public static class Problems
     public static IResult Conflict(string title, string detail) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
 
+    /// <summary>
+    /// The State a signed-in delegate acts for, or null: only a person (never a machine client) holding the delegate role
+    /// and bound to a State registers participants, breaks silence or objects to an applicant, and only for that State.
+    /// </summary>
+    public static string? DelegateState(ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true && Caller.From(user) is { IsMachine: false } caller && caller.Roles.Contains(Roles.Delegate) && caller.State is { Length: 3 } state
+            ? state : null;
+
     /// <summary>A person signed in with a role: sees every meeting and every sent letter. Machine clients read the directory, not these.</summary>
     public static bool SignedInPerson(ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true && Caller.From(user) is { IsMachine: false } caller && caller.Roles.Count > 0;

@@ -39,15 +39,11 @@ public static class RegistrationsApi
             .WithSummary("The participants as CSV (directory manager)").Produces<string>(contentType: "text/csv");
     }
 
-    /// <summary>The State a delegate registers for, or null (not a delegate: machines and other roles never register).</summary>
-    private static string? DelegateState(Caller caller) =>
-        !caller.IsMachine && caller.Roles.Contains(Roles.Delegate) && caller.State is { Length: 3 } state ? state : null;
-
     private static async Task<IResult> ListAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
     {
         var caller = Caller.From(user);
         var all = caller.IsDirectoryManager;
-        var state = DelegateState(caller);
+        var state = Problems.DelegateState(user);
         if (!all && state is null)
         {
             return Problems.NotAllowed("A meeting's participants are seen by the Secretariat, and by each State's delegates for their own State.");
@@ -67,7 +63,7 @@ public static class RegistrationsApi
         Guid id, RegistrationRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var caller = Caller.From(user);
-        if (DelegateState(caller) is not { } state)
+        if (Problems.DelegateState(user) is not { } state)
         {
             return Problems.NotAllowed("Participants are registered by their State's delegate.");
         }
@@ -135,7 +131,7 @@ public static class RegistrationsApi
     {
         var caller = Caller.From(user);
         var all = caller.IsDirectoryManager;
-        var state = DelegateState(caller);
+        var state = Problems.DelegateState(user);
         if (!all && state is null)
         {
             return Problems.NotAllowed("A participant is withdrawn by their State's delegate, or by the Secretariat.");

@@ -61,10 +61,6 @@ public static class SilenceApi
 
     private static bool Places(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && MeetingsApi.Schedules(Caller.From(user));
 
-    /// <summary>The State a delegate objects for, or null: only a delegate bound to a State breaks silence, for that State.</summary>
-    private static string? DelegateState(ClaimsPrincipal user) =>
-        user.Identity?.IsAuthenticated == true && Caller.From(user) is { IsMachine: false } caller && caller.Roles.Contains(Roles.Delegate) && caller.State is { Length: 3 } state
-            ? state : null;
 
     private static IResult NoProcedure() =>
         TypedResults.Problem(title: "No such silence procedure.", detail: "No silence procedure with this id is visible to you.", statusCode: StatusCodes.Status404NotFound);
@@ -189,7 +185,7 @@ public static class SilenceApi
     private static async Task<IResult> ObjectAsync(
         Guid id, ObjectionRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, IConfiguration configuration, HttpContext http, CancellationToken ct)
     {
-        if (DelegateState(user) is not { } state)
+        if (Problems.DelegateState(user) is not { } state)
         {
             return Problems.NotAllowed("Silence is broken by a Member State, through its delegate.");
         }
@@ -209,8 +205,12 @@ public static class SilenceApi
         var expiry = await db.SilenceProcedures.AsNoTracking().Where(p => p.Id == id).Select(p => (DateTimeOffset?)p.ExpiresAt).SingleOrDefaultAsync(ct);
         if (expiry is { } expires && clock.GetUtcNow() >= expires)
         {
+            var late = clock.GetUtcNow();
             var ended = await db.SilenceProcedures.AsNoTracking().SingleAsync(p => p.Id == id, ct);
-            return Closed(ended, clock.GetUtcNow(), "An objection is received only before the expiry.")!;
+            // The refusal is on record with its instant, in a write of its own that does not wait for the decision.
+            db.AddAuditRecord(ResourceNames.Meetings, "silence.objected", AuditOutcomes.Failure, http, target: id.ToString(), state: state, detail: $"refused at {late:O}");
+            await db.SaveChangesAsync(ct);
+            return Closed(ended, late, "An objection is received only before the expiry.")!;
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await HoldAsync(db, id, exclusive: false, ct);
@@ -274,7 +274,7 @@ public static class SilenceApi
     private static async Task<IResult> WithdrawObjectionAsync(
         Guid id, Guid objectionId, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, IConfiguration configuration, HttpContext http, CancellationToken ct)
     {
-        if (DelegateState(user) is not { } state)
+        if (Problems.DelegateState(user) is not { } state)
         {
             return Problems.NotAllowed("An objection is withdrawn by its State's delegate.");
         }

@@ -92,9 +92,6 @@ public static class StakeholdersApi
 
     private static bool ChairOrSecretariat(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && MeetingsApi.Schedules(Caller.From(user));
 
-    private static string? DelegateState(ClaimsPrincipal user) =>
-        user.Identity?.IsAuthenticated == true && Caller.From(user) is { IsMachine: false } caller && caller.Roles.Contains(Roles.Delegate) && caller.State is { Length: 3 } state
-            ? state : null;
 
     private static IResult NoApplication() =>
         TypedResults.Problem(title: "No such application.", detail: "No application with this id.", statusCode: StatusCodes.Status404NotFound);
@@ -191,16 +188,21 @@ public static class StakeholdersApi
             return TypedResults.Problem(title: "The letter must be a PDF.", detail: "Attach the letter on letterhead as a PDF file.", statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
         var now = clock.GetUtcNow();
-        var address = application!.ContactEmail.ToLowerInvariant();
-        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
-        var recent = await db.StakeholderApplications.CountAsync(a => a.ContactEmail.ToLower() == address && a.CreatedAt > now.AddDays(-1), ct);
+        var address = application!.ContactEmail;
+        var key = application.OrganizationKey;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Two applications of the same organization, or from the same address, are counted one after the other.
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({"stakeholder-organization:" + key})), pg_advisory_xact_lock(hashtext({"stakeholder-address:" + address.ToLowerInvariant()}))", ct);
+        // Applications never confirmed within the link's life are forgotten: they hold no organization back.
+        var expired = now - ConfirmationLifetime;
+        await db.StakeholderApplications.Where(a => a.Status == ApplicationStatuses.AwaitingConfirmation && a.CreatedAt < expired).ExecuteDeleteAsync(ct);
+        var recent = await db.StakeholderApplications.CountAsync(a => a.ContactEmail == address && a.CreatedAt > now.AddDays(-1), ct);
         if (recent >= AccreditationRules.PerAddressPerDay(configuration))
         {
             http.Response.Headers.RetryAfter = "86400";
             return TypedResults.Problem(title: "Too many applications from this address today.",
                 detail: "Confirm the applications already sent (the link in their e-mails), or try again tomorrow.", statusCode: StatusCodes.Status429TooManyRequests);
         }
-        var key = application.OrganizationKey;
         var existing = await db.StakeholderApplications.AsNoTracking()
             .Where(a => a.OrganizationKey == key && (ApplicationStatuses.Open.Contains(a.Status) || a.Status == ApplicationStatuses.Accredited))
             .Select(a => a.Status).FirstOrDefaultAsync(ct);
@@ -209,7 +211,7 @@ public static class StakeholdersApi
             return Problems.Conflict(existing == ApplicationStatuses.Accredited ? "This organization is accredited already." : "This organization has an application open already.",
                 existing == ApplicationStatuses.Accredited
                     ? "It is on the list of accredited stakeholders: no new application is needed."
-                    : "One application per organization is considered at a time. If its contact has not confirmed it yet, the link is in the e-mail sent then.");
+                    : "One application per organization is considered at a time. One not confirmed within 7 days of its e-mail is forgotten, and the organization may apply again.");
         }
         var token = OneTimeTokens.New();
         application.Letter = bytes;
@@ -230,15 +232,8 @@ public static class StakeholdersApi
             },
         });
         db.AddAuditRecord(ResourceNames.Meetings, "stakeholder.applied", AuditOutcomes.Success, http, actor: "applicant", target: application.Id.ToString());
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-        }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException && ex.InnerException is Npgsql.PostgresException { SqlState: "40001" })
-        {
-            return Problems.Conflict("This organization has an application open already.", "Another application for it was sent at the same moment.");
-        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Accepted((string?)null, new { message = $"The application is received. To send it on, open the link e-mailed to {application.ContactEmail} within 7 days." });
     }
 
@@ -269,6 +264,12 @@ public static class StakeholdersApi
         {
             return TypedResults.Problem(title: "This link has expired.", detail: "A link works for 7 days: apply again, and open the new link in time.", statusCode: StatusCodes.Status410Gone);
         }
+        var organization = application.OrganizationKey;
+        if (await db.StakeholderApplications.AnyAsync(a => a.Id != application.Id && a.OrganizationKey == organization
+            && (a.Status == ApplicationStatuses.Accredited || (ApplicationStatuses.Open.Contains(a.Status) && a.Status != ApplicationStatuses.AwaitingConfirmation)), ct))
+        {
+            return Problems.Conflict("This organization has an application with the Secretariat already.", "Another application of it was confirmed first: this one is not sent on.");
+        }
         application.Status = ApplicationStatuses.Submitted;
         application.ConfirmedAt = now;
         application.Revision++;
@@ -290,9 +291,14 @@ public static class StakeholdersApi
         {
             return Problems.NotAllowed("Applications are read by the Secretariat and the Chair's office.");
         }
+        // Read without the letters (up to 5 MB each): each is downloaded on its own.
         var list = await db.StakeholderApplications.AsNoTracking().Where(a => a.Status != ApplicationStatuses.AwaitingConfirmation)
-            .OrderByDescending(a => a.ConfirmedAt).ToListAsync(ct);
-        return TypedResults.Ok(list.Select(View).ToList());
+            .OrderByDescending(a => a.ConfirmedAt)
+            .Select(a => new ApplicationView(a.Id, a.Organization, a.Website, a.Headquarters, a.Type, a.Ecosoc, a.EcosocReference, a.Purpose, a.Relevance,
+                a.UnInteraction, a.ContactName, a.ContactEmail, a.LetterFileName, a.LetterSha256, a.Status, "", a.CreatedAt, a.ConfirmedAt, a.CheckedAt,
+                a.ReturnReason, a.RoundId, a.DecidedAt, a.Revision))
+            .ToListAsync(ct);
+        return TypedResults.Ok(list.Select(a => a with { StatusName = ApplicationStatuses.DisplayName(a.Status) }).ToList());
     }
 
     private static async Task<IResult> LetterAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
@@ -391,9 +397,9 @@ public static class StakeholdersApi
             .Select(a => new Applicant(a.Id, a.Organization, a.Website, a.Headquarters, a.Type, a.Purpose, a.Relevance, a.UnInteraction, a.Status)).ToListAsync(ct);
         List<AccreditationObjectionView>? objections = null;
         var all = ChairOrSecretariat(user);
-        if (all || DelegateState(user) is not null)
+        if (all || Problems.DelegateState(user) is not null)
         {
-            var state = DelegateState(user);
+            var state = Problems.DelegateState(user);
             objections = await db.AccreditationObjections.AsNoTracking().Where(o => o.RoundId == round.Id && (all || o.State == state)).OrderBy(o => o.ReceivedAt)
                 .Select(o => new AccreditationObjectionView(o.Id, o.ApplicationId, o.State, o.Basis, o.ReceivedAt, o.WithdrawnAt, all ? o.ReceivedFrom : null)).ToListAsync(ct);
         }
@@ -434,10 +440,13 @@ public static class StakeholdersApi
             return TypedResults.ValidationProblem(RenameExpiry(errors.ToDictionary()), title: "The round cannot be circulated so.");
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var applications = await db.StakeholderApplications.FromSql($"""SELECT * FROM stakeholder_applications WHERE "Id" = ANY({ids.ToArray()}) FOR UPDATE""").ToListAsync(ct);
-        if (applications.Count != ids.Count || applications.FirstOrDefault(a => a.Status != ApplicationStatuses.Checked) is { } other && other is not null)
+        await db.Database.ExecuteSqlAsync($"""SELECT 1 FROM stakeholder_applications WHERE "Id" = ANY({ids.ToArray()}) FOR UPDATE""", ct);
+        // Read without their letters: the round needs only what the missions are told.
+        var applications = await db.StakeholderApplications.AsNoTracking().Where(a => ids.Contains(a.Id))
+            .Select(a => new { a.Id, a.Organization, a.Status, a.Type, a.Headquarters, a.Website }).ToListAsync(ct);
+        var wrong = applications.FirstOrDefault(a => a.Status != ApplicationStatuses.Checked);
+        if (applications.Count != ids.Count || wrong is not null)
         {
-            var wrong = applications.FirstOrDefault(a => a.Status != ApplicationStatuses.Checked);
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
                 ["applications"] = [wrong is null ? "Some of these applications do not exist." : $"{wrong.Organization} is not waiting for a round: it is {ApplicationStatuses.DisplayName(wrong.Status).ToLowerInvariant()}."],
@@ -448,15 +457,15 @@ public static class StakeholdersApi
         {
             return Problems.Conflict("The list of States is not complete yet.", missions.IncompleteDetail("a round"));
         }
+        if (!missions.AnyAddress)
+        {
+            return Problems.Conflict("No mission has an address.", "Give the Permanent Missions their official addresses before circulating a round: applicants not objected to are accredited at its deadline.");
+        }
         var names = missions.States.ToDictionary(s => s.Iso3, s => s.Name);
         var round = new AccreditationRound { Title = title!, Deadline = deadline!.Value.At, Zone = deadline.Value.Zone, CirculatedAt = now, CirculatedBy = Caller.From(user).Subject };
         db.AccreditationRounds.Add(round);
-        foreach (var application in applications)
-        {
-            application.Status = ApplicationStatuses.InRound;
-            application.RoundId = round.Id;
-            application.Revision++;
-        }
+        await db.StakeholderApplications.Where(a => ids.Contains(a.Id)).ExecuteUpdateAsync(set => set
+            .SetProperty(a => a.Status, ApplicationStatuses.InRound).SetProperty(a => a.RoundId, round.Id).SetProperty(a => a.Revision, a => a.Revision + 1), ct);
         var list = string.Join("\n", applications.OrderBy(a => a.Organization, StringComparer.Ordinal).Select((a, i) =>
             $"{i + 1}. {a.Organization} ({StakeholderTypes.DisplayName(a.Type)}, {names.GetValueOrDefault(a.Headquarters, a.Headquarters)}), {a.Website}"));
         var letter = new Letter
@@ -494,7 +503,7 @@ public static class StakeholdersApi
     private static async Task<IResult> ObjectAsync(
         Guid id, AccreditationObjectionRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        if (DelegateState(user) is not { } state)
+        if (Problems.DelegateState(user) is not { } state)
         {
             return Problems.NotAllowed("An objection to an applicant is made by a Member State, through its delegate.");
         }
@@ -555,7 +564,7 @@ public static class StakeholdersApi
 
     private static async Task<IResult> WithdrawObjectionAsync(Guid id, Guid objectionId, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        if (DelegateState(user) is not { } state)
+        if (Problems.DelegateState(user) is not { } state)
         {
             return Problems.NotAllowed("An objection is withdrawn by its State's delegate.");
         }

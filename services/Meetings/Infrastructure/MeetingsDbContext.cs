@@ -187,7 +187,7 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             procedure.HasIndex(p => p.ExpiresAt).HasFilter("\"Status\" = 'under-silence'");
             procedure.HasIndex(p => p.SeedKey).IsUnique();
             // The same proposal placed twice (a retried request) would circulate twice: one is refused.
-            procedure.HasIndex(p => new { p.Subject, p.ExpiresAt }).IsUnique();
+            procedure.HasIndex(p => new { p.Subject, p.ExpiresAt }).IsUnique().HasFilter("\"Status\" = 'under-silence'");
         });
         modelBuilder.Entity<SilenceObjection>(objection =>
         {
@@ -207,7 +207,7 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             application.ToTable("stakeholder_applications");
             application.HasKey(a => a.Id);
             application.Property(a => a.Organization).HasMaxLength(AccreditationRules.NameLength);
-            application.Property(a => a.OrganizationKey).HasMaxLength(AccreditationRules.NameLength);
+            application.Property(a => a.OrganizationKey).HasMaxLength(64);
             application.Property(a => a.Website).HasMaxLength(AccreditationRules.WebsiteLength);
             application.Property(a => a.Headquarters).HasMaxLength(3);
             application.Property(a => a.Type).HasMaxLength(40);
@@ -226,6 +226,7 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             application.HasIndex(a => a.OrganizationKey);
             application.HasIndex(a => a.ConfirmationHash).IsUnique();
             application.HasIndex(a => a.ContactEmail);
+            application.HasIndex(a => a.CreatedAt).HasFilter("\"Status\" = 'awaiting-confirmation'");
             application.HasIndex(a => a.RoundId);
             application.HasIndex(a => a.Status);
         });

@@ -73,8 +73,9 @@ public static class LetterDispatch
                 });
             }
         }
-        // A batch stays within a couple of megabytes, however long the letter (a proposal under silence runs to 50,000 characters).
-        var size = Math.Clamp(2_000_000 / (2 * letter.Text!.Length + 2_000), 1, SendEmailBatch.MaxSize);
+        // A batch stays within a few megabytes, however long the letter (a proposal under silence runs to 50,000 characters), and
+        // in any script (the message's JSON writes a character outside ASCII as six).
+        var size = Math.Clamp(4_000_000 / (6 * letter.Text!.Length + 2_000), 1, SendEmailBatch.MaxSize);
         foreach (var chunk in emails.Chunk(size))
         {
             db.AddIntegrationEvent(new SendEmailBatch { Emails = chunk });

@@ -20,18 +20,18 @@ public static class ChairOfficeNotice
     public static string Address(IConfiguration configuration) =>
         configuration["Meetings:ChairOfficeEmail"] is { Length: > 0 } address ? address : InvitationMail.Organizer(configuration).Email;
 
-    /// <summary>Adds the notice to the caller's transaction (the outbox); its id is derived from what it tells, so it is told once.</summary>
-    public static void Send(MeetingsDbContext db, IConfiguration configuration, SilenceProcedure procedure, string what, string subject, string text)
+    /// <summary>Adds the notice about a silence procedure to the caller's transaction (the outbox); its id is derived from what it tells, so it is told once.</summary>
+    public static void Send(MeetingsDbContext db, IConfiguration configuration, SilenceProcedure procedure, string what, string subject, string text) =>
+        Send(db, configuration, DerivedIds.From("silence-notice", procedure.Id.ToString(), what), $"/silence/{procedure.Id}", subject, text);
+
+    /// <summary>Adds a notice to the caller's transaction (the outbox), with the link to <paramref name="path"/> in the Web.</summary>
+    public static void Send(MeetingsDbContext db, IConfiguration configuration, Guid emailId, string path, string subject, string text)
     {
         var web = AuthenticationExtensions.WebUrl(configuration);
         db.AddIntegrationEvent(new SendEmail
         {
-            EmailId = DerivedIds.From("silence-notice", procedure.Id.ToString(), what), To = Address(configuration), ToName = "Chair's office",
-            Template = Template, RequestedBy = ResourceNames.Meetings,
-            Values = new Dictionary<string, string>
-            {
-                ["subject"] = subject, ["text"] = text, ["link"] = web is null ? "" : $"{web}/silence/{procedure.Id}",
-            },
+            EmailId = emailId, To = Address(configuration), ToName = "Chair's office", Template = Template, RequestedBy = ResourceNames.Meetings,
+            Values = new Dictionary<string, string> { ["subject"] = subject, ["text"] = text, ["link"] = web is null ? "" : web + path },
         });
     }
 }

@@ -101,7 +101,7 @@ public sealed class StakeholderApplication
 
     public string Status { get; set; } = ApplicationStatuses.AwaitingConfirmation;
 
-    /// <summary>The SHA-256 of the secret in the contact's confirmation link; cleared once used.</summary>
+    /// <summary>The SHA-256 of the secret in the contact's confirmation link (kept, so that a second click is told it was done).</summary>
     public byte[]? ConfirmationHash { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -64,38 +64,34 @@ public sealed class AccreditationDeadlines(IServiceScopeFactory scopes, TimeProv
         var objected = (await db.AccreditationObjections.AsNoTracking()
             .Where(o => o.RoundId == round.Id && o.WithdrawnAt == null && o.ReceivedAt < round.Deadline)
             .Select(o => o.ApplicationId).ToListAsync(ct)).ToHashSet();
-        var applications = await db.StakeholderApplications.Where(a => a.RoundId == round.Id && a.Status == ApplicationStatuses.InRound).ToListAsync(ct);
+        // Read without their letters: the decision needs only whom to tell.
+        var applications = (await db.StakeholderApplications.AsNoTracking().Where(a => a.RoundId == round.Id && a.Status == ApplicationStatuses.InRound)
+            .Select(a => new { a.Id, a.Organization, a.ContactName, a.ContactEmail }).ToListAsync(ct))
+            .Select(a => new StakeholderApplication { Id = a.Id, Organization = a.Organization, ContactName = a.ContactName, ContactEmail = a.ContactEmail }).ToList();
+        var refused = applications.Where(a => objected.Contains(a.Id)).Select(a => a.Id).ToList();
+        await db.StakeholderApplications.Where(a => a.RoundId == round.Id && a.Status == ApplicationStatuses.InRound)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(a => a.Status, a => refused.Contains(a.Id) ? ApplicationStatuses.NotAccredited : ApplicationStatuses.Accredited)
+                .SetProperty(a => a.DecidedAt, now).SetProperty(a => a.Revision, a => a.Revision + 1), ct);
         foreach (var application in applications)
         {
-            application.DecidedAt = now;
-            application.Revision++;
             if (objected.Contains(application.Id))
             {
-                application.Status = ApplicationStatuses.NotAccredited;
                 ApplicantMail.Outcome(db, application, "not-accredited", $"{application.Organization} is not accredited to the Open-ended Working Group",
                     $"The application of {application.Organization} was circulated to the Member States on a non-objection basis, until {SilenceLetters.Describe(round.Deadline, round.Zone)}. A Member State objected to it: {application.Organization} is therefore not accredited.");
             }
             else
             {
-                application.Status = ApplicationStatuses.Accredited;
                 ApplicantMail.Accredited(db, application, "no Member State objected");
             }
         }
         round.Status = RoundStatuses.Decided;
         round.DecidedAt = now;
         round.Revision++;
-        var accredited = applications.Count(a => a.Status == ApplicationStatuses.Accredited);
-        db.AddIntegrationEvent(new SendEmail
-        {
-            EmailId = DerivedIds.From("accreditation-round", round.Id.ToString()), To = ChairOfficeNotice.Address(configuration), ToName = "Chair's office",
-            Template = ChairOfficeNotice.Template, RequestedBy = ResourceNames.Meetings,
-            Values = new Dictionary<string, string>
-            {
-                ["subject"] = $"Accreditation for {round.Title}: {accredited} of {applications.Count} accredited",
-                ["text"] = $"The period for objections ended on {SilenceLetters.Describe(round.Deadline, round.Zone)}. {accredited} applicants were not objected to and are accredited; {applications.Count - accredited} were objected to and are not. Each applicant has been told, and the list of accredited stakeholders is published.",
-                ["link"] = AuthenticationExtensions.WebUrl(configuration) is { } web ? $"{web}/stakeholders/rounds/{round.Id}" : "",
-            },
-        });
+        var accredited = applications.Count - refused.Count;
+        ChairOfficeNotice.Send(db, configuration, DerivedIds.From("accreditation-round", round.Id.ToString()), $"/stakeholders/rounds/{round.Id}",
+            $"Accreditation for {round.Title}: {accredited} of {applications.Count} accredited",
+            $"The period for objections ended on {SilenceLetters.Describe(round.Deadline, round.Zone)}. {accredited} applicants were not objected to and are accredited; {applications.Count - accredited} were objected to and are not. Each applicant has been told, and the list of accredited stakeholders is published.");
         db.AddAuditRecord(ResourceNames.Meetings, "accreditation.decided", Contracts.Audit.AuditOutcomes.Success, actor: "accreditation-deadline", target: round.Id.ToString(),
             detail: $"{accredited} of {applications.Count} accredited");
         await db.SaveChangesAsync(ct);

@@ -49,8 +49,14 @@ public static class AccreditationRules
     /// <summary>How many applications one contact address may send in a day: <c>Meetings:ApplicationsPerAddressPerDay</c>, 3 by default.</summary>
     public static int PerAddressPerDay(IConfiguration configuration) => configuration.GetValue("Meetings:ApplicationsPerAddressPerDay", 3);
 
-    /// <summary>An organization's name folded for comparison: letters and digits only, without accents, in lower case.</summary>
-    public static string Key(string name)
+    /// <summary>
+    /// An organization's name folded for comparison (letters and digits only, without accents, in lower case), kept as its
+    /// SHA-256 so that every script fits the column.
+    /// </summary>
+    public static string Key(string name) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Folded(name))));
+
+    private static string Folded(string name)
     {
         var folded = new StringBuilder();
         foreach (var c in name.Normalize(NormalizationForm.FormD))

@@ -10,6 +10,7 @@ public static class BenchmarkReport
     {
         ["RateLimiting__PermitsPerMinute"] = "1000000000",
         ["RateLimiting__SignInPermitsPerMinute"] = "1000000000",
+        ["RateLimiting__PublicFormPermitsPerMinute"] = "1000000000",
     };
 
     /// <summary>The nearest-rank percentile of values (any order).</summary>

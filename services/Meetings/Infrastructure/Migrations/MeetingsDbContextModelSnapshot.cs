@@ -862,7 +862,8 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                         .IsUnique();
 
                     b.HasIndex("Subject", "ExpiresAt")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"Status\" = 'under-silence'");
 
                     b.ToTable("silence_procedures", (string)null);
                 });
@@ -1027,8 +1028,8 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
 
                     b.Property<string>("OrganizationKey")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Purpose")
                         .IsRequired()
@@ -1076,6 +1077,9 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                         .IsUnique();
 
                     b.HasIndex("ContactEmail");
+
+                    b.HasIndex("CreatedAt")
+                        .HasFilter("\"Status\" = 'awaiting-confirmation'");
 
                     b.HasIndex("OrganizationKey");
 

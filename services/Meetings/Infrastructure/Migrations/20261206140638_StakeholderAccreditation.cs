@@ -47,7 +47,7 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     Organization = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    OrganizationKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    OrganizationKey = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     Website = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
                     Headquarters = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
                     Type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
@@ -111,7 +111,8 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                 name: "IX_silence_procedures_Subject_ExpiresAt",
                 table: "silence_procedures",
                 columns: new[] { "Subject", "ExpiresAt" },
-                unique: true);
+                unique: true,
+                filter: "\"Status\" = 'under-silence'");
 
             migrationBuilder.CreateIndex(
                 name: "IX_accreditation_objections_ApplicationId",
@@ -141,6 +142,12 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                 name: "IX_stakeholder_applications_ContactEmail",
                 table: "stakeholder_applications",
                 column: "ContactEmail");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_stakeholder_applications_CreatedAt",
+                table: "stakeholder_applications",
+                column: "CreatedAt",
+                filter: "\"Status\" = 'awaiting-confirmation'");
 
             migrationBuilder.CreateIndex(
                 name: "IX_stakeholder_applications_OrganizationKey",

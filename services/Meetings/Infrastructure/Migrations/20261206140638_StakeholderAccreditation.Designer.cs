@@ -13,7 +13,7 @@ using PocDirectory.Meetings.Infrastructure;
 namespace PocDirectory.Meetings.Infrastructure.Migrations
 {
     [DbContext(typeof(MeetingsDbContext))]
-    [Migration("20261206131849_StakeholderAccreditation")]
+    [Migration("20261206140638_StakeholderAccreditation")]
     partial class StakeholderAccreditation
     {
         /// <inheritdoc />
@@ -865,7 +865,8 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                         .IsUnique();
 
                     b.HasIndex("Subject", "ExpiresAt")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"Status\" = 'under-silence'");
 
                     b.ToTable("silence_procedures", (string)null);
                 });
@@ -1030,8 +1031,8 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
 
                     b.Property<string>("OrganizationKey")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Purpose")
                         .IsRequired()
@@ -1079,6 +1080,9 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                         .IsUnique();
 
                     b.HasIndex("ContactEmail");
+
+                    b.HasIndex("CreatedAt")
+                        .HasFilter("\"Status\" = 'awaiting-confirmation'");
 
                     b.HasIndex("OrganizationKey");
 
