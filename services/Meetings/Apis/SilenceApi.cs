@@ -374,7 +374,14 @@ public static class SilenceApi
         var by = Caller.From(user).Subject;
         SilenceLetters.Send(db, procedure, SilenceLetters.Extension(procedure, previous, note, now, by), missions, AuthenticationExtensions.WebUrl(configuration), now);
         db.AddAuditRecord(ResourceNames.Meetings, "silence.extended", AuditOutcomes.Success, http, target: id.ToString(), detail: $"from {previous:O} to {procedure.ExpiresAt:O}");
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            return Problems.Conflict("Another proposal with this subject expires then.", "Choose another expiry: two proposals under silence with the same subject cannot expire at the same instant.");
+        }
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(await ViewAsync(db, procedure, user, now, ct));
     }

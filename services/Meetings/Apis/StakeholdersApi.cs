@@ -192,10 +192,7 @@ public static class StakeholdersApi
         var key = application.OrganizationKey;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Two applications of the same organization, or from the same address, are counted one after the other.
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({"stakeholder-organization:" + key})), pg_advisory_xact_lock(hashtext({"stakeholder-address:" + address.ToLowerInvariant()}))", ct);
-        // Applications never confirmed within the link's life are forgotten: they hold no organization back.
-        var expired = now - ConfirmationLifetime;
-        await db.StakeholderApplications.Where(a => a.Status == ApplicationStatuses.AwaitingConfirmation && a.CreatedAt < expired).ExecuteDeleteAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({"stakeholder-organization:" + key})), pg_advisory_xact_lock(hashtext({"stakeholder-address:" + address}))", ct);
         var recent = await db.StakeholderApplications.CountAsync(a => a.ContactEmail == address && a.CreatedAt > now.AddDays(-1), ct);
         if (recent >= AccreditationRules.PerAddressPerDay(configuration))
         {
@@ -203,15 +200,14 @@ public static class StakeholdersApi
             return TypedResults.Problem(title: "Too many applications from this address today.",
                 detail: "Confirm the applications already sent (the link in their e-mails), or try again tomorrow.", statusCode: StatusCodes.Status429TooManyRequests);
         }
-        var existing = await db.StakeholderApplications.AsNoTracking()
-            .Where(a => a.OrganizationKey == key && (ApplicationStatuses.Open.Contains(a.Status) || a.Status == ApplicationStatuses.Accredited))
-            .Select(a => a.Status).FirstOrDefaultAsync(ct);
-        if (existing is not null)
+        // Only applications confirmed count here: one that nobody confirmed (anyone can send one in any name) holds no organization
+        // back. Which of two unconfirmed ones goes on is settled at confirmation.
+        if (await ConfirmedOfAsync(db, key, except: null, ct) is { } existing)
         {
             return Problems.Conflict(existing == ApplicationStatuses.Accredited ? "This organization is accredited already." : "This organization has an application open already.",
                 existing == ApplicationStatuses.Accredited
                     ? "It is on the list of accredited stakeholders: no new application is needed."
-                    : "One application per organization is considered at a time. One not confirmed within 7 days of its e-mail is forgotten, and the organization may apply again.");
+                    : "One application per organization is considered at a time: it is with the Secretariat.");
         }
         var token = OneTimeTokens.New();
         application.Letter = bytes;
@@ -236,6 +232,13 @@ public static class StakeholdersApi
         await transaction.CommitAsync(ct);
         return TypedResults.Accepted((string?)null, new { message = $"The application is received. To send it on, open the link e-mailed to {application.ContactEmail} within 7 days." });
     }
+
+    /// <summary>The status of the organization's confirmed application that is still open, or accredited; null when there is none.</summary>
+    private static Task<string?> ConfirmedOfAsync(MeetingsDbContext db, string key, Guid? except, CancellationToken ct) =>
+        db.StakeholderApplications.AsNoTracking()
+            .Where(a => a.OrganizationKey == key && a.Id != except
+                && (a.Status == ApplicationStatuses.Accredited || (ApplicationStatuses.Open.Contains(a.Status) && a.Status != ApplicationStatuses.AwaitingConfirmation)))
+            .Select(a => a.Status).FirstOrDefaultAsync(ct);
 
     /// <summary>How long the contact's confirmation link works.</summary>
     private static readonly TimeSpan ConfirmationLifetime = TimeSpan.FromDays(7);
@@ -264,9 +267,10 @@ public static class StakeholdersApi
         {
             return TypedResults.Problem(title: "This link has expired.", detail: "A link works for 7 days: apply again, and open the new link in time.", statusCode: StatusCodes.Status410Gone);
         }
-        var organization = application.OrganizationKey;
-        if (await db.StakeholderApplications.AnyAsync(a => a.Id != application.Id && a.OrganizationKey == organization
-            && (a.Status == ApplicationStatuses.Accredited || (ApplicationStatuses.Open.Contains(a.Status) && a.Status != ApplicationStatuses.AwaitingConfirmation)), ct))
+        // Confirmations of the same organization are settled one after the other: the first goes on, the others are refused.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({"stakeholder-organization:" + application.OrganizationKey}))", ct);
+        if (await ConfirmedOfAsync(db, application.OrganizationKey, application.Id, ct) is not null)
         {
             return Problems.Conflict("This organization has an application with the Secretariat already.", "Another application of it was confirmed first: this one is not sent on.");
         }
@@ -282,6 +286,7 @@ public static class StakeholdersApi
         {
             return TypedResults.Problem(title: "The application was confirmed already.", detail: "It was confirmed at the same moment.", statusCode: StatusCodes.Status410Gone);
         }
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(new { organization = application.Organization, status = application.Status });
     }
 

@@ -177,7 +177,8 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
         {
             procedure.ToTable("silence_procedures");
             procedure.HasKey(p => p.Id);
-            procedure.Property(p => p.Subject).HasMaxLength(SilenceRules.SubjectLength);
+            // The column keeps 300 characters; a subject is held to SilenceRules.SubjectLength (250) when it is written.
+            procedure.Property(p => p.Subject).HasMaxLength(300);
             procedure.Property(p => p.Proposal).HasMaxLength(SilenceRules.ProposalLength);
             procedure.Property(p => p.Zone).HasMaxLength(64);
             procedure.Property(p => p.Status).HasMaxLength(20);

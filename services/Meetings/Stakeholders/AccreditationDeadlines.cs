@@ -47,6 +47,10 @@ public sealed class AccreditationDeadlines(IServiceScopeFactory scopes, TimeProv
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>();
         var now = Clock.GetUtcNow();
+        // Applications never confirmed within the link's life (7 days) are forgotten, a hundred at a time, letters and all.
+        var expired = now - TimeSpan.FromDays(7);
+        await db.StakeholderApplications.Where(a => a.Status == ApplicationStatuses.AwaitingConfirmation && a.CreatedAt < expired)
+            .OrderBy(a => a.CreatedAt).Take(100).ExecuteDeleteAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var round = (await db.AccreditationRounds
             .FromSql($"""

@@ -108,7 +108,7 @@ public static class AccreditationRules
         {
             Organization = organization!, OrganizationKey = Key(organization!), Website = website!, Headquarters = headquarters!, Type = type!,
             Ecosoc = form.Ecosoc == true, EcosocReference = form.Ecosoc == true ? reference : null, Purpose = purpose!, Relevance = relevance!,
-            UnInteraction = interaction, ContactName = contact!, ContactEmail = email!,
+            UnInteraction = interaction, ContactName = contact!, ContactEmail = email!.ToLowerInvariant(), // one address however it is written
         };
     }
 

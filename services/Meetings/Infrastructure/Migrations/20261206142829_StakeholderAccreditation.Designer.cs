@@ -13,7 +13,7 @@ using PocDirectory.Meetings.Infrastructure;
 namespace PocDirectory.Meetings.Infrastructure.Migrations
 {
     [DbContext(typeof(MeetingsDbContext))]
-    [Migration("20261206140638_StakeholderAccreditation")]
+    [Migration("20261206142829_StakeholderAccreditation")]
     partial class StakeholderAccreditation
     {
         /// <inheritdoc />
@@ -845,8 +845,8 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
 
                     b.Property<string>("Subject")
                         .IsRequired()
-                        .HasMaxLength(250)
-                        .HasColumnType("character varying(250)");
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

@@ -11,16 +11,6 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterColumn<string>(
-                name: "Subject",
-                table: "silence_procedures",
-                type: "character varying(250)",
-                maxLength: 250,
-                nullable: false,
-                oldClrType: typeof(string),
-                oldType: "character varying(300)",
-                oldMaxLength: 300);
-
             migrationBuilder.CreateTable(
                 name: "accreditation_rounds",
                 columns: table => new
@@ -180,16 +170,6 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
             migrationBuilder.DropIndex(
                 name: "IX_silence_procedures_Subject_ExpiresAt",
                 table: "silence_procedures");
-
-            migrationBuilder.AlterColumn<string>(
-                name: "Subject",
-                table: "silence_procedures",
-                type: "character varying(300)",
-                maxLength: 300,
-                nullable: false,
-                oldClrType: typeof(string),
-                oldType: "character varying(250)",
-                oldMaxLength: 250);
         }
     }
 }
