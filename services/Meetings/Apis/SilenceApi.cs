@@ -179,9 +179,6 @@ public static class SilenceApi
         return null;
     }
 
-    private static async Task<Dictionary<string, string>> NamesAsync(MeetingsDbContext db, CancellationToken ct) =>
-        await db.MemberStates.AsNoTracking().ToDictionaryAsync(s => s.Iso3, s => s.Name, ct);
-
     private static async Task<IResult> ObjectAsync(
         Guid id, ObjectionRequest? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, IConfiguration configuration, HttpContext http, CancellationToken ct)
     {
@@ -221,10 +218,12 @@ public static class SilenceApi
         {
             return NoProcedure();
         }
-        var names = await NamesAsync(db, ct);
-        if (!await db.MemberStates.AnyAsync(s => s.Iso3 == state && s.UnStatus == "Member", ct))
+        // The objecting State alone is read (not the whole list): this runs for every objection, up to the last second.
+        var own = await db.MemberStates.AsNoTracking().Where(s => s.Iso3 == state).Select(s => new { s.Name, s.UnStatus }).SingleOrDefaultAsync(ct);
+        var name = own?.Name ?? state;
+        if (own?.UnStatus != "Member")
         {
-            return Problems.NotAllowed($"A silence procedure decides between Member States: {names.GetValueOrDefault(state, state)} is not a Member State.");
+            return Problems.NotAllowed($"A silence procedure decides between Member States: {name} is not a Member State.");
         }
         if (Closed(procedure, now, "An objection is received only before the expiry.") is { } closed)
         {
@@ -253,7 +252,6 @@ public static class SilenceApi
             ReceivedFrom = from,
         };
         db.SilenceObjections.Add(objection);
-        var name = names.GetValueOrDefault(state, state);
         ChairOfficeNotice.Send(db, configuration, procedure, $"objection {objection.Id}", $"Silence broken by {name}: {procedure.Subject}",
             $"{name} objected to the proposal on {procedure.Subject} on {SilenceLetters.Describe(now, procedure.Zone)}"
             + $"{(paragraphs is null ? "" : $", concerning paragraphs {paragraphs}")}{(amendment is null ? "" : ", proposing an amendment")}."
@@ -301,7 +299,7 @@ public static class SilenceApi
         {
             return Problems.Conflict("The objection was withdrawn already.", "It was withdrawn at the same moment.");
         }
-        var name = (await NamesAsync(db, ct)).GetValueOrDefault(state, state);
+        var name = await db.MemberStates.AsNoTracking().Where(s => s.Iso3 == state).Select(s => s.Name).SingleOrDefaultAsync(ct) ?? state;
         ChairOfficeNotice.Send(db, configuration, procedure, $"withdrawn {objection.Id}", $"{name} withdrew its objection: {procedure.Subject}",
             $"{name} withdrew its objection to the proposal on {procedure.Subject} on {SilenceLetters.Describe(now, procedure.Zone)}.");
         db.AddAuditRecord(ResourceNames.Meetings, "silence.objection-withdrawn", AuditOutcomes.Success, http, target: id.ToString(), state: state, detail: $"objection {objection.Id}");

@@ -473,22 +473,16 @@ public static class StakeholdersApi
             .SetProperty(a => a.Status, ApplicationStatuses.InRound).SetProperty(a => a.RoundId, round.Id).SetProperty(a => a.Revision, a => a.Revision + 1), ct);
         var list = string.Join("\n", applications.OrderBy(a => a.Organization, StringComparer.Ordinal).Select((a, i) =>
             $"{i + 1}. {a.Organization} ({StakeholderTypes.DisplayName(a.Type)}, {names.GetValueOrDefault(a.Headquarters, a.Headquarters)}), {a.Website}"));
-        var letter = new Letter
-        {
-            Date = NodaTime.Instant.FromDateTimeOffset(now).InZone(NodaTime.DateTimeZoneProviders.Tzdb[round.Zone]).Date.ToDateOnly(),
-            Subject = $"Stakeholder accreditation: {round.Title}",
-            Body = $"""
+        var letter = LetterDispatch.Written($"Stakeholder accreditation: {round.Title}",
+            $"""
                 I have the honour to circulate to all Member States the list of stakeholders that have applied for accreditation to {round.Title}, in accordance with the modalities of stakeholder participation, on a non-objection basis.
 
                 A Member State wishing to object to the accreditation of any of them is requested to do so, through its delegation, by {SilenceLetters.Describe(round.Deadline, round.Zone)}, and is encouraged to indicate, on a voluntary basis, the general basis of its objection. Those not objected to by then will be accredited as observers.
 
                 {list}
                 """,
-            IsPublic = false, Status = LetterStatuses.Sent, SentAt = now, SentBy = round.CirculatedBy, CreatedAt = now, UpdatedAt = now,
-        };
-        letter.Text = LetterText.Compose(letter, []);
-        db.Letters.Add(letter);
-        LetterDispatch.Send(db, letter, missions, AuthenticationExtensions.WebUrl(configuration), now);
+            isPublic: false, round.Zone, now, round.CirculatedBy);
+        LetterDispatch.SendWritten(db, letter, missions, AuthenticationExtensions.WebUrl(configuration), now);
         round.LetterId = letter.Id;
         db.AddAuditRecord(ResourceNames.Meetings, "accreditation.circulated", AuditOutcomes.Success, http, target: round.Id.ToString(), detail: $"{applications.Count} applicants");
         await db.SaveChangesAsync(ct);

@@ -37,6 +37,25 @@ public static class LetterDispatch
     /// <summary>The e-mail template Notifications renders a letter with.</summary>
     public const string Template = "chair-letter";
 
+    /// <summary>The day of <paramref name="at"/> in <paramref name="zone"/>: a letter sent in the New York evening is dated that day.</summary>
+    public static DateOnly DayIn(DateTimeOffset at, string zone) =>
+        NodaTime.Instant.FromDateTimeOffset(at).InZone(NodaTime.DateTimeZoneProviders.Tzdb[zone]).Date.ToDateOnly();
+
+    /// <summary>A letter the service writes itself (for a procedure), sent now and dated in <paramref name="zone"/>; its text is composed when sent.</summary>
+    public static Letter Written(string subject, string body, bool isPublic, string zone, DateTimeOffset now, string? by) => new()
+    {
+        Date = DayIn(now, zone), Subject = subject, Body = body, IsPublic = isPublic, Status = LetterStatuses.Sent,
+        SentAt = now, SentBy = by, CreatedAt = now, UpdatedAt = now,
+    };
+
+    /// <summary>Composes the whole text of a letter <see cref="Written"/> here, archives it and sends it to every mission, in the caller's transaction.</summary>
+    public static void SendWritten(MeetingsDbContext db, Letter letter, MissionList list, string? web, DateTimeOffset now)
+    {
+        letter.Text = LetterText.Compose(letter, []);
+        db.Letters.Add(letter);
+        Send(db, letter, list, web, now);
+    }
+
     /// <summary>Returns how many e-mails, and how many missions had an address.</summary>
     public static (int Emails, int Missions) Send(MeetingsDbContext db, Letter letter, MissionList list, string? web, DateTimeOffset now)
     {

@@ -44,11 +44,8 @@ public static class SilenceLetters
     public static string Names(IEnumerable<string> states, IReadOnlyDictionary<string, string> names) =>
         string.Join(", ", states.Select(s => names.GetValueOrDefault(s, s)));
 
-    private static Letter Sent(SilenceProcedure procedure, string subject, string body, bool isPublic, DateTimeOffset now, string? by) => new()
-    {
-        Date = Instant.FromDateTimeOffset(now).InZone(DateTimeZoneProviders.Tzdb[procedure.Zone]).Date.ToDateOnly(), Subject = subject, Body = body, IsPublic = isPublic, Status = LetterStatuses.Sent,
-        SentAt = now, SentBy = by, CreatedAt = now, UpdatedAt = now,
-    };
+    private static Letter Sent(SilenceProcedure procedure, string subject, string body, bool isPublic, DateTimeOffset now, string? by) =>
+        LetterDispatch.Written(subject, body, isPublic, procedure.Zone, now, by);
 
     public static Letter Circulation(SilenceProcedure procedure, DateTimeOffset now, string? by) => Sent(procedure,
         $"Silence procedure: {procedure.Subject}",
@@ -100,8 +97,7 @@ public static class SilenceLetters
         """,
         isPublic: false, now, by);
 
-    private static string Day(DateTimeOffset at, string zone) =>
-        Instant.FromDateTimeOffset(at).InZone(DateTimeZoneProviders.Tzdb[zone]).Date.ToDateOnly().ToString("d MMMM yyyy", English);
+    private static string Day(DateTimeOffset at, string zone) => LetterDispatch.DayIn(at, zone).ToString("d MMMM yyyy", English);
 
     private static string Note(string? note) => note is null ? "" : $"\n{note}\n";
 
@@ -109,9 +105,7 @@ public static class SilenceLetters
     public static void Send(MeetingsDbContext db, SilenceProcedure procedure, Letter letter, MissionList missions, string? web, DateTimeOffset now)
     {
         letter.Body = letter.Body.Replace("\n\n\n", "\n\n", StringComparison.Ordinal).Trim();
-        letter.Text = LetterText.Compose(letter, []);
-        db.Letters.Add(letter);
-        LetterDispatch.Send(db, letter, missions, web, now);
+        LetterDispatch.SendWritten(db, letter, missions, web, now);
         procedure.Letters.Add(letter.Id);
     }
 }
