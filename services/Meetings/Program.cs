@@ -26,6 +26,7 @@ app.MapMeetingsApi();
 app.MapMissionsApi();
 app.MapLettersApi();
 app.MapRegistrationsApi();
+app.MapStakeholderRegistrationsApi();
 app.MapInvitationsApi();
 app.MapDocumentsApi();
 app.MapFeedsApi();

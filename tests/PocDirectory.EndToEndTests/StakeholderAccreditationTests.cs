@@ -20,7 +20,7 @@ public sealed class StakeholderAccreditationTests(SystemFixture fixture)
 {
     private static readonly byte[] Letterhead = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
-    private static MultipartFormDataContent Application(string organization, string email, bool ecosoc = false, byte[]? letter = null, string fileName = "letter.pdf",
+    internal static MultipartFormDataContent Application(string organization, string email, bool ecosoc = false, byte[]? letter = null, string fileName = "letter.pdf",
         string website = "https://example.org/about")
     {
         var form = new MultipartFormDataContent
@@ -47,7 +47,7 @@ public sealed class StakeholderAccreditationTests(SystemFixture fixture)
     }
 
     /// <summary>Applies and confirms the contact's address through the link e-mailed; returns nothing (the Secretariat finds it by name).</summary>
-    private static async Task ApplyAndConfirmAsync(RunningSystem system, HttpClient anonymous, string organization, string email, bool ecosoc = false)
+    internal static async Task ApplyAndConfirmAsync(RunningSystem system, HttpClient anonymous, string organization, string email, bool ecosoc = false)
     {
         using var form = Application(organization, email, ecosoc);
         await MeetingsFlow.JsonAsync(await anonymous.PostAsync("/api/meetings/stakeholders/applications", form), HttpStatusCode.Accepted);
@@ -55,7 +55,7 @@ public sealed class StakeholderAccreditationTests(SystemFixture fixture)
         await MeetingsFlow.JsonAsync(await anonymous.PostAsJsonAsync("/api/meetings/stakeholders/applications/confirmation", new { token = link.Groups[1].Value }), HttpStatusCode.OK);
     }
 
-    private static async Task<JsonElement> ApplicationOfAsync(HttpClient reader, string organization) =>
+    internal static async Task<JsonElement> ApplicationOfAsync(HttpClient reader, string organization) =>
         (await MeetingsFlow.JsonAsync(await reader.GetAsync("/api/meetings/stakeholders/applications"), HttpStatusCode.OK)).EnumerateArray()
         .Single(a => a.GetProperty("organization").GetString() == organization);
 

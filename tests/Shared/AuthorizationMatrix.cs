@@ -128,6 +128,12 @@ public static class AuthorizationMatrix
         ("meetings", "GET", "/api/meetings/{id:guid}/registrations", "/api/meetings/{meeting}/registrations", "401 200 403 403 403 403 403 403 403 403 401 401 401 401 200"),
         ("meetings", "POST", "/api/meetings/{id:guid}/registrations", "/api/meetings/{meeting}/registrations", "401 403 403 403 403 403 403 403 403 403 401 401 401 401 409"),
         ("meetings", "DELETE", "/api/meetings/{id:guid}/registrations/{registrationId:guid}", "/api/meetings/{meeting}/registrations/0198a5c2-0000-7000-8000-000000000001", "401 404 403 403 403 403 403 403 403 403 401 401 401 401 404"),
+        // The Secretariat approves or declines a stakeholder's participant (the body is not valid: 400 for it alone).
+        ("meetings", "POST", "/api/meetings/{id:guid}/registrations/{registrationId:guid}/decision", "/api/meetings/{meeting}/registrations/0198a5c2-0000-7000-8000-000000000001/decision", "401 400 403 403 403 403 403 403 403 403 401 401 401 401 403"),
+        // A stakeholder's registration link is its credential: without a token, and without a valid link (the body holds none), 400 for everyone.
+        ("meetings", "POST", "/api/meetings/stakeholder-registrations/read", "/api/meetings/stakeholder-registrations/read", "400 400 400 400 400 400 400 400 400 400 400 400 400 400 400"),
+        ("meetings", "POST", "/api/meetings/stakeholder-registrations/participants", "/api/meetings/stakeholder-registrations/participants", "400 400 400 400 400 400 400 400 400 400 400 400 400 400 400"),
+        ("meetings", "POST", "/api/meetings/stakeholder-registrations/withdrawal", "/api/meetings/stakeholder-registrations/withdrawal", "400 400 400 400 400 400 400 400 400 400 400 400 400 400 400"),
         ("meetings", "GET", "/api/meetings/{id:guid}/registrations.csv", "/api/meetings/{meeting}/registrations.csv", "401 200 403 403 403 403 403 403 403 403 401 401 401 401 403"),
         // Invitations: the Chair's office (and the Secretariat) invite the missions and see whom; the body here names no revision.
         ("meetings", "POST", "/api/meetings/{id:guid}/invitations", "/api/meetings/{meeting}/invitations", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),

@@ -59,6 +59,8 @@ public static class ProxyConfiguration
         ("stakeholders-accredited", ResourceNames.Meetings, "/api/meetings/stakeholders/accredited", HttpMethods.Get),
         ("stakeholder-confirmation", ResourceNames.Meetings, "/api/meetings/stakeholders/applications/confirmation", HttpMethods.Post),
         ("stakeholder-rounds", ResourceNames.Meetings, "/api/meetings/stakeholders/rounds/{**rest}", HttpMethods.Get),
+        // An accredited stakeholder's registration of participants for a meeting: the invitation's link is the credential.
+        ("stakeholder-registrations", ResourceNames.Meetings, "/api/meetings/stakeholder-registrations/{**rest}", HttpMethods.Post),
         // A meeting's documents: the public ones of a public meeting for anyone (the service reads the token itself).
         ("meeting-documents", ResourceNames.Meetings, "/api/meetings/{id:guid}/documents/{**rest}", HttpMethods.Get),
         // A person's calendar feed, read by a calendar application with the feed's own secret (in the query).
@@ -86,9 +88,9 @@ public static class ProxyConfiguration
 
     /// <summary>
     /// Routes through which anyone, without an account, stores a file or has an e-mail sent (an application for accreditation, its
-    /// confirmation): they count against a strict limit per address (<c>RateLimiting:PublicFormPermitsPerMinute</c>, 10).
+    /// confirmation), or tries a link's secret (a stakeholder's registration): they count against a strict limit per address (<c>RateLimiting:PublicFormPermitsPerMinute</c>, 10).
     /// </summary>
-    public static readonly IReadOnlySet<string> PublicFormRoutes = new HashSet<string> { "stakeholder-applications", "stakeholder-confirmation" };
+    public static readonly IReadOnlySet<string> PublicFormRoutes = new HashSet<string> { "stakeholder-applications", "stakeholder-confirmation", "stakeholder-registrations" };
 
 
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(IConfiguration configuration)

@@ -2,31 +2,35 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Audit;
 using PocDirectory.BuildingBlocks.ReferenceData;
+using PocDirectory.BuildingBlocks.Security;
 using PocDirectory.Contracts.Audit;
 using PocDirectory.Meetings.Infrastructure;
 using PocDirectory.Meetings.Letters;
 using PocDirectory.Meetings.Invitations;
 using PocDirectory.Meetings.Missions;
 using PocDirectory.Meetings.Schedule;
+using PocDirectory.Meetings.Stakeholders;
 
 namespace PocDirectory.Meetings.Apis;
 
 /// <summary>An invitation names the revision of the meeting it announces, so that what goes out is what was read.</summary>
 public sealed record InvitationRequest(int? Revision);
 
-public sealed record InviteeView(string State, string MissionName, string Email, DateTimeOffset InvitedAt, int SequenceSent, string Status, string? Reason);
+/// <summary>An invitee: a mission's official address, or an accredited stakeholder (<see cref="Stakeholder"/>: its contact's address only for the Secretariat).</summary>
+public sealed record InviteeView(string State, string MissionName, string Email, DateTimeOffset InvitedAt, int SequenceSent, string Status, string? Reason, bool Stakeholder = false);
 
-/// <summary>What an invitation did: the addresses newly invited, those invited before (sent nothing again), and the States whose mission has no address.</summary>
 /// <summary>
 /// What an invitation did: the missions' addresses invited now and before, the States without one, every invitee; whether
 /// the points of contact are invited (a meeting whose audience holds them), and whether this request invited them.
 /// </summary>
 public sealed record InvitationResult(int Invited, int AlreadyInvited, IReadOnlyList<string> WithoutAddress, IReadOnlyList<InviteeView> Invitees,
-    bool PointsOfContactInvited = false, bool PointsOfContactInvitedNow = false);
+    bool PointsOfContactInvited = false, bool PointsOfContactInvitedNow = false, int StakeholdersInvited = 0);
 
 /// <summary>
 /// Invitations: the Chair's office invites the Permanent Missions of the meeting's audience (Member States,
-/// observer States); each official address gets an e-mail with the calendar entry (METHOD:REQUEST), and
+/// observer States) and the accredited stakeholders when the audience holds them; each official address, and each
+/// stakeholder's contact, gets an e-mail with the calendar entry (METHOD:REQUEST) (a stakeholder's with its own link to
+/// register participants, <see cref="StakeholderRegistrationsApi"/>), and
 /// later every change of what the entry shows (an update, with a higher SEQUENCE) and the cancellation
 /// (METHOD:CANCEL), sent with the change itself (<see cref="MeetingsApi"/>).
 /// </summary>
@@ -42,10 +46,13 @@ public static class InvitationsApi
             .WithSummary("The addresses invited and what was last sent to each (Chair's office, directory manager)").Produces<List<InviteeView>>();
     }
 
-    private static InviteeView View(Invitee i) => new(i.State, i.MissionName, i.Email, i.InvitedAt, i.SequenceSent, i.Status, i.Reason);
+    /// <summary>A stakeholder's contact is a person: the address is the Secretariat's to see, not the Chair's office's.</summary>
+    private static InviteeView View(Invitee i, bool contacts) =>
+        new(i.State, i.MissionName, i.StakeholderId is null || contacts ? i.Email : "", i.InvitedAt, i.SequenceSent, i.Status, i.Reason, i.StakeholderId is not null);
 
-    private static async Task<List<InviteeView>> InviteesAsync(MeetingsDbContext db, Guid id, CancellationToken ct) =>
-        (await db.Invitees.AsNoTracking().Where(i => i.MeetingId == id).OrderBy(i => i.State).ThenBy(i => i.Email).ToListAsync(ct)).Select(View).ToList();
+    private static async Task<List<InviteeView>> InviteesAsync(MeetingsDbContext db, Guid id, bool contacts, CancellationToken ct) =>
+        (await db.Invitees.AsNoTracking().Where(i => i.MeetingId == id).OrderBy(i => i.State).ThenBy(i => i.MissionName).ThenBy(i => i.Email).ToListAsync(ct))
+        .Select(i => View(i, contacts)).ToList();
 
     private static async Task<IResult> ListAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
     {
@@ -57,7 +64,7 @@ public static class InvitationsApi
         {
             return Problems.NoMeeting();
         }
-        return TypedResults.Ok(await InviteesAsync(db, id, ct));
+        return TypedResults.Ok(await InviteesAsync(db, id, Caller.From(user).IsDirectoryManager, ct));
     }
 
     /// <summary>The States whose missions the audience names: Member States, observer States, or both.</summary>
@@ -105,9 +112,10 @@ public static class InvitationsApi
         }
         var toStates = meeting.Audience.Contains(Audiences.MemberStates) || meeting.Audience.Contains(Audiences.Observers);
         var toPointsOfContact = meeting.Audience.Contains(Audiences.PointsOfContact);
-        if (!toStates && !toPointsOfContact)
+        var toStakeholders = meeting.Audience.Contains(Audiences.Stakeholders);
+        if (!toStates && !toPointsOfContact && !toStakeholders)
         {
-            errors["audience"] = ["The meeting's audience holds no States and no points of contact: invitations go to the Permanent Missions of Member States or observer States, and to the points of contact."];
+            errors["audience"] = ["The meeting's audience holds no States, no accredited stakeholders and no points of contact: invitations go to the Permanent Missions of Member States or observer States, to the accredited stakeholders, and to the points of contact."];
         }
         if (errors.Count > 0)
         {
@@ -124,7 +132,7 @@ public static class InvitationsApi
                 return Problems.Conflict("The list of States is not complete yet.", list.IncompleteDetail("an invitation"));
             }
             var (states, missions) = (list.States, list.Missions);
-            var invited = (await db.Invitees.AsNoTracking().Where(i => i.MeetingId == id).Select(i => new { i.State, i.Email }).ToListAsync(ct))
+            var invited = (await db.Invitees.AsNoTracking().Where(i => i.MeetingId == id && i.StakeholderId == null).Select(i => new { i.State, i.Email }).ToListAsync(ct))
                 .Select(i => (i.State, i.Email.ToLowerInvariant())).ToHashSet();
             invitedBefore = invited.Count;
             foreach (var state in states.Where(s => Invited(meeting, s)))
@@ -140,27 +148,52 @@ public static class InvitationsApi
                     added.Add(new Invitee { MeetingId = id, State = state.Iso3, MissionName = string.IsNullOrEmpty(mission.Name) ? PermanentMission.DefaultName(state) : mission.Name, Email = email, InvitedAt = now });
                 }
             }
-            // Only the missions' side is refused: points of contact of the audience are invited all the same.
-            if (added.Count == 0 && invited.Count == 0 && !toPointsOfContact)
+            // Only the missions' side is refused: points of contact and stakeholders of the audience are invited all the same.
+            if (added.Count == 0 && invited.Count == 0 && !toPointsOfContact && !toStakeholders)
             {
                 return Problems.Conflict("No mission of the audience has an address.",
                     "Give the Permanent Missions their official addresses (the Missions page, or a CSV import) before inviting.");
             }
         }
+        // Each accredited stakeholder not invited yet: its contact, with a link of its own to register the organization's participants.
+        var registrationLinks = new Dictionary<Guid, string>();
+        var web = AuthenticationExtensions.WebUrl(configuration);
+        if (toStakeholders)
+        {
+            var invitedStakeholders = await db.Invitees.AsNoTracking().Where(i => i.MeetingId == id && i.StakeholderId != null).Select(i => i.StakeholderId!.Value).ToListAsync(ct);
+            var accredited = await db.StakeholderApplications.AsNoTracking()
+                .Where(a => a.Status == ApplicationStatuses.Accredited && !invitedStakeholders.Contains(a.Id))
+                .OrderBy(a => a.Organization).Select(a => new { a.Id, a.Organization, a.ContactEmail }).ToListAsync(ct);
+            invitedBefore += invitedStakeholders.Count;
+            if (accredited.Count == 0 && invitedStakeholders.Count == 0 && !toStates && !toPointsOfContact)
+            {
+                return Problems.Conflict("No stakeholder is accredited.", "The meeting is for accredited stakeholders only, and none is accredited yet.");
+            }
+            foreach (var stakeholder in accredited)
+            {
+                var token = OneTimeTokens.New();
+                var invitee = new Invitee
+                {
+                    MeetingId = id, State = "", MissionName = stakeholder.Organization, Email = stakeholder.ContactEmail, InvitedAt = now,
+                    StakeholderId = stakeholder.Id, RegistrationHash = OneTimeTokens.Hash(token),
+                };
+                added.Add(invitee);
+                registrationLinks[invitee.Id] = web is null ? token : $"{web}/stakeholders/register?token={token}";
+            }
+        }
         var pointsOfContactNow = toPointsOfContact && meeting.PointsOfContactInvitedAt is null;
         db.Invitees.AddRange(added);
-        var web = AuthenticationExtensions.WebUrl(configuration);
-        InvitationMail.Send(db, meeting, added, InvitationKind.Invitation, InvitationMail.Organizer(configuration), web);
+        InvitationMail.Send(db, meeting, added, InvitationKind.Invitation, InvitationMail.Organizer(configuration), web, registrationLinks);
         if (pointsOfContactNow)
         {
             PointsOfContactMail.Meeting(db, meeting, InvitationKind.Invitation, web, now);
         }
         db.AddAuditRecord(ResourceNames.Meetings, "meeting.invited", AuditOutcomes.Success, http, target: meeting.Id.ToString(),
-            detail: $"{added.Count} addresses invited, {invitedBefore} before; {withoutAddress.Count} States without an address"
+            detail: $"{added.Count} addresses invited ({registrationLinks.Count} stakeholders), {invitedBefore} before; {withoutAddress.Count} States without an address"
                 + (pointsOfContactNow ? "; every point of contact invited" : ""));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return TypedResults.Ok(new InvitationResult(added.Count, invitedBefore, withoutAddress, await InviteesAsync(db, id, ct),
-            meeting.PointsOfContactInvitedAt is not null, pointsOfContactNow));
+        return TypedResults.Ok(new InvitationResult(added.Count, invitedBefore, withoutAddress, await InviteesAsync(db, id, Caller.From(user).IsDirectoryManager, ct),
+            meeting.PointsOfContactInvitedAt is not null, pointsOfContactNow, registrationLinks.Count));
     }
 }

@@ -261,7 +261,7 @@ public static class MeetingsApi
         // "The link will be disseminated in due course": when it comes, or changes, the registered participants get it.
         if (meeting.JoinLink is not null && meeting.JoinLink != link)
         {
-            ParticipantMail.SendLink(db, meeting, await db.Registrations.AsNoTracking().Where(r => r.MeetingId == meeting.Id && r.WithdrawnAt == null).ToListAsync(ct));
+            ParticipantMail.SendLink(db, meeting, await db.Registrations.AsNoTracking().Attending(meeting.Id).ToListAsync(ct));
         }
         var detail = meeting.Sequence != sequence ? $"time, place or link changed: {meeting.Time.Describe()}" : "details changed";
         // Every invitee's calendar follows: what the entry shows changed, so each gets the update, with a higher SEQUENCE

@@ -12,16 +12,23 @@ using PocDirectory.Meetings.Schedule;
 
 namespace PocDirectory.Meetings.Apis;
 
-public sealed record RegistrationView(Guid Id, string State, string FullName, string Function, string Email, string Attendance, DateTimeOffset CreatedAt, DateTimeOffset? WithdrawnAt)
+/// <summary>A participant: of a State's delegation, or of an accredited stakeholder (<see cref="Organization"/>, no State), with the Secretariat's decision.</summary>
+public sealed record RegistrationView(Guid Id, string State, string FullName, string Function, string Email, string Attendance, DateTimeOffset CreatedAt, DateTimeOffset? WithdrawnAt,
+    string? Organization = null, string Status = RegistrationStatuses.Approved, string? DeclineReason = null, DateTimeOffset? DecidedAt = null)
 {
-    public static RegistrationView From(Registration r) => new(r.Id, r.State, r.FullName, r.Function, r.Email, r.Attendance, r.CreatedAt, r.WithdrawnAt);
+    public static RegistrationView From(Registration r) =>
+        new(r.Id, r.State, r.FullName, r.Function, r.Email, r.Attendance, r.CreatedAt, r.WithdrawnAt, r.Organization, r.Status, r.DeclineReason, r.DecidedAt);
 }
+
+/// <summary>The Secretariat's decision on a stakeholder's participant: approved, or declined with the reason the participant is told.</summary>
+public sealed record RegistrationDecision(bool? Approve, string? Reason);
 
 /// <summary>
 /// Registration: a State's delegate registers the State's participants in a meeting open for it (within
 /// its capacity and the limit per delegation), and sees and withdraws its own State's; the Secretariat
-/// (the directory manager) sees every participant and exports the list. The Chair's office reads no
-/// person's contact details, participants' included. Participants are people: every read of them is on record.
+/// (the directory manager) sees every participant, approves or declines each one an accredited stakeholder registered
+/// (<see cref="StakeholderRegistrationsApi"/>), and exports the list. The Chair's office reads no person's contact details,
+/// participants' included. Participants are people: every read of them is on record.
 /// </summary>
 public static class RegistrationsApi
 {
@@ -35,6 +42,9 @@ public static class RegistrationsApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         api.MapDelete("/registrations/{registrationId:guid}", WithdrawAsync).AuditedByHandler("registration.withdrawn")
             .WithSummary("Withdraw a participant (the State's delegate, or the directory manager)").Produces<RegistrationView>();
+        api.MapPost("/registrations/{registrationId:guid}/decision", DecideAsync).AuditedByHandler("registration.decided")
+            .WithSummary("Approve or decline a stakeholder's participant (directory manager); the participant is told")
+            .Produces<RegistrationView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/registrations.csv", ExportAsync).AuditedByHandler("registrations.exported")
             .WithSummary("The participants as CSV (directory manager)").Produces<string>(contentType: "text/csv");
     }
@@ -54,7 +64,7 @@ public static class RegistrationsApi
         }
         var list = await db.Registrations.AsNoTracking()
             .Where(r => r.MeetingId == id && (all || r.State == state))
-            .OrderBy(r => r.State).ThenBy(r => r.CreatedAt)
+            .OrderBy(r => r.State).ThenBy(r => r.Organization).ThenBy(r => r.CreatedAt)
             .ToListAsync(ct);
         return TypedResults.Ok(list.Select(RegistrationView.From).ToList());
     }
@@ -97,7 +107,7 @@ public static class RegistrationsApi
         {
             return TypedResults.ValidationProblem(ex.Errors, title: "The participant cannot be registered.");
         }
-        var active = await db.Registrations.Where(r => r.MeetingId == id && r.WithdrawnAt == null).Select(r => new { r.State, r.Email }).ToListAsync(ct);
+        var active = await db.Registrations.Holding(id).Select(r => new { r.State, r.Email }).ToListAsync(ct);
         if (active.Any(r => r.State == state && r.Email.Equals(valid.Email, StringComparison.OrdinalIgnoreCase)))
         {
             return Problems.Conflict("Registered already.", $"{valid.Email} is registered for this meeting by your delegation already.");
@@ -150,6 +160,65 @@ public static class RegistrationsApi
         return TypedResults.Ok(RegistrationView.From(registration));
     }
 
+    private static async Task<IResult> DecideAsync(
+        Guid id, Guid registrationId, RegistrationDecision? request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        if (caller is not { IsMachine: false, IsDirectoryManager: true })
+        {
+            return Problems.NotAllowed("A stakeholder's participant is approved or declined by the Secretariat (the directory manager).");
+        }
+        var errors = new Dictionary<string, string[]>();
+        var reason = request?.Reason?.Trim();
+        var approve = request?.Approve == true;
+        if (request?.Approve is null)
+        {
+            errors["approve"] = ["Say whether the participant is approved (true) or declined (false)."];
+        }
+        else if (!approve && string.IsNullOrEmpty(reason))
+        {
+            errors["reason"] = ["Give the reason the participant is told."];
+        }
+        if (reason is { Length: > 1000 })
+        {
+            errors["reason"] = ["Give the reason in at most 1000 characters."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The decision cannot be recorded.");
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await MeetingsApi.LockAsync(db, id, ct);
+        var meeting = await db.Meetings.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
+        var registration = meeting is null ? null : await db.Registrations.SingleOrDefaultAsync(r => r.Id == registrationId && r.MeetingId == id, ct);
+        if (meeting is null || registration is null)
+        {
+            return TypedResults.Problem(title: "No such registration.", detail: "No registration with this id in this meeting.", statusCode: StatusCodes.Status404NotFound);
+        }
+        if (registration.Status != RegistrationStatuses.Pending || registration.WithdrawnAt is not null)
+        {
+            return Problems.Conflict("Nothing to decide.", registration.WithdrawnAt is not null ? "The participant was withdrawn."
+                : registration.StakeholderId is null ? "A delegation's participants take part as registered." : $"The participant was {registration.Status} already.");
+        }
+        if (meeting.Status is MeetingStatuses.Cancelled or MeetingStatuses.Held || meeting.EndsAt <= clock.GetUtcNow())
+        {
+            return Problems.Conflict("The meeting is not ahead.", meeting.Status == MeetingStatuses.Cancelled ? "The meeting is cancelled." : "The meeting is over.");
+        }
+        registration.Status = approve ? RegistrationStatuses.Approved : RegistrationStatuses.Declined;
+        registration.DecidedAt = clock.GetUtcNow();
+        registration.DecidedBy = caller.Subject;
+        registration.DeclineReason = approve ? null : reason;
+        ParticipantMail.SendDecision(db, meeting, registration);
+        if (approve && meeting.JoinLink is not null)
+        {
+            ParticipantMail.SendLink(db, meeting, [registration]);
+        }
+        db.AddAuditRecord(ResourceNames.Meetings, "registration.decided", AuditOutcomes.Success, http, target: $"{id}/{registration.Id}", detail: registration.Status);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(RegistrationView.From(registration));
+    }
+
     private static async Task<IResult> ExportAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, HttpContext http, CancellationToken ct)
     {
         if (!Caller.From(user).IsDirectoryManager)
@@ -161,13 +230,13 @@ public static class RegistrationsApi
         {
             return Problems.NoMeeting();
         }
-        var list = await db.Registrations.AsNoTracking().Where(r => r.MeetingId == id && r.WithdrawnAt == null)
-            .OrderBy(r => r.State).ThenBy(r => r.FullName).ToListAsync(ct);
+        var list = await db.Registrations.AsNoTracking().Holding(id)
+            .OrderBy(r => r.State).ThenBy(r => r.Organization).ThenBy(r => r.FullName).ToListAsync(ct);
         var names = await db.MemberStates.AsNoTracking().ToDictionaryAsync(s => s.Iso3, s => s.Name, ct);
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
         {
-            foreach (var header in new[] { "state", "state_name", "full_name", "function", "email", "attendance", "registered_at" })
+            foreach (var header in new[] { "state", "state_name", "organization", "full_name", "function", "email", "attendance", "status", "registered_at" })
             {
                 csv.WriteField(header);
             }
@@ -176,8 +245,8 @@ public static class RegistrationsApi
             {
                 foreach (var field in new[]
                 {
-                    r.State, names.GetValueOrDefault(r.State, r.State), SpreadsheetCells.Safe(r.FullName), SpreadsheetCells.Safe(r.Function), SpreadsheetCells.Safe(r.Email), r.Attendance,
-                    r.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+                    r.State, names.GetValueOrDefault(r.State, r.State), SpreadsheetCells.Safe(r.Organization ?? ""), SpreadsheetCells.Safe(r.FullName),
+                    SpreadsheetCells.Safe(r.Function), SpreadsheetCells.Safe(r.Email), r.Attendance, r.Status, r.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
                 })
                 {
                     csv.WriteField(field);

@@ -93,7 +93,12 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             registration.Property(r => r.Email).HasMaxLength(254);
             registration.Property(r => r.Attendance).HasMaxLength(20);
             registration.Property(r => r.RegisteredBy).HasMaxLength(200);
+            registration.Property(r => r.Organization).HasMaxLength(AccreditationRules.NameLength);
+            registration.Property(r => r.Status).HasMaxLength(20).HasDefaultValue(RegistrationStatuses.Approved);
+            registration.Property(r => r.DecidedBy).HasMaxLength(200);
+            registration.Property(r => r.DeclineReason).HasMaxLength(1000);
             registration.HasIndex(r => new { r.MeetingId, r.State });
+            registration.HasIndex(r => new { r.MeetingId, r.StakeholderId }).HasFilter("\"StakeholderId\" IS NOT NULL");
             registration.HasOne<Meeting>().WithMany().HasForeignKey(r => r.MeetingId);
         });
         modelBuilder.Entity<MeetingReminder>(reminder =>
@@ -108,11 +113,13 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             invitee.ToTable("meeting_invitees");
             invitee.HasKey(i => i.Id);
             invitee.Property(i => i.State).HasMaxLength(3);
-            invitee.Property(i => i.MissionName).HasMaxLength(MissionRequest.NameLength);
             invitee.Property(i => i.Email).HasMaxLength(254);
             invitee.Property(i => i.Status).HasMaxLength(20);
             invitee.Property(i => i.Reason).HasMaxLength(500);
-            invitee.HasIndex(i => new { i.MeetingId, i.State, i.Email }).IsUnique();
+            invitee.Property(i => i.MissionName).HasMaxLength(MissionRequest.NameLength); // a mission's name, or an organization's (as long)
+            invitee.HasIndex(i => new { i.MeetingId, i.State, i.Email }).IsUnique().HasFilter("\"StakeholderId\" IS NULL");
+            invitee.HasIndex(i => new { i.MeetingId, i.StakeholderId }).IsUnique().HasFilter("\"StakeholderId\" IS NOT NULL");
+            invitee.HasIndex(i => i.RegistrationHash).IsUnique().HasFilter("\"RegistrationHash\" IS NOT NULL");
             invitee.HasIndex(i => i.LastEmailId).IsUnique();
             invitee.HasOne<Meeting>().WithMany().HasForeignKey(i => i.MeetingId);
         });

@@ -58,9 +58,15 @@ public static class InvitationMail
         ["status"] = MeetingStatuses.DisplayName(meeting.Status),
         ["details"] = meeting.Description ?? "",
         ["link"] = webUrl is null ? "" : $"{webUrl}/meetings/{meeting.Id}",
+        ["register"] = "",
     };
 
-    public static void Send(MeetingsDbContext db, Meeting meeting, IEnumerable<Invitee> invitees, InvitationKind kind, CalendarFiles.Person organizer, string? webUrl)
+    /// <summary>
+    /// The e-mails of <paramref name="kind"/> to <paramref name="invitees"/>; a stakeholder's first invitation carries its link to
+    /// register participants (<paramref name="registrationLinks"/>, by invitee), which is not kept and so not sent again.
+    /// </summary>
+    public static void Send(MeetingsDbContext db, Meeting meeting, IEnumerable<Invitee> invitees, InvitationKind kind, CalendarFiles.Person organizer, string? webUrl,
+        IReadOnlyDictionary<Guid, string>? registrationLinks = null)
     {
         var method = kind == InvitationKind.Cancellation ? EmailCalendar.Cancel : EmailCalendar.Request;
         var emails = new List<SendEmail>();
@@ -79,10 +85,16 @@ public static class InvitationMail
                 RequestedBy = ResourceNames.Meetings,
                 Values = new Dictionary<string, string>(Values(meeting, Heading(kind), kind switch
                 {
+                    InvitationKind.Invitation when invitee.StakeholderId is not null =>
+                        "On behalf of the Chair, your organization, accredited as a stakeholder, is invited to the following meeting.",
                     InvitationKind.Invitation => "On behalf of the Chair, your Mission is invited to the following meeting.",
                     InvitationKind.Update => "The following meeting has changed; the calendar entry attached replaces the earlier one.",
                     _ => "The following meeting is cancelled; the calendar entry attached removes it from your calendar.",
-                }, webUrl)) { ["name"] = invitee.MissionName },
+                }, webUrl))
+                {
+                    ["name"] = invitee.MissionName,
+                    ["register"] = registrationLinks?.GetValueOrDefault(invitee.Id) ?? "",
+                },
                 Calendar = new EmailCalendar
                 {
                     Method = method,

@@ -1,7 +1,8 @@
 namespace PocDirectory.Meetings.Invitations;
 
 /// <summary>
-/// One address a meeting's invitation went to: an official address of a State's Permanent Mission. It gets
+/// One address a meeting's invitation went to: an official address of a State's Permanent Mission, or the contact
+/// of an accredited stakeholder (then <see cref="State"/> is empty and <see cref="MissionName"/> is the organization). It gets
 /// the invitation (METHOD:REQUEST), an update for every later version of the meeting, and the cancellation
 /// (METHOD:CANCEL), each once; <see cref="SequenceSent"/> is the last version it was sent.
 /// </summary>
@@ -11,10 +12,20 @@ public sealed class Invitee
 
     public Guid MeetingId { get; set; }
 
-    /// <summary>The State whose mission the address is (ISO 3166-1 alpha-3).</summary>
+    /// <summary>The State whose mission the address is (ISO 3166-1 alpha-3); empty for a stakeholder.</summary>
     public string State { get; set; } = "";
 
+    /// <summary>The mission's name, or the stakeholder organization's.</summary>
     public string MissionName { get; set; } = "";
+
+    /// <summary>The accredited stakeholder's application, when the invitee is a stakeholder and not a mission.</summary>
+    public Guid? StakeholderId { get; set; }
+
+    /// <summary>
+    /// The SHA-256 of the secret in a stakeholder's registration link, e-mailed with the invitation: the link lets the
+    /// organization register its participants for this meeting, without an account, each for the Secretariat's approval.
+    /// </summary>
+    public byte[]? RegistrationHash { get; set; }
 
     public string Email { get; set; } = "";
 

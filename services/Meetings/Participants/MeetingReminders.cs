@@ -48,6 +48,17 @@ public static class ParticipantMail
     public static void SendLink(MeetingsDbContext db, Meeting meeting, IEnumerable<Registration> participants) =>
         Send(db, meeting, participants, LinkTemplate, _ => { });
 
+    public const string DecisionTemplate = "registration-decision";
+
+    /// <summary>The Secretariat's decision on a stakeholder's participant, to the participant, in the caller's transaction.</summary>
+    public static void SendDecision(MeetingsDbContext db, Meeting meeting, Registration participant) =>
+        Send(db, meeting, [participant], DecisionTemplate, values =>
+        {
+            values["organization"] = participant.Organization ?? "";
+            values["approved"] = participant.Status == RegistrationStatuses.Approved ? "yes" : "";
+            values["reason"] = participant.DeclineReason ?? "";
+        });
+
     /// <summary>A reminder, <paramref name="before"/> the start, to each of <paramref name="participants"/>.</summary>
     public static void SendReminder(MeetingsDbContext db, Meeting meeting, IEnumerable<Registration> participants, TimeSpan before) =>
         Send(db, meeting, participants, ReminderTemplate, values => values["before"] = Before(before));
@@ -133,7 +144,7 @@ public sealed class MeetingReminders(IServiceScopeFactory scopes, TimeProvider c
             {
                 continue;
             }
-            var participants = await db.Registrations.AsNoTracking().Where(r => r.MeetingId == meeting.Id && r.WithdrawnAt == null).ToListAsync(ct);
+            var participants = await db.Registrations.AsNoTracking().Attending(meeting.Id).ToListAsync(ct);
             ParticipantMail.SendReminder(db, meeting, participants, reminder.Before);
         }
         await db.SaveChangesAsync(ct);

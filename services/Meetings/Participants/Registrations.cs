@@ -10,10 +10,31 @@ public static class Attendances
     public static readonly IReadOnlyList<string> All = [InPerson, Online];
 }
 
+public static class RegistrationStatuses
+{
+    /// <summary>Takes part: every participant a delegate registers, and a stakeholder's once the Secretariat approves.</summary>
+    public const string Approved = "approved";
+
+    /// <summary>A stakeholder's participant waiting for the Secretariat's approval: no join link, no reminders yet.</summary>
+    public const string Pending = "pending";
+
+    /// <summary>A stakeholder's participant the Secretariat declined, with the reason the participant is told.</summary>
+    public const string Declined = "declined";
+
+    public static string DisplayName(string status) => status switch
+    {
+        Approved => "Approved",
+        Pending => "Waiting for the Secretariat's approval",
+        Declined => "Declined",
+        _ => status,
+    };
+}
+
 /// <summary>
 /// A participant a State's delegate registered for a meeting: a name, a function, an address (where the
-/// join link and the reminders go) and how they attend. Withdrawn registrations stay, marked, for the
-/// record; they count no more.
+/// join link and the reminders go) and how they attend; or one an accredited stakeholder registered through its
+/// invitation's link (<see cref="StakeholderId"/>, no State), who takes part once the Secretariat approves. Withdrawn
+/// and declined registrations stay, marked, for the record; they count no more.
 /// </summary>
 public sealed class Registration
 {
@@ -21,7 +42,23 @@ public sealed class Registration
 
     public Guid MeetingId { get; set; }
 
+    /// <summary>The State of the delegation; empty for a stakeholder's participant.</summary>
     public string State { get; set; } = "";
+
+    /// <summary>The accredited stakeholder's application, for a stakeholder's participant.</summary>
+    public Guid? StakeholderId { get; set; }
+
+    /// <summary>The stakeholder organization's name, for a stakeholder's participant.</summary>
+    public string? Organization { get; set; }
+
+    public string Status { get; set; } = RegistrationStatuses.Approved;
+
+    public DateTimeOffset? DecidedAt { get; set; }
+
+    /// <summary>Who approved or declined a stakeholder's participant (the account's subject).</summary>
+    public string? DecidedBy { get; set; }
+
+    public string? DeclineReason { get; set; }
 
     public string FullName { get; set; } = "";
 
@@ -31,12 +68,23 @@ public sealed class Registration
 
     public string Attendance { get; set; } = Attendances.Online;
 
-    /// <summary>The delegate who registered the participant (the account's subject).</summary>
+    /// <summary>The delegate who registered the participant (the account's subject), or "stakeholder" for a stakeholder's link.</summary>
     public string RegisteredBy { get; set; } = "";
 
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? WithdrawnAt { get; set; }
+}
+
+public static class RegistrationQueries
+{
+    /// <summary>The meeting's participants who take part: not withdrawn, and approved (the join link and the reminders go to them).</summary>
+    public static IQueryable<Registration> Attending(this IQueryable<Registration> registrations, Guid meetingId) =>
+        registrations.Where(r => r.MeetingId == meetingId && r.WithdrawnAt == null && r.Status == RegistrationStatuses.Approved);
+
+    /// <summary>The meeting's registrations that hold a place: not withdrawn, not declined (a pending one holds its place until decided).</summary>
+    public static IQueryable<Registration> Holding(this IQueryable<Registration> registrations, Guid meetingId) =>
+        registrations.Where(r => r.MeetingId == meetingId && r.WithdrawnAt == null && r.Status != RegistrationStatuses.Declined);
 }
 
 /// <summary>A participant as the delegate gives them.</summary>

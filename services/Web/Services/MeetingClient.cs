@@ -79,6 +79,13 @@ public sealed class MeetingClient(HttpClient http)
         return response.IsSuccessStatusCode ? null : await DirectoryClient.RefusalAsync(response, ct);
     }
 
+    /// <summary>The Secretariat approves or declines a stakeholder's participant (a reason is needed to decline).</summary>
+    public async Task<(Participant? Participant, FieldProblems? Problems, Refusal? Refusal)> DecideAsync(Guid id, Guid registrationId, bool approve, string? reason, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync($"api/meetings/{id}/registrations/{registrationId}/decision", new { approve, reason }, ct);
+        return await DirectoryClient.ReadOrProblemsAsync<Participant>(response, ct);
+    }
+
     /// <summary>Whether the signed-in person has a calendar feed (null when the service says no).</summary>
     public async Task<PersonalFeed?> FeedAsync(CancellationToken ct)
     {
@@ -131,7 +138,8 @@ public sealed record MeetingDocumentView(Guid Id, string Kind, string KindName, 
         : Math.Max(1, bytes / 1024).ToString(CultureInfo.InvariantCulture) + " KB";
 }
 
-public sealed record Participant(Guid Id, string State, string FullName, string Function, string Email, string Attendance, DateTimeOffset CreatedAt, DateTimeOffset? WithdrawnAt);
+public sealed record Participant(Guid Id, string State, string FullName, string Function, string Email, string Attendance, DateTimeOffset CreatedAt, DateTimeOffset? WithdrawnAt,
+    string? Organization = null, string Status = "approved", string? DeclineReason = null, DateTimeOffset? DecidedAt = null);
 
 public sealed record LetterSummary(Guid Id, string Date, string Subject, bool IsPublic, string Status, DateTimeOffset? SentAt);
 

@@ -20,6 +20,14 @@ public sealed record RoundDetails(
 
 public sealed record RoundSummary(Guid Id, string Title, DateTimeOffset Deadline, string DeadlineText, string Status, int Applicants);
 
+public sealed record StakeholderParticipant(Guid Id, string FullName, string Function, string Attendance, string Status, string StatusName, string? DeclineReason,
+    DateTimeOffset CreatedAt, DateTimeOffset? WithdrawnAt);
+
+/// <summary>What a stakeholder's registration link opens: the meeting, and the organization's participants.</summary>
+public sealed record StakeholderInvitation(
+    Guid MeetingId, string Title, string Kind, string When, string Place, string? Format, string Status, bool RegistrationOpen, string? Closed,
+    string Organization, int? PerOrganization, IReadOnlyList<StakeholderParticipant> Participants);
+
 /// <summary>Stakeholder accreditation through the gateway: the public list and application; the Secretariat's, the Chair's and the delegates' work with their token.</summary>
 public sealed class StakeholderClient(HttpClient http)
 {
@@ -66,6 +74,28 @@ public sealed class StakeholderClient(HttpClient http)
         return response.IsSuccessStatusCode
             ? ((await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(ct)).GetProperty("organization").GetString(), response.StatusCode, null)
             : (null, response.StatusCode, await DirectoryClient.RefusalAsync(response, ct));
+    }
+
+    private const string Registrations = "api/meetings/stakeholder-registrations";
+
+    /// <summary>What a registration link opens, or the refusal (an unknown link: 404; an organization no longer accredited: 410).</summary>
+    public async Task<(StakeholderInvitation? Invitation, Refusal? Refusal)> InvitationAsync(string token, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync($"{Registrations}/read", new { token }, ct);
+        return await DirectoryClient.ReadAsync<StakeholderInvitation>(response, ct);
+    }
+
+    public async Task<(StakeholderParticipant? Participant, FieldProblems? Problems, Refusal? Refusal)> RegisterAsync(
+        string token, string? fullName, string? function, string? email, string? attendance, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync($"{Registrations}/participants", new { token, fullName, function, email, attendance }, ct);
+        return await DirectoryClient.ReadOrProblemsAsync<StakeholderParticipant>(response, ct);
+    }
+
+    public async Task<Refusal?> WithdrawAsync(string token, Guid registrationId, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync($"{Registrations}/withdrawal", new { token, registrationId }, ct);
+        return response.IsSuccessStatusCode ? null : await DirectoryClient.RefusalAsync(response, ct);
     }
 
     public async Task<(IReadOnlyList<StakeholderApplication>? Applications, Refusal? Refusal)> ApplicationsAsync(CancellationToken ct)

@@ -322,8 +322,14 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<byte[]>("RegistrationHash")
+                        .HasColumnType("bytea");
+
                     b.Property<int>("SequenceSent")
                         .HasColumnType("integer");
+
+                    b.Property<Guid?>("StakeholderId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -340,8 +346,17 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                     b.HasIndex("LastEmailId")
                         .IsUnique();
 
+                    b.HasIndex("RegistrationHash")
+                        .IsUnique()
+                        .HasFilter("\"RegistrationHash\" IS NOT NULL");
+
+                    b.HasIndex("MeetingId", "StakeholderId")
+                        .IsUnique()
+                        .HasFilter("\"StakeholderId\" IS NOT NULL");
+
                     b.HasIndex("MeetingId", "State", "Email")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"StakeholderId\" IS NULL");
 
                     b.ToTable("meeting_invitees", (string)null);
                 });
@@ -569,6 +584,17 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("DeclineReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(254)
@@ -587,20 +613,37 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                     b.Property<Guid>("MeetingId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Organization")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("RegisteredBy")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("StakeholderId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("approved");
+
                     b.Property<DateTimeOffset?>("WithdrawnAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MeetingId", "StakeholderId")
+                        .HasFilter("\"StakeholderId\" IS NOT NULL");
 
                     b.HasIndex("MeetingId", "State");
 
