@@ -53,22 +53,20 @@ app.MapPost("/ping/campaigns/{id:guid}/export", async (Guid id, IFormCollection 
 app.MapGet("/meetings/{id:guid}/documents/{documentId:guid}/file", async (Guid id, Guid documentId, HttpContext http, MeetingClient meetings) =>
 {
     using var response = await meetings.DocumentFileAsync(id, documentId, http.RequestAborted);
-    // Whatever the service said: a download, never rendered in the Web's origin.
-    http.Response.Headers.XContentTypeOptions = "nosniff";
-    http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
-    if (response.Headers.ETag is { } tag)
-    {
-        http.Response.Headers.ETag = tag.ToString();
-    }
-    if (response.IsSuccessStatusCode && response.Content.Headers.ContentDisposition is not { DispositionType: "attachment" })
-    {
-        response.Content.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
-        {
-            FileName = response.Content.Headers.ContentDisposition?.FileName,
-        };
-    }
-    await CopyDownloadAsync(response, http);
+    await ForwardFileAsync(response, http, "document");
 }).AllowAnonymous();
+// A proposal's document under silence, as public as the proposal (the service decides, with the person's token when one is signed in).
+app.MapGet("/silence/{id:guid}/documents/{version:int}/file", async (Guid id, int version, HttpContext http, SilenceClient silence) =>
+{
+    using var response = await silence.DocumentFileAsync(id, version, http.RequestAborted);
+    await ForwardFileAsync(response, http, "document");
+}).AllowAnonymous();
+// An objection's file, for signed-in people as the objections are.
+app.MapGet("/silence/{id:guid}/objections/{objectionId:guid}/file", async (Guid id, Guid objectionId, HttpContext http, SilenceClient silence) =>
+{
+    using var response = await silence.ObjectionFileAsync(id, objectionId, http.RequestAborted);
+    await ForwardFileAsync(response, http, "objection");
+}).RequireAuthorization();
 // The list of accredited stakeholders as CSV, for anyone.
 app.MapGet("/stakeholders/accredited.csv", async (HttpContext http, StakeholderClient stakeholders) =>
 {
@@ -81,20 +79,36 @@ app.MapGet("/stakeholders/accredited.csv", async (HttpContext http, StakeholderC
 app.MapGet("/stakeholders/applications/{id:guid}/letter", async (Guid id, HttpContext http, StakeholderClient stakeholders) =>
 {
     using var response = await stakeholders.LetterAsync(id, http.RequestAborted);
-    http.Response.Headers.XContentTypeOptions = "nosniff";
-    http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
-    if (response.IsSuccessStatusCode)
-    {
-        response.Content.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
-        {
-            FileName = response.Content.Headers.ContentDisposition?.FileName ?? "letter.pdf",
-        };
-    }
-    await CopyDownloadAsync(response, http);
+    await ForwardFileAsync(response, http, "letter.pdf");
 }).RequireAuthorization();
 app.MapRazorComponents<App>();
 
 app.Run();
+
+// A stored file the service sent (or its refusal), passed on as a download: whatever the service said, never rendered in the Web's origin.
+static async Task ForwardFileAsync(HttpResponseMessage response, HttpContext http, string fallbackName)
+{
+    http.Response.Headers.XContentTypeOptions = "nosniff";
+    http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+    if (response.Headers.ETag is { } tag)
+    {
+        http.Response.Headers.ETag = tag.ToString();
+    }
+    // A restricted file stays out of the browser's cache, as the service said ("private, no-store").
+    if (response.Headers.CacheControl is { } cache)
+    {
+        http.Response.Headers.CacheControl = cache.ToString();
+    }
+    if (response.IsSuccessStatusCode)
+    {
+        response.Content.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
+        {
+            FileName = response.Content.Headers.ContentDisposition?.FileName ?? fallbackName,
+            FileNameStar = response.Content.Headers.ContentDisposition?.FileNameStar,
+        };
+    }
+    await CopyDownloadAsync(response, http);
+}
 
 static async Task CopyDownloadAsync(HttpResponseMessage response, HttpContext http)
 {

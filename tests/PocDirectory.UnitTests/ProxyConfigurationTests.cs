@@ -18,7 +18,7 @@ public sealed class ProxyConfigurationTests
 
         Assert.Equal(
             ["directory", "member-states", "directory-openapi", "ping-acknowledgement", "meetings", "meetings-schedule", "meetings-schedule-feed", "meeting",
-                "meeting-file", "meetings-openapi", "letters", "letter", "letter-acknowledgement", "silence-procedures", "silence-procedure", "stakeholders-accredited", "stakeholder-confirmation", "stakeholder-rounds", "stakeholder-registrations", "meeting-documents", "meetings-feed", "meeting-document-uploads", "meeting-document-versions", "stakeholder-applications"],
+                "meeting-file", "meetings-openapi", "letters", "letter", "letter-acknowledgement", "silence-procedures", "silence-procedure", "silence-documents", "stakeholders-accredited", "stakeholder-confirmation", "stakeholder-rounds", "stakeholder-registrations", "meeting-documents", "meetings-feed", "meeting-document-uploads", "meeting-document-versions", "silence-document-uploads", "silence-objection-files", "stakeholder-applications"],
             routes.Select(r => r.RouteId));
         Assert.Equal("/api/directory/{**rest}", routes[0].Match.Path);
         Assert.Null(routes[0].AuthorizationPolicy); // the fallback: a valid token
@@ -27,7 +27,7 @@ public sealed class ProxyConfigurationTests
         var ping = routes.Single(r => r.RouteId == "ping-acknowledgement");
         Assert.Equal((ProxyConfiguration.Anonymous, "/api/directory/ping/acknowledgements", "POST"), (ping.AuthorizationPolicy, ping.Match.Path, Assert.Single(ping.Match.Methods!)));
         // The public schedule and the letters' archive: their own paths, GET only, need no token (Meetings reads one when it comes).
-        Assert.All(routes.Where(r => r.ClusterId == "meetings" && r.RouteId is not ("meetings" or "meeting-document-uploads" or "meeting-document-versions" or "letter-acknowledgement" or "stakeholder-confirmation" or "stakeholder-applications" or "stakeholder-registrations")), r =>
+        Assert.All(routes.Where(r => r.ClusterId == "meetings" && r.RouteId is not ("meetings" or "meeting-document-uploads" or "meeting-document-versions" or "silence-document-uploads" or "silence-objection-files" or "letter-acknowledgement" or "stakeholder-confirmation" or "stakeholder-applications" or "stakeholder-registrations")), r =>
             Assert.Equal((ProxyConfiguration.Anonymous, "GET"), (r.AuthorizationPolicy, Assert.Single(r.Match.Methods!))));
         // Document uploads need a token, and alone may carry more than the usual megabyte, on their two paths only.
         var uploads = routes.Where(r => r.MaxRequestBodySize is not null && r.RouteId != "stakeholder-applications").ToList();
@@ -35,7 +35,8 @@ public sealed class ProxyConfigurationTests
         var application = routes.Single(r => r.RouteId == "stakeholder-applications");
         Assert.Equal((ProxyConfiguration.Anonymous, "/api/meetings/stakeholders/applications", "POST", ProxyConfiguration.ApplicationBytes),
             (application.AuthorizationPolicy, application.Match.Path, Assert.Single(application.Match.Methods!), application.MaxRequestBodySize));
-        Assert.Equal(["/api/meetings/{id:guid}/documents", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions"], uploads.Select(r => r.Match.Path));
+        Assert.Equal(["/api/meetings/{id:guid}/documents", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions",
+            "/api/meetings/silence-procedures/{id:guid}/documents", "/api/meetings/silence-procedures/{id:guid}/objections/{objectionId:guid}/file"], uploads.Select(r => r.Match.Path));
         Assert.All(uploads, r => Assert.Equal((null, "POST", ProxyConfiguration.DocumentUploadBytes), (r.AuthorizationPolicy, Assert.Single(r.Match.Methods!), r.MaxRequestBodySize)));
         Assert.Equal("/api/meetings/{id:guid}.ics", routes.Single(r => r.RouteId == "meeting-file").Match.Path);
         // Resolved by service discovery from services:meetings:http:0 when the proxy sends.
@@ -44,10 +45,8 @@ public sealed class ProxyConfigurationTests
         var registrations = routes.Single(r => r.RouteId == "stakeholder-registrations");
         Assert.Equal((ProxyConfiguration.Anonymous, "/api/meetings/stakeholder-registrations/{**rest}", "POST"),
             (registrations.AuthorizationPolicy, registrations.Match.Path, Assert.Single(registrations.Match.Methods!)));
-        // Anyone may apply for accreditation and confirm it without an account, and a link's secret is tried there: those count
-        // against a strict limit per address.
-        Assert.All(routes, r => Assert.Equal(r.RouteId is "stakeholder-applications" or "stakeholder-confirmation" or "stakeholder-registrations"
-            ? RateLimiting.PublicFormPolicyName : RateLimiting.PolicyName,
+        // Anyone may apply for accreditation and confirm it without an account: those two count against a strict limit per address.
+        Assert.All(routes, r => Assert.Equal(r.RouteId is "stakeholder-applications" or "stakeholder-confirmation" ? RateLimiting.PublicFormPolicyName : RateLimiting.PolicyName,
             r.RateLimiterPolicy));
     }
 

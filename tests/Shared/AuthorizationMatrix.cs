@@ -163,6 +163,12 @@ public static class AuthorizationMatrix
         ("meetings", "POST", "/api/meetings/silence-procedures/{id:guid}/extension", "/api/meetings/silence-procedures/{silence}/extension", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
         ("meetings", "POST", "/api/meetings/silence-procedures/{id:guid}/withdrawal", "/api/meetings/silence-procedures/{silence}/withdrawal", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
         ("meetings", "POST", "/api/meetings/silence-procedures/{id:guid}/announcement", "/api/meetings/silence-procedures/{silence}/announcement", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
+        // The proposal's document: circulated by the Chair's office (no file name: 400), read as the procedure is (this one is not public, and has none: 404).
+        ("meetings", "POST", "/api/meetings/silence-procedures/{id:guid}/documents", "/api/meetings/silence-procedures/{silence}/documents", "401 400 403 403 403 400 403 403 400 403 401 401 401 401 403"),
+        ("meetings", "GET", "/api/meetings/silence-procedures/{id:guid}/documents/{version:int}/file", "/api/meetings/silence-procedures/{silence}/documents/1/file", "404 404 404 404 404 404 404 404 404 404 404 404 404 404 404"),
+        // An objection's file: added by the State's delegate (no file name: 400), read by signed-in people (none here: 404), never by a machine.
+        ("meetings", "POST", "/api/meetings/silence-procedures/{id:guid}/objections/{objectionId:guid}/file", "/api/meetings/silence-procedures/{silence}/objections/0198a5c2-0000-7000-8000-000000000001/file", "401 403 403 403 403 403 403 403 403 403 401 401 401 401 400"),
+        ("meetings", "GET", "/api/meetings/silence-procedures/{id:guid}/objections/{objectionId:guid}/file", "/api/meetings/silence-procedures/{silence}/objections/0198a5c2-0000-7000-8000-000000000001/file", "401 404 404 404 404 404 404 404 404 403 401 401 401 401 404"),
         // Stakeholder accreditation: the list of accredited stakeholders is public; anyone applies (a form, not JSON: 415) and
         // confirms with the e-mailed link (none given: 400). The Secretariat and the Chair's office read applications and their
         // letters; only the Secretariat checks them. Rounds are read by signed-in people (the list is empty for the others; no

@@ -53,13 +53,16 @@ public static class ProxyConfiguration
         // signed-in people (the service reads the token itself).
         ("silence-procedures", ResourceNames.Meetings, "/api/meetings/silence-procedures", HttpMethods.Get),
         ("silence-procedure", ResourceNames.Meetings, "/api/meetings/silence-procedures/{id:guid}", HttpMethods.Get),
+        // A proposal's document, as public as the proposal (the service reads the token itself).
+        ("silence-documents", ResourceNames.Meetings, "/api/meetings/silence-procedures/{id:guid}/documents/{**rest}", HttpMethods.Get),
         // Stakeholder accreditation: anyone applies (the application with its letter, up to the larger size of an upload),
         // confirms the contact address with the e-mailed link, and reads the list of accredited stakeholders. A round is
         // read by signed-in people only (the service reads the token itself).
         ("stakeholders-accredited", ResourceNames.Meetings, "/api/meetings/stakeholders/accredited", HttpMethods.Get),
         ("stakeholder-confirmation", ResourceNames.Meetings, "/api/meetings/stakeholders/applications/confirmation", HttpMethods.Post),
         ("stakeholder-rounds", ResourceNames.Meetings, "/api/meetings/stakeholders/rounds/{**rest}", HttpMethods.Get),
-        // An accredited stakeholder's registration of participants for a meeting: the invitation's link is the credential.
+        // An accredited stakeholder's registration of participants for a meeting: the invitation's link is the credential (256 random
+        // bits, as a nominee's): the per-address limit is enough, and a page that reads, registers and reads again needs its room.
         ("stakeholder-registrations", ResourceNames.Meetings, "/api/meetings/stakeholder-registrations/{**rest}", HttpMethods.Post),
         // A meeting's documents: the public ones of a public meeting for anyone (the service reads the token itself).
         ("meeting-documents", ResourceNames.Meetings, "/api/meetings/{id:guid}/documents/{**rest}", HttpMethods.Get),
@@ -76,11 +79,13 @@ public static class ProxyConfiguration
     /// <summary>The largest application for accreditation the gateway passes on (the Meetings service keeps the letter to 5 MB).</summary>
     public const long ApplicationBytes = 8L * 1024 * 1024;
 
-    /// <summary>The two paths that take an upload: a new document, and a new version of one.</summary>
+    /// <summary>The paths that take an upload: a meeting's new document and a new version of one; a proposal's document under silence, and an objection's file.</summary>
     public static readonly (string RouteId, string Path)[] DocumentUploadRoutes =
     [
         ("meeting-document-uploads", "/api/meetings/{id:guid}/documents"),
         ("meeting-document-versions", "/api/meetings/{id:guid}/documents/{documentId:guid}/versions"),
+        ("silence-document-uploads", "/api/meetings/silence-procedures/{id:guid}/documents"),
+        ("silence-objection-files", "/api/meetings/silence-procedures/{id:guid}/objections/{objectionId:guid}/file"),
     ];
 
     /// <summary>Routes whose requests count against the sign-in limit.</summary>
@@ -88,9 +93,9 @@ public static class ProxyConfiguration
 
     /// <summary>
     /// Routes through which anyone, without an account, stores a file or has an e-mail sent (an application for accreditation, its
-    /// confirmation), or tries a link's secret (a stakeholder's registration): they count against a strict limit per address (<c>RateLimiting:PublicFormPermitsPerMinute</c>, 10).
+    /// confirmation): they count against a strict limit per address (<c>RateLimiting:PublicFormPermitsPerMinute</c>, 10).
     /// </summary>
-    public static readonly IReadOnlySet<string> PublicFormRoutes = new HashSet<string> { "stakeholder-applications", "stakeholder-confirmation", "stakeholder-registrations" };
+    public static readonly IReadOnlySet<string> PublicFormRoutes = new HashSet<string> { "stakeholder-applications", "stakeholder-confirmation" };
 
 
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(IConfiguration configuration)
@@ -107,7 +112,7 @@ public static class ProxyConfiguration
             routes.AddRange(AnonymousRoutes.Where(r => r.Service == service).Select(r => Route(r.RouteId, service, r.Path, r.Method, Anonymous)));
             if (service == ResourceNames.Meetings)
             {
-                // Uploads of a meeting's documents and of their new versions (a token is needed): the only routes that take a large body.
+                // Uploads of documents and files (a token is needed): with the application below, the only routes that take a large body.
                 foreach (var (routeId, path) in DocumentUploadRoutes)
                 {
                     routes.Add(Route(routeId, service, path, HttpMethods.Post, null) with { MaxRequestBodySize = DocumentUploadBytes });

@@ -95,25 +95,33 @@ public static class DocumentsApi
             return NoDocument();
         }
         var wanted = version ?? document.LatestVersion;
-        // What the file is, first: a reader that has it already gets 304 without the file being read from the database.
         var file = await db.DocumentVersions.AsNoTracking().Where(v => v.DocumentId == documentId && v.Version == wanted)
             .Select(v => new { v.Id, v.FileName, v.ContentType, v.Sha256 }).SingleOrDefaultAsync(ct);
         if (file is null)
         {
             return NoDocument();
         }
-        var tag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{file.Sha256}\"");
-        // Always a download, never rendered in the site's origin; the type is the one the content was checked to be.
+        return await SendFileAsync(http, file.FileName, file.ContentType, file.Sha256, document.IsPublic,
+            token => db.DocumentVersions.AsNoTracking().Where(v => v.Id == file.Id).Select(v => v.Content).SingleAsync(token), ct);
+    }
+
+    /// <summary>
+    /// A stored file as a download: always a download, never rendered in the site's origin, of the type its content was checked to be.
+    /// What the file is comes first: a reader that has it already gets 304 without the content being read from the database.
+    /// </summary>
+    internal static async Task<IResult> SendFileAsync(
+        HttpContext http, string fileName, string contentType, string sha256, bool isPublic, Func<CancellationToken, Task<byte[]>> content, CancellationToken ct)
+    {
+        var tag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{sha256}\"");
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
-        http.Response.Headers.CacheControl = document.IsPublic ? "public, max-age=300" : "private, no-store";
+        http.Response.Headers.CacheControl = isPublic ? "public, max-age=300" : "private, no-store";
         if (http.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Compare(tag, useStrongComparison: false)))
         {
             http.Response.Headers.ETag = tag.ToString();
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        var content = await db.DocumentVersions.AsNoTracking().Where(v => v.Id == file.Id).Select(v => v.Content).SingleAsync(ct);
-        return TypedResults.File(content, file.ContentType, file.FileName, entityTag: tag);
+        return TypedResults.File(await content(ct), contentType, fileName, entityTag: tag);
     }
 
     private static async Task<IResult> WithdrawAsync(Guid id, Guid documentId, ClaimsPrincipal user, MeetingsDbContext db, HttpContext http, CancellationToken ct)
@@ -148,7 +156,7 @@ public static class DocumentsApi
     /// An upload's body may be larger than the service's usual limit of a request's body: raised first, so that a
     /// refusal can read what is left of the body (past the discarded bytes Kestrel answers 413 itself).
     /// </summary>
-    private static void RaiseLimit(HttpContext http, long max)
+    internal static void RaiseLimit(HttpContext http, long max)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -157,7 +165,7 @@ public static class DocumentsApi
     }
 
     /// <summary>A refusal given before the body was read: the body is read and thrown away first, so that the caller gets the answer.</summary>
-    private static async Task<IResult> RefuseAsync(HttpContext http, IResult refusal, CancellationToken ct)
+    internal static async Task<IResult> RefuseAsync(HttpContext http, IResult refusal, CancellationToken ct)
     {
         var chunk = new byte[81920];
         while (await http.Request.Body.ReadAsync(chunk, ct) > 0)
@@ -167,7 +175,7 @@ public static class DocumentsApi
     }
 
     /// <summary>The body, read whole up to the limit: null with the refusal when it is too large, empty, or not an accepted kind of file.</summary>
-    private static async Task<(byte[]? Content, string? ContentType, IResult? Refusal)> ReadFileAsync(HttpContext http, string fileName, long max, CancellationToken ct)
+    internal static async Task<(byte[]? Content, string? ContentType, IResult? Refusal)> ReadFileAsync(HttpContext http, string fileName, long max, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];

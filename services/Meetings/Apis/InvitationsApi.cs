@@ -42,13 +42,17 @@ public static class InvitationsApi
         api.MapPost("/invitations", InviteAsync).AuditedByHandler("meeting.invited")
             .WithSummary("Invite the Permanent Missions of the meeting's audience, each with a calendar entry (Chair's office)")
             .Produces<InvitationResult>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapGet("/invitations", ListAsync).NotAudited("the missions' official addresses, no personal data")
+        api.MapGet("/invitations", ListAsync).Audited("meeting.invitations.read", ResourceNames.Meetings)
             .WithSummary("The addresses invited and what was last sent to each (Chair's office, directory manager)").Produces<List<InviteeView>>();
     }
 
-    /// <summary>A stakeholder's contact is a person: the address is the Secretariat's to see, not the Chair's office's.</summary>
-    private static InviteeView View(Invitee i, bool contacts) =>
-        new(i.State, i.MissionName, i.StakeholderId is null || contacts ? i.Email : "", i.InvitedAt, i.SequenceSent, i.Status, i.Reason, i.StakeholderId is not null);
+    /// <summary>
+    /// A stakeholder's contact is a person: the address is the Secretariat's to see, not the Chair's office's, and so is the reason
+    /// an e-mail could not be delivered (a mail server's refusal names the address).
+    /// </summary>
+    private static InviteeView View(Invitee i, bool contacts) => i.StakeholderId is null || contacts
+        ? new(i.State, i.MissionName, i.Email, i.InvitedAt, i.SequenceSent, i.Status, i.Reason, i.StakeholderId is not null)
+        : new(i.State, i.MissionName, "", i.InvitedAt, i.SequenceSent, i.Status, i.Reason is null ? null : "The e-mail could not be delivered.", Stakeholder: true);
 
     private static async Task<List<InviteeView>> InviteesAsync(MeetingsDbContext db, Guid id, bool contacts, CancellationToken ct) =>
         (await db.Invitees.AsNoTracking().Where(i => i.MeetingId == id).OrderBy(i => i.State).ThenBy(i => i.MissionName).ThenBy(i => i.Email).ToListAsync(ct))
@@ -165,10 +169,6 @@ public static class InvitationsApi
                 .Where(a => a.Status == ApplicationStatuses.Accredited && !invitedStakeholders.Contains(a.Id))
                 .OrderBy(a => a.Organization).Select(a => new { a.Id, a.Organization, a.ContactEmail }).ToListAsync(ct);
             invitedBefore += invitedStakeholders.Count;
-            if (accredited.Count == 0 && invitedStakeholders.Count == 0 && !toStates && !toPointsOfContact)
-            {
-                return Problems.Conflict("No stakeholder is accredited.", "The meeting is for accredited stakeholders only, and none is accredited yet.");
-            }
             foreach (var stakeholder in accredited)
             {
                 var token = OneTimeTokens.New();
@@ -180,6 +180,13 @@ public static class InvitationsApi
                 added.Add(invitee);
                 registrationLinks[invitee.Id] = web is null ? token : $"{web}/stakeholders/register?token={token}";
             }
+        }
+        // Nobody at all to invite: no mission of the audience has an address, no stakeholder is accredited, and no points of contact are in it.
+        if (added.Count == 0 && invitedBefore == 0 && !toPointsOfContact)
+        {
+            return Problems.Conflict("Nobody to invite.", !toStates
+                ? "The meeting is for accredited stakeholders, and none is accredited yet."
+                : "No mission of the audience has an address, and no stakeholder is accredited yet. Give the Permanent Missions their official addresses (the Missions page, or a CSV import) before inviting.");
         }
         var pointsOfContactNow = toPointsOfContact && meeting.PointsOfContactInvitedAt is null;
         db.Invitees.AddRange(added);

@@ -107,7 +107,8 @@ public static class RegistrationsApi
         {
             return TypedResults.ValidationProblem(ex.Errors, title: "The participant cannot be registered.");
         }
-        var active = await db.Registrations.Holding(id).Select(r => new { r.State, r.Email }).ToListAsync(ct);
+        // A place is taken by a participant who takes part: stakeholders' registrations waiting for approval take none until approved.
+        var active = await db.Registrations.Attending(id).Select(r => new { r.State, r.Email }).ToListAsync(ct);
         if (active.Any(r => r.State == state && r.Email.Equals(valid.Email, StringComparison.OrdinalIgnoreCase)))
         {
             return Problems.Conflict("Registered already.", $"{valid.Email} is registered for this meeting by your delegation already.");
@@ -146,6 +147,9 @@ public static class RegistrationsApi
         {
             return Problems.NotAllowed("A participant is withdrawn by their State's delegate, or by the Secretariat.");
         }
+        // Under the meeting's lock, as a decision is: a participant is withdrawn before or after being approved, never during.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await MeetingsApi.LockAsync(db, id, ct);
         var registration = await db.Registrations.SingleOrDefaultAsync(r => r.Id == registrationId && r.MeetingId == id && (all || r.State == state), ct);
         if (registration is null)
         {
@@ -156,6 +160,7 @@ public static class RegistrationsApi
             registration.WithdrawnAt = clock.GetUtcNow();
             db.AddAuditRecord(ResourceNames.Meetings, "registration.withdrawn", AuditOutcomes.Success, http, target: $"{id}/{registration.Id}", state: registration.State);
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
         return TypedResults.Ok(RegistrationView.From(registration));
     }
@@ -203,6 +208,11 @@ public static class RegistrationsApi
         if (meeting.Status is MeetingStatuses.Cancelled or MeetingStatuses.Held || meeting.EndsAt <= clock.GetUtcNow())
         {
             return Problems.Conflict("The meeting is not ahead.", meeting.Status == MeetingStatuses.Cancelled ? "The meeting is cancelled." : "The meeting is over.");
+        }
+        // An approval takes a place: counted under the meeting's lock, as a delegate's registration is.
+        if (approve && meeting.Capacity is { } capacity && await db.Registrations.Attending(id).CountAsync(ct) >= capacity)
+        {
+            return Problems.Conflict("The meeting is full.", $"All {capacity} places are taken: decline the participant, or withdraw another first.");
         }
         registration.Status = approve ? RegistrationStatuses.Approved : RegistrationStatuses.Declined;
         registration.DecidedAt = clock.GetUtcNow();

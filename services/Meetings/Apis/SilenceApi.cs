@@ -16,7 +16,14 @@ public sealed record SilenceSummary(
 
 /// <summary>A State's objection as Member States see it; who sent it (the delegate's account) only for the Chair's office and the Secretariat.</summary>
 public sealed record ObjectionView(
-    Guid Id, string State, string StateName, string Letter, string? Paragraphs, string? Amendment, DateTimeOffset ReceivedAt, DateTimeOffset? WithdrawnAt, string? ReceivedFrom);
+    Guid Id, string State, string StateName, string Letter, string? Paragraphs, string? Amendment, DateTimeOffset ReceivedAt, DateTimeOffset? WithdrawnAt, string? ReceivedFrom,
+    SilenceFileView? File = null);
+
+/// <summary>A file of a procedure as listed: a version of the proposal's document, or an objection's file (downloaded on its own).</summary>
+public sealed record SilenceFileView(int Version, string FileName, string ContentType, long Size, string Sha256, DateTimeOffset UploadedAt)
+{
+    public static SilenceFileView From(SilenceFile f) => new(f.Version, f.FileName, f.ContentType, f.Size, f.Sha256, f.UploadedAt);
+}
 
 /// <summary>
 /// A silence procedure: the proposal (its paragraphs numbered), the expiry as an instant and in the letters' words,
@@ -25,7 +32,8 @@ public sealed record ObjectionView(
 public sealed record SilenceView(
     Guid Id, string Subject, string Proposal, IReadOnlyList<string> Paragraphs, string Status, string StatusName, DateTimeOffset ExpiresAt, string Expiry,
     string Zone, bool IsPublic, DateTimeOffset CirculatedAt, int Extensions, DateTimeOffset? DecidedAt, DateTimeOffset? AnnouncedAt,
-    IReadOnlyList<Guid> Letters, IReadOnlyList<string>? BrokenBy, IReadOnlyList<ObjectionView>? Objections, int Revision, DateTimeOffset Now);
+    IReadOnlyList<Guid> Letters, IReadOnlyList<string>? BrokenBy, IReadOnlyList<ObjectionView>? Objections, int Revision, DateTimeOffset Now,
+    IReadOnlyList<SilenceFileView>? Documents = null);
 
 /// <summary>
 /// Decisions by silence. The Chair's office (and the directory manager) places a proposal under silence, which
@@ -57,15 +65,16 @@ public static class SilenceApi
             .WithSummary("Withdraw the proposal before the expiry; every mission is told (Chair's office)").Produces<SilenceView>().ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/{id:guid}/announcement", AnnounceAsync).AuditedByHandler("silence.announced")
             .WithSummary("Tell every mission that silence was broken, and by whom (Chair's office)").Produces<SilenceView>().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapSilenceFiles();
     }
 
-    private static bool Places(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && MeetingsApi.Schedules(Caller.From(user));
+    internal static bool Places(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && MeetingsApi.Schedules(Caller.From(user));
 
 
-    private static IResult NoProcedure() =>
+    internal static IResult NoProcedure() =>
         TypedResults.Problem(title: "No such silence procedure.", detail: "No silence procedure with this id is visible to you.", statusCode: StatusCodes.Status404NotFound);
 
-    private static bool Visible(SilenceProcedure procedure, ClaimsPrincipal user) => procedure.IsPublic || Problems.SignedInPerson(user);
+    internal static bool Visible(SilenceProcedure procedure, ClaimsPrincipal user) => procedure.IsPublic || Problems.SignedInPerson(user);
 
     private static SilenceSummary Summary(SilenceProcedure p) =>
         new(p.Id, p.Subject, p.Status, p.ExpiresAt, SilenceLetters.Describe(p.ExpiresAt, p.Zone), p.CirculatedAt, p.DecidedAt, p.IsPublic);
@@ -78,22 +87,26 @@ public static class SilenceApi
         return TypedResults.Ok(procedures.Select(Summary).ToList());
     }
 
-    private static async Task<SilenceView> ViewAsync(MeetingsDbContext db, SilenceProcedure p, ClaimsPrincipal user, DateTimeOffset now, CancellationToken ct)
+    internal static async Task<SilenceView> ViewAsync(MeetingsDbContext db, SilenceProcedure p, ClaimsPrincipal user, DateTimeOffset now, CancellationToken ct)
     {
         List<ObjectionView>? objections = null;
+        // The files as listed, never their content: the proposal's document's versions, and the objections' files for those who see objections.
+        var files = (await db.SilenceFiles.AsNoTracking().Where(f => f.ProcedureId == p.Id).OrderBy(f => f.Version)
+            .Select(f => new { f.ObjectionId, View = new SilenceFileView(f.Version, f.FileName, f.ContentType, f.Size, f.Sha256, f.UploadedAt) }).ToListAsync(ct));
         if (Problems.SignedInPerson(user))
         {
             var names = await db.MemberStates.AsNoTracking().ToDictionaryAsync(s => s.Iso3, s => s.Name, ct);
             var who = Places(user);
+            var objectionFiles = files.Where(f => f.ObjectionId is not null).ToDictionary(f => f.ObjectionId!.Value, f => f.View);
             objections = (await db.SilenceObjections.AsNoTracking().Where(o => o.ProcedureId == p.Id).OrderBy(o => o.ReceivedAt).ToListAsync(ct))
                 .Select(o => new ObjectionView(o.Id, o.State, names.GetValueOrDefault(o.State, o.State), o.Letter, o.Paragraphs, o.Amendment, o.ReceivedAt, o.WithdrawnAt,
-                    who ? o.ReceivedFrom : null))
+                    who ? o.ReceivedFrom : null, objectionFiles.GetValueOrDefault(o.Id)))
                 .ToList();
         }
         return new SilenceView(p.Id, p.Subject, p.Proposal, SilenceLetters.Paragraphs(p.Proposal), p.Status, SilenceStatuses.DisplayName(p.Status), p.ExpiresAt,
             SilenceLetters.Describe(p.ExpiresAt, p.Zone), p.Zone, p.IsPublic, p.CirculatedAt, p.Extensions, p.DecidedAt, p.AnnouncedAt,
             Problems.SignedInPerson(user) ? p.Letters : await PublicLettersAsync(db, p, ct),
-            objections is null ? null : p.BrokenBy, objections, p.Revision, now);
+            objections is null ? null : p.BrokenBy, objections, p.Revision, now, files.Where(f => f.ObjectionId is null).Select(f => f.View).ToList());
     }
 
     private static Task<List<Guid>> PublicLettersAsync(MeetingsDbContext db, SilenceProcedure p, CancellationToken ct) =>
@@ -159,12 +172,12 @@ public static class SilenceApi
     }
 
     /// <summary>Holds the procedure's row until the transaction ends: FOR SHARE for an objection (many at once), FOR UPDATE for the Chair's acts.</summary>
-    private static Task HoldAsync(MeetingsDbContext db, Guid id, bool exclusive, CancellationToken ct) => exclusive
+    internal static Task HoldAsync(MeetingsDbContext db, Guid id, bool exclusive, CancellationToken ct) => exclusive
         ? db.Database.ExecuteSqlAsync($"""SELECT 1 FROM silence_procedures WHERE "Id" = {id} FOR UPDATE""", ct)
         : db.Database.ExecuteSqlAsync($"""SELECT 1 FROM silence_procedures WHERE "Id" = {id} FOR SHARE""", ct);
 
     /// <summary>Why nothing can be done to a procedure any more: its outcome, or its expiry reached (the outcome is being decided).</summary>
-    private static IResult? Closed(SilenceProcedure procedure, DateTimeOffset now, string what)
+    internal static IResult? Closed(SilenceProcedure procedure, DateTimeOffset now, string what)
     {
         if (procedure.Status != SilenceStatuses.UnderSilence)
         {
@@ -309,7 +322,7 @@ public static class SilenceApi
     }
 
     /// <summary>The procedure for one of the Chair's acts, held FOR UPDATE, at the revision read.</summary>
-    private static async Task<(SilenceProcedure? Procedure, IResult? Refusal)> ForChairAsync(Guid id, int? revision, MeetingsDbContext db, CancellationToken ct)
+    internal static async Task<(SilenceProcedure? Procedure, IResult? Refusal)> ForChairAsync(Guid id, int? revision, MeetingsDbContext db, CancellationToken ct)
     {
         await HoldAsync(db, id, exclusive: true, ct);
         var procedure = await db.SilenceProcedures.SingleOrDefaultAsync(p => p.Id == id, ct);

@@ -45,6 +45,9 @@ public static class StakeholderRegistrationsApi
             .WithSummary("Withdraw a participant of the organization").Produces<StakeholderParticipantView>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
+    /// <summary>The most participants an organization registers for a meeting without a limit per delegation.</summary>
+    public const int PendingLimit = 10;
+
     private static StakeholderParticipantView View(Registration r) =>
         new(r.Id, r.FullName, r.Function, r.Attendance, r.Status, RegistrationStatuses.DisplayName(r.Status), r.DeclineReason, r.CreatedAt, r.WithdrawnAt);
 
@@ -97,7 +100,7 @@ public static class StakeholderRegistrationsApi
         var closed = Closed(meeting, clock.GetUtcNow());
         return TypedResults.Ok(new StakeholderInvitationView(
             meeting.Id, meeting.Title, MeetingKinds.DisplayName(meeting.Kind), meeting.Time.Describe(), ParticipantMail.Place(meeting), meeting.Format,
-            MeetingStatuses.DisplayName(meeting.Status), closed is null, closed, link.Invitee.MissionName, meeting.PerDelegation,
+            MeetingStatuses.DisplayName(meeting.Status), closed is null, closed, link.Invitee.MissionName, meeting.PerDelegation ?? PendingLimit,
             (await ParticipantsAsync(db, link, ct)).Select(View).ToList()));
     }
 
@@ -128,18 +131,24 @@ public static class StakeholderRegistrationsApi
         {
             return TypedResults.ValidationProblem(ex.Errors, title: "The participant cannot be registered.");
         }
-        var holding = await db.Registrations.Holding(id).Select(r => new { r.StakeholderId, r.Email }).ToListAsync(ct);
-        if (holding.Any(r => r.StakeholderId == stakeholder && r.Email.Equals(valid.Email, StringComparison.OrdinalIgnoreCase)))
+        // The places are taken by those who take part; the organization's own registrations, approved or waiting, count against its limit
+        // (the meeting's limit per delegation, or at most PendingLimit when it has none): a forwarded link cannot flood the Secretariat.
+        var holding = await db.Registrations.Holding(id).Select(r => new { r.StakeholderId, r.Email, r.Status }).ToListAsync(ct);
+        var ours = holding.Where(r => r.StakeholderId == stakeholder).ToList();
+        if (ours.Any(r => r.Email.Equals(valid.Email, StringComparison.OrdinalIgnoreCase)))
         {
             return Problems.Conflict("Registered already.", $"{valid.Email} is registered for this meeting by your organization already.");
         }
-        if (meeting.Capacity is { } capacity && holding.Count >= capacity)
+        if (meeting.Capacity is { } capacity && holding.Count(r => r.Status == RegistrationStatuses.Approved) >= capacity)
         {
             return Problems.Conflict("The meeting is full.", $"All {capacity} places are taken.");
         }
-        if (meeting.PerDelegation is { } limit && holding.Count(r => r.StakeholderId == stakeholder) >= limit)
+        var limit = meeting.PerDelegation ?? PendingLimit;
+        if (ours.Count >= limit)
         {
-            return Problems.Conflict("Your delegation is complete.", $"Each delegation may register {limit} participant{(limit == 1 ? "" : "s")}; your organization has.");
+            return Problems.Conflict("Your delegation is complete.", meeting.PerDelegation is null
+                ? $"An organization registers at most {limit} participants for a meeting; yours has."
+                : $"Each delegation may register {limit} participant{(limit == 1 ? "" : "s")}; your organization has.");
         }
         var registration = new Registration
         {
@@ -161,6 +170,9 @@ public static class StakeholderRegistrationsApi
         {
             return refusal!;
         }
+        // Under the meeting's lock, as the Secretariat's decision is: withdrawn before or after it, never during.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await MeetingsApi.LockAsync(db, link.Meeting.Id, ct);
         var registration = request!.RegistrationId is { } registrationId
             ? await db.Registrations.SingleOrDefaultAsync(r => r.Id == registrationId && r.MeetingId == link.Meeting.Id && r.StakeholderId == link.Invitee.StakeholderId, ct)
             : null;
@@ -173,6 +185,7 @@ public static class StakeholderRegistrationsApi
             registration.WithdrawnAt = clock.GetUtcNow();
             db.AddAuditRecord(ResourceNames.Meetings, "registration.withdrawn", AuditOutcomes.Success, http, actor: "stakeholder", target: $"{link.Meeting.Id}/{registration.Id}");
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
         return TypedResults.Ok(View(registration));
     }

@@ -31,6 +31,8 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
 
     public DbSet<Invitee> Invitees => Set<Invitee>();
 
+    public DbSet<SilenceFile> SilenceFiles => Set<SilenceFile>();
+
     public DbSet<MeetingDocument> Documents => Set<MeetingDocument>();
 
     public DbSet<CalendarFeed> Feeds => Set<CalendarFeed>();
@@ -122,6 +124,19 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             invitee.HasIndex(i => i.RegistrationHash).IsUnique().HasFilter("\"RegistrationHash\" IS NOT NULL");
             invitee.HasIndex(i => i.LastEmailId).IsUnique();
             invitee.HasOne<Meeting>().WithMany().HasForeignKey(i => i.MeetingId);
+        });
+        modelBuilder.Entity<SilenceFile>(file =>
+        {
+            file.ToTable("silence_files");
+            file.HasKey(f => f.Id);
+            file.Property(f => f.FileName).HasMaxLength(200);
+            file.Property(f => f.ContentType).HasMaxLength(100);
+            file.Property(f => f.Sha256).HasMaxLength(64);
+            file.Property(f => f.UploadedBy).HasMaxLength(200);
+            file.HasIndex(f => new { f.ProcedureId, f.Version }).IsUnique().HasFilter("\"ObjectionId\" IS NULL");
+            file.HasIndex(f => f.ObjectionId).IsUnique().HasFilter("\"ObjectionId\" IS NOT NULL");
+            file.HasOne<SilenceProcedure>().WithMany().HasForeignKey(f => f.ProcedureId);
+            file.HasOne<SilenceObjection>().WithMany().HasForeignKey(f => f.ObjectionId);
         });
         modelBuilder.Entity<MeetingDocument>(document =>
         {

@@ -82,7 +82,7 @@ public static class RegistrationQueries
     public static IQueryable<Registration> Attending(this IQueryable<Registration> registrations, Guid meetingId) =>
         registrations.Where(r => r.MeetingId == meetingId && r.WithdrawnAt == null && r.Status == RegistrationStatuses.Approved);
 
-    /// <summary>The meeting's registrations that hold a place: not withdrawn, not declined (a pending one holds its place until decided).</summary>
+    /// <summary>The meeting's registrations that stand: not withdrawn, not declined (approved, or waiting for the Secretariat's approval).</summary>
     public static IQueryable<Registration> Holding(this IQueryable<Registration> registrations, Guid meetingId) =>
         registrations.Where(r => r.MeetingId == meetingId && r.WithdrawnAt == null && r.Status != RegistrationStatuses.Declined);
 }

@@ -69,6 +69,16 @@ public static class SilenceLetters
         """,
         procedure.IsPublic, now, by);
 
+    /// <summary>A version of the proposal's document, circulated while silence runs (its version is the procedure's latest).</summary>
+    public static Letter Document(SilenceProcedure procedure, string fileName, string? web, DateTimeOffset now, string? by) => Sent(procedure,
+        $"Silence procedure: {procedure.Subject}: document, version {procedure.DocumentVersion}",
+        $"""
+        I have the honour to circulate version {procedure.DocumentVersion} of the document of the Chair's proposal on {procedure.Subject}, placed under a silence procedure on {Day(procedure.CirculatedAt, procedure.Zone)}: “{fileName}”{(procedure.DocumentVersion > 1 ? $", which replaces version {procedure.DocumentVersion - 1}" : "")}. It may be read and downloaded with the proposal{(web is null ? "" : $" at {web}/silence/{procedure.Id}")}.
+
+        The silence procedure will expire on {Describe(procedure.ExpiresAt, procedure.Zone)}.
+        """,
+        procedure.IsPublic, now, by);
+
     public static Letter Withdrawal(SilenceProcedure procedure, string? note, DateTimeOffset now, string? by) => Sent(procedure,
         $"Withdrawal of the proposal under silence: {procedure.Subject}",
         $"""
@@ -82,7 +92,7 @@ public static class SilenceLetters
         $"""
         I have the honour to inform you that no objection was received before the expiry of the silence procedure on the Chair's proposal on {procedure.Subject}, on {Describe(procedure.ExpiresAt, procedure.Zone)}.
 
-        Silence has therefore passed, and the proposal is adopted.
+        Silence has therefore passed, and the proposal is adopted{(procedure.DocumentVersion > 0 ? $", with version {procedure.DocumentVersion} of its document" : "")}.
         """,
         procedure.IsPublic, now, by: null);
 

@@ -53,6 +53,9 @@ public sealed class SilenceProcedure
 
     public string? CirculatedBy { get; set; }
 
+    /// <summary>The latest version of the proposal's document (<see cref="SilenceFile"/>), 0 while it has none.</summary>
+    public int DocumentVersion { get; set; }
+
     /// <summary>How often the expiry was moved later.</summary>
     public int Extensions { get; set; }
 
@@ -101,4 +104,35 @@ public sealed class SilenceObjection
     public string ReceivedFrom { get; set; } = "";
 
     public DateTimeOffset? WithdrawnAt { get; set; }
+}
+
+/// <summary>
+/// A file of a silence procedure: a version of the proposal's document (numbered 1, 2, … and each circulated to every mission),
+/// or the file of a State's objection (<see cref="ObjectionId"/>, one per objection). Its type is recognised by its content.
+/// </summary>
+public sealed class SilenceFile
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid ProcedureId { get; set; }
+
+    /// <summary>The objection the file is of; null for a version of the proposal's document.</summary>
+    public Guid? ObjectionId { get; set; }
+
+    /// <summary>The document's version; 1 for an objection's file.</summary>
+    public int Version { get; set; } = 1;
+
+    public string FileName { get; set; } = "";
+
+    public string ContentType { get; set; } = "";
+
+    public long Size { get; set; }
+
+    public string Sha256 { get; set; } = "";
+
+    public byte[] Content { get; set; } = [];
+
+    public DateTimeOffset UploadedAt { get; set; }
+
+    public string UploadedBy { get; set; } = "";
 }

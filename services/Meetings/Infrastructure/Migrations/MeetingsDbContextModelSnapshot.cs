@@ -782,6 +782,64 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                     b.ToTable("meetings", (string)null);
                 });
 
+            modelBuilder.Entity("PocDirectory.Meetings.Silence.SilenceFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("ObjectionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ProcedureId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ObjectionId")
+                        .IsUnique()
+                        .HasFilter("\"ObjectionId\" IS NOT NULL");
+
+                    b.HasIndex("ProcedureId", "Version")
+                        .IsUnique()
+                        .HasFilter("\"ObjectionId\" IS NULL");
+
+                    b.ToTable("silence_files", (string)null);
+                });
+
             modelBuilder.Entity("PocDirectory.Meetings.Silence.SilenceObjection", b =>
                 {
                     b.Property<Guid>("Id")
@@ -851,6 +909,9 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
 
                     b.Property<DateTimeOffset?>("DecidedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("DocumentVersion")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
@@ -1183,6 +1244,19 @@ namespace PocDirectory.Meetings.Infrastructure.Migrations
                     b.HasOne("PocDirectory.Meetings.Schedule.Meeting", null)
                         .WithMany()
                         .HasForeignKey("MeetingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PocDirectory.Meetings.Silence.SilenceFile", b =>
+                {
+                    b.HasOne("PocDirectory.Meetings.Silence.SilenceObjection", null)
+                        .WithMany()
+                        .HasForeignKey("ObjectionId");
+
+                    b.HasOne("PocDirectory.Meetings.Silence.SilenceProcedure", null)
+                        .WithMany()
+                        .HasForeignKey("ProcedureId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
