@@ -7,7 +7,8 @@ packages=(postgresql redis-server rabbitmq-server python3-aiosmtpd)
 if [[ "${1:-}" == "--browser" ]]; then
   # The tests' own tools: Chromium, Node.js for the Kubernetes schema check (deploy/kubernetes-check) and for
   # ical.js (tests/calendar-check), and python3-icalendar, the calendar files' second independent reader.
-  packages+=(chromium python3-icalendar)
+  # Prometheus' own promtool checks and unit-tests the alert rules (deploy/monitoring).
+  packages+=(chromium python3-icalendar prometheus)
   command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
@@ -29,6 +30,10 @@ if ((${#missing[@]} > 0)); then
   $sudo apt-get update -qq
   # The packages' own system services are never used: the AppHost runs private instances.
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts the system Prometheus on every interface where systemd runs: only promtool is wanted here.
+  if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+    $sudo systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
 fi
 
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required: https://dotnet.microsoft.com/download" >&2; exit 1; }

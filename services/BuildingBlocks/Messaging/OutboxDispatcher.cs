@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MassTransit;
@@ -28,8 +29,21 @@ public sealed partial class OutboxDispatcher<TContext>(
     private static readonly Counter<long> Sent = Meter.CreateCounter<long>("outbox.messages.sent");
     private static readonly Counter<long> Failures = Meter.CreateCounter<long>("outbox.publish.failures");
 
+    // What waits to be published, as each dispatcher of the process last measured it (every few seconds, whether the broker
+    // answers or not): the operations team is told when the oldest row grows old.
+    private static readonly ConcurrentDictionary<OutboxDispatcher<TContext>, (long Count, double OldestAge)> Measured = new();
+
+    private static readonly ObservableGauge<long> Backlog = Meter.CreateObservableGauge("outbox.backlog",
+        () => Measured.IsEmpty ? 0 : Measured.Values.Max(m => m.Count), "{message}", "Outbox rows committed and not yet published");
+
+    private static readonly ObservableGauge<double> OldestAge = Meter.CreateObservableGauge("outbox.oldest.age",
+        () => Measured.IsEmpty ? 0 : Measured.Values.Max(m => m.OldestAge), "s", "Age of the oldest outbox row not yet published (0 when none waits)");
+
+    private static readonly TimeSpan MeasureEvery = TimeSpan.FromSeconds(5);
+
     private readonly OutboxOptions _options = options.Value;
     private DateTimeOffset _nextCleanup;
+    private DateTimeOffset _nextMeasure;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -38,6 +52,7 @@ public sealed partial class OutboxDispatcher<TContext>(
         {
             try
             {
+                await MeasureBacklogAsync(stoppingToken);
                 var (claimed, published) = await DispatchBatchAsync(stoppingToken);
                 failures = published < claimed ? failures + 1 : 0;
                 if (failures > 0)
@@ -70,6 +85,35 @@ public sealed partial class OutboxDispatcher<TContext>(
                     return;
                 }
             }
+        }
+    }
+
+    public override void Dispose()
+    {
+        Measured.TryRemove(this, out _);
+        base.Dispose();
+    }
+
+    /// <summary>The backlog and the age of its oldest row, read at most every few seconds; a failed read leaves the last values.</summary>
+    private async Task MeasureBacklogAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (now < _nextMeasure)
+        {
+            return;
+        }
+        _nextMeasure = now + MeasureEvery;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var pending = scope.ServiceProvider.GetRequiredService<TContext>().Set<OutboxMessage>().AsNoTracking().Where(m => m.SentAt == null && m.FailedAt == null);
+            var oldest = await pending.MinAsync(m => (DateTimeOffset?)m.OccurredAt, cancellationToken);
+            var count = oldest is null ? 0 : await pending.CountAsync(cancellationToken);
+            Measured[this] = (count, oldest is { } at ? Math.Max(0, (now - at).TotalSeconds) : 0);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogMeasureFailed(ex);
         }
     }
 
@@ -207,6 +251,9 @@ public sealed partial class OutboxDispatcher<TContext>(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {Id} of type {Type} can never be published and was parked: {Error}")]
     private partial void LogPoisoned(long id, string type, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The outbox backlog could not be measured; the last values stand")]
+    private partial void LogMeasureFailed(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed ({Failures} in a row); retrying")]
     private partial void LogDispatchFailed(Exception ex, int failures);

@@ -39,6 +39,7 @@ public sealed partial class PingCampaignWorker(IServiceScopeFactory scopes, Time
         var closed = false;
         foreach (var campaign in due)
         {
+            Claimed(campaign.NextDueAt);
             if (campaign.ClosesAt <= now)
             {
                 campaign.RemindersSent = campaign.ReminderHours.Count;

@@ -83,6 +83,7 @@ public sealed partial class SilenceDeadlines(IServiceScopeFactory scopes, TimePr
         var web = AuthenticationExtensions.WebUrl(configuration);
         foreach (var procedure in due)
         {
+            Claimed(procedure.ExpiresAt);
             // Every objection standing now was received before the expiry: one is taken only while the row is held and the
             // clock is before it, and the row is ours now.
             var standing = await db.SilenceObjections.AsNoTracking()

@@ -65,6 +65,7 @@ public sealed class AccreditationDeadlines(IServiceScopeFactory scopes, TimeProv
         {
             return 0;
         }
+        Claimed(round.Deadline);
         var objected = (await db.AccreditationObjections.AsNoTracking()
             .Where(o => o.RoundId == round.Id && o.WithdrawnAt == null && o.ReceivedAt < round.Deadline)
             .Select(o => o.ApplicationId).ToListAsync(ct)).ToHashSet();

@@ -42,6 +42,7 @@ public sealed class ConfirmationDeadlines(IServiceScopeFactory scopes, TimeProvi
             nomination.UpdatedAt = now;
             if (nomination.ConfirmationExpiresAt <= now)
             {
+                Claimed(nomination.ConfirmationExpiresAt.Value);
                 nomination.Status = NominationStatus.Lapsed;
                 nomination.ConfirmationTokenHash = null;
                 db.NominationEvents.Add(new NominationEvent

@@ -177,5 +177,9 @@ public sealed class MemberStatesApiTests(ServersFixture servers) : IAsyncLifetim
         var metrics = await Eventually.Until(() => _client.GetStringAsync("/metrics"),
             text => text.Contains("http_server_request_duration_seconds"), TimeSpan.FromSeconds(30), "the request metrics");
         Assert.Contains("# TYPE", metrics);
+        // The outbox's gauges under the names the alert rules read (deploy/monitoring/alert-rules.yml).
+        var outbox = await Eventually.Until(() => _client.GetStringAsync("/metrics"),
+            text => text.Contains("\noutbox_oldest_age_seconds") && text.Contains("\noutbox_backlog"), TimeSpan.FromSeconds(30), "the outbox's gauges");
+        Assert.Contains("# TYPE outbox_oldest_age_seconds gauge", outbox);
     }
 }

@@ -116,6 +116,9 @@ public sealed class OutboxInboxTests(ServersFixture servers) : ProducerConsumerT
                 () => Producer.WithDbAsync(db => db.Outbox.CountAsync(m => m.SentAt == null && m.Attempts > 0)),
                 n => n > 0, Patience, "a failed publish attempt");
             Assert.Equal(20, await Consumer.AppliedCountAsync());
+            // The operations team's gauges say so while the broker is away: the rows wait, and the oldest grows old.
+            var waiting = await Eventually.Until(() => Task.FromResult(OutboxGauges.Read()), g => g.Backlog >= 100 && g.OldestAge >= 1, Patience, "the backlog's gauges");
+            Assert.True(waiting.Backlog <= 100, $"the backlog counts only the unpublished rows: {waiting.Backlog}");
         }
         finally
         {
@@ -129,5 +132,31 @@ public sealed class OutboxInboxTests(ServersFixture servers) : ProducerConsumerT
         Assert.Equal(before.Concat(during).Concat(after).Order(), applied.Select(a => a.Id).Order());
         Assert.All(applied, a => Assert.Equal(1, a.Times));
         Assert.Equal(0, await Producer.WithDbAsync(db => db.Outbox.CountAsync(m => m.SentAt == null)));
+        await Eventually.Until(() => Task.FromResult(OutboxGauges.Read()), g => g.Backlog == 0 && g.OldestAge == 0, Patience, "the gauges back to nothing waiting");
+    }
+}
+
+/// <summary>The outbox's gauges as the metrics exporter reads them: the largest value of each in the process.</summary>
+internal static class OutboxGauges
+{
+    public static (long Backlog, double OldestAge) Read()
+    {
+        long backlog = 0;
+        double oldest = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "PocDirectory.Outbox" && instrument.Name is "outbox.backlog" or "outbox.oldest.age")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => backlog = Math.Max(backlog, value));
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => oldest = Math.Max(oldest, value));
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return (backlog, oldest);
     }
 }
