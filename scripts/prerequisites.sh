@@ -29,10 +29,15 @@ if ((${#missing[@]} > 0)); then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   # The packages' own system services are never used: the AppHost runs private instances.
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # Debian starts the system Prometheus on every interface where systemd runs: only promtool is wanted here.
-  if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
-    $sudo systemctl disable --now prometheus >/dev/null 2>&1 || true
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian's package starts its system Prometheus on every interface: only promtool is wanted here.
+  if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+    if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+      $sudo systemctl disable --now prometheus >/dev/null 2>&1 || true
+    else
+      $sudo service prometheus stop >/dev/null 2>&1 || true
+      $sudo update-rc.d prometheus disable >/dev/null 2>&1 || true
+    fi
   fi
 fi
 

@@ -31,13 +31,15 @@ public sealed partial class OutboxDispatcher<TContext>(
 
     // What waits to be published, as each dispatcher of the process last measured it (every few seconds, whether the broker
     // answers or not): the operations team is told when the oldest row grows old.
-    private static readonly ConcurrentDictionary<OutboxDispatcher<TContext>, (long Count, double OldestAge)> Measured = new();
+    // The oldest row's instant is kept, not its age: a measurement that fails leaves the age growing, as it does.
+    private static readonly ConcurrentDictionary<OutboxDispatcher<TContext>, (long Count, DateTimeOffset? OldestAt, TimeProvider Clock)> Measured = new();
 
     private static readonly ObservableGauge<long> Backlog = Meter.CreateObservableGauge("outbox.backlog",
         () => Measured.IsEmpty ? 0 : Measured.Values.Max(m => m.Count), "{message}", "Outbox rows committed and not yet published");
 
     private static readonly ObservableGauge<double> OldestAge = Meter.CreateObservableGauge("outbox.oldest.age",
-        () => Measured.IsEmpty ? 0 : Measured.Values.Max(m => m.OldestAge), "s", "Age of the oldest outbox row not yet published (0 when none waits)");
+        () => Measured.IsEmpty ? 0 : Measured.Values.Max(m => m.OldestAt is { } at ? Math.Max(0, (m.Clock.GetUtcNow() - at).TotalSeconds) : 0),
+        "s", "Age of the oldest outbox row not yet published (0 when none waits)");
 
     private static readonly TimeSpan MeasureEvery = TimeSpan.FromSeconds(5);
 
@@ -107,9 +109,10 @@ public sealed partial class OutboxDispatcher<TContext>(
         {
             await using var scope = scopes.CreateAsyncScope();
             var pending = scope.ServiceProvider.GetRequiredService<TContext>().Set<OutboxMessage>().AsNoTracking().Where(m => m.SentAt == null && m.FailedAt == null);
-            var oldest = await pending.MinAsync(m => (DateTimeOffset?)m.OccurredAt, cancellationToken);
+            // The first pending row by id, as the dispatcher claims them (the pending rows' index), is the oldest.
+            var oldest = await pending.OrderBy(m => m.Id).Select(m => (DateTimeOffset?)m.OccurredAt).FirstOrDefaultAsync(cancellationToken);
             var count = oldest is null ? 0 : await pending.CountAsync(cancellationToken);
-            Measured[this] = (count, oldest is { } at ? Math.Max(0, (now - at).TotalSeconds) : 0);
+            Measured[this] = (count, oldest, clock);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -44,6 +44,8 @@ public abstract partial class DeadlineWorker(TimeProvider clock, ILogger logger)
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The series exists from the start, at 0, so that the first failures count as an increase.
+        Failures.Add(0, new KeyValuePair<string, object?>("worker", GetType().Name));
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -128,7 +128,6 @@ public sealed class MeetingReminders(IServiceScopeFactory scopes, TimeProvider c
         var handled = 0;
         foreach (var reminder in due)
         {
-            Claimed(reminder.DueAt);
             // A meeting being changed or cancelled right now holds its row: its reminder waits for the next round, when
             // the change has planned the reminders again (or removed them). The meeting read below is then settled.
             var settled = await db.Database.SqlQuery<Guid>($"""SELECT "Id" AS "Value" FROM meetings WHERE "Id" = {reminder.MeetingId} FOR SHARE SKIP LOCKED""")
@@ -138,6 +137,7 @@ public sealed class MeetingReminders(IServiceScopeFactory scopes, TimeProvider c
                 continue;
             }
             handled++;
+            Claimed(reminder.DueAt);
             reminder.SentAt = now;
             var meeting = await db.Meetings.AsNoTracking().SingleAsync(m => m.Id == reminder.MeetingId, ct);
             // A reminder that comes after the start (the service was down) would only confuse: it is marked, not sent.

@@ -33,12 +33,18 @@ public sealed partial class EmailSender(
 {
     private static readonly Meter Meter = new("PocDirectory.Email");
     private static readonly Counter<long> Sent = Meter.CreateCounter<long>("email.sent");
-    private static readonly Counter<long> Failed = Meter.CreateCounter<long>("email.failed");
+    private static readonly Counter<long> Failed = Meter.CreateCounter<long>("email.failed", description: "E-mails refused for good, or given up after their attempts");
+
+    private static readonly Counter<long> Retried = Meter.CreateCounter<long>("email.retried", description: "Attempts that failed for a passing reason (the server unreachable, a 4xx) and are tried again");
 
     private readonly EmailOptions _options = options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Every series exists from the start, at 0: an alert comparing them sees "none sent" as 0, not as nothing.
+        Sent.Add(0);
+        Failed.Add(0);
+        Retried.Add(0);
         try
         {
             await ForgetFinishedAsync(stoppingToken);
@@ -308,6 +314,7 @@ public sealed partial class EmailSender(
             return;
         }
         delivery.NextAttemptAt = clock.GetUtcNow() + _options.DelayAfter(delivery.Attempts);
+        Retried.Add(1);
         LogRetrying(delivery.Id, delivery.Attempts, error);
     }
 

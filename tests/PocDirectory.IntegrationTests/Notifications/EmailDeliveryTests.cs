@@ -65,6 +65,20 @@ public sealed class EmailDeliveryTests(ServersFixture servers) : IAsyncLifetime
             ["name"] = "Kofi", ["inviter"] = "The Secretariat", ["roles"] = "point of contact",
             ["link"] = "http://127.0.0.1/invitation/abc", ["expires"] = "28 November 2026",
         });
+        // The attempts tried again are counted for the operations team's alert on an SMTP server that takes nothing.
+        long retried = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "PocDirectory.Email" && instrument.Name == "email.retried")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref retried, value));
+        listener.Start();
         await servers.Smtp.StopAsync();
         try
         {
@@ -73,6 +87,7 @@ public sealed class EmailDeliveryTests(ServersFixture servers) : IAsyncLifetime
                 TimeSpan.FromSeconds(30), "a failed attempt");
             Assert.Equal(DeliveryStatus.Pending, delivery!.Status);
             Assert.Contains("SMTP", delivery.LastError);
+            Assert.True(Interlocked.Read(ref retried) >= 1, "the failed attempt is counted as tried again");
         }
         finally
         {
