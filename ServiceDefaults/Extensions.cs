@@ -108,6 +108,8 @@ public static class ServiceDefaultsExtensions
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         // YARP logs two lines per proxied request at Information: at load, the gateway's main cost.
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        // OpenIddict logs three to five lines per token validated or issued at Information: half and more of every service's log.
+        builder.Logging.AddFilter("OpenIddict", LogLevel.Warning);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(options =>
         {

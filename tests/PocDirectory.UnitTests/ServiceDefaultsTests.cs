@@ -11,6 +11,22 @@ namespace PocDirectory.UnitTests;
 public sealed class ServiceDefaultsTests
 {
     [Fact]
+    public void The_logs_keep_a_libraries_warnings_and_drop_its_lines_for_every_request()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.ConfigureStructuredLogging();
+        using var host = builder.Build();
+        var loggers = host.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>();
+        foreach (var category in new[] { "OpenIddict.Validation.OpenIddictValidationDispatcher", "OpenIddict.Server.OpenIddictServerDispatcher", "Yarp.ReverseProxy.Forwarder.HttpForwarder" })
+        {
+            var logger = loggers.CreateLogger(category);
+            Assert.False(logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information), $"{category} writes a line per request");
+            Assert.True(logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning), $"{category}'s warnings are lost");
+        }
+        Assert.True(loggers.CreateLogger("PocDirectory.Directory").IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information));
+    }
+
+    [Fact]
     public async Task A_failing_GET_is_retried_and_reaches_the_address_named_in_configuration()
     {
         var server = new CountingHandler(HttpStatusCode.ServiceUnavailable);
