@@ -152,12 +152,6 @@ public static class InvitationsApi
                     added.Add(new Invitee { MeetingId = id, State = state.Iso3, MissionName = string.IsNullOrEmpty(mission.Name) ? PermanentMission.DefaultName(state) : mission.Name, Email = email, InvitedAt = now });
                 }
             }
-            // Only the missions' side is refused: points of contact and stakeholders of the audience are invited all the same.
-            if (added.Count == 0 && invited.Count == 0 && !toPointsOfContact && !toStakeholders)
-            {
-                return Problems.Conflict("No mission of the audience has an address.",
-                    "Give the Permanent Missions their official addresses (the Missions page, or a CSV import) before inviting.");
-            }
         }
         // Each accredited stakeholder not invited yet: its contact, with a link of its own to register the organization's participants.
         var registrationLinks = new Dictionary<Guid, string>();
@@ -181,12 +175,17 @@ public static class InvitationsApi
                 registrationLinks[invitee.Id] = web is null ? token : $"{web}/stakeholders/register?token={token}";
             }
         }
-        // Nobody at all to invite: no mission of the audience has an address, no stakeholder is accredited, and no points of contact are in it.
+        // Nobody at all to invite: no mission of the audience has an address, no stakeholder is accredited, and no points of contact
+        // are in it (points of contact, or one side with someone to invite, are invited all the same).
         if (added.Count == 0 && invitedBefore == 0 && !toPointsOfContact)
         {
-            return Problems.Conflict("Nobody to invite.", !toStates
-                ? "The meeting is for accredited stakeholders, and none is accredited yet."
-                : "No mission of the audience has an address, and no stakeholder is accredited yet. Give the Permanent Missions their official addresses (the Missions page, or a CSV import) before inviting.");
+            const string addresses = "Give the Permanent Missions their official addresses (the Missions page, or a CSV import) before inviting.";
+            return (toStates, toStakeholders) switch
+            {
+                (true, false) => Problems.Conflict("No mission of the audience has an address.", addresses),
+                (false, _) => Problems.Conflict("Nobody to invite.", "The meeting is for accredited stakeholders, and none is accredited yet."),
+                _ => Problems.Conflict("Nobody to invite.", $"No mission of the audience has an address, and no stakeholder is accredited yet. {addresses}"),
+            };
         }
         var pointsOfContactNow = toPointsOfContact && meeting.PointsOfContactInvitedAt is null;
         db.Invitees.AddRange(added);
