@@ -7,7 +7,22 @@ namespace PocDirectory.AppHost;
 /// </summary>
 public abstract class ResourceWatcher
 {
-    public void Start(CancellationToken stoppingToken) => _ = Task.Run(() => RunAsync(stoppingToken), CancellationToken.None);
+    public void Start(CancellationToken stoppingToken) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // A loop that dies unseen leaves the system half-started with no word why: it is said where the operator looks.
+            await Console.Error.WriteLineAsync($"{GetType().Name} stopped: {ex}");
+            throw;
+        }
+    }, CancellationToken.None);
 
     protected abstract Task RunAsync(CancellationToken stoppingToken);
 }

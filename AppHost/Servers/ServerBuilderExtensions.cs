@@ -2,6 +2,7 @@ using Aspire.Hosting.Publishing;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 
 namespace Aspire.Hosting;
 
@@ -42,7 +43,12 @@ internal static class ServerBuilderExtensions
         {
             var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
             var stopping = e.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping;
-            _ = Task.Run(() => PassStateToChildrenAsync(server, e.Model, notifications, stopping), CancellationToken.None);
+            var logger = e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
+            // The children are listed here, not in the loop: the model's list is not safe to read while another
+            // handler of this event still adds to it (the dashboard inserts its resource), and a loop that died
+            // on that would leave the databases NotStarted and every service waiting for them.
+            var children = e.Model.Resources.OfType<IResourceWithParent>().Where(c => c.Parent == server).ToList();
+            _ = Task.Run(() => PassStateToChildrenAsync(server, children, notifications, logger, stopping), CancellationToken.None);
             return Task.CompletedTask;
         });
         return builder.AddResource(server)
@@ -68,10 +74,9 @@ internal static class ServerBuilderExtensions
         context.Writer.WriteEndObject();
     }
 
-    private static async Task PassStateToChildrenAsync(ServerResource server, DistributedApplicationModel model,
-        ResourceNotificationService notifications, CancellationToken stoppingToken)
+    private static async Task PassStateToChildrenAsync(ServerResource server, IReadOnlyList<IResourceWithParent> children,
+        ResourceNotificationService notifications, ILogger logger, CancellationToken stoppingToken)
     {
-        var children = model.Resources.OfType<IResourceWithParent>().Where(c => c.Parent == server).ToList();
         try
         {
             await foreach (var resourceEvent in notifications.WatchAsync(stoppingToken))
@@ -94,6 +99,11 @@ internal static class ServerBuilderExtensions
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        catch (Exception ex)
+        {
+            logger.LogCritical(ex, "The state of {Server} is no longer passed on to its databases and users", server.Name);
+            throw;
         }
     }
 
