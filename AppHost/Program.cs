@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using PocDirectory;
 using PocDirectory.AppHost;
 
@@ -30,6 +31,21 @@ var messaging = builder.AddRabbitMQServer(ResourceNames.Messaging, options.Port(
     .WithManagementPlugin(options.Port(18475));
 var cache = builder.AddRedisServer(ResourceNames.Cache, options.Port(18479), Path.Combine(data, ResourceNames.Cache));
 var mail = builder.AddSmtpSink(ResourceNames.Mail, options.Port(18425), Path.Combine(data, ResourceNames.Mail));
+
+// The operations team's monitoring (a run's own; a deployment's operators bring theirs, with the same rules):
+// Prometheus scrapes every service and server, through Debian's exporters for PostgreSQL and Redis and RabbitMQ's
+// own plugin, evaluates deploy/monitoring/alert-rules.yml, and Alertmanager e-mails what fires through the sink.
+if (!options.Publishing)
+{
+    postgres.AddExporter(options.Port(18496));
+    cache.AddExporter(options.Port(18497));
+    messaging.WithPrometheusPlugin(options.Port(18476));
+    builder.AddAlertmanager(ResourceNames.Alertmanager, options.Port(18495), Path.Combine(data, ResourceNames.Alertmanager), mail,
+        builder.Configuration["Monitoring:OperationsAddress"] ?? "operations@example.org");
+    builder.AddPrometheus(ResourceNames.Prometheus, options.Port(18494), Path.Combine(data, ResourceNames.Prometheus),
+        Path.Combine(RepositoryPaths.FindRoot(), "deploy", "monitoring", "alert-rules.yml"),
+        builder.Configuration.GetValue("Monitoring:ScrapeInterval", TimeSpan.FromSeconds(15)));
+}
 
 // Services, each with its own database. None waits for another: they never call each other, and a
 // service whose copy of the Member States is empty keeps asking the Directory until it answers.

@@ -36,4 +36,10 @@ static class ResourceNames
     public const string Identity = "identity";
     public const string Gateway = "gateway";
     public const string Web = "web";
+
+    /// <summary>Prometheus, which scrapes every service and server and evaluates the alert rules.</summary>
+    public const string Prometheus = "prometheus";
+
+    /// <summary>Alertmanager, which e-mails the operations team what fires.</summary>
+    public const string Alertmanager = "alertmanager";
 }

@@ -3,12 +3,13 @@
 # Usage: scripts/prerequisites.sh [--browser]
 set -euo pipefail
 
-packages=(postgresql redis-server rabbitmq-server python3-aiosmtpd)
+# The monitoring too: Prometheus (with promtool), Alertmanager (with amtool) and the PostgreSQL and Redis exporters.
+monitoring=(prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter)
+packages=(postgresql redis-server rabbitmq-server python3-aiosmtpd "${monitoring[@]}")
 if [[ "${1:-}" == "--browser" ]]; then
   # The tests' own tools: Chromium, Node.js for the Kubernetes schema check (deploy/kubernetes-check) and for
   # ical.js (tests/calendar-check), and python3-icalendar, the calendar files' second independent reader.
-  # Prometheus' own promtool checks and unit-tests the alert rules (deploy/monitoring).
-  packages+=(chromium python3-icalendar prometheus)
+  packages+=(chromium python3-icalendar)
   command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
@@ -30,15 +31,17 @@ if ((${#missing[@]} > 0)); then
   $sudo apt-get update -qq
   # The packages' own system services are never used: the AppHost runs private instances.
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # Debian's package starts its system Prometheus on every interface: only promtool is wanted here.
-  if [[ " ${missing[*]} " == *" prometheus "* ]]; then
-    if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
-      $sudo systemctl disable --now prometheus >/dev/null 2>&1 || true
-    else
-      $sudo service prometheus stop >/dev/null 2>&1 || true
-      $sudo update-rc.d prometheus disable >/dev/null 2>&1 || true
+  # Debian's monitoring packages start their system services on every interface: the AppHost runs its own.
+  for service in "${monitoring[@]}"; do
+    if [[ " ${missing[*]} " == *" $service "* ]]; then
+      if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+        $sudo systemctl disable --now "$service" >/dev/null 2>&1 || true
+      else
+        $sudo service "$service" stop >/dev/null 2>&1 || true
+        $sudo update-rc.d "$service" disable >/dev/null 2>&1 || true
+      fi
     fi
-  fi
+  done
 fi
 
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required: https://dotnet.microsoft.com/download" >&2; exit 1; }

@@ -72,6 +72,7 @@ public sealed record ResourceRow(string Name, string State, int? Pid, string? Ur
         RedisServerResource redis => $"redis://127.0.0.1:{redis.Port}",
         SmtpSinkResource smtp => $"smtp://127.0.0.1:{smtp.Port}",
         EpmdResource epmd => $"tcp://127.0.0.1:{epmd.Port}",
+        MonitoringServerResource monitoring => $"http://127.0.0.1:{monitoring.Port}",
         IResourceWithEndpoints withEndpoints when withEndpoints.GetEndpoints().FirstOrDefault(e => e.EndpointName == "http") is { } http
             => $"http://127.0.0.1:{http.EndpointAnnotation.Port}",
         _ => null,

@@ -89,6 +89,79 @@ public static class PostgresServerBuilderExtensions
             .WithManifestPublishingCallback(context => ServerBuilderExtensions.WriteSecretConnectionString(context, name));
     }
 
+    /// <summary>
+    /// Debian's PostgreSQL exporter, <c>{server}-exporter</c> on <paramref name="port"/>, scraped under the server's name. It
+    /// signs in as the role <c>monitoring</c> (password <c>{server}-monitoring-password</c>), which holds <c>pg_monitor</c>
+    /// and may enter the maintenance database only; the role is made by its resource's health check once the server
+    /// answers, and the exporter waits for it.
+    /// </summary>
+    public static IResourceBuilder<ExporterResource> AddExporter(this IResourceBuilder<PostgresServerResource> server, int port)
+    {
+        var builder = server.ApplicationBuilder;
+        var name = server.Resource.Name;
+        var login = new PostgresMonitoringLoginResource($"{name}-monitoring", server.Resource, "monitoring",
+            ServerPasswords.Add(builder, $"{name}-monitoring-password"));
+        server.Resource.MonitoringLogin = login;
+        var healthCheck = $"{login.Name}_exists";
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, async cancellationToken =>
+        {
+            try
+            {
+                if (!await IsMonitoringAsync(login, cancellationToken))
+                {
+                    await ProvisionAsync(login, cancellationToken);
+                }
+                return await IsMonitoringAsync(login, cancellationToken)
+                    ? HealthCheckResult.Healthy()
+                    : HealthCheckResult.Unhealthy($"{login.User} does not hold pg_monitor yet");
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy(ex.Message);
+            }
+        });
+        var loginResource = builder.AddResource(login).WithHealthCheck(healthCheck).ExcludeFromManifest();
+        var exporter = new ExporterResource($"{name}-exporter", ServerBuilderExtensions.Which("prometheus-postgres-exporter"),
+            Path.Combine(server.Resource.DataDirectory, "..", $"{name}-exporter"), port, server.Resource);
+        return builder.AddServer(exporter, "http", (e, ct) => Probes.HttpOkAsync(e.Url, ct))
+            .WithArgs($"--web.listen-address=127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "--log.level=warn")
+            .WithEnvironment("DATA_SOURCE_URI", $"127.0.0.1:{server.Resource.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{PostgresMonitoringLoginResource.Database}?sslmode=disable")
+            .WithEnvironment("DATA_SOURCE_USER", login.User)
+            .WithEnvironment("DATA_SOURCE_PASS", ReferenceExpression.Create($"{login.Password.Parameter}"))
+            .WithAnnotation(new ScrapeTargetAnnotation(name, port))
+            .WaitFor(loginResource)
+            .ExcludeFromManifest();
+    }
+
+    private static async Task<bool> IsMonitoringAsync(PostgresMonitoringLoginResource login, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(
+                login.Parent.LocalConnectionString(login.User, login.Password, PostgresMonitoringLoginResource.Database), cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT pg_has_role(current_user, 'pg_monitor', 'MEMBER') AND NOT rolsuper FROM pg_roles WHERE rolname = current_user", connection);
+            return await command.ExecuteScalarAsync(cancellationToken) is true;
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>As the superuser: the role (its password sent as a SCRAM verifier only) with pg_monitor and no other right.</summary>
+    private static async Task ProvisionAsync(PostgresMonitoringLoginResource login, CancellationToken cancellationToken)
+    {
+        await using var admin = await OpenAsync(login.Parent.LocalConnectionString("postgres"), cancellationToken);
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = @name", admin))
+        {
+            exists.Parameters.AddWithValue("name", login.User);
+            var verb = await exists.ExecuteScalarAsync(cancellationToken) is null ? "CREATE" : "ALTER";
+            await ExecuteAsync(admin, $"{verb} ROLE {Quote(login.User)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
+                + $"PASSWORD '{ScramSha256.Verifier(login.Password.LocalValue)}'", cancellationToken);
+        }
+        await ExecuteAsync(admin, $"GRANT pg_monitor TO {Quote(login.User)}", cancellationToken);
+    }
+
     /// <summary>Creates the database unless it exists, owned by <paramref name="owner"/> (the superuser unless given).</summary>
     public static async Task CreateDatabaseAsync(PostgresServerResource server, string name, CancellationToken cancellationToken = default,
         string? owner = null)
@@ -281,6 +354,10 @@ public static class PostgresServerBuilderExtensions
             $"host all {PostgresServerResource.Superuser} 127.0.0.1/32 scram-sha-256",
         };
         lines.AddRange(server.Databases.Select(d => $"host \"{d.DatabaseName}\" \"{d.Owner}\" 127.0.0.1/32 scram-sha-256"));
+        if (server.MonitoringLogin is { } monitoring)
+        {
+            lines.Add($"host {PostgresMonitoringLoginResource.Database} \"{monitoring.User}\" 127.0.0.1/32 scram-sha-256");
+        }
         SecretFiles.WritePrivate(hba, string.Join('\n', lines) + "\n");
         if (Posix.IsRoot)
         {

@@ -18,6 +18,9 @@ public sealed class PostgresServerResource(string name, string command, string d
     /// <summary>The databases, each reachable by its owner alone (pg_hba.conf is written from them before every start).</summary>
     public IList<PostgresDatabaseResource> Databases { get; } = [];
 
+    /// <summary>The exporter's role, when the server is monitored (it may sign in to the maintenance database only).</summary>
+    public PostgresMonitoringLoginResource? MonitoringLogin { get; internal set; }
+
     public override ReferenceExpression ConnectionStringExpression => ConnectionStringFor(Superuser, SuperuserPassword.Parameter);
 
     internal ReferenceExpression ConnectionStringFor(string user, ParameterResource password) => ReferenceExpression.Create(

@@ -20,6 +20,9 @@ public sealed class RabbitMQServerResource(string name, string command, string d
     /// <summary>The management plugin's port (HTTP API and UI, as <see cref="AdminUser"/>, loopback only), or null when it is off.</summary>
     public int? ManagementPort { get; internal set; }
 
+    /// <summary>Where the rabbitmq_prometheus plugin serves the broker's metrics, when it is on.</summary>
+    public int? PrometheusPort { get; internal set; }
+
     public string NodeName => $"rabbit{Port}@localhost";
 
     public string AdminUser => "operator";

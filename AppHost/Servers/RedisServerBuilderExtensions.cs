@@ -15,6 +15,36 @@ public static class RedisServerBuilderExtensions
     /// </summary>
     public const string ClientRights = "~* &* +@all -@admin -@dangerous +info +role +client|setname +client|id +client|getname";
 
+    /// <summary>
+    /// What the exporter's user may do: read the server's statistics (INFO, the slow log's and latency's summaries,
+    /// the settings, the clients), and no key or channel at all.
+    /// </summary>
+    public const string MonitoringRights = "resetkeys resetchannels -@all +ping +info +select +config|get +slowlog|get +slowlog|len "
+        + "+latency|latest +client|list +client|setname +client|id";
+
+    /// <summary>
+    /// Debian's Redis exporter, <c>{server}-exporter</c> on <paramref name="port"/>, scraped under the server's name, signed in
+    /// as the user <c>monitoring</c> (<see cref="MonitoringRights"/>).
+    /// </summary>
+    public static IResourceBuilder<ExporterResource> AddExporter(this IResourceBuilder<RedisServerResource> server, int port)
+    {
+        var builder = server.ApplicationBuilder;
+        var name = server.Resource.Name;
+        var login = new ServerLoginResource($"{name}-monitoring", server.Resource, "monitoring", ServerPasswords.Add(builder, $"{name}-monitoring-password"));
+        server.Resource.MonitoringLogin = login;
+        builder.AddResource(login).ExcludeFromManifest();
+        var exporter = new ExporterResource($"{name}-exporter", ServerBuilderExtensions.Which("prometheus-redis-exporter"),
+            Path.Combine(server.Resource.DataDirectory, "..", $"{name}-exporter"), port, server.Resource);
+        return builder.AddServer(exporter, "http", (e, ct) => Probes.HttpOkAsync(e.Url, ct))
+            .WithEnvironment("REDIS_ADDR", $"redis://127.0.0.1:{server.Resource.Port.ToString(CultureInfo.InvariantCulture)}")
+            .WithEnvironment("REDIS_USER", login.User)
+            .WithEnvironment("REDIS_PASSWORD", ReferenceExpression.Create($"{login.Password.Parameter}"))
+            .WithEnvironment("REDIS_EXPORTER_WEB_LISTEN_ADDRESS", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}")
+            .WithAnnotation(new ScrapeTargetAnnotation(name, port))
+            .WaitFor(server)
+            .ExcludeFromManifest();
+    }
+
     public static IResourceBuilder<RedisServerResource> AddRedisServer(this IDistributedApplicationBuilder builder,
         string name, int port, string dataDirectory)
     {
@@ -37,6 +67,10 @@ public static class RedisServerBuilderExtensions
         foreach (var login in server.Logins)
         {
             config.Append(CultureInfo.InvariantCulture, $"user {login.User} on #{Sha256(login.Password.LocalValue)} {ClientRights}\n");
+        }
+        if (server.MonitoringLogin is { } monitoring)
+        {
+            config.Append(CultureInfo.InvariantCulture, $"user {monitoring.User} on #{Sha256(monitoring.Password.LocalValue)} {MonitoringRights}\n");
         }
         SecretFiles.WritePrivate(server.ConfigFile, config.ToString());
         return Task.CompletedTask;

@@ -14,6 +14,9 @@ public sealed class RedisServerResource(string name, string command, string data
 
     public IList<ServerLoginResource> Logins { get; } = [];
 
+    /// <summary>The exporter's user, when the server is monitored: it reads the server's state, no key.</summary>
+    public ServerLoginResource? MonitoringLogin { get; internal set; }
+
     /// <summary>Where the users are written before every start (owner-only; passwords as SHA-256 hashes).</summary>
     public string ConfigFile => Path.Combine(DataDirectory, "redis.conf");
 

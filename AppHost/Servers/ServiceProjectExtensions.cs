@@ -19,7 +19,8 @@ public static class ServiceProjectExtensions
     {
         var project = builder.AddProject<TProject>(name, launchProfileName: null)
             .WithHttpEndpoint(port: port, targetPort: port, name: "http", isProxied: false)
-            .WithEndpoint("http", e => e.TargetHost = "127.0.0.1");
+            .WithEndpoint("http", e => e.TargetHost = "127.0.0.1")
+            .WithAnnotation(new ScrapeTargetAnnotation(name, managementPort ?? port));
         if (managementPort is { } management)
         {
             project.WithHttpEndpoint(port: management, targetPort: management, name: ManagementEndpoint, isProxied: false)

@@ -15,6 +15,9 @@ public sealed class ServerUsersTests(SystemFixture fixture)
 {
     private RunningSystem System => fixture.System;
 
+    /// <summary>The exporters' user on PostgreSQL and on Redis.</summary>
+    private const string Monitoring = "monitoring";
+
     private static readonly string[] Services =
         [ResourceNames.Identity, ResourceNames.Directory, ResourceNames.Nominations, ResourceNames.Notifications, ResourceNames.Meetings];
 
@@ -92,9 +95,53 @@ public sealed class ServerUsersTests(SystemFixture fixture)
             return list.Select(c => UserOf(c.Raw ?? "")).Where(u => u != "operator").ToHashSet();
         }, found => found.Contains(ResourceNames.Gateway) && found.Contains(ResourceNames.Web) && found.Contains(ResourceNames.Identity),
             TimeSpan.FromSeconds(60), "the gateway, the Web and Identity connected to Redis");
-        Assert.All(users, u => Assert.Contains(u, clients));
+        Assert.All(users, u => Assert.Contains(u, clients.Append(Monitoring)));
 
         static string UserOf(string raw) =>
             raw.Split(' ').Select(p => p.Split('=', 2)).Single(p => p[0] == "user")[1];
+    }
+
+    [Fact]
+    public async Task The_exporters_read_the_servers_statistics_and_none_of_their_data()
+    {
+        // PostgreSQL: the monitoring role reads the statistics views in the maintenance database, and enters no service's database.
+        var password = System.Secret($"{ResourceNames.Postgres}-{Monitoring}-password");
+        var monitoring = System.DatabaseConnectionString("postgres")
+            .Replace("Username=postgres", $"Username={Monitoring}", StringComparison.Ordinal)
+            .Replace(System.Secret($"{ResourceNames.Postgres}-superuser-password"), password, StringComparison.Ordinal);
+        await using (var connection = new Npgsql.NpgsqlConnection(monitoring))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_database WHERE datname = 'directorydb' AND pg_database_size('directorydb') > 0", connection);
+            Assert.Equal(1L, await command.ExecuteScalarAsync());
+            await using var superuser = new Npgsql.NpgsqlCommand("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", connection);
+            Assert.Equal(false, await superuser.ExecuteScalarAsync());
+        }
+        var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(async () =>
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(monitoring.Replace("Database=postgres", $"Database={ResourceNames.DirectoryDb}", StringComparison.Ordinal));
+            await connection.OpenAsync();
+        });
+        Assert.Equal(Npgsql.PostgresErrorCodes.InvalidAuthorizationSpecification, refused.SqlState);
+
+        // Redis: the monitoring user reads INFO, and no key (said in Redis' own protocol, as the exporter speaks it).
+        var answers = await RedisAsync(System.Url(ResourceNames.Cache).Port,
+            $"AUTH {Monitoring} {System.Secret($"{ResourceNames.Cache}-{Monitoring}-password")}", "INFO server", "GET any-key", "SCAN 0", "QUIT");
+        Assert.StartsWith("+OK", answers);
+        Assert.Contains("redis_version:", answers);
+        Assert.Contains("-NOPERM this user has no permissions to run the 'get' command", answers);
+        Assert.Contains("-NOPERM this user has no permissions to run the 'scan' command", answers);
+    }
+
+    /// <summary>Sends <paramref name="commands"/> (inline commands, the last one QUIT) on one connection and returns every answer.</summary>
+    private static async Task<string> RedisAsync(int port, params string[] commands)
+    {
+        using var client = new global::System.Net.Sockets.TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(global::System.Text.Encoding.UTF8.GetBytes(string.Join("", commands.Select(c => c + "\r\n"))));
+        using var reader = new StreamReader(stream, global::System.Text.Encoding.UTF8);
+        return await reader.ReadToEndAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
     }
 }

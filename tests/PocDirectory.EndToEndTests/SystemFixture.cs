@@ -31,6 +31,8 @@ public sealed class SystemFixture : IAsyncLifetime
                 ["Meetings__SilenceMinimumHours"] = "0", ["Meetings__SilenceCheckSeconds"] = "1", ["Meetings__AccreditationMinimumHours"] = "0",
                 // Every test here sends its applications for accreditation from this one address: the limit per address is not what they test.
                 ["RateLimiting__PublicFormPermitsPerMinute"] = "1000",
+                // Prometheus scrapes and evaluates every 5 s instead of 15: an alert's minute is a minute and a few seconds.
+                ["Monitoring__ScrapeInterval"] = "00:00:05",
             });
         Telemetry.ForwardTo = System.DashboardOtlpHttp;
         Sockets = new SocketWatch(System.AppHostPid);

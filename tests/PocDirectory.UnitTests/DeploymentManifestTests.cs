@@ -64,6 +64,8 @@ public sealed class DeploymentManifestTests
         var output = Path.Combine(System.IO.Directory.CreateTempSubdirectory("pocdir-manifest-").FullName, "aspire-manifest.json");
         using var manifest = await PublishAsync(output);
         var resources = manifest.RootElement.GetProperty("resources");
+        // The run's own monitoring stays out: a deployment's operators scrape with theirs, using deploy/monitoring's rules.
+        Assert.DoesNotContain(resources.EnumerateObject(), r => r.Name is ResourceNames.Prometheus or ResourceNames.Alertmanager || r.Name.Contains("exporter", StringComparison.Ordinal));
 
         foreach (var (service, database) in new[]
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PocDirectory.AppHost;
 
 namespace PocDirectory.UnitTests;
@@ -14,30 +13,8 @@ public sealed class MonitoringRulesTests
 
     private static readonly string Monitoring = Path.Combine(Root, "deploy", "monitoring");
 
-    private static async Task<(int Code, string Output)> PromtoolAsync(string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("promtool") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException("promtool is missing: scripts/prerequisites.sh --browser installs Debian's prometheus package.", ex);
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
-            return (process.ExitCode, await stdout + await stderr);
-        }
-    }
+    private static Task<(int Code, string Output)> PromtoolAsync(string workingDirectory, params string[] arguments) =>
+        MonitoringTools.RunAsync("promtool", workingDirectory, arguments);
 
     [Fact]
     public async Task The_rules_are_valid_Prometheus_rules()
@@ -101,5 +78,34 @@ public sealed class MonitoringRulesTests
             .Deserialize<Dictionary<string, List<Dictionary<string, object>>>>(File.ReadAllText(Path.Combine(Monitoring, "alert-rules.yml")));
         return document["groups"].SelectMany(g => (List<object>)g["rules"]).Cast<Dictionary<object, object>>()
             .Select(r => (string)r["alert"]).ToList();
+    }
+}
+
+/// <summary>The monitoring's own programs from Debian's packages (promtool, amtool), as a test runs them.</summary>
+internal static class MonitoringTools
+{
+    public static async Task<(int Code, string Output)> RunAsync(string program, string workingDirectory, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        System.Diagnostics.Process process;
+        try
+        {
+            process = System.Diagnostics.Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException($"{program} is missing: scripts/prerequisites.sh installs Debian's prometheus and prometheus-alertmanager packages.", ex);
+        }
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
+            return (process.ExitCode, await stdout + await stderr);
+        }
     }
 }
