@@ -35,6 +35,7 @@ var mail = builder.AddSmtpSink(ResourceNames.Mail, options.Port(18425), Path.Com
 // The operations team's monitoring (a run's own; a deployment's operators bring theirs, with the same rules):
 // Prometheus scrapes every service and server, through Debian's exporters for PostgreSQL and Redis and RabbitMQ's
 // own plugin, evaluates deploy/monitoring/alert-rules.yml, and Alertmanager e-mails what fires through the sink.
+IResourceBuilder<PrometheusResource>? prometheus = null;
 if (!options.Publishing)
 {
     postgres.AddExporter(options.Port(18496));
@@ -42,7 +43,7 @@ if (!options.Publishing)
     messaging.WithPrometheusPlugin(options.Port(18476));
     builder.AddAlertmanager(ResourceNames.Alertmanager, options.Port(18495), Path.Combine(data, ResourceNames.Alertmanager), mail,
         builder.Configuration["Monitoring:OperationsAddress"] ?? "operations@example.org");
-    builder.AddPrometheus(ResourceNames.Prometheus, options.Port(18494), Path.Combine(data, ResourceNames.Prometheus),
+    prometheus = builder.AddPrometheus(ResourceNames.Prometheus, options.Port(18494), Path.Combine(data, ResourceNames.Prometheus),
         Path.Combine(RepositoryPaths.FindRoot(), "deploy", "monitoring", "alert-rules.yml"),
         builder.Configuration.GetValue("Monitoring:ScrapeInterval", TimeSpan.FromSeconds(15)));
 }
@@ -96,6 +97,10 @@ var web = builder.AddService<Projects.PocDirectory_Web>(ResourceNames.Web, local
     .WithEnvironment("Authentication__Issuer", publicOrigin)
     .WaitFor(gateway).WaitFor(cache);
 identity.WithReference(web.GetEndpoint("http")).WithEnvironment("Identity__WebClientSecret", webClientSecret);
+if (prometheus is not null)
+{
+    web.WithReference(prometheus); // the Operations page's figures
+}
 // The Web names each browser to the gateway under a key only the two hold (ForwardedClient): limits per browser, not one for the Web.
 var forwardedClientKey = builder.AddStateSecret("forwarded-client-key");
 web.WithEnvironment("ForwardedClient__Key", forwardedClientKey);

@@ -118,6 +118,11 @@ public static class ServiceDefaultsExtensions
             options.TimestampFormat = "HH:mm:ss.fff ";
             options.UseUtcTimestamp = true;
         });
+        // Values classified as contact data are redacted on their way into any log: a mail server's answer keeps its
+        // words and loses the addresses it names (DataTaxonomy).
+        builder.Logging.EnableRedaction();
+        builder.Services.AddRedaction(redaction => redaction.SetRedactor<PocDirectory.EmailAddressRedactor>(
+            new Microsoft.Extensions.Compliance.Classification.DataClassificationSet(PocDirectory.DataTaxonomy.ContactText)));
         return builder;
     }
 
@@ -125,6 +130,17 @@ public static class ServiceDefaultsExtensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        // Every check, the libraries' included, reports a failure as one line: while a server starts, each probe of
+        // /health would otherwise log the whole stack trace of the same refused connection.
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            var registrations = options.Registrations.ToList();
+            options.Registrations.Clear();
+            foreach (var registration in registrations)
+            {
+                options.Registrations.Add(OneLineHealthCheck.Wrap(registration));
+            }
+        });
         return builder;
     }
 

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using OpenIddict.Abstractions;
@@ -29,6 +31,21 @@ public sealed partial class RevocationList(IServiceProvider services, IConfigura
 
     private volatile bool _read;
 
+    private static readonly Meter Meter = new("PocDirectory.Revocation");
+
+    // Every list of the process (one, but for tests that run several hosts in one), and when each was last read.
+    private static readonly ConcurrentDictionary<RevocationList, byte> Running = new();
+
+    // No measurement while no list runs (no Redis configured): nothing is read, and nothing is said to be.
+    private static readonly ObservableGauge<double> Age = Meter.CreateObservableGauge("revocation.list.age",
+        () => Running.Keys.Select(l => l.SecondsSinceRead).ToArray() is { Length: > 0 } ages ? [new Measurement<double>(ages.Max())] : Array.Empty<Measurement<double>>(), "s",
+        "Time since the revocation list was last read from Redis (since the process started, while never read)");
+
+    private long _readAtTicks = clock.GetUtcNow().UtcTicks;
+
+    /// <summary>Seconds since the list was last read (or since the process started, before the first read).</summary>
+    public double SecondsSinceRead => Math.Max(0, (clock.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref _readAtTicks), TimeSpan.Zero)).TotalSeconds);
+
     /// <summary>
     /// True once the list was read from Redis at least once. Until then the process is not ready (its
     /// health check says so) and refuses every token: a revoked person is never let in for not knowing yet.
@@ -49,12 +66,14 @@ public sealed partial class RevocationList(IServiceProvider services, IConfigura
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        Running.TryAdd(this, 0);
         try
         {
             await RunAsync(stoppingToken);
         }
         finally
         {
+            Running.TryRemove(this, out _);
             _firstAttempt.TrySetResult();
         }
     }
@@ -117,6 +136,7 @@ public sealed partial class RevocationList(IServiceProvider services, IConfigura
         }
         _revoked = revoked.ToFrozenDictionary();
         _read = true;
+        Interlocked.Exchange(ref _readAtTicks, clock.GetUtcNow().UtcTicks);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
@@ -27,8 +28,10 @@ public static class TelemetryExtensions
             logging.IncludeScopes = true;
         });
 
-        // The service name comes from OTEL_SERVICE_NAME, which the AppHost sets, as Aspire does.
+        // The service name comes from OTEL_SERVICE_NAME, which the AppHost sets, as Aspire does; its version is the build's
+        // (the Operations page shows it, from Prometheus' target_info).
         var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddAttributes([new("service.version", ServiceVersion)]))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
@@ -51,6 +54,12 @@ public static class TelemetryExtensions
         }
         return builder;
     }
+
+    /// <summary>The running service's version: its entry assembly's informational version, without the source revision's suffix.</summary>
+    public static string ServiceVersion { get; } =
+        (System.Reflection.Assembly.GetEntryAssembly()?.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown")
+        .Split('+')[0];
 
     public static bool IsOtlpConfigured(IHostApplicationBuilder builder) =>
         !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);

@@ -29,9 +29,17 @@ if ((${#missing[@]} > 0)); then
   fi
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
-  # The packages' own system services are never used: the AppHost runs private instances.
+  # The packages' own system services are never used: the AppHost runs private instances. They are kept from
+  # starting while they install (policy-rc.d, unless one is already in place): Debian's monitoring packages
+  # would listen on every interface until disabled below.
+  policy=/usr/sbin/policy-rc.d
+  if [[ ! -e "$policy" ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod 755 "$policy"
+    trap '$sudo rm -f "$policy"' EXIT
+  fi
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # Debian's monitoring packages start their system services on every interface: the AppHost runs its own.
+  # Nor at boot: the AppHost runs its own monitoring.
   for service in "${monitoring[@]}"; do
     if [[ " ${missing[*]} " == *" $service "* ]]; then
       if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then

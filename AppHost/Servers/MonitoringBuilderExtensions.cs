@@ -33,7 +33,7 @@ public static class MonitoringBuilderExtensions
             {
                 context.Args.Add($"--config.file={server.ConfigFile}");
                 context.Args.Add($"--storage.tsdb.path={Path.Combine(server.DataDirectory, "tsdb")}");
-                context.Args.Add("--storage.tsdb.retention.time=15d");
+                context.Args.Add("--storage.tsdb.retention.time=31d");
                 context.Args.Add($"--web.listen-address=127.0.0.1:{Invariant(port)}");
                 context.Args.Add("--log.level=warn");
             })

@@ -66,24 +66,8 @@ public static class PostgresServerBuilderExtensions
         var database = new PostgresDatabaseResource(name, databaseName ?? name, server.Resource, owner,
             ServerPasswords.Add(server.ApplicationBuilder, $"{server.Resource.Name}-{ServerLoginResource.ValidUser(owner)}-password"));
         server.Resource.Databases.Add(database);
-        var healthCheck = $"{name}_exists";
-        server.ApplicationBuilder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, async cancellationToken =>
-        {
-            try
-            {
-                if (!await IsProvisionedAsync(database, cancellationToken))
-                {
-                    await ProvisionAsync(database, cancellationToken);
-                }
-                return await IsProvisionedAsync(database, cancellationToken)
-                    ? HealthCheckResult.Healthy()
-                    : HealthCheckResult.Unhealthy($"{database.DatabaseName} is not yet owned by {database.Owner} alone");
-            }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
-            {
-                return HealthCheckResult.Unhealthy(ex.Message);
-            }
-        });
+        var healthCheck = AddProvisioningCheck(server.ApplicationBuilder, $"{name}_exists", ct => IsProvisionedAsync(database, ct), ct => ProvisionAsync(database, ct),
+            $"{database.DatabaseName} is not yet owned by {database.Owner} alone");
         return server.ApplicationBuilder.AddResource(database)
             .WithHealthCheck(healthCheck)
             .WithManifestPublishingCallback(context => ServerBuilderExtensions.WriteSecretConnectionString(context, name));
@@ -102,24 +86,8 @@ public static class PostgresServerBuilderExtensions
         var login = new PostgresMonitoringLoginResource($"{name}-monitoring", server.Resource, "monitoring",
             ServerPasswords.Add(builder, $"{name}-monitoring-password"));
         server.Resource.MonitoringLogin = login;
-        var healthCheck = $"{login.Name}_exists";
-        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, async cancellationToken =>
-        {
-            try
-            {
-                if (!await IsMonitoringAsync(login, cancellationToken))
-                {
-                    await ProvisionAsync(login, cancellationToken);
-                }
-                return await IsMonitoringAsync(login, cancellationToken)
-                    ? HealthCheckResult.Healthy()
-                    : HealthCheckResult.Unhealthy($"{login.User} does not hold pg_monitor yet");
-            }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
-            {
-                return HealthCheckResult.Unhealthy(ex.Message);
-            }
-        });
+        var healthCheck = AddProvisioningCheck(builder, $"{login.Name}_exists", ct => IsMonitoringAsync(login, ct), ct => ProvisionAsync(login, ct),
+            $"{login.User} does not hold pg_monitor alone (another role granted to it?)");
         var loginResource = builder.AddResource(login).WithHealthCheck(healthCheck).ExcludeFromManifest();
         var exporter = new ExporterResource($"{name}-exporter", ServerBuilderExtensions.Which("prometheus-postgres-exporter"),
             Path.Combine(server.Resource.DataDirectory, "..", $"{name}-exporter"), port, server.Resource);
@@ -133,18 +101,48 @@ public static class PostgresServerBuilderExtensions
             .ExcludeFromManifest();
     }
 
+    /// <summary>
+    /// A health check that provisions until it holds: when <paramref name="isReady"/> is false it runs
+    /// <paramref name="provision"/> (which may be repeated) and asks again; unhealthy with <paramref name="notYet"/> or
+    /// the server's refusal until then. Returns the check's name.
+    /// </summary>
+    private static string AddProvisioningCheck(IDistributedApplicationBuilder builder, string name, Func<CancellationToken, Task<bool>> isReady,
+        Func<CancellationToken, Task> provision, string notYet)
+    {
+        builder.Services.AddHealthChecks().AddAsyncCheck(name, async cancellationToken =>
+        {
+            try
+            {
+                if (!await isReady(cancellationToken))
+                {
+                    await provision(cancellationToken);
+                }
+                return await isReady(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy(notYet);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy(ex.Message);
+            }
+        });
+        return name;
+    }
+
     private static async Task<bool> IsMonitoringAsync(PostgresMonitoringLoginResource login, CancellationToken cancellationToken)
     {
         try
         {
             await using var connection = await OpenAsync(
                 login.Parent.LocalConnectionString(login.User, login.Password, PostgresMonitoringLoginResource.Database), cancellationToken);
-            await using var command = new NpgsqlCommand("SELECT pg_has_role(current_user, 'pg_monitor', 'MEMBER') AND NOT rolsuper FROM pg_roles WHERE rolname = current_user", connection);
+            // pg_monitor, and no other role granted to it directly, nor superuser or row-level-security bypass.
+            await using var command = new NpgsqlCommand(
+                "SELECT pg_has_role(current_user, 'pg_monitor', 'MEMBER') AND NOT r.rolsuper AND NOT r.rolbypassrls "
+                + "AND NOT EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = r.oid AND m.roleid <> 'pg_monitor'::regrole) "
+                + "FROM pg_roles r WHERE r.rolname = current_user", connection);
             return await command.ExecuteScalarAsync(cancellationToken) is true;
         }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidPassword)
         {
-            return false;
+            return false; // no such role yet, or its password changed: provisioning sets it (a missing pg_hba.conf line is not, and is said)
         }
     }
 
@@ -156,7 +154,7 @@ public static class PostgresServerBuilderExtensions
         {
             exists.Parameters.AddWithValue("name", login.User);
             var verb = await exists.ExecuteScalarAsync(cancellationToken) is null ? "CREATE" : "ALTER";
-            await ExecuteAsync(admin, $"{verb} ROLE {Quote(login.User)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
+            await ExecuteAsync(admin, $"{verb} ROLE {Quote(login.User)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
                 + $"PASSWORD '{ScramSha256.Verifier(login.Password.LocalValue)}'", cancellationToken);
         }
         await ExecuteAsync(admin, $"GRANT pg_monitor TO {Quote(login.User)}", cancellationToken);

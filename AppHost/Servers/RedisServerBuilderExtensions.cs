@@ -16,11 +16,11 @@ public static class RedisServerBuilderExtensions
     public const string ClientRights = "~* &* +@all -@admin -@dangerous +info +role +client|setname +client|id +client|getname";
 
     /// <summary>
-    /// What the exporter's user may do: read the server's statistics (INFO, the slow log's and latency's summaries,
-    /// the settings, the clients), and no key or channel at all.
+    /// What the exporter's user may do: read the server's statistics (INFO, the slow log's length, the latency summary,
+    /// the settings) and name its connection; no key, no channel, and nothing that shows what clients sent or who
+    /// they are (SLOWLOG GET holds commands' arguments, CLIENT LIST the clients' addresses and names).
     /// </summary>
-    public const string MonitoringRights = "resetkeys resetchannels -@all +ping +info +select +config|get +slowlog|get +slowlog|len "
-        + "+latency|latest +client|list +client|setname +client|id";
+    public const string MonitoringRights = "resetkeys resetchannels -@all +ping +info +config|get +slowlog|len +latency|latest +client|setname";
 
     /// <summary>
     /// Debian's Redis exporter, <c>{server}-exporter</c> on <paramref name="port"/>, scraped under the server's name, signed in

@@ -103,6 +103,7 @@ internal static class ServerBuilderExtensions
         catch (Exception ex)
         {
             logger.LogCritical(ex, "The state of {Server} is no longer passed on to its databases and users", server.Name);
+            await Console.Error.WriteLineAsync($"The state of {server.Name} is no longer passed on to its databases and users: {ex}");
             throw;
         }
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PocDirectory.Web.Components;
 using PocDirectory.Web.Services;
 
@@ -9,6 +10,17 @@ builder.AddWebSessions();
 builder.Services.AddRazorComponents();
 builder.Services.AddGatewayClients(builder.Configuration);
 builder.Services.AddExceptionHandler<BusyGateway>();
+// The Operations page reads Prometheus' query API (its own queries only), when one is given.
+builder.Services.AddHttpClient<PrometheusClient>(http =>
+{
+    if (builder.Configuration.GetConnectionString(PocDirectory.ResourceNames.Prometheus) is { Length: > 0 } prometheus)
+    {
+        http.BaseAddress = new Uri(prometheus.TrimEnd('/') + "/");
+    }
+    http.Timeout = TimeSpan.FromSeconds(10);
+});
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddTransient<OperationsReport>();
 
 var app = builder.Build();
 

@@ -21,14 +21,7 @@ public sealed class ChairWorkPagesTests(SystemFixture fixture) : IAsyncLifetime
 
     private string Web => fixture.System.Url(ResourceNames.Web).ToString().TrimEnd('/');
 
-    private async Task<IPage> SignedInAsync(TestPerson person)
-    {
-        var page = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
-        await page.GotoAsync(Web + "/missions"); // a page for signed-in people: it leads to the sign-in
-        await SignInPageTests.SignInWithAppAsync(page, person);
-        await page.WaitForURLAsync(url => url.StartsWith(Web + "/", StringComparison.Ordinal)); // back from the sign-in
-        return page;
-    }
+    private Task<IPage> SignedInAsync(TestPerson person) => _chromium.SignedInAsync(Web, person, "/missions"); // a page for signed-in people: it leads to the sign-in
 
     private static async Task SetMissionAsync(HttpClient manager, string state, string email) =>
         await MeetingsFlow.JsonAsync(await manager.PutAsJsonAsync($"/api/meetings/missions/{state}", new { emails = new[] { email } }), HttpStatusCode.OK);

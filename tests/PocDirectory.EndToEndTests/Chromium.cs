@@ -25,6 +25,19 @@ public sealed class Chromium : IAsyncDisposable
         return chromium;
     }
 
+    /// <summary>
+    /// A page of a browser context of its own, signed in as <paramref name="person"/> (password and authenticator code) after
+    /// asking for <paramref name="path"/>, a page for signed-in people, on the Web at <paramref name="web"/>; back on the Web.
+    /// </summary>
+    public async Task<IPage> SignedInAsync(string web, TestPerson person, string path)
+    {
+        var page = await (await Browser.NewContextAsync()).NewPageAsync();
+        await page.GotoAsync(web + path);
+        await SignInPageTests.SignInWithAppAsync(page, person);
+        await page.WaitForURLAsync(url => url.StartsWith(web + "/", StringComparison.Ordinal));
+        return page;
+    }
+
     public static string ScreenshotPath(string name)
     {
         var dir = Path.Combine(RunningSystem.RepositoryRoot, "TestResults", "screenshots");

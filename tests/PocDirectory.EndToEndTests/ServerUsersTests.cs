@@ -127,11 +127,14 @@ public sealed class ServerUsersTests(SystemFixture fixture)
 
         // Redis: the monitoring user reads INFO, and no key (said in Redis' own protocol, as the exporter speaks it).
         var answers = await RedisAsync(System.Url(ResourceNames.Cache).Port,
-            $"AUTH {Monitoring} {System.Secret($"{ResourceNames.Cache}-{Monitoring}-password")}", "INFO server", "GET any-key", "SCAN 0", "QUIT");
+            $"AUTH {Monitoring} {System.Secret($"{ResourceNames.Cache}-{Monitoring}-password")}", "INFO server", "GET any-key", "SCAN 0", "SLOWLOG GET 1", "CLIENT LIST", "QUIT");
         Assert.StartsWith("+OK", answers);
         Assert.Contains("redis_version:", answers);
         Assert.Contains("-NOPERM this user has no permissions to run the 'get' command", answers);
         Assert.Contains("-NOPERM this user has no permissions to run the 'scan' command", answers);
+        // Nor what clients sent (the slow log keeps commands' arguments) or who they are.
+        Assert.Contains("-NOPERM this user has no permissions to run the 'slowlog|get' command", answers);
+        Assert.Contains("-NOPERM this user has no permissions to run the 'client|list' command", answers);
     }
 
     /// <summary>Sends <paramref name="commands"/> (inline commands, the last one QUIT) on one connection and returns every answer.</summary>

@@ -24,14 +24,7 @@ public sealed class SilenceFilesTests(SystemFixture fixture) : IAsyncLifetime
 
     private string Web => fixture.System.Url(ResourceNames.Web).ToString().TrimEnd('/');
 
-    private async Task<IPage> SignedInAsync(TestPerson person)
-    {
-        var page = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
-        await page.GotoAsync(Web + "/letters/new"); // a page for signed-in people: it leads to the sign-in
-        await SignInPageTests.SignInWithAppAsync(page, person);
-        await page.WaitForURLAsync(url => url.StartsWith(Web + "/", StringComparison.Ordinal));
-        return page;
-    }
+    private Task<IPage> SignedInAsync(TestPerson person) => _chromium.SignedInAsync(Web, person, "/letters/new"); // a page for signed-in people: it leads to the sign-in
 
     private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 

@@ -20,14 +20,7 @@ public sealed class SilencePagesTests(SystemFixture fixture) : IAsyncLifetime
 
     private string Web => fixture.System.Url(ResourceNames.Web).ToString().TrimEnd('/');
 
-    private async Task<IPage> SignedInAsync(TestPerson person)
-    {
-        var page = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
-        await page.GotoAsync(Web + "/letters/new"); // a page for signed-in people: it leads to the sign-in
-        await SignInPageTests.SignInWithAppAsync(page, person);
-        await page.WaitForURLAsync(url => url.StartsWith(Web + "/", StringComparison.Ordinal));
-        return page;
-    }
+    private Task<IPage> SignedInAsync(TestPerson person) => _chromium.SignedInAsync(Web, person, "/letters/new"); // a page for signed-in people: it leads to the sign-in
 
     /// <summary>A mission with an address, so that a proposal can be circulated whatever ran before.</summary>
     private static async Task MissionAsync(RunningSystem system, string state)

@@ -6,8 +6,9 @@ namespace PocDirectory.EndToEndTests;
 /// <summary>
 /// Watches, for as long as the system runs, every socket of the AppHost and of every process under it
 /// or under Aspire's orchestrator (servers, services, the dashboard), as /proc shows them: each socket's inode in a
-/// process's file descriptors, its remote address in /proc/net/{tcp,tcp6,udp,udp6}. Any remote address
-/// that is not loopback is kept, with the process that held it.
+/// process's file descriptors, its addresses in /proc/net/{tcp,tcp6,udp,udp6}. Any remote address that is not
+/// loopback is kept, with the process that held it, and so is any socket that waits for others (listening, or UDP
+/// unconnected) on an address that is not loopback (every interface included).
 /// </summary>
 public sealed class SocketWatch : IDisposable
 {
@@ -59,7 +60,7 @@ public sealed class SocketWatch : IDisposable
 
     private void Sample()
     {
-        var remotes = new Dictionary<string, string>();
+        var remotes = new Dictionary<string, (string Local, string Remote, bool Waits)>();
         foreach (var table in new[] { "tcp", "tcp6", "udp", "udp6" })
         {
             foreach (var line in File.ReadLines($"/proc/net/{table}").Skip(1))
@@ -67,7 +68,9 @@ public sealed class SocketWatch : IDisposable
                 var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (fields.Length > 9)
                 {
-                    remotes[fields[9]] = fields[2];
+                    // Waits for others: a TCP socket listening (state 0A), or a UDP socket not connected to anyone.
+                    var waits = table.StartsWith("tcp", StringComparison.Ordinal) ? fields[3] == "0A" : IsUnconnected(fields[2]);
+                    remotes[fields[9]] = (fields[1], fields[2], waits);
                 }
             }
         }
@@ -94,9 +97,17 @@ public sealed class SocketWatch : IDisposable
                     continue;
                 }
                 processes.Add(name);
-                if (remotes.TryGetValue(target[8..^1], out var remote) && !IsLoopbackOrUnconnected(remote))
+                if (!remotes.TryGetValue(target[8..^1], out var socket))
                 {
-                    found.Add($"{name} ({pid}) → {Describe(remote)}");
+                    continue;
+                }
+                if (!IsLoopbackOrUnconnected(socket.Remote))
+                {
+                    found.Add($"{name} ({pid}) → {Describe(socket.Remote)}");
+                }
+                else if (socket.Waits && !IsLoopback(socket.Local))
+                {
+                    found.Add($"{name} ({pid}) listens on {Describe(socket.Local)}");
                 }
             }
         }
@@ -159,6 +170,15 @@ public sealed class SocketWatch : IDisposable
         var address = Parse(remote);
         return address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || IPAddress.IsLoopback(address)
             || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4()));
+    }
+
+    private static bool IsUnconnected(string remote) => Parse(remote) is var address && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any));
+
+    /// <summary>A local address on loopback only (a socket bound to every interface is not).</summary>
+    public static bool IsLoopback(string local)
+    {
+        var address = Parse(local);
+        return IPAddress.IsLoopback(address) || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4()));
     }
 
     private static IPAddress Parse(string remote)

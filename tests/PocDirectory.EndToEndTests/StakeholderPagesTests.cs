@@ -22,14 +22,7 @@ public sealed class StakeholderPagesTests(SystemFixture fixture) : IAsyncLifetim
 
     private string Web => fixture.System.Url(ResourceNames.Web).ToString().TrimEnd('/');
 
-    private async Task<IPage> SignedInAsync(TestPerson person)
-    {
-        var page = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
-        await page.GotoAsync(Web + "/letters/new");
-        await SignInPageTests.SignInWithAppAsync(page, person);
-        await page.WaitForURLAsync(url => url.StartsWith(Web + "/", StringComparison.Ordinal));
-        return page;
-    }
+    private Task<IPage> SignedInAsync(TestPerson person) => _chromium.SignedInAsync(Web, person, "/letters/new"); // a page for signed-in people: it leads to the sign-in
 
     [Fact]
     public async Task An_organization_applies_and_confirms_the_Secretariat_checks_and_circulates_it_and_a_delegate_objects_and_withdraws()

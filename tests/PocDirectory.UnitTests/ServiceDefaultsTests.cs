@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
@@ -24,6 +26,73 @@ public sealed class ServiceDefaultsTests
             Assert.True(logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning), $"{category}'s warnings are lost");
         }
         Assert.True(loggers.CreateLogger("PocDirectory.Directory").IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information));
+    }
+
+    [Theory]
+    [InlineData("4.2.0 <ana.perez@mfa.example.org>: Recipient address rejected: Greylisted", "4.2.0 <[address]>: Recipient address rejected: Greylisted")]
+    [InlineData("550 5.1.1 josé.núñez@cancillería.gob.example: no such user", "550 5.1.1 [address]: no such user")]
+    [InlineData("553 \"j doe\"@example.org refused; also bob+x@a.b.", "553 [address] refused; also [address]")]
+    [InlineData("421 4.7.0 Try again later", "421 4.7.0 Try again later")]
+    public void The_redactor_masks_every_address_in_a_mail_servers_answer_and_keeps_its_words(string answer, string logged)
+    {
+        var redactor = new PocDirectory.EmailAddressRedactor();
+
+        Assert.Equal(logged, redactor.Redact(answer));
+        Assert.Equal(logged.Length, redactor.GetRedactedLength(answer));
+    }
+
+    [Fact]
+    public async Task A_failing_health_check_is_one_line_of_the_log_with_what_failed_and_no_stack_trace()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.AddDefaultHealthChecks();
+        var lines = new List<(LogLevel Level, string Message, Exception? Exception)>();
+        builder.Logging.ClearProviders().AddProvider(new ListLoggerProvider(lines));
+        builder.Services.AddHealthChecks()
+            .AddCheck("thrown", () => throw new InvalidOperationException("Connection refused"))
+            .AddCheck("returned", () => HealthCheckResult.Unhealthy("database down", new TimeoutException("no answer in 5 s")))
+            .AddCheck("fine", () => HealthCheckResult.Healthy("ok"));
+        using var host = builder.Build();
+
+        var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        Assert.Equal(HealthStatus.Unhealthy, report.Entries["thrown"].Status);
+        Assert.Equal("InvalidOperationException: Connection refused", report.Entries["thrown"].Description);
+        Assert.Equal("database down (TimeoutException: no answer in 5 s)", report.Entries["returned"].Description);
+        Assert.Equal((HealthStatus.Healthy, "ok"), (report.Entries["fine"].Status, report.Entries["fine"].Description));
+        Assert.All(report.Entries.Values, e => Assert.Null(e.Exception));
+        var failures = lines.Where(l => l.Level >= LogLevel.Warning).ToList();
+        Assert.Equal(2, failures.Count(l => l.Message.Contains("thrown") || l.Message.Contains("returned")));
+        Assert.All(failures, l => Assert.Null(l.Exception));
+        Assert.Contains(failures, l => l.Message.Contains("InvalidOperationException: Connection refused"));
+        // Still what it was registered as: /alive keeps reading the "live" tag.
+        var self = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HealthCheckServiceOptions>>().Value.Registrations.Single(r => r.Name == "self");
+        Assert.Contains(ServiceDefaultsExtensions.LiveTag, self.Tags);
+        Assert.IsType<OneLineHealthCheck>(self.Factory(host.Services));
+    }
+
+    private sealed class ListLoggerProvider(List<(LogLevel, string, Exception?)> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new ListLogger(lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class ListLogger(List<(LogLevel, string, Exception?)> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                lock (lines)
+                {
+                    lines.Add((logLevel, formatter(state, exception), exception));
+                }
+            }
+        }
     }
 
     [Fact]

@@ -48,6 +48,8 @@ public static class Extensions
         builder.Services.AddSingleton<AuditCheckpointFile>();
         builder.Services.AddSingleton<AuditCheckpointWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AuditCheckpointWriter>());
+        builder.Services.AddSingleton<AuditChainMonitor>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AuditChainMonitor>());
     }
 
     /// <summary>

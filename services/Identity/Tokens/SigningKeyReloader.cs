@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using PocDirectory.BuildingBlocks.Persistence;
@@ -28,6 +30,37 @@ public sealed partial class SigningKeyReloader(
 {
     private string? _seen;
 
+    private static readonly Meter Meter = new("PocDirectory.Tokens");
+
+    // Every reloader running in the process (one, but for tests that run several hosts in one): the operations team is
+    // told when a rotation is due (deploy/monitoring/alert-rules.yml, SigningKeyRotationDue).
+    private static readonly ConcurrentDictionary<SigningKeyReloader, byte> Running = new();
+
+    private static readonly ObservableGauge<double> KeyAge = Meter.CreateObservableGauge("signing.key.age",
+        () => Running.Keys.Select(r => r.SigningKeyAge).OfType<double>().DefaultIfEmpty(-1).Max() is var age and >= 0
+            ? [new Measurement<double>(age)] : Array.Empty<Measurement<double>>(),
+        "s", "How long the token signing key in use has been signing");
+
+    // When the key in use began signing, as the last check read it (0: none read yet, or none signs).
+    private long _signingSinceTicks;
+
+    /// <summary>Seconds the key in use has been signing, as the last check read it; null before the first or when none signs.</summary>
+    public double? SigningKeyAge => Interlocked.Read(ref _signingSinceTicks) is var ticks and > 0
+        ? Math.Max(0, (Clock.GetUtcNow() - new DateTimeOffset(ticks, TimeSpan.Zero)).TotalSeconds)
+        : null;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Running.TryAdd(this, 0);
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Running.TryRemove(this, out _);
+        await base.StopAsync(cancellationToken);
+    }
+
     protected override int Batch => 1;
 
     protected override TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Identity:KeyReloadSeconds", 30)));
@@ -42,7 +75,9 @@ public sealed partial class SigningKeyReloader(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PocIdentityDbContext>();
-        var fingerprint = await SigningKeyStore.FingerprintAsync(db, Clock.GetUtcNow(), ct);
+        var now = Clock.GetUtcNow();
+        Interlocked.Exchange(ref _signingSinceTicks, (await SigningKeyStore.SigningSinceAsync(db, now, ct))?.UtcTicks ?? 0);
+        var fingerprint = await SigningKeyStore.FingerprintAsync(db, now, ct);
         if (fingerprint == _seen)
         {
             return false;

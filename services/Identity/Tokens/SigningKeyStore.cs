@@ -107,6 +107,12 @@ public static partial class SigningKeyStore
         return key;
     }
 
+    /// <summary>When the newest key that signs tokens began signing (null when none signs yet): how old the signing key in use is.</summary>
+    public static Task<DateTimeOffset?> SigningSinceAsync(PocIdentityDbContext db, DateTimeOffset now, CancellationToken ct) =>
+        db.SigningKeys.AsNoTracking()
+            .Where(k => k.Purpose == SigningKey.Signing && (k.RetiredAt == null || k.RetiredAt > now) && (k.ActivatesAt == null || k.ActivatesAt <= now))
+            .MaxAsync(k => (DateTimeOffset?)(k.ActivatesAt ?? k.CreatedAt), ct);
+
     /// <summary>
     /// What the token server's keys depend on at <paramref name="now"/>: each key in use, and whether it signs yet.
     /// When it changes (a rotation, a key that starts signing, one retired), the server's keys are loaded again.

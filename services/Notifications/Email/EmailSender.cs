@@ -358,10 +358,10 @@ public sealed partial class EmailSender(
 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "E-mail {Id} not sent (attempt {Attempt}); will retry: {Error}")]
-    private partial void LogRetrying(Guid id, int attempt, string error);
+    private partial void LogRetrying(Guid id, int attempt, [ContactText] string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "E-mail {Id} given up after {Attempts} attempts: {Error}")]
-    private partial void LogGaveUp(Guid id, int attempts, string error);
+    private partial void LogGaveUp(Guid id, int attempts, [ContactText] string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "E-mail {Id}: the SMTP server refused the address ({Status})")]
     private partial void LogRefused(Guid id, int status);

@@ -33,4 +33,71 @@ public sealed class RevocationListTests(ServersFixture servers)
         Assert.True(list.IsRevoked(subject, now.AddSeconds(-1)));
         Assert.False(list.IsRevoked(subject, now.AddSeconds(1)));
     }
+
+    [Fact]
+    public async Task Its_age_is_the_time_since_it_was_last_read_and_is_measured_while_it_runs()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var list = List(servers.Redis.ConnectionString, clock);
+        clock.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(180, list.SecondsSinceRead); // never read: since it was made
+
+        await list.StartAsync(CancellationToken.None); // reads once, then waits 15 s of the fake clock
+        try
+        {
+            Assert.True(list.HasBeenRead);
+            Assert.Equal(0, list.SecondsSinceRead);
+            clock.Advance(TimeSpan.FromSeconds(14)); // no read due yet
+            Assert.Equal(14, list.SecondsSinceRead);
+        }
+        finally
+        {
+            await list.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_list_whose_Redis_does_not_answer_grows_old_and_the_gauge_says_so()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        // Nothing listens there: every read fails, as while Redis is away.
+        var list = List($"127.0.0.1:{PocDirectory.AppHost.LoopbackPorts.GetFreePort()}", clock);
+        await list.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.False(list.HasBeenRead);
+            clock.Advance(TimeSpan.FromMinutes(10));
+            Assert.Equal(600, list.SecondsSinceRead);
+            // The gauge is the largest age of the process's running lists; any other here is read every 15 s of real time.
+            Assert.True(Gauge() >= 600, $"{Gauge()}");
+        }
+        finally
+        {
+            await list.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static RevocationList List(string redis, TimeProvider clock) => new(new ServiceCollection().BuildServiceProvider(),
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:cache"] = redis }).Build(),
+        clock, NullLogger<RevocationList>.Instance);
+
+    /// <summary>The largest <c>revocation.list.age</c> of the process's running lists (other tests' among them), as an exporter reads it.</summary>
+    private static double Gauge()
+    {
+        var age = double.NaN;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "PocDirectory.Revocation" && instrument.Name == "revocation.list.age")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => age = double.IsNaN(age) ? value : Math.Max(age, value));
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return age;
+    }
 }

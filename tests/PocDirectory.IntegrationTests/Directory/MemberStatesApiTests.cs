@@ -181,5 +181,9 @@ public sealed class MemberStatesApiTests(ServersFixture servers) : IAsyncLifetim
         var outbox = await Eventually.Until(() => _client.GetStringAsync("/metrics"),
             text => text.Contains("\noutbox_oldest_age_seconds") && text.Contains("\noutbox_backlog"), TimeSpan.FromSeconds(30), "the outbox's gauges");
         Assert.Contains("# TYPE outbox_oldest_age_seconds gauge", outbox);
+        // And how long ago the revocation list was read (RevocationListStale).
+        var revocation = await Eventually.Until(() => _client.GetStringAsync("/metrics"),
+            text => text.Contains("\nrevocation_list_age_seconds"), TimeSpan.FromSeconds(30), "the revocation list's age");
+        Assert.Contains("# TYPE revocation_list_age_seconds gauge", revocation);
     }
 }

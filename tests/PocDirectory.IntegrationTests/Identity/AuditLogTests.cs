@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using PocDirectory.Contracts.Audit;
 using PocDirectory.Identity.Audit;
@@ -73,6 +75,29 @@ public sealed class AuditLogTests(ServersFixture servers) : IdentityDatabaseTest
         // Without a checkpoint, removing the newest record leaves a shorter chain that verifies: the
         // checkpoints outside the database are what tell (below).
         Assert.Equal(records, result.Records);
+    }
+
+    [Fact]
+    public async Task The_monitor_says_whether_the_chain_verified_and_how_long_ago_for_the_operations_alerts()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
+        var configuration = new ConfigurationBuilder().Build();
+        await using var services = new ServiceCollection()
+            .AddDbContext<PocIdentityDbContext>(o => o.UseNpgsql(ConnectionString))
+            .BuildServiceProvider();
+        var monitor = new AuditChainMonitor(services.GetRequiredService<IServiceScopeFactory>(), new AuditCheckpointFile(configuration),
+            new AuditChainKey(_key), configuration, clock, NullLogger<AuditChainMonitor>.Instance);
+        Assert.Null(monitor.Intact);
+        clock.Advance(TimeSpan.FromMinutes(20));
+        Assert.Equal(1200, monitor.SecondsSinceVerified); // since it was made, before the first verification
+
+        Assert.True((await monitor.VerifyOnceAsync(CancellationToken.None)).Intact);
+        Assert.Equal((true, 0.0), (monitor.Intact, monitor.SecondsSinceVerified));
+
+        await ExecuteAsync("SET session_replication_role = replica; UPDATE audit_log SET actor = 'someone else' WHERE sequence = 2");
+        clock.Advance(TimeSpan.FromMinutes(15));
+        Assert.False((await monitor.VerifyOnceAsync(CancellationToken.None)).Intact);
+        Assert.Equal((false, 0.0), (monitor.Intact, monitor.SecondsSinceVerified));
     }
 
     [Fact]

@@ -65,7 +65,10 @@ public sealed class KeyRotationTests(ServersFixture servers) : IdentityDatabaseT
         var server = services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>();
         var reloader = services.GetRequiredService<SigningKeyReloader>();
         var first = Assert.Single(Signing(server));
+        Assert.Null(reloader.SigningKeyAge); // not read yet
         Assert.True(await reloader.CheckOnceAsync(CancellationToken.None)); // what it started with
+        _clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(TimeSpan.FromDays(1).TotalSeconds, reloader.SigningKeyAge); // the age the alert on rotation reads
         Assert.False(await reloader.CheckOnceAsync(CancellationToken.None));
         Assert.Equal([first], Signing(server)); // built again from identitydb: the same key
 
@@ -81,9 +84,12 @@ public sealed class KeyRotationTests(ServersFixture servers) : IdentityDatabaseT
         Assert.Equal(first, published[0]); // still signing with the old key, the new one in its published keys
         Assert.False(await reloader.CheckOnceAsync(CancellationToken.None));
 
+        Assert.True(reloader.SigningKeyAge >= TimeSpan.FromDays(1).TotalSeconds); // the old key still signs: its age goes on
+
         _clock.Advance(SigningKeyStore.PublishLead);
         Assert.True(await reloader.CheckOnceAsync(CancellationToken.None));
         Assert.Equal([published[1], first], Signing(server)); // the new key signs, the old one stays published
+        Assert.Equal(0, reloader.SigningKeyAge); // and the age is the new key's
     }
 
     private static List<string> Signing(IOptionsMonitor<OpenIddictServerOptions> server) =>

@@ -1,0 +1,190 @@
+namespace PocDirectory.Web.Services;
+
+public sealed record ServiceHealth(string Job, bool? Up, string? Version, double? RequestsPerMinute, double? ErrorShare);
+
+public sealed record ServerHealth(string Name, string What, bool? Up);
+
+public sealed record QueueDepth(string Queue, double Messages)
+{
+    /// <summary>MassTransit's twin of a queue, where the messages a consumer gave up on wait.</summary>
+    public bool IsErrorQueue => Queue.EndsWith("_error", StringComparison.Ordinal);
+}
+
+public sealed record MessageFlow(string Job, double Published, double Consumed, double Faulted);
+
+public sealed record OutboxBacklog(string Job, double Messages, double OldestSeconds);
+
+public sealed record EmailFlow(double Sent, double Failed, double Retried);
+
+/// <summary>An alert's time firing: from its first evaluation firing to its last (<see cref="Ongoing"/> if still).</summary>
+public sealed record AlertSpan(string Name, string Job, string Instance, DateTimeOffset From, DateTimeOffset To, bool Ongoing);
+
+/// <summary>
+/// A service objective over <see cref="Window"/>: the share of good requests achieved, against <see cref="Target"/>, and what
+/// is left of the error budget (the share of bad requests the objective allows): 1 untouched, 0 spent, below 0 overspent.
+/// </summary>
+public sealed record ErrorBudget(string Objective, string Window, double Target, double Requests, double? Achieved, double? Remaining)
+{
+    public static ErrorBudget From(string objective, string window, double target, double total, double bad)
+    {
+        if (target is <= 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(target), target, "An objective is a share strictly between 0 and 1.");
+        }
+        if (!(total > 0))
+        {
+            return new ErrorBudget(objective, window, target, 0, null, null); // no traffic: nothing achieved, nothing spent
+        }
+        var badShare = Math.Clamp(bad / total, 0, 1);
+        return new ErrorBudget(objective, window, target, total, 1 - badShare, 1 - badShare / (1 - target));
+    }
+}
+
+public sealed record OperationsView(
+    DateTimeOffset At, IReadOnlyList<ServiceHealth> Services, IReadOnlyList<ServerHealth> Servers, IReadOnlyList<PromAlert> Alerts,
+    IReadOnlyList<AlertSpan> AlertHistory, IReadOnlyList<QueueDepth> Queues, IReadOnlyList<MessageFlow> Flow, IReadOnlyList<OutboxBacklog> Outboxes,
+    EmailFlow Email, IReadOnlyList<ErrorBudget> Budgets, IReadOnlyList<PromSeries> RequestRates, IReadOnlyList<PromSeries> Backlogs);
+
+/// <summary>
+/// What the operations team sees at a glance, read from Prometheus: counts, rates and states, never a person (no
+/// metric carries an address, a name or a token).
+/// </summary>
+public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider clock)
+{
+    public static readonly IReadOnlyList<string> ServiceJobs =
+        [ResourceNames.Gateway, ResourceNames.Web, ResourceNames.Identity, ResourceNames.Directory, ResourceNames.Nominations, ResourceNames.Notifications, ResourceNames.Meetings];
+
+    /// <summary>Requests of people and programs: not the probes' and scrapers'.</summary>
+    private const string Traffic = "http_route!~\"/metrics|/health|/alive\"";
+
+    public const string SearchRoute = "/api/directory/pocs";
+
+    public const string AcknowledgementRoute = "/api/directory/ping/acknowledgements";
+
+    /// <summary>How far back the charts go, and the step between their points.</summary>
+    public static readonly TimeSpan ChartSpan = TimeSpan.FromHours(3);
+
+    public static readonly TimeSpan ChartStep = TimeSpan.FromMinutes(2);
+
+    /// <summary>How far back the alerts' history goes, and how finely it is read.</summary>
+    public static readonly TimeSpan HistorySpan = TimeSpan.FromHours(24);
+
+    public static readonly TimeSpan HistoryStep = TimeSpan.FromMinutes(1);
+
+    public bool Configured => prometheus.Configured;
+
+    public async Task<OperationsView> ReadAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var jobs = string.Join('|', ServiceJobs);
+        var up = Q($"min by (job) (up{{job=~\"{jobs}\"}})"); // a job of several replicas is up when all are
+        var versions = Q("target_info");
+        var rates = Q($"sum by (job) (rate(http_server_request_duration_seconds_count{{{Traffic}}}[5m])) * 60");
+        // A job that never answered a server error has no such series: its share is 0, not missing.
+        var errors = Q($"(sum by (job) (rate(http_server_request_duration_seconds_count{{{Traffic}, http_response_status_code=~\"5..\"}}[5m])) "
+            + $"or sum by (job) (rate(http_server_request_duration_seconds_count{{{Traffic}}}[5m])) * 0) "
+            + $"/ sum by (job) (rate(http_server_request_duration_seconds_count{{{Traffic}}}[5m]))");
+        var serversUp = Q("pg_up or redis_up or up{job=\"messaging\"}");
+        var alerts = prometheus.AlertsAsync(ct);
+        var history = prometheus.RangeAsync("ALERTS{alertstate=\"firing\"}", now - HistorySpan, now, HistoryStep, ct);
+        var queues = Q("rabbitmq_detailed_queue_messages");
+        // MassTransit's own counters (their unit "ea" is part of the names Prometheus gets); a publish is counted as a send.
+        var published = Q("sum by (job) (increase(messaging_masstransit_send_ea_total[1h]))");
+        var consumed = Q("sum by (job) (increase(messaging_masstransit_consume_ea_total[1h]))");
+        var faulted = Q("sum by (job) (increase(messaging_masstransit_consume_errors_ea_total[1h]))");
+        var backlog = Q("max by (job) (outbox_backlog)");
+        var oldest = Q("max by (job) (outbox_oldest_age_seconds)");
+        var email = Q("label_replace(sum(increase(email_sent_total[1h])), \"kind\", \"sent\", \"\", \"\") "
+            + "or label_replace(sum(increase(email_failed_total[1h])), \"kind\", \"failed\", \"\", \"\") "
+            + "or label_replace(sum(increase(email_retried_total[1h])), \"kind\", \"retried\", \"\", \"\")");
+        var budgets = BudgetsAsync(ct);
+        var requestRates = prometheus.RangeAsync($"sum by (job) (rate(http_server_request_duration_seconds_count{{{Traffic}}}[5m])) * 60",
+            now - ChartSpan, now, ChartStep, ct);
+        var backlogs = prometheus.RangeAsync("label_replace(sum(rabbitmq_detailed_queue_messages), \"job\", \"queued messages\", \"\", \"\") "
+            + "or label_replace(sum(outbox_backlog), \"job\", \"outbox rows\", \"\", \"\")", now - ChartSpan, now, ChartStep, ct);
+
+        var upByJob = (await up).ToDictionary(s => s.Label("job"), s => s.Value == 1);
+        var versionByJob = (await versions).GroupBy(s => s.Label("job")).ToDictionary(g => g.Key, g => g.Select(s => s.Label("service_version")).FirstOrDefault(v => v.Length > 0));
+        var rateByJob = (await rates).ToDictionary(s => s.Label("job"), s => s.Value);
+        var errorByJob = (await errors).ToDictionary(s => s.Label("job"), s => s.Value);
+        var services = ServiceJobs.Select(job => new ServiceHealth(job, upByJob.TryGetValue(job, out var u) ? u : null, versionByJob.GetValueOrDefault(job),
+            rateByJob.TryGetValue(job, out var r) ? r : null, errorByJob.TryGetValue(job, out var e) && !double.IsNaN(e) ? e : null)).ToList();
+
+        var serverSamples = await serversUp;
+        bool? ServerUp(string job, string metric) =>
+            serverSamples.FirstOrDefault(s => s.Label("job") == job && s.Label("__name__") == metric) is { } sample ? sample.Value == 1 : null;
+        var servers = new List<ServerHealth>
+        {
+            new(ResourceNames.Postgres, "PostgreSQL: the services' databases", ServerUp(ResourceNames.Postgres, "pg_up")),
+            new(ResourceNames.Messaging, "RabbitMQ: the messages between services", ServerUp(ResourceNames.Messaging, "up")),
+            new(ResourceNames.Cache, "Redis: caches, sessions, the revocation list", ServerUp(ResourceNames.Cache, "redis_up")),
+        };
+
+        var publishedByJob = (await published).ToDictionary(s => s.Label("job"), s => s.Value);
+        var consumedByJob = (await consumed).ToDictionary(s => s.Label("job"), s => s.Value);
+        var faultedByJob = (await faulted).ToDictionary(s => s.Label("job"), s => s.Value);
+        var flow = ServiceJobs.Where(j => publishedByJob.ContainsKey(j) || consumedByJob.ContainsKey(j))
+            .Select(j => new MessageFlow(j, publishedByJob.GetValueOrDefault(j), consumedByJob.GetValueOrDefault(j), faultedByJob.GetValueOrDefault(j))).ToList();
+
+        var oldestByJob = (await oldest).ToDictionary(s => s.Label("job"), s => s.Value);
+        var outboxes = (await backlog).OrderBy(s => s.Label("job"), StringComparer.Ordinal)
+            .Select(s => new OutboxBacklog(s.Label("job"), s.Value, oldestByJob.GetValueOrDefault(s.Label("job")))).ToList();
+        var emailByKind = (await email).ToDictionary(s => s.Label("kind"), s => s.Value);
+
+        return new OperationsView(now, services, servers,
+            [.. (await alerts).OrderBy(a => a.State == "firing" ? 0 : 1).ThenBy(a => a.ActiveAt)],
+            Spans(await history, HistoryStep, now),
+            [.. (await queues).Select(s => new QueueDepth(s.Label("queue"), s.Value)).OrderByDescending(q => q.IsErrorQueue && q.Messages > 0).ThenBy(q => q.Queue, StringComparer.Ordinal)],
+            flow, outboxes,
+            new EmailFlow(emailByKind.GetValueOrDefault("sent"), emailByKind.GetValueOrDefault("failed"), emailByKind.GetValueOrDefault("retried")),
+            await budgets, await requestRates, await backlogs);
+
+        Task<IReadOnlyList<PromSample>> Q(string query) => prometheus.QueryAsync(query, ct);
+    }
+
+    /// <summary>
+    /// The objectives of the two paths a crisis depends on, over the last 30 days (or as far as Prometheus keeps): a
+    /// directory search and an acknowledgement answered without a server error 99.9 % of the time, and in under half
+    /// a second 99 % of the time.
+    /// </summary>
+    private async Task<IReadOnlyList<ErrorBudget>> BudgetsAsync(CancellationToken ct)
+    {
+        var budgets = new List<ErrorBudget>();
+        foreach (var (what, job, route) in new[] { ("Directory search", ResourceNames.Directory, SearchRoute), ("Acknowledgement", ResourceNames.Directory, AcknowledgementRoute) })
+        {
+            var selector = $"job=\"{job}\", http_route=\"{route}\"";
+            var total = Scalar(await prometheus.QueryAsync($"sum(increase(http_server_request_duration_seconds_count{{{selector}}}[30d]))", ct));
+            var failed = Scalar(await prometheus.QueryAsync($"sum(increase(http_server_request_duration_seconds_count{{{selector}, http_response_status_code=~\"5..\"}}[30d]))", ct));
+            var fast = Scalar(await prometheus.QueryAsync($"sum(increase(http_server_request_duration_seconds_bucket{{{selector}, le=\"0.5\"}}[30d]))", ct));
+            budgets.Add(ErrorBudget.From($"{what}: answered without a server error", "30 days", 0.999, total, failed));
+            budgets.Add(ErrorBudget.From($"{what}: answered in under 0.5 s", "30 days", 0.99, total, total - fast));
+        }
+        return budgets;
+    }
+
+    private static double Scalar(IReadOnlyList<PromSample> samples) => samples.Count == 0 ? 0 : samples[0].Value;
+
+    /// <summary>
+    /// Each alert's times firing, from the <c>ALERTS</c> series read every <paramref name="step"/>: a gap of more than two
+    /// steps ends a span; a span whose last point is within two steps of <paramref name="now"/> is ongoing. Newest first.
+    /// </summary>
+    public static IReadOnlyList<AlertSpan> Spans(IReadOnlyList<PromSeries> series, TimeSpan step, DateTimeOffset now)
+    {
+        var spans = new List<AlertSpan>();
+        foreach (var s in series)
+        {
+            var points = s.Points.Where(p => p.Value > 0).Select(p => p.At).Order().ToList();
+            for (var i = 0; i < points.Count;)
+            {
+                var j = i;
+                while (j + 1 < points.Count && points[j + 1] - points[j] <= step * 2)
+                {
+                    j++;
+                }
+                spans.Add(new AlertSpan(s.Label("alertname"), s.Label("job"), s.Label("instance"), points[i], points[j], now - points[j] <= step * 2));
+                i = j + 1;
+            }
+        }
+        return [.. spans.OrderByDescending(s => s.To).ThenBy(s => s.Name, StringComparer.Ordinal)];
+    }
+}
