@@ -72,6 +72,14 @@ public sealed class AlertingTests(SystemFixture fixture, ITestOutputHelper outpu
             .Select(s => s.GetProperty("metric").GetProperty("job").GetString()).ToList();
         Assert.Contains(ResourceNames.Gateway, revocation);
         Assert.Contains(ResourceNames.Directory, revocation);
+        // Sign-ins by step and outcome, no one named: this test's own person gives a password, then a code.
+        await (await TestPerson.CreateAsync(fixture.System, "metrics-signin", Roles.Operations)).SignInForTokensAsync(fixture.System);
+        static bool Has(JsonElement series, string step, string outcome) =>
+            series.EnumerateArray().Any(s => s.GetProperty("metric").GetProperty("step").GetString() == step && s.GetProperty("metric").GetProperty("outcome").GetString() == outcome);
+        var signIns = await Eventually.Until(() => QueryAsync("signin_attempts_total"),
+            r => Has(r, "password", "second-factor") && Has(r, "authenticator", "signed-in"), TimeSpan.FromMinutes(1), "the sign-in's two steps counted");
+        string[] allowed = ["__name__", "instance", "job", "otel_scope_name", "otel_scope_version", "outcome", "step"];
+        Assert.All(signIns.EnumerateArray().SelectMany(s => s.GetProperty("metric").EnumerateObject()), label => Assert.Contains(label.Name, allowed));
         // Every alert rule of the repository is loaded and evaluates without error.
         var rules = await Http.GetFromJsonAsync<JsonElement>(new Uri(Prometheus, "/api/v1/rules"));
         var loaded = rules.GetProperty("data").GetProperty("groups").EnumerateArray().SelectMany(g => g.GetProperty("rules").EnumerateArray()).ToList();

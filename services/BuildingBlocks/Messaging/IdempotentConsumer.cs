@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,6 +16,12 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db) : ICon
     where TContext : DbContext
 {
     protected TContext Db { get; } = db;
+
+    private static readonly Meter Meter = new("PocDirectory.Inbox");
+
+    // One series per consumer class: a few dozen in the whole system.
+    private static readonly Counter<long> Duplicates = Meter.CreateCounter<long>("inbox.duplicates", "{message}",
+        "Messages a consumer had applied already, acknowledged without effect (a redelivery, a publish repeated)");
 
     /// <summary>The message being handled, with its headers (who sent it), while <see cref="HandleAsync"/> runs.</summary>
     protected ConsumeContext<TMessage>? Current { get; private set; }
@@ -37,6 +44,7 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db) : ICon
             """, cancellationToken);
         if (claimed == 0)
         {
+            Duplicates.Add(1, new KeyValuePair<string, object?>("consumer", GetType().Name));
             return;
         }
 

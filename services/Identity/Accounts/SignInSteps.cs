@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using PocDirectory.BuildingBlocks.Audit;
@@ -16,6 +17,15 @@ public sealed class SignInSteps(
     KnownDevices devices, PocIdentityDbContext db, TimeProvider clock)
 {
     public const string Refused = "The e-mail address or password is not right.";
+
+    private static readonly Meter Meter = new("PocDirectory.SignIn");
+
+    // Tagged by step (password, authenticator, recovery-code) and outcome: a handful of series, and no one named.
+    private static readonly Counter<long> Attempts = Meter.CreateCounter<long>("signin.attempts", "{attempt}",
+        "Sign-in steps tried, by step and outcome (signed-in, second-factor, unknown-account, wrong-credential, not-allowed, held-back)");
+
+    private static void Count(string action, string outcome) => Attempts.Add(1,
+        new KeyValuePair<string, object?>("step", action.Replace("sign-in.", "", StringComparison.Ordinal)), new KeyValuePair<string, object?>("outcome", outcome));
 
     public const string CodeRefused = "The code is not right or has expired.";
 
@@ -172,6 +182,7 @@ public sealed class SignInSteps(
         {
             return false;
         }
+        Count(action, "held-back");
         db.AddAuditRecord(ResourceNames.Identity, action, AuditOutcomes.Failure, http, actor: "anonymous",
             target: email is { Length: > 256 } ? email[..256] : email, detail: "too many attempts: held back");
         await db.SaveChangesAsync(ct);
@@ -188,6 +199,13 @@ public sealed class SignInSteps(
             { IsNotAllowed: true } => "account not allowed (disabled)",
             _ => user is null ? "unknown account" : "wrong credential",
         };
+        Count(action, detail switch
+        {
+            "signed in" => "signed-in",
+            "second factor required" => "second-factor",
+            "account not allowed (disabled)" => "not-allowed",
+            _ => detail.Replace(' ', '-'),
+        });
         db.AddAuditRecord(ResourceNames.Identity, action, outcome, http, actor: user?.Id ?? "anonymous", target: target, state: user?.State, detail: detail);
         await db.SaveChangesAsync(ct);
     }

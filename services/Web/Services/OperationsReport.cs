@@ -40,10 +40,13 @@ public sealed record ErrorBudget(string Objective, string Window, double Target,
     }
 }
 
+public sealed record SignInOutcome(string Outcome, double Count);
+
 public sealed record OperationsView(
     DateTimeOffset At, IReadOnlyList<ServiceHealth> Services, IReadOnlyList<ServerHealth> Servers, IReadOnlyList<PromAlert> Alerts,
     IReadOnlyList<AlertSpan> AlertHistory, IReadOnlyList<QueueDepth> Queues, IReadOnlyList<MessageFlow> Flow, IReadOnlyList<OutboxBacklog> Outboxes,
-    EmailFlow Email, IReadOnlyList<ErrorBudget> Budgets, IReadOnlyList<PromSeries> RequestRates, IReadOnlyList<PromSeries> Backlogs);
+    EmailFlow Email, IReadOnlyList<ErrorBudget> Budgets, IReadOnlyList<PromSeries> RequestRates, IReadOnlyList<PromSeries> Backlogs,
+    IReadOnlyList<SignInOutcome> SignIns, double DuplicatesDropped);
 
 /// <summary>
 /// What the operations team sees at a glance, read from Prometheus: counts, rates and states, never a person (no
@@ -97,6 +100,8 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
         var email = Q("label_replace(sum(increase(email_sent_total[1h])), \"kind\", \"sent\", \"\", \"\") "
             + "or label_replace(sum(increase(email_failed_total[1h])), \"kind\", \"failed\", \"\", \"\") "
             + "or label_replace(sum(increase(email_retried_total[1h])), \"kind\", \"retried\", \"\", \"\")");
+        var signIns = Q("sum by (outcome) (increase(signin_attempts_total[1h]))");
+        var duplicates = Q("sum(increase(inbox_duplicates_total[1h]))");
         var budgets = BudgetsAsync(ct);
         var requestRates = prometheus.RangeAsync($"sum by (job) (rate(http_server_request_duration_seconds_count{{{Traffic}}}[5m])) * 60",
             now - ChartSpan, now, ChartStep, ct);
@@ -137,7 +142,9 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
             [.. (await queues).Select(s => new QueueDepth(s.Label("queue"), s.Value)).OrderByDescending(q => q.IsErrorQueue && q.Messages > 0).ThenBy(q => q.Queue, StringComparer.Ordinal)],
             flow, outboxes,
             new EmailFlow(emailByKind.GetValueOrDefault("sent"), emailByKind.GetValueOrDefault("failed"), emailByKind.GetValueOrDefault("retried")),
-            await budgets, await requestRates, await backlogs);
+            await budgets, await requestRates, await backlogs,
+            [.. (await signIns).Where(s => s.Value > 0).Select(s => new SignInOutcome(s.Label("outcome"), s.Value)).OrderBy(s => s.Outcome, StringComparer.Ordinal)],
+            Scalar(await duplicates));
 
         Task<IReadOnlyList<PromSample>> Q(string query) => prometheus.QueryAsync(query, ct);
     }

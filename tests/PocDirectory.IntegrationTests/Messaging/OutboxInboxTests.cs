@@ -65,6 +65,30 @@ public sealed class OutboxInboxTests(ServersFixture servers) : ProducerConsumerT
         var bus = Producer.Host.Services.GetRequiredService<IBus>();
         var duplicate = new WidgetCreated { WidgetId = Guid.NewGuid(), Sequence = 1 };
         var messageId = NewId.NextGuid();
+        // The operations team's count of duplicates dropped (inbox.duplicates), as an exporter reads it; only this
+        // test's consumer publishes this message id twice.
+        var dropped = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "PocDirectory.Inbox" && instrument.Name == "inbox.duplicates")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "consumer" && tag.Value as string == nameof(WidgetCreatedConsumer))
+                {
+                    Interlocked.Add(ref dropped, value);
+                }
+            }
+        });
+        listener.Start();
 
         await bus.Publish(duplicate, context => context.MessageId = messageId);
         await bus.Publish(duplicate, context => context.MessageId = messageId);
@@ -75,6 +99,7 @@ public sealed class OutboxInboxTests(ServersFixture servers) : ProducerConsumerT
         var applied = await Consumer.WithDbAsync(db => db.Applied.SingleAsync(a => a.Id == duplicate.WidgetId));
         Assert.Equal(1, applied.Times);
         Assert.Equal(1, await Consumer.WithDbAsync(db => db.Inbox.CountAsync(m => m.MessageId == messageId)));
+        Assert.True(await Eventually.Until(() => Task.FromResult(Interlocked.Read(ref dropped)), d => d >= 1, Patience, "the duplicate counted") >= 1);
     }
 
     [Fact]
