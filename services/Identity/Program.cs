@@ -50,5 +50,7 @@ app.MapUsersApi();
 app.MapAuditApi();
 app.MapMachineClientsApi();
 
+// Once the metrics are collected (a measurement before that is lost).
+app.Lifetime.ApplicationStarted.Register(PocDirectory.Identity.Accounts.SignInSteps.StartCounting);
 app.Run();
 return 0;

@@ -18,6 +18,9 @@ public sealed class SocketWatch : IDisposable
     private readonly object _lock = new();
     private readonly HashSet<string> _beyondLoopback = [];
     private readonly HashSet<string> _processesSeen = [];
+    // Listeners on every interface, and each process's loopback listeners, by process name and port (see Seen).
+    private readonly Dictionary<(string Name, int Port), string> _wideListeners = [];
+    private readonly HashSet<(string Name, int Port)> _loopbackListeners = [];
     private int _samples;
 
     public SocketWatch(int rootPid)
@@ -26,12 +29,20 @@ public sealed class SocketWatch : IDisposable
         _loop = Task.Run(LoopAsync);
     }
 
-    /// <summary>What was seen so far: sockets beyond loopback ("process → address"), samples taken, process names seen with sockets.</summary>
+    /// <summary>
+    /// What was seen so far: sockets beyond loopback ("process → address", "process listens on address"), samples taken,
+    /// process names seen with sockets. One listener is not counted: RabbitMQ (beam.smp), as it boots, checks that its
+    /// Erlang distribution port is free by listening on it on every interface and closing it at once
+    /// (rabbit_prelaunch_dist:dist_port_use_check_ipv4 in 3.10; nothing accepts there, and no setting turns the check
+    /// off), before its real listener binds that port on 127.0.0.1. A wide listener of beam.smp on a port that
+    /// beam.smp is also seen listening on at 127.0.0.1 is that check; any other still counts.
+    /// </summary>
     public (IReadOnlyList<string> BeyondLoopback, int Samples, IReadOnlyList<string> Processes) Seen()
     {
         lock (_lock)
         {
-            return ([.. _beyondLoopback.Order()], _samples, [.. _processesSeen.Order()]);
+            var listeners = _wideListeners.Where(l => !(l.Key.Name == "beam.smp" && _loopbackListeners.Contains(l.Key))).Select(l => l.Value);
+            return ([.. _beyondLoopback.Concat(listeners).Distinct().Order()], _samples, [.. _processesSeen.Order()]);
         }
     }
 
@@ -76,6 +87,8 @@ public sealed class SocketWatch : IDisposable
         }
         var found = new List<string>();
         var processes = new List<string>();
+        var wide = new List<((string, int) Key, string What)>();
+        var loopback = new List<(string, int)>();
         foreach (var pid in Tree())
         {
             string name;
@@ -107,7 +120,11 @@ public sealed class SocketWatch : IDisposable
                 }
                 else if (socket.Waits && !IsLoopback(socket.Local))
                 {
-                    found.Add($"{name} ({pid}) listens on {Describe(socket.Local)}");
+                    wide.Add(((name, Port(socket.Local)), $"{name} ({pid}) listens on {Describe(socket.Local)}"));
+                }
+                else if (socket.Waits)
+                {
+                    loopback.Add((name, Port(socket.Local)));
                 }
             }
         }
@@ -116,6 +133,11 @@ public sealed class SocketWatch : IDisposable
             _samples++;
             _beyondLoopback.UnionWith(found);
             _processesSeen.UnionWith(processes);
+            foreach (var (key, what) in wide)
+            {
+                _wideListeners.TryAdd(key, what);
+            }
+            _loopbackListeners.UnionWith(loopback);
         }
     }
 
@@ -171,6 +193,8 @@ public sealed class SocketWatch : IDisposable
         return address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || IPAddress.IsLoopback(address)
             || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4()));
     }
+
+    private static int Port(string address) => int.Parse(address.Split(':')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
     private static bool IsUnconnected(string remote) => Parse(remote) is var address && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any));
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -17,12 +18,6 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db) : ICon
 {
     protected TContext Db { get; } = db;
 
-    private static readonly Meter Meter = new("PocDirectory.Inbox");
-
-    // One series per consumer class: a few dozen in the whole system.
-    private static readonly Counter<long> Duplicates = Meter.CreateCounter<long>("inbox.duplicates", "{message}",
-        "Messages a consumer had applied already, acknowledged without effect (a redelivery, a publish repeated)");
-
     /// <summary>The message being handled, with its headers (who sent it), while <see cref="HandleAsync"/> runs.</summary>
     protected ConsumeContext<TMessage>? Current { get; private set; }
 
@@ -31,6 +26,7 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db) : ICon
         var messageId = context.MessageId
             ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a message id.");
         var consumer = GetType().FullName!;
+        InboxMetrics.Started(GetType());
         var cancellationToken = context.CancellationToken;
 
         Db.ChangeTracker.Clear(); // a retry must not see a failed attempt's entities
@@ -44,7 +40,7 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db) : ICon
             """, cancellationToken);
         if (claimed == 0)
         {
-            Duplicates.Add(1, new KeyValuePair<string, object?>("consumer", GetType().Name));
+            InboxMetrics.Dropped(GetType());
             return;
         }
 
@@ -63,4 +59,30 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db) : ICon
 
     /// <summary>Applies the message through <see cref="Db"/>; do not call SaveChanges.</summary>
     protected abstract Task HandleAsync(TMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The inboxes' count of the duplicates they drop (<c>inbox.duplicates</c>), one series per consumer class, each started
+/// at 0 when its consumer first runs: a first duplicate is then an increase Prometheus sees, not a series born at 1.
+/// </summary>
+internal static class InboxMetrics
+{
+    private static readonly Meter Meter = new("PocDirectory.Inbox");
+
+    private static readonly Counter<long> Duplicates = Meter.CreateCounter<long>("inbox.duplicates", "{message}",
+        "Messages a consumer had applied already, acknowledged without effect (a redelivery, a publish repeated)");
+
+    private static readonly ConcurrentDictionary<Type, bool> Seen = new();
+
+    public static void Started(Type consumer)
+    {
+        if (Seen.TryAdd(consumer, true))
+        {
+            Duplicates.Add(0, Tag(consumer));
+        }
+    }
+
+    public static void Dropped(Type consumer) => Duplicates.Add(1, Tag(consumer));
+
+    private static KeyValuePair<string, object?> Tag(Type consumer) => new("consumer", consumer.Name);
 }

@@ -75,6 +75,7 @@ public sealed class Passkeys(
         var user = assertion.Succeeded ? assertion.User : null;
         // Never held back by failed passwords or codes: whoever guesses those cannot keep a passkey out.
         var allowed = user is not null && await signIn.CanSignInAsync(user);
+        SignInSteps.Count("sign-in.passkey", allowed ? "signed-in" : user is null ? "wrong-credential" : "not-allowed");
         db.AddAuditRecord(ResourceNames.Identity, "sign-in.passkey", allowed ? AuditOutcomes.Success : AuditOutcomes.Failure, http,
             actor: user?.Id ?? "anonymous", target: user?.Email, state: user?.State,
             detail: allowed ? "signed in" : user is null ? assertion.Failure?.Message : "account not allowed (disabled)");

@@ -24,8 +24,26 @@ public sealed class SignInSteps(
     private static readonly Counter<long> Attempts = Meter.CreateCounter<long>("signin.attempts", "{attempt}",
         "Sign-in steps tried, by step and outcome (signed-in, second-factor, unknown-account, wrong-credential, not-allowed, held-back)");
 
-    private static void Count(string action, string outcome) => Attempts.Add(1,
-        new KeyValuePair<string, object?>("step", action.Replace("sign-in.", "", StringComparison.Ordinal)), new KeyValuePair<string, object?>("outcome", outcome));
+    /// <summary>Counts one attempt of a step (its audit action, "sign-in.…") with its outcome; the passkey's too.</summary>
+    public static void Count(string action, string outcome) => Attempts.Add(1, Tags(action.Replace("sign-in.", "", StringComparison.Ordinal), outcome));
+
+    private static KeyValuePair<string, object?>[] Tags(string step, string outcome) =>
+        [new("step", step), new("outcome", outcome)];
+
+    /// <summary>
+    /// Starts every series there can be at 0, once at start-up: a first attempt is then an increase Prometheus sees, not
+    /// a series born at 1.
+    /// </summary>
+    public static void StartCounting()
+    {
+        foreach (var step in new[] { "password", "authenticator", "recovery-code", "passkey" })
+        {
+            foreach (var outcome in new[] { "signed-in", "second-factor", "unknown-account", "wrong-credential", "not-allowed", "held-back" })
+            {
+                Attempts.Add(0, Tags(step, outcome));
+            }
+        }
+    }
 
     public const string CodeRefused = "The code is not right or has expired.";
 

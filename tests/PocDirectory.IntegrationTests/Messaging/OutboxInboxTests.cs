@@ -99,7 +99,7 @@ public sealed class OutboxInboxTests(ServersFixture servers) : ProducerConsumerT
         var applied = await Consumer.WithDbAsync(db => db.Applied.SingleAsync(a => a.Id == duplicate.WidgetId));
         Assert.Equal(1, applied.Times);
         Assert.Equal(1, await Consumer.WithDbAsync(db => db.Inbox.CountAsync(m => m.MessageId == messageId)));
-        Assert.True(await Eventually.Until(() => Task.FromResult(Interlocked.Read(ref dropped)), d => d >= 1, Patience, "the duplicate counted") >= 1);
+        Assert.Equal(1, Interlocked.Read(ref dropped)); // counted once, as it was dropped (one message at a time, before the marker)
     }
 
     [Fact]
