@@ -60,6 +60,9 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
     /// <summary>Requests of people and programs: not the probes' and scrapers'.</summary>
     private const string Traffic = "http_route!~\"/metrics|/health|/alive\"";
 
+    /// <summary>Each service's requests a second over five minutes, probes and scrapes left out.</summary>
+    private const string RequestRate = $"sum by (job) (rate(http_server_request_duration_seconds_count{{{Traffic}}}[5m]))";
+
     public const string SearchRoute = "/api/directory/pocs";
 
     public const string AcknowledgementRoute = "/api/directory/ping/acknowledgements";
@@ -82,11 +85,10 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
         var jobs = string.Join('|', ServiceJobs);
         var up = Q($"min by (job) (up{{job=~\"{jobs}\"}})"); // a job of several replicas is up when all are
         var versions = Q("target_info");
-        var rates = Q($"sum by (job) (rate(http_server_request_duration_seconds_count{{{Traffic}}}[5m])) * 60");
+        var rates = Q($"{RequestRate} * 60");
         // A job that never answered a server error has no such series: its share is 0, not missing.
         var errors = Q($"(sum by (job) (rate(http_server_request_duration_seconds_count{{{Traffic}, http_response_status_code=~\"5..\"}}[5m])) "
-            + $"or sum by (job) (rate(http_server_request_duration_seconds_count{{{Traffic}}}[5m])) * 0) "
-            + $"/ sum by (job) (rate(http_server_request_duration_seconds_count{{{Traffic}}}[5m]))");
+            + $"or {RequestRate} * 0) / {RequestRate}");
         var serversUp = Q("pg_up or redis_up or up{job=\"messaging\"}");
         var alerts = prometheus.AlertsAsync(ct);
         var history = prometheus.RangeAsync("ALERTS{alertstate=\"firing\"}", now - HistorySpan, now, HistoryStep, ct);
@@ -103,15 +105,15 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
         var signIns = Q("sum by (outcome) (increase(signin_attempts_total[1h]))");
         var duplicates = Q("sum(increase(inbox_duplicates_total[1h]))");
         var budgets = BudgetsAsync(ct);
-        var requestRates = prometheus.RangeAsync($"sum by (job) (rate(http_server_request_duration_seconds_count{{{Traffic}}}[5m])) * 60",
+        var requestRates = prometheus.RangeAsync($"{RequestRate} * 60",
             now - ChartSpan, now, ChartStep, ct);
         var backlogs = prometheus.RangeAsync("label_replace(sum(rabbitmq_detailed_queue_messages), \"job\", \"queued messages\", \"\", \"\") "
             + "or label_replace(sum(outbox_backlog), \"job\", \"outbox rows\", \"\", \"\")", now - ChartSpan, now, ChartStep, ct);
 
         var upByJob = (await up).ToDictionary(s => s.Label("job"), s => s.Value == 1);
         var versionByJob = (await versions).GroupBy(s => s.Label("job")).ToDictionary(g => g.Key, g => g.Select(s => s.Label("service_version")).FirstOrDefault(v => v.Length > 0));
-        var rateByJob = (await rates).ToDictionary(s => s.Label("job"), s => s.Value);
-        var errorByJob = (await errors).ToDictionary(s => s.Label("job"), s => s.Value);
+        var rateByJob = ByJob(await rates);
+        var errorByJob = ByJob(await errors);
         var services = ServiceJobs.Select(job => new ServiceHealth(job, upByJob.TryGetValue(job, out var u) ? u : null, versionByJob.GetValueOrDefault(job),
             rateByJob.TryGetValue(job, out var r) ? r : null, errorByJob.TryGetValue(job, out var e) && !double.IsNaN(e) ? e : null)).ToList();
 
@@ -125,13 +127,13 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
             new(ResourceNames.Cache, "Redis: caches, sessions, the revocation list", ServerUp(ResourceNames.Cache, "redis_up")),
         };
 
-        var publishedByJob = (await published).ToDictionary(s => s.Label("job"), s => s.Value);
-        var consumedByJob = (await consumed).ToDictionary(s => s.Label("job"), s => s.Value);
-        var faultedByJob = (await faulted).ToDictionary(s => s.Label("job"), s => s.Value);
+        var publishedByJob = ByJob(await published);
+        var consumedByJob = ByJob(await consumed);
+        var faultedByJob = ByJob(await faulted);
         var flow = ServiceJobs.Where(j => publishedByJob.ContainsKey(j) || consumedByJob.ContainsKey(j))
             .Select(j => new MessageFlow(j, publishedByJob.GetValueOrDefault(j), consumedByJob.GetValueOrDefault(j), faultedByJob.GetValueOrDefault(j))).ToList();
 
-        var oldestByJob = (await oldest).ToDictionary(s => s.Label("job"), s => s.Value);
+        var oldestByJob = ByJob(await oldest);
         var outboxes = (await backlog).OrderBy(s => s.Label("job"), StringComparer.Ordinal)
             .Select(s => new OutboxBacklog(s.Label("job"), s.Value, oldestByJob.GetValueOrDefault(s.Label("job")))).ToList();
         var emailByKind = (await email).ToDictionary(s => s.Label("kind"), s => s.Value);
@@ -168,6 +170,8 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
         }
         return budgets;
     }
+
+    private static Dictionary<string, double> ByJob(IReadOnlyList<PromSample> samples) => samples.ToDictionary(s => s.Label("job"), s => s.Value);
 
     private static double Scalar(IReadOnlyList<PromSample> samples) => samples.Count == 0 ? 0 : samples[0].Value;
 
