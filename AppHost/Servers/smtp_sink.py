@@ -3,6 +3,8 @@
 - It refuses recipients in the reserved .invalid top-level domain (RFC 2606) with a permanent 550.
 - It delivers a message whose end of data it received even when the client is gone right after
   (aiosmtpd alone drops what it has not processed yet when the connection closes).
+- It takes a quarter of a second to accept a message for the slow.example.org domain, as a distant
+  server would: sending to such addresses takes long enough to be interrupted in the middle.
 Usage: python3 smtp_sink.py HOST PORT MAILDIR
 """
 import asyncio
@@ -20,6 +22,11 @@ class RefusingMailbox(Mailbox):
             return "550 5.1.2 No such domain"
         envelope.rcpt_tos.append(address)
         return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if any(a.rpartition("@")[2].lower() == "slow.example.org" for a in envelope.rcpt_tos):
+            await asyncio.sleep(0.25)
+        return await super().handle_DATA(server, session, envelope)
 
 
 class DrainingSMTP(SMTP):

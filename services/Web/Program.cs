@@ -60,6 +60,12 @@ app.MapPost("/ping/campaigns/{id:guid}/export", async (Guid id, IFormCollection 
     using var response = await ping.ExportAsync(id, http.RequestAborted);
     await CopyDownloadAsync(response, http);
 }).RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
+// A meeting's participants as CSV, the Secretariat's (the service refuses anyone else and records the export): a form post, as the directory's export.
+app.MapPost("/meetings/{id:guid}/participants/export", async (Guid id, IFormCollection form, HttpContext http, MeetingClient meetings) =>
+{
+    using var response = await meetings.ParticipantsCsvAsync(id, http.RequestAborted);
+    await CopyDownloadAsync(response, http);
+}).RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
 // A meeting's document as a download, fetched with the person's token when one is signed in (the documents of
 // a meeting off the public schedule are for signed-in people); the public ones for anyone.
 app.MapGet("/meetings/{id:guid}/documents/{documentId:guid}/file", async (Guid id, Guid documentId, HttpContext http, MeetingClient meetings) =>

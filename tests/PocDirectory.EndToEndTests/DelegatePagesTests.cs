@@ -38,6 +38,15 @@ public sealed class DelegatePagesTests(SystemFixture fixture) : IAsyncLifetime
         await page.GetByTestId("register").ClickAsync();
         await Assertions.Expect(page.GetByTestId("participants")).ToContainTextAsync("Ana Souza");
 
+        // The delegation's own overview, from the navigation: the meeting with its participant, linked back to it.
+        await page.GetByRole(AriaRole.Link, new() { Name = "My delegation" }).ClickAsync();
+        var meeting = page.GetByTestId("delegation-meeting").Filter(new() { HasText = "Hybrid informal consultations on the directory" });
+        await Assertions.Expect(meeting.GetByTestId("delegation-participant")).ToHaveCountAsync(1);
+        await Assertions.Expect(meeting.GetByTestId("delegation-participant").Locator("td")).ToHaveTextAsync(["Ana Souza", "Counsellor, Permanent Mission of Brazil", "In person"]);
+        await Assertions.Expect(meeting).ToContainTextAsync("registration open");
+        await meeting.GetByRole(AriaRole.Link, new() { Name = "Hybrid informal consultations on the directory" }).ClickAsync();
+        await page.WaitForURLAsync($"**/meetings/{id}#participants");
+
         await page.GetByLabel("Full name").FillAsync("Bruno Lima");
         await page.GetByLabel("Function").FillAsync("First Secretary");
         await page.GetByLabel("E-mail address").FillAsync(TestPerson.UniqueEmail("bruno-lima"));

@@ -91,5 +91,19 @@ public sealed class LettersTests(SystemFixture fixture)
         var archive = await MeetingsFlow.JsonAsync(await anonymous.GetAsync("/api/meetings/letters"), HttpStatusCode.OK);
         Assert.Contains(archive.EnumerateArray(), l => l.GetProperty("id").GetGuid() == id);
         Assert.DoesNotContain(archive.EnumerateArray(), l => l.GetProperty("status").GetString() != "sent");
+
+        // A restricted letter, once sent, is read by signed-in people only: the public neither reads it nor sees it in the archive.
+        var restrictedSubject = $"Restricted {Guid.NewGuid():N}"[..24];
+        var restricted = await MeetingsFlow.DraftAsync(system, chairToken, MeetingsFlow.Letter(restrictedSubject));
+        await MeetingsFlow.JsonAsync(await chair.PostAsJsonAsync($"/api/meetings/letters/{restricted}/sending", new { revision = 1 }), HttpStatusCode.OK);
+        await Mailbox.WaitForAsync(system, ghana, new Regex($"Subject: {Regex.Escape(restrictedSubject)}"));
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/meetings/letters/{restricted}")).StatusCode);
+        Assert.DoesNotContain((await MeetingsFlow.JsonAsync(await anonymous.GetAsync("/api/meetings/letters"), HttpStatusCode.OK)).EnumerateArray(),
+            l => l.GetProperty("id").GetGuid() == restricted);
+        using var delegateOfGhana = DirectoryFlow.Client(system, await DirectoryFlow.TokenOfAsync(system, "letters-gha", Roles.Delegate, "GHA"));
+        var read = await MeetingsFlow.JsonAsync(await delegateOfGhana.GetAsync($"/api/meetings/letters/{restricted}"), HttpStatusCode.OK);
+        Assert.Equal(restrictedSubject, read.GetProperty("subject").GetString());
+        Assert.Contains((await MeetingsFlow.JsonAsync(await delegateOfGhana.GetAsync("/api/meetings/letters"), HttpStatusCode.OK)).EnumerateArray(),
+            l => l.GetProperty("id").GetGuid() == restricted);
     }
 }

@@ -51,6 +51,17 @@ public sealed class RegistrationTests(SystemFixture fixture)
         var csv = await secretariat.GetStringAsync($"/api/meetings/{id}/registrations.csv");
         Assert.Equal(4, csv.Trim().Split('\n').Length);
         Assert.Contains(kenyan, csv);
+        var lines = csv.Trim().TrimStart('\uFEFF').Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Equal("state,state_name,organization,full_name,function,email,attendance,status,registered_at", lines[0]);
+        Assert.StartsWith($"KEN,Kenya,,A. Delegate,\"Counsellor, Permanent Mission\",{kenyan},online,approved,", lines.Single(l => l.Contains(kenyan, StringComparison.Ordinal)));
+        // Each delegation's overview holds its own State's participants of this meeting, and no other State's.
+        var kenyas = Assert.Single((await MeetingsFlow.JsonAsync(await kenya.GetAsync("/api/meetings/registrations"), HttpStatusCode.OK)).EnumerateArray(),
+            m => m.GetProperty("meetingId").GetGuid() == id);
+        Assert.Equal([kenyan], kenyas.GetProperty("participants").EnumerateArray().Select(p => p.GetProperty("email").GetString()!).ToArray());
+        var frances = Assert.Single((await MeetingsFlow.JsonAsync(await france.GetAsync("/api/meetings/registrations"), HttpStatusCode.OK)).EnumerateArray(),
+            m => m.GetProperty("meetingId").GetGuid() == id);
+        Assert.All(frances.GetProperty("participants").EnumerateArray(), p => Assert.Equal("FRA", p.GetProperty("state").GetString()));
+        Assert.Equal(2, frances.GetProperty("participants").GetArrayLength());
 
         // The link is disseminated in due course: when it is added, every registered participant gets it, and no one else.
         var link = $"https://meet.example.org/oewg-briefing-{Guid.NewGuid():N}";

@@ -54,8 +54,7 @@ public sealed class SilencePagesTests(SystemFixture fixture) : IAsyncLifetime
         await chair.GetByLabel("The proposal").FillAsync("Meetings begin on time.\n\nStatements are limited to five minutes.");
         await chair.GetByLabel("Day", new() { Exact = true }).FillAsync($"{year}-02-20");
         await chair.GetByLabel("Time of day").FillAsync("18:00");
-        await Assertions.Expect(chair.Locator("#silence-isPublic")).Not.ToBeCheckedAsync(); // not public unless asked
-        await chair.Locator("#silence-isPublic").CheckAsync();
+        await Assertions.Expect(chair.Locator("#silence-restricted")).Not.ToBeCheckedAsync(); // public unless restricted
         await chair.GetByTestId("circulate").ClickAsync();
         await Assertions.Expect(chair.GetByTestId("silence-notice")).ToContainTextAsync("The proposal is under silence");
         await Assertions.Expect(chair.GetByTestId("silence-status")).ToHaveTextAsync("Under silence");

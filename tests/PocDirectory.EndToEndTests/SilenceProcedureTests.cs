@@ -106,8 +106,10 @@ public sealed class SilenceProcedureTests(SystemFixture fixture)
         Assert.Equal(JsonValueKind.Null, seen.GetProperty("objections")[0].GetProperty("receivedFrom").ValueKind);
         var open = await MeetingsFlow.JsonAsync(await anonymous.GetAsync($"/api/meetings/silence-procedures/{brokenId}"), HttpStatusCode.OK);
         Assert.Equal(JsonValueKind.Null, open.GetProperty("objections").ValueKind);
-        Assert.Contains((await MeetingsFlow.JsonAsync(await anonymous.GetAsync("/api/meetings/silence-procedures"), HttpStatusCode.OK)).EnumerateArray(),
+        var listed = Assert.Single((await MeetingsFlow.JsonAsync(await anonymous.GetAsync("/api/meetings/silence-procedures"), HttpStatusCode.OK)).EnumerateArray(),
             p => p.GetProperty("id").GetGuid() == brokenId);
+        Assert.StartsWith("Stakeholders with ECOSOC consultative status may attend.", listed.GetProperty("proposal").GetString()); // the public list: proposal, expiry, outcome
+        Assert.False(listed.TryGetProperty("brokenBy", out _));
         // Nothing to announce while silence runs.
         Assert.Equal(HttpStatusCode.Conflict, (await chair.PostAsJsonAsync($"/api/meetings/silence-procedures/{brokenId}/announcement", new { revision = 1 })).StatusCode);
 

@@ -68,6 +68,7 @@ public sealed class StakeholderAccreditationTests(SystemFixture fixture)
         using var chair = DirectoryFlow.Client(system, await DirectoryFlow.TokenOfAsync(system, "accr-chair", Roles.ChairOffice));
         using var france = DirectoryFlow.Client(system, await DirectoryFlow.TokenOfAsync(system, "accr-fra", Roles.Delegate, "FRA"));
         using var pointOfContact = DirectoryFlow.Client(system, await DirectoryFlow.TokenOfAsync(system, "accr-poc", Roles.PointOfContact, "FRA"));
+        using var germany = DirectoryFlow.Client(system, await DirectoryFlow.TokenOfAsync(system, "accr-deu", Roles.Delegate, "DEU"));
         var tag = Guid.NewGuid().ToString("N")[..6];
         var mission = TestPerson.UniqueEmail("accr-mission-nor");
         await MeetingsFlow.JsonAsync(await secretariat.PutAsJsonAsync("/api/meetings/missions/NOR", new { emails = new[] { mission } }), HttpStatusCode.OK);
@@ -146,6 +147,10 @@ public sealed class StakeholderAccreditationTests(SystemFixture fixture)
         Assert.Equal(HttpStatusCode.Conflict, (await france.PostAsJsonAsync($"/api/meetings/stakeholders/rounds/{roundId}/objections", new { application = ids[1] })).StatusCode);
         var seenByChair = await MeetingsFlow.JsonAsync(await chair.GetAsync($"/api/meetings/stakeholders/rounds/{roundId}"), HttpStatusCode.OK);
         Assert.Equal("FRA", Assert.Single(seenByChair.GetProperty("objections").EnumerateArray()).GetProperty("state").GetString());
+        var seenBySecretariat = await MeetingsFlow.JsonAsync(await secretariat.GetAsync($"/api/meetings/stakeholders/rounds/{roundId}"), HttpStatusCode.OK);
+        Assert.Equal("FRA", Assert.Single(seenBySecretariat.GetProperty("objections").EnumerateArray()).GetProperty("state").GetString());
+        var seenByGermany = await MeetingsFlow.JsonAsync(await germany.GetAsync($"/api/meetings/stakeholders/rounds/{roundId}"), HttpStatusCode.OK);
+        Assert.Empty(seenByGermany.GetProperty("objections").EnumerateArray()); // another State's objection is not Germany's to see
         var seenByPoc = await MeetingsFlow.JsonAsync(await pointOfContact.GetAsync($"/api/meetings/stakeholders/rounds/{roundId}"), HttpStatusCode.OK);
         Assert.Equal(JsonValueKind.Null, seenByPoc.GetProperty("objections").ValueKind);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/meetings/stakeholders/rounds/{roundId}")).StatusCode);
@@ -177,5 +182,17 @@ public sealed class StakeholderAccreditationTests(SystemFixture fixture)
         var row = rows.Single(r => (string)r["organization"] == accepted);
         Assert.Equal(("non-objection", "ngo"), ((string)row["basis"], (string)row["type"]));
         Assert.Equal("ecosoc", (string)rows.Single(r => (string)r["organization"] == ecosoc)["basis"]);
+
+        // The Web's public page and its download list them too.
+        using var web = new HttpClient { BaseAddress = system.WebOrigin };
+        var page = await web.GetStringAsync("/stakeholders");
+        Assert.Contains(accepted, page);
+        Assert.DoesNotContain(objected, page);
+        using var download = await web.GetAsync("/stakeholders/accredited.csv");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        var downloaded = await download.Content.ReadAsStringAsync();
+        Assert.Contains(accepted, downloaded);
+        Assert.DoesNotContain(objected, downloaded);
     }
 }

@@ -77,6 +77,14 @@ public sealed class StakeholderParticipationTests(SystemFixture fixture) : IAsyn
         Assert.Contains(message.BodyParts, p => p.ContentType.MimeType == "text/calendar" && p.ContentType.Parameters["method"] == "REQUEST");
         var token = RegistrationLink.Match(message.TextBody ?? "").Groups[1].Value;
         Assert.NotEmpty(token);
+        // The link is no key to the directory: as a bearer token it opens none of its data.
+        using (var asBearer = DirectoryFlow.Client(system, token))
+        {
+            foreach (var path in new[] { "/api/directory/pocs", "/api/directory/states", "/api/directory/export", "/api/meetings/missions" })
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, (await asBearer.GetAsync(path)).StatusCode);
+            }
+        }
 
         // The link opens the meeting and the organization's (empty) list; an unknown link opens nothing.
         var read = await MeetingsFlow.JsonAsync(await anonymous.PostAsJsonAsync("/api/meetings/stakeholder-registrations/read", new { token }), HttpStatusCode.OK);
@@ -197,6 +205,18 @@ public sealed class StakeholderParticipationTests(SystemFixture fixture) : IAsyn
         await secretariat.GetByRole(AriaRole.Button, new() { Name = "Approve Lina Online" }).ClickAsync();
         await Assertions.Expect(secretariat.GetByTestId("decision-notice")).ToHaveTextAsync("Lina Online is approved and told so.");
         await Assertions.Expect(secretariat.GetByTestId("pending-count")).ToHaveCountAsync(0);
+
+        // The participants' list as a spreadsheet: the approved participant, with the decisions.
+        var download = await secretariat.RunAndWaitForDownloadAsync(() => secretariat.GetByTestId("participants-export").ClickAsync());
+        Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
+        using (var reader = new StringReader(await File.ReadAllTextAsync(await download.PathAsync())))
+        using (var csv = new CsvHelper.CsvReader(reader, System.Globalization.CultureInfo.InvariantCulture))
+        {
+            var rows = csv.GetRecords<dynamic>().Cast<IDictionary<string, object>>().ToList();
+            var lina = Assert.Single(rows, r => (string)r["full_name"] == "Lina Online");
+            Assert.Equal((organization, "Programme lead", "online", "approved"), ((string)lina["organization"], (string)lina["function"], (string)lina["attendance"], (string)lina["status"]));
+            Assert.DoesNotContain(rows, r => (string)r["full_name"] == "Omar Other"); // declined: holds no place
+        }
 
         // The organization's page shows each decision, the reason with the declined one.
         await visitor.GotoAsync(link.Value);

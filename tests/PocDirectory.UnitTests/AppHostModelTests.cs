@@ -178,6 +178,31 @@ public sealed class AppHostModelTests : IDisposable
     }
 
     [Theory]
+    [InlineData(new string[0], false)]
+    [InlineData(new[] { "--demo" }, true)]
+    public async Task The_meetings_of_the_seed_letters_are_loaded_by_the_meetings_program_only_with_demo(string[] args, bool demo)
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync(typeof(AppHostOptions), ["--state-dir", _state.FullName, .. args]);
+        var model = new DistributedApplicationModel(builder.Resources);
+        var commands = builder.Services.Where(s => s.ServiceType == typeof(LocalRuntimeSettings))
+            .Select(s => s.ImplementationInstance).OfType<LocalRuntimeSettings>().Single().Commands;
+
+        var meetings = Resource<ProjectResource>(model, ResourceNames.Meetings);
+        if (demo)
+        {
+            // Once everything runs, after the accounts and the Directory's data set.
+            Assert.Equal(["demo-accounts", "demo-directory", "demo-meetings"], commands.Select(c => c.Name));
+            var seed = Assert.Single(commands, c => c.Project == meetings);
+            Assert.Equal("demo-meetings", seed.Name);
+            Assert.Equal(["demo", "seed"], seed.Args);
+        }
+        else
+        {
+            Assert.Empty(commands);
+        }
+    }
+
+    [Theory]
     [InlineData("1")]
     [InlineData("201")]
     [InlineData("many")]

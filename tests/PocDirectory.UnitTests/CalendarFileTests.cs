@@ -80,6 +80,33 @@ public sealed class CalendarFileTests
     }
 
     [Fact]
+    public async Task A_calendar_of_meetings_in_New_York_and_Vienna_defines_each_zone_once_and_both_readers_place_each_meeting_in_its_own()
+    {
+        var newYork = new Meeting { CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+        new MeetingRequest("substantive-session", "Eighth substantive session", null, "in-person", "Conference Room 4", ["public"], null,
+            new MeetingTimeRequest("exact", "2024-07-08", StartTime: "10:00", EndTime: "13:00")).ApplyTo(newYork, isNew: true);
+        var vienna = new Meeting { CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+        new MeetingRequest("briefing", "Briefing in Vienna", null, "hybrid", "Vienna International Centre", ["public"], null,
+            new MeetingTimeRequest("exact", "2024-02-07", StartTime: "10:00", EndTime: "11:30", Zone: "Europe/Vienna")).ApplyTo(vienna, isNew: true);
+        var ics = CalendarFiles.Publish([newYork, vienna], "OEWG meetings");
+
+        var lines = ics.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Equal(2, lines.Count(l => l == "BEGIN:VTIMEZONE"));
+        Assert.Single(lines, l => l == $"TZID:{MeetingTime.NewYork}");
+        Assert.Single(lines, l => l == "TZID:Europe/Vienna");
+        foreach (var read in await CalendarReaders.ReadAsync(ics))
+        {
+            Assert.Equal([MeetingTime.NewYork, "Europe/Vienna"], read.Zones);
+            Assert.Equal(2, read.Events.Count);
+            // 10.00 am in New York in July is 14:00 UTC (EDT); 10.00 am in Vienna in February is 09:00 UTC (CET).
+            var inNewYork = read.Events.Single(e => e.Uid == CalendarFiles.Uid(newYork));
+            Assert.Equal((MeetingTime.NewYork, "2024-07-08T14:00:00.000Z", "2024-07-08T17:00:00.000Z"), (inNewYork.Tzid, inNewYork.Start, inNewYork.End));
+            var inVienna = read.Events.Single(e => e.Uid == CalendarFiles.Uid(vienna));
+            Assert.Equal(("Europe/Vienna", "2024-02-07T09:00:00.000Z", "2024-02-07T10:30:00.000Z"), (inVienna.Tzid, inVienna.Start, inVienna.End));
+        }
+    }
+
+    [Fact]
     public async Task An_invitation_and_its_cancellation_name_the_method_the_organizer_and_the_invitee_in_both_readers()
     {
         var meeting = new Meeting { CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };

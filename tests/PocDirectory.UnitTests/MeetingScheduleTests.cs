@@ -82,7 +82,10 @@ public sealed class MeetingScheduleTests
         Assert.Equal((new DateOnly(2023, 2, 1), new DateOnly(2023, 2, 7)), Seed("2022-12-15/elements-paper").Time.Days);
         Assert.Equal((new DateOnly(2023, 6, 1), new DateOnly(2023, 6, 30)), Seed("2022-12-15/june-intersessional").Time.Days);
         Assert.Equal(MeetingStatuses.Tentative, Seed("2022-12-15/june-intersessional").Status);
-        Assert.Equal(13, SeedLetters.Meetings.Select(m => $"{m.Letter.Key}/{m.Key}").Distinct().Count());
+        // The second substantive session, from 28 March to 1 April 2022: in New York, under daylight time from 13 March.
+        Assert.Equal(DateTimeOffset.Parse("2022-03-28T04:00:00Z"), Seed("2021-12-17/second-session").StartsAt);
+        Assert.Equal(DateTimeOffset.Parse("2022-04-02T04:00:00Z"), Seed("2021-12-17/second-session").EndsAt);
+        Assert.Equal(14, SeedLetters.Meetings.Select(m => $"{m.Letter.Key}/{m.Key}").Distinct().Count());
     }
 
     [Theory]
@@ -143,7 +146,7 @@ public sealed class MeetingScheduleTests
     [Fact]
     public void A_request_for_a_meeting_is_refused_with_every_field_error_and_changes_nothing()
     {
-        var meeting = SeedLetters.Meetings[6].ToMeeting(DateTimeOffset.UnixEpoch);
+        var meeting = SeedLetters.Meetings.Single(m => m.Key == "townhall").ToMeeting(DateTimeOffset.UnixEpoch);
         var before = (meeting.Title, meeting.Sequence, meeting.StartsAt);
         var request = new MeetingRequest("party", new string('x', 301), null, "virtual", "Conference Room 4", ["everyone"], "cancelled",
             new MeetingTimeRequest("exact", "2023-02-15", StartTime: "09:00"), Revision: 1);

@@ -64,6 +64,7 @@ public static class AuditTable
         [("meetings", "PUT", "/api/meetings/letters/{id:guid}")] = "handler:letter.changed",
         [("meetings", "POST", "/api/meetings/letters/{id:guid}/sending")] = "handler:letter.sent",
         [("meetings", "POST", "/api/meetings/letters/acknowledgements")] = "handler:letter.acknowledged",
+        [("meetings", "GET", "/api/meetings/registrations")] = "filter:registrations.read",
         [("meetings", "GET", "/api/meetings/{id:guid}/registrations")] = "filter:registrations.read",
         [("meetings", "POST", "/api/meetings/{id:guid}/registrations")] = "handler:registration.created",
         [("meetings", "DELETE", "/api/meetings/{id:guid}/registrations/{registrationId:guid}")] = "handler:registration.withdrawn",

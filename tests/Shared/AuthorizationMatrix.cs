@@ -125,6 +125,7 @@ public static class AuthorizationMatrix
         // Registration: a State's delegate registers its participants ({meeting} is not open for registration: 409), sees and
         // withdraws its own; the Secretariat (directory manager) sees and exports all. Participants are people: the Chair's
         // office, which reads no one's contact details, does not see them.
+        ("meetings", "GET", "/api/meetings/registrations", "/api/meetings/registrations", "401 403 403 403 403 403 403 403 403 403 401 401 401 401 200"),
         ("meetings", "GET", "/api/meetings/{id:guid}/registrations", "/api/meetings/{meeting}/registrations", "401 200 403 403 403 403 403 403 403 403 401 401 401 401 200"),
         ("meetings", "POST", "/api/meetings/{id:guid}/registrations", "/api/meetings/{meeting}/registrations", "401 403 403 403 403 403 403 403 403 403 401 401 401 401 409"),
         ("meetings", "DELETE", "/api/meetings/{id:guid}/registrations/{registrationId:guid}", "/api/meetings/{meeting}/registrations/0198a5c2-0000-7000-8000-000000000001", "401 404 403 403 403 403 403 403 403 403 401 401 401 401 404"),

@@ -20,6 +20,9 @@ public sealed record RegistrationView(Guid Id, string State, string FullName, st
         new(r.Id, r.State, r.FullName, r.Function, r.Email, r.Attendance, r.CreatedAt, r.WithdrawnAt, r.Organization, r.Status, r.DeclineReason, r.DecidedAt);
 }
 
+/// <summary>A meeting the delegate's State has participants in, with them: the delegation's own overview.</summary>
+public sealed record DelegationMeeting(Guid MeetingId, string Title, string When, DateTimeOffset StartsAt, string Status, bool RegistrationOpen, IReadOnlyList<RegistrationView> Participants);
+
 /// <summary>The Secretariat's decision on a stakeholder's participant: approved, or declined with the reason the participant is told.</summary>
 public sealed record RegistrationDecision(bool? Approve, string? Reason);
 
@@ -34,6 +37,8 @@ public static class RegistrationsApi
 {
     public static void MapRegistrationsApi(this IEndpointRouteBuilder routes)
     {
+        routes.MapGet("/api/meetings/registrations", DelegationAsync).WithTags("Registration").Audited("registrations.read", ResourceNames.Meetings)
+            .WithSummary("The delegate's own State's participants in every meeting, the next meetings first").Produces<List<DelegationMeeting>>();
         var api = routes.MapGroup("/api/meetings/{id:guid}").WithTags("Registration");
         api.MapGet("/registrations", ListAsync).Audited("registrations.read", ResourceNames.Meetings)
             .WithSummary("The meeting's participants: all for the directory manager, a delegate's own State's").Produces<List<RegistrationView>>();
@@ -47,6 +52,24 @@ public static class RegistrationsApi
             .Produces<RegistrationView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/registrations.csv", ExportAsync).AuditedByHandler("registrations.exported")
             .WithSummary("The participants as CSV (directory manager)").Produces<string>(contentType: "text/csv");
+    }
+
+    private static async Task<IResult> DelegationAsync(ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (Problems.DelegateState(user) is not { } state)
+        {
+            return Problems.NotAllowed("A delegation's registrations are seen by its State's delegates.");
+        }
+        var registrations = await db.Registrations.AsNoTracking().Where(r => r.State == state && r.Organization == null && r.WithdrawnAt == null)
+            .OrderBy(r => r.CreatedAt).ToListAsync(ct);
+        var ids = registrations.Select(r => r.MeetingId).Distinct().ToList();
+        var meetings = await db.Meetings.AsNoTracking().Where(m => ids.Contains(m.Id)).ToListAsync(ct);
+        var byMeeting = registrations.ToLookup(r => r.MeetingId);
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(meetings
+            .OrderBy(m => m.EndsAt < now ? 1 : 0).ThenBy(m => m.EndsAt < now ? -m.StartsAt.UtcTicks : m.StartsAt.UtcTicks) // the next ones first, then the past, latest first
+            .Select(m => new DelegationMeeting(m.Id, m.Title, m.Time.Describe(), m.StartsAt, m.Status, m.RegistrationOpen, byMeeting[m.Id].Select(RegistrationView.From).ToList()))
+            .ToList());
     }
 
     private static async Task<IResult> ListAsync(Guid id, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)

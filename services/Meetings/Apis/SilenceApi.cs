@@ -12,7 +12,7 @@ namespace PocDirectory.Meetings.Apis;
 
 /// <summary>A procedure in the record: what was proposed, until when, and how it ended.</summary>
 public sealed record SilenceSummary(
-    Guid Id, string Subject, string Status, DateTimeOffset ExpiresAt, string Expiry, DateTimeOffset CirculatedAt, DateTimeOffset? DecidedAt, bool IsPublic);
+    Guid Id, string Subject, string Proposal, string Status, DateTimeOffset ExpiresAt, string Expiry, DateTimeOffset CirculatedAt, DateTimeOffset? DecidedAt, bool IsPublic);
 
 /// <summary>A State's objection as Member States see it; who sent it (the delegate's account) only for the Chair's office and the Secretariat.</summary>
 public sealed record ObjectionView(
@@ -77,7 +77,7 @@ public static class SilenceApi
     internal static bool Visible(SilenceProcedure procedure, ClaimsPrincipal user) => procedure.IsPublic || Problems.SignedInPerson(user);
 
     private static SilenceSummary Summary(SilenceProcedure p) =>
-        new(p.Id, p.Subject, p.Status, p.ExpiresAt, SilenceLetters.Describe(p.ExpiresAt, p.Zone), p.CirculatedAt, p.DecidedAt, p.IsPublic);
+        new(p.Id, p.Subject, p.Proposal, p.Status, p.ExpiresAt, SilenceLetters.Describe(p.ExpiresAt, p.Zone), p.CirculatedAt, p.DecidedAt, p.IsPublic);
 
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, MeetingsDbContext db, CancellationToken ct)
     {
@@ -152,7 +152,7 @@ public static class SilenceApi
         var by = Caller.From(user).Subject;
         var procedure = new SilenceProcedure
         {
-            Subject = subject!, Proposal = proposal!, ExpiresAt = expiry!.Value.At, Zone = expiry.Value.Zone, IsPublic = request.IsPublic == true,
+            Subject = subject!, Proposal = proposal!, ExpiresAt = expiry!.Value.At, Zone = expiry.Value.Zone, IsPublic = request.IsPublic != false,
             CirculatedAt = now, CirculatedBy = by, UpdatedAt = now,
         };
         db.SilenceProcedures.Add(procedure);

@@ -506,6 +506,17 @@ public static class StakeholdersApi
         {
             return Problems.NotAllowed("An objection to an applicant is made by a Member State, through its delegate.");
         }
+        return await ReceiveObjectionAsync(id, state, Caller.From(user).Subject ?? "", request, db, clock, http, ct);
+    }
+
+    /// <summary>
+    /// Receives a State's objection to an applicant of a round (its delegate's right to send it already checked): while the
+    /// round's row is held FOR SHARE, the clock is read and must be before the deadline; the objection and the audit record
+    /// are committed together. Created with the objection, or the refusal.
+    /// </summary>
+    public static async Task<IResult> ReceiveObjectionAsync(
+        Guid id, string state, string from, AccreditationObjectionRequest? request, MeetingsDbContext db, TimeProvider clock, HttpContext? http, CancellationToken ct)
+    {
         if (!await db.MemberStates.AnyAsync(s => s.Iso3 == state && s.UnStatus == "Member", ct))
         {
             return Problems.NotAllowed("Objections to applicants are made by Member States.");
@@ -545,7 +556,7 @@ public static class StakeholdersApi
         {
             return Problems.Conflict("Your State objects to this applicant already.", "One objection stands per State and applicant.");
         }
-        var objection = new AccreditationObjection { RoundId = id, ApplicationId = request!.Application!.Value, State = state, Basis = basis, ReceivedAt = now, ReceivedFrom = Caller.From(user).Subject ?? "" };
+        var objection = new AccreditationObjection { RoundId = id, ApplicationId = request!.Application!.Value, State = state, Basis = basis, ReceivedAt = now, ReceivedFrom = from };
         db.AccreditationObjections.Add(objection);
         db.AddAuditRecord(ResourceNames.Meetings, "accreditation.objected", AuditOutcomes.Success, http, target: id.ToString(), state: state, detail: $"applicant {objection.ApplicationId}");
         try

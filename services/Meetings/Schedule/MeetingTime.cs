@@ -151,7 +151,7 @@ public sealed class MeetingTime
                 var first = StartDate.Year != last.Year ? Date(StartDate)
                     : StartDate.Month != last.Month ? StartDate.ToString("d MMMM", English)
                     : StartDate.Day.ToString(CultureInfo.InvariantCulture);
-                return $"{first} - {Date(last)}";
+                return style == DateStyle.Prose ? $"from {first} to {Date(last)}" : $"{first} - {Date(last)}";
             case TimePrecisions.Week:
                 var week = WeekNames[Week!.Value - 1];
                 return $"{char.ToUpperInvariant(week[0])}{week[1..]} week of {StartDate.ToString("MMMM yyyy", English)}";

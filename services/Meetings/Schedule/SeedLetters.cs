@@ -77,7 +77,11 @@ public static class SeedLetters
 
     public static readonly IReadOnlyList<SeedMeeting> Meetings =
     [
-        // Letter of 17 December 2021: the timeline to a decision on modalities for stakeholder participation.
+        // Letter of 17 December 2021: the next session, and the timeline to a decision on modalities for stakeholder participation.
+        new(December2021, "second-session", MeetingKinds.SubstantiveSession,
+            "Second Substantive Session of the OEWG", MeetingFormats.InPerson, Everyone, MeetingStatuses.Confirmed,
+            Days(new DateOnly(2022, 3, 28), new DateOnly(2022, 4, 1)),
+            "the second substantive session, to be held {when} in New York."),
         new(December2021, "consultations", MeetingKinds.ConsultationsWithMemberStates,
             "Informal intersessional consultations with all interested delegations", null, States, MeetingStatuses.Confirmed,
             Days(new DateOnly(2021, 12, 17), new DateOnly(2022, 1, 15), approximateEnd: true),

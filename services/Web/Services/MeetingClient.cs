@@ -67,6 +67,13 @@ public sealed class MeetingClient(HttpClient http)
         return await DirectoryClient.ReadAsync<List<Participant>>(response, ct);
     }
 
+    /// <summary>The delegate's own State's participants, meeting by meeting.</summary>
+    public async Task<(IReadOnlyList<DelegationMeeting>? Meetings, Refusal? Refusal)> DelegationAsync(CancellationToken ct)
+    {
+        using var response = await http.GetAsync("api/meetings/registrations", ct);
+        return await DirectoryClient.ReadAsync<List<DelegationMeeting>>(response, ct);
+    }
+
     public async Task<(Participant? Participant, FieldProblems? Problems, Refusal? Refusal)> RegisterAsync(Guid id, object participant, CancellationToken ct)
     {
         using var response = await http.PostAsJsonAsync($"api/meetings/{id}/registrations", participant, ct);
@@ -118,6 +125,10 @@ public sealed class MeetingClient(HttpClient http)
     public Task<HttpResponseMessage> DocumentFileAsync(Guid id, Guid documentId, CancellationToken ct) =>
         http.GetAsync($"api/meetings/{id}/documents/{documentId}/file", HttpCompletionOption.ResponseHeadersRead, ct);
 
+    /// <summary>A meeting's participants as CSV, for the Secretariat (the service checks, and keeps the export on record).</summary>
+    public Task<HttpResponseMessage> ParticipantsCsvAsync(Guid id, CancellationToken ct) =>
+        http.GetAsync($"api/meetings/{id}/registrations.csv", HttpCompletionOption.ResponseHeadersRead, ct);
+
     /// <summary>The instant written as the browser's script reads it (the page shows New York's time without it).</summary>
     public static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
@@ -137,6 +148,8 @@ public sealed record MeetingDocumentView(Guid Id, string Kind, string KindName, 
         ? (bytes / (1024 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture) + " MB"
         : Math.Max(1, bytes / 1024).ToString(CultureInfo.InvariantCulture) + " KB";
 }
+
+public sealed record DelegationMeeting(Guid MeetingId, string Title, string When, DateTimeOffset StartsAt, string Status, bool RegistrationOpen, IReadOnlyList<Participant> Participants);
 
 public sealed record Participant(Guid Id, string State, string FullName, string Function, string Email, string Attendance, DateTimeOffset CreatedAt, DateTimeOffset? WithdrawnAt,
     string? Organization = null, string Status = "approved", string? DeclineReason = null, DateTimeOffset? DecidedAt = null);

@@ -51,6 +51,7 @@ public sealed class EndpointTableTests(ServersFixture servers)
         [(ResourceNames.Meetings, "PUT", "/api/meetings/letters/{id:guid}")] = Token,
         [(ResourceNames.Meetings, "POST", "/api/meetings/letters/{id:guid}/sending")] = Token,
         [(ResourceNames.Meetings, "POST", "/api/meetings/letters/acknowledgements")] = Anonymous,
+        [(ResourceNames.Meetings, "GET", "/api/meetings/registrations")] = Token,
         [(ResourceNames.Meetings, "GET", "/api/meetings/{id:guid}/registrations")] = Token,
         [(ResourceNames.Meetings, "POST", "/api/meetings/{id:guid}/registrations")] = Token,
         [(ResourceNames.Meetings, "DELETE", "/api/meetings/{id:guid}/registrations/{registrationId:guid}")] = Token,

@@ -1,12 +1,17 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PocDirectory.BuildingBlocks.Messaging;
+using PocDirectory.BuildingBlocks.ReferenceData;
 using PocDirectory.Contracts.Notifications;
+using PocDirectory.Directory.Model;
 using PocDirectory.IntegrationTests.Infrastructure;
+using PocDirectory.Meetings.Apis;
 using PocDirectory.Meetings.Infrastructure;
 using PocDirectory.Meetings.Stakeholders;
 
@@ -15,7 +20,8 @@ namespace PocDirectory.IntegrationTests.Meetings;
 /// <summary>
 /// A round of applications decided at its deadline on a real meetingsdb with a fake clock: nothing before it; at it, each
 /// applicant objected to before the deadline (and not withdrawn) is not accredited and the others are, once, when two
-/// replicas look at the same moment; each applicant is told once.
+/// replicas look at the same moment; each applicant is told once. An objection received a moment before the deadline
+/// counts, one at the deadline is refused; objections racing the deadline count exactly when received.
 /// </summary>
 [Collection(ServersCollection.Name)]
 public sealed class AccreditationDeadlinesTests(ServersFixture servers) : IAsyncLifetime
@@ -32,7 +38,13 @@ public sealed class AccreditationDeadlinesTests(ServersFixture servers) : IAsync
         _connectionString = await servers.CreateDatabaseAsync("accreditation");
         _services = new ServiceCollection().AddDbContext<MeetingsDbContext>(o => o.UseNpgsql(_connectionString)).BuildServiceProvider();
         await using var scope = _services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<MeetingsDbContext>().Database.MigrateAsync();
+        var db = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>();
+        await db.Database.MigrateAsync();
+        db.MemberStates.AddRange(MemberStateCatalog.All.Select(s => new MemberStateCopy
+        {
+            Iso2 = s.Iso2, Iso3 = s.Iso3, Name = s.Name, RegionalGroup = s.Group.ToString(), UnStatus = s.Status.ToString(),
+        }));
+        await db.SaveChangesAsync();
     }
 
     public async Task DisposeAsync()
@@ -42,6 +54,81 @@ public sealed class AccreditationDeadlinesTests(ServersFixture servers) : IAsync
     }
 
     private AccreditationDeadlines Worker() => new(_services.GetRequiredService<IServiceScopeFactory>(), _clock, _configuration, NullLogger<AccreditationDeadlines>.Instance);
+
+    /// <summary>A round circulated until <see cref="Deadline"/>, with an applicant of each name, in that order.</summary>
+    private async Task<(Guid Round, List<Guid> Applicants)> RoundAsync(IEnumerable<string> organizations)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>();
+        var round = new AccreditationRound { Title = "the fifth substantive session", Deadline = Deadline, CirculatedAt = _clock.GetUtcNow() };
+        db.AccreditationRounds.Add(round);
+        var applicants = organizations.Select((name, i) => new StakeholderApplication
+        {
+            Organization = name, OrganizationKey = AccreditationRules.Key(name), Website = "https://example.org", Headquarters = "CHE", Purpose = "p", Relevance = "r",
+            ContactName = "Contact", ContactEmail = $"applicant.{i}@example.org", Status = ApplicationStatuses.InRound, RoundId = round.Id, CreatedAt = _clock.GetUtcNow(),
+        }).ToList();
+        db.StakeholderApplications.AddRange(applicants);
+        await db.SaveChangesAsync();
+        return (round.Id, applicants.Select(a => a.Id).ToList());
+    }
+
+    private async Task<int> ObjectAsync(Guid round, string state, Guid? application)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>();
+        var result = await StakeholdersApi.ReceiveObjectionAsync(round, state, $"delegate-{state}", new AccreditationObjectionRequest(application, $"{state} objects."),
+            db, _clock, http: null, CancellationToken.None);
+        return ((IStatusCodeHttpResult)result).StatusCode!.Value;
+    }
+
+    private async Task<string> RoundStatusAsync(Guid round)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<MeetingsDbContext>().AccreditationRounds.AsNoTracking().Where(r => r.Id == round).Select(r => r.Status).SingleAsync();
+    }
+
+    private async Task<Dictionary<Guid, string>> StatusesAsync(Guid round)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<MeetingsDbContext>().StakeholderApplications.AsNoTracking().Where(a => a.RoundId == round)
+            .ToDictionaryAsync(a => a.Id, a => a.Status);
+    }
+
+    private async Task<List<AccreditationObjection>> ObjectionsAsync(Guid round)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<MeetingsDbContext>().AccreditationObjections.AsNoTracking().Where(o => o.RoundId == round).ToListAsync();
+    }
+
+    private async Task<List<SendEmail>> EmailsAsync()
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<MeetingsDbContext>().Set<OutboxMessage>().AsNoTracking().Where(m => m.MessageType == EmailType)
+                .Select(m => m.Body).ToListAsync())
+            .Select(b => JsonSerializer.Deserialize<SendEmail>(b, JsonSerializerOptions.Web)!).ToList();
+    }
+
+    /// <summary>
+    /// Runs the worker until the round is decided, by it (1) or by another (0): an objection still being received holds the row,
+    /// and the clock may not have reached the deadline yet. Fails if the round is not decided within two minutes.
+    /// </summary>
+    private async Task<int> DecideAsync(AccreditationDeadlines worker, Guid round)
+    {
+        var timeout = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (DateTime.UtcNow < timeout)
+        {
+            if (await worker.RunOnceAsync(CancellationToken.None) is var decided and > 0)
+            {
+                return decided;
+            }
+            if (await RoundStatusAsync(round) != RoundStatuses.Circulated)
+            {
+                return 0;
+            }
+            await Task.Yield();
+        }
+        throw new TimeoutException("The round was not decided within two minutes of its deadline's race.");
+    }
 
     [Fact]
     public async Task At_the_deadline_those_not_objected_to_are_accredited_once_and_each_applicant_is_told_once()
@@ -84,10 +171,74 @@ public sealed class AccreditationDeadlinesTests(ServersFixture servers) : IAsync
         var statuses = await read.StakeholderApplications.AsNoTracking().Where(a => a.RoundId == round).OrderBy(a => a.Organization).Select(a => a.Status).ToListAsync();
         Assert.Equal([ApplicationStatuses.Accredited, ApplicationStatuses.NotAccredited, ApplicationStatuses.Accredited], statuses);
         Assert.Equal(RoundStatuses.Decided, (await read.AccreditationRounds.AsNoTracking().SingleAsync(r => r.Id == round)).Status);
-        var emails = (await read.Set<OutboxMessage>().AsNoTracking().Where(m => m.MessageType == EmailType).Select(m => m.Body).ToListAsync())
-            .Select(b => JsonSerializer.Deserialize<SendEmail>(b, JsonSerializerOptions.Web)!).ToList();
+        var emails = await EmailsAsync();
         Assert.Equal(["alpha@example.org", "beta@example.org", "gamma@example.org"], emails.Where(e => e.Template == ApplicantMail.OutcomeTemplate).Select(e => e.To).Order().ToArray());
         Assert.Contains("Beta Foundation is not accredited", emails.Single(e => e.To == "beta@example.org").Values["subject"]);
         Assert.Single(emails, e => e.Template == "silence-notice" && e.Values["subject"].Contains("2 of 3 accredited", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_objection_a_moment_before_the_deadline_counts_and_one_at_the_deadline_is_refused()
+    {
+        var (round, applicants) = await RoundAsync(["Alpha Institute", "Beta Foundation", "Gamma Lab"]);
+        _clock.SetUtcNow(Deadline - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(StatusCodes.Status201Created, await ObjectAsync(round, "FRA", applicants[1]));
+        Assert.Equal(StatusCodes.Status409Conflict, await ObjectAsync(round, "FRA", applicants[1])); // one stands per State and applicant
+        Assert.Equal(StatusCodes.Status400BadRequest, await ObjectAsync(round, "DEU", application: null));
+        Assert.Equal(StatusCodes.Status400BadRequest, await ObjectAsync(round, "DEU", Guid.NewGuid())); // not an applicant of the round
+        Assert.Equal(StatusCodes.Status403Forbidden, await ObjectAsync(round, "VAT", applicants[0])); // an observer State does not object
+        _clock.SetUtcNow(Deadline);
+        Assert.Equal(StatusCodes.Status409Conflict, await ObjectAsync(round, "DEU", applicants[0]));
+
+        Assert.Equal(1, await Worker().RunOnceAsync(CancellationToken.None));
+        var statuses = await StatusesAsync(round);
+        Assert.Equal([ApplicationStatuses.Accredited, ApplicationStatuses.NotAccredited, ApplicationStatuses.Accredited], applicants.Select(a => statuses[a]).ToArray());
+        Assert.Equal(RoundStatuses.Decided, await RoundStatusAsync(round));
+        var objection = Assert.Single(await ObjectionsAsync(round));
+        Assert.Equal(("FRA", applicants[1], Deadline - TimeSpan.FromMilliseconds(1), "delegate-FRA"),
+            (objection.State, objection.ApplicationId, objection.ReceivedAt, objection.ReceivedFrom));
+        Assert.Equal("FRA objects.", objection.Basis);
+        Assert.Single(await EmailsAsync(), e => e.Template == "silence-notice" && e.Values["subject"].Contains("2 of 3 accredited", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Objections_racing_the_deadline_count_exactly_when_they_were_received_and_the_round_is_decided_once()
+    {
+        var members = MemberStateCatalog.All.Where(s => s.Status == UnStatus.Member).Select(s => s.Iso3).ToList();
+        // An applicant for each Member State to object to: those not accredited are exactly the objections received.
+        var (round, applicants) = await RoundAsync(members.Select(m => $"Applicant {m}"));
+        var applicantOf = members.Zip(applicants).ToDictionary(p => p.First, p => p.Second);
+        _clock.SetUtcNow(Deadline - TimeSpan.FromMilliseconds(1));
+        var answers = new ConcurrentDictionary<string, int>();
+        // The first 60 objections are received before the clock reaches the deadline; the rest race it and two deciding replicas.
+        await Parallel.ForEachAsync(members.Take(60), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (state, _) => answers[state] = await ObjectAsync(round, state, applicantOf[state]));
+        var late = Parallel.ForEachAsync(members.Skip(60), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (state, _) =>
+        {
+            if (state == members[100])
+            {
+                _clock.SetUtcNow(Deadline);
+            }
+            answers[state] = await ObjectAsync(round, state, applicantOf[state]);
+        });
+        var deciders = Task.WhenAll(DecideAsync(Worker(), round), DecideAsync(Worker(), round));
+        await late;
+        var decided = await deciders;
+
+        Assert.Equal(1, decided.Sum()); // the two replicas racing the objections, before any other run
+        Assert.Equal(0, await Worker().RunOnceAsync(CancellationToken.None));
+        Assert.All(answers.Values, a => Assert.Contains(a, new[] { StatusCodes.Status201Created, StatusCodes.Status409Conflict }));
+        var received = answers.Where(a => a.Value == StatusCodes.Status201Created).Select(a => a.Key).Order().ToList();
+        // Those sent before the clock moved are received; those started after it (at most eight were in flight then) are refused.
+        Assert.True(received.Count >= 60, $"{received.Count} received");
+        Assert.True(answers.Count(a => a.Value == StatusCodes.Status409Conflict) >= members.Count - 109, "the objections sent after the deadline are refused");
+        var statuses = await StatusesAsync(round);
+        Assert.Equal(received, members.Where(m => statuses[applicantOf[m]] == ApplicationStatuses.NotAccredited).Order().ToList());
+        Assert.All(members.Except(received), m => Assert.Equal(ApplicationStatuses.Accredited, statuses[applicantOf[m]]));
+        var kept = await ObjectionsAsync(round);
+        Assert.Equal(received, kept.Select(o => o.State).Order().ToList());
+        Assert.All(kept, o => Assert.True(o.ReceivedAt < Deadline && o.ApplicationId == applicantOf[o.State]));
+        Assert.Single(await EmailsAsync(), e => e.Template == "silence-notice"
+            && e.Values["subject"].EndsWith($": {members.Count - received.Count} of {members.Count} accredited", StringComparison.Ordinal));
     }
 }

@@ -7,6 +7,7 @@ using PocDirectory.Meetings.Apis;
 using PocDirectory.Meetings.Demo;
 using PocDirectory.Meetings.Infrastructure;
 using PocDirectory.Meetings.Schedule;
+using PocDirectory.Meetings.Silence;
 
 namespace PocDirectory.IntegrationTests.Meetings;
 
@@ -37,6 +38,26 @@ public sealed class PublicScheduleTests(ServersFixture servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_silence_procedure_of_the_letters_is_loaded_once_broken_at_its_expiry_and_public()
+    {
+        var expiry = new DateTimeOffset(2022, 1, 25, 23, 0, 0, TimeSpan.Zero); // 6 pm in New York
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>();
+        var procedure = await db.SilenceProcedures.AsNoTracking().SingleAsync(p => p.SeedKey == SeedSchedule.StakeholderModalitiesSilence);
+        Assert.Equal((SilenceStatuses.Broken, expiry, expiry, true), (procedure.Status, procedure.ExpiresAt, procedure.DecidedAt!.Value, procedure.IsPublic));
+        Assert.Equal(new DateTimeOffset(2022, 1, 18, 23, 0, 0, TimeSpan.Zero), procedure.CirculatedAt); // the evening of 18 January 2022 in New York
+
+        await scope.ServiceProvider.GetRequiredService<SeedSchedule>().LoadAsync(CancellationToken.None);
+        Assert.Equal(procedure.Id, (await db.SilenceProcedures.AsNoTracking().SingleAsync(p => p.SeedKey == SeedSchedule.StakeholderModalitiesSilence)).Id);
+        Assert.Equal(1, await db.SilenceProcedures.CountAsync());
+
+        // In the public record without a token: its outcome and its expiry in the letters' words.
+        var listed = Assert.Single((await _client.GetFromJsonAsync<List<SilenceSummary>>("/api/meetings/silence-procedures"))!);
+        Assert.Equal((procedure.Id, SilenceStatuses.Broken, expiry, true), (listed.Id, listed.Status, listed.ExpiresAt, listed.IsPublic));
+        Assert.Contains("25 January 2022 at 6.00pm (New York time)", listed.Expiry);
+    }
+
+    [Fact]
     public async Task The_public_schedule_holds_the_public_meetings_of_a_year_in_order_in_the_letters_words()
     {
         var schedule = (await _client.GetFromJsonAsync<List<MeetingView>>("/api/meetings/schedule?year=2023"))!;
@@ -47,10 +68,10 @@ public sealed class PublicScheduleTests(ServersFixture servers) : IAsyncLifetime
         Assert.All(schedule, m => Assert.Contains(Audiences.Public, m.Audience));
 
         var sessions = await _client.GetFromJsonAsync<List<MeetingView>>("/api/meetings/schedule?kind=substantive-session");
-        Assert.Equal(["Fourth Substantive Session of the OEWG", "Fifth Substantive Session of the OEWG"], sessions!.Select(m => m.Title));
-        // 2022 in public: the silence procedure's circulation and expiry (the consultations and the virtual meeting were for States).
+        Assert.Equal(["Second Substantive Session of the OEWG", "Fourth Substantive Session of the OEWG", "Fifth Substantive Session of the OEWG"], sessions!.Select(m => m.Title));
+        // 2022 in public: the silence procedure's circulation and expiry, and the second session (the consultations and the virtual meeting were for States).
         var year2022 = await _client.GetFromJsonAsync<List<MeetingView>>("/api/meetings/schedule?year=2022");
-        Assert.Equal(["2022-01-18", "2022-01-25"], year2022!.Select(m => m.Time.Date));
+        Assert.Equal(["2022-01-18", "2022-01-25", "2022-03-28"], year2022!.Select(m => m.Time.Date));
     }
 
     [Fact]
