@@ -3,6 +3,7 @@
 
   resources.py all-running FILE     exit 0 when every resource is Running, 1 otherwise (or unreadable)
   resources.py url FILE NAME        prints the URL of the resource NAME
+  resources.py pid FILE NAME        prints the process id of the resource NAME
 """
 import json
 import sys
@@ -21,8 +22,8 @@ def main(argv):
         except (OSError, ValueError, KeyError):
             return 1
         return 0 if resources and all(r["state"] == "Running" for r in resources) else 1
-    if command == "url":
-        print(next(r["url"] for r in load(path) if r["name"] == argv[3]))
+    if command in ("url", "pid"):
+        print(next(r[command] for r in load(path) if r["name"] == argv[3]))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
@@ -67,6 +68,54 @@ public sealed partial class OperationsPageTests(SystemFixture fixture) : IAsyncL
         Assert.Contains("/operations", visited);
         Assert.Contains("/member-states", visited);
         Assert.DoesNotContain("/directory", visited); // the directory's entries are not the operations role's
+    }
+
+    [Fact]
+    public async Task During_a_ping_test_Operations_sees_its_delivery_the_work_waiting_token_checks_caches_and_e_mails_age_in_counts_only()
+    {
+        var system = fixture.System;
+        var manager = await DirectoryFlow.TokenOfAsync(system, "ops-ping-dm", Roles.DirectoryManager);
+        var focalPoint = await DirectoryFlow.TokenOfAsync(system, "ops-ping-fp", Roles.FocalPoint, "MNG");
+        var first = TestPerson.UniqueEmail("ops-ping-first");
+        await DirectoryFlow.ListAsync(system, focalPoint, manager, "MNG", "Bat-Erdene Gansukh", first);
+        await DirectoryFlow.ListAsync(system, focalPoint, manager, "MNG", "Oyunchimeg Dorj", TestPerson.UniqueEmail("ops-ping-second"));
+        using var dm = DirectoryFlow.Client(system, manager);
+        using (var started = await dm.PostAsJsonAsync("/api/directory/ping/campaigns", new { states = new[] { "MNG" } }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, started.StatusCode);
+        }
+        var token = (await Mailbox.WaitForAsync(system, first, PingTests.AcknowledgementLink())).Groups[1].Value;
+        using var anonymous = DirectoryFlow.Client(system, null);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await anonymous.GetAsync("/api/directory/member-states")).StatusCode); // read through the States' cache
+        using (var acknowledged = await anonymous.PostAsJsonAsync("/api/directory/ping/acknowledgements", new { token }))
+        {
+            Assert.True(acknowledged.IsSuccessStatusCode);
+        }
+
+        // The counts reach the page once the Directory counted them and Prometheus scraped them (seconds, here).
+        var page = await _chromium.SignedInAsync(Web, await TestPerson.CreateAsync(system, "ops-ping-web", Roles.Operations), "/operations");
+        var campaign = page.GetByTestId("operations-campaign").Locator("tbody td");
+        await Eventually.Until(async () =>
+        {
+            await page.GotoAsync(Web + "/operations");
+            return await campaign.CountAsync() == 5 ? await campaign.AllInnerTextsAsync() : [];
+        }, cells => cells.Count == 5 && cells[0] == "2" && cells[1].StartsWith("1 ", StringComparison.Ordinal) && cells[3] == "1",
+            TimeSpan.FromMinutes(1), "the campaign's 2 asked, 1 acknowledged and 1 waiting on the page");
+        Assert.Contains("its window is open", await page.Locator("main").InnerTextAsync());
+        await page.GetByTestId("operations-campaign").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("operations-campaign.png"), FullPage = true });
+
+        // The nominations just approved are counted by status; the Directory's token checks and its States' cache are counted;
+        // the e-mails' time to the mail server is measured.
+        Assert.True(int.Parse(await page.Locator("[data-work='nominations:approved']").InnerTextAsync(), System.Globalization.NumberStyles.AllowThousands,
+            System.Globalization.CultureInfo.InvariantCulture) >= 2);
+        Assert.Equal(1, await page.Locator("[data-work='update requests:overdue']").CountAsync());
+        Assert.NotEqual("0", await page.Locator("[data-tokens='directory'] td").Nth(1).InnerTextAsync());
+        Assert.EndsWith(" ms", await page.Locator("[data-tokens='directory'] td").Nth(2).InnerTextAsync());
+        Assert.Equal(1, await page.Locator("[data-cache='member-states']").CountAsync());
+        Assert.DoesNotContain("—, —", await page.GetByTestId("operations-email-age").InnerTextAsync());
+        Assert.DoesNotContain("Bat-Erdene", await page.ContentAsync());
+        Assert.DoesNotContain(first, await page.ContentAsync());
     }
 
     [Fact]

@@ -28,10 +28,17 @@ public sealed class MemberStateReader(
     public const string KeyPrefix = "directory:member-states:v2:";
     public const string ListKey = KeyPrefix + "list";
 
+    /// <summary>The cache's name in <see cref="CacheMetrics"/>.</summary>
+    public const string CacheName = "member-states";
+
+    static MemberStateReader() => CacheMetrics.Start(CacheName);
+
     public async Task<IReadOnlyList<MemberStateResponse>> GetAllAsync(CancellationToken ct)
     {
+        var missed = false;
         var list = await cache.GetOrCreateAsync(ListKey, async token =>
         {
+            missed = true;
             // A scope of its own: callers waiting for the same fill share this call, and it must
             // outlive the request that started it.
             await using var scope = scopes.CreateAsyncScope();
@@ -39,6 +46,7 @@ public sealed class MemberStateReader(
             var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(token);
             return new MemberStateList(states.Select(MemberStateResponse.From).ToList());
         }, cancellationToken: ct);
+        Count(missed);
         return list.States;
     }
 
@@ -47,9 +55,12 @@ public sealed class MemberStateReader(
         (await GetAllAsync(ct)).ToDictionary(s => s.Iso3, StringComparer.Ordinal);
 
     /// <summary>The list, filtered, as the JSON body of the answer.</summary>
-    public ValueTask<CachedJson> GetJsonAsync(RegionalGroup? group, UnStatus? status, CancellationToken ct) =>
-        cache.GetOrCreateAsync(JsonKey(group, status), async token =>
+    public async ValueTask<CachedJson> GetJsonAsync(RegionalGroup? group, UnStatus? status, CancellationToken ct)
+    {
+        var missed = false;
+        var body = await cache.GetOrCreateAsync(JsonKey(group, status), async token =>
         {
+            missed = true;
             var all = await GetAllAsync(token);
             var filtered = all
                 .Where(s => group is null || s.RegionalGroup == group.ToString())
@@ -57,6 +68,22 @@ public sealed class MemberStateReader(
                 .ToList();
             return CachedJson.Serialize(filtered, json.Value.SerializerOptions);
         }, cancellationToken: ct);
+        Count(missed);
+        return body;
+    }
+
+    /// <summary>A read answered from memory or Redis is a hit; one whose factory ran a miss (a read that joined another's fill counts as a hit).</summary>
+    private static void Count(bool missed)
+    {
+        if (missed)
+        {
+            CacheMetrics.Miss(CacheName);
+        }
+        else
+        {
+            CacheMetrics.Hit(CacheName);
+        }
+    }
 
     /// <summary>Drops every cached form of the list, in this replica and in every other.</summary>
     public Task InvalidateAsync(CancellationToken ct = default) => invalidator.InvalidateAsync(AllKeys, ct);

@@ -30,6 +30,7 @@ public static class Extensions
         builder.Services.AddSingleton<DirectoryReader>();
         builder.Services.AddScoped<PingCampaigns>();
         builder.Services.AddHostedService<PingCampaignWorker>();
+        builder.Services.AddHostedService<PingCounts>();
         builder.Services.AddHostedService<WithdrawnDetailsRemoval>();
         builder.Services.AddDirectoryRateLimits(builder.Configuration);
         builder.Services.AddOpenApi("directory", options => options.ShouldInclude = description =>

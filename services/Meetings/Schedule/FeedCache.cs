@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using PocDirectory.BuildingBlocks.Caching;
 using PocDirectory.Meetings.Infrastructure;
 
 namespace PocDirectory.Meetings.Schedule;
@@ -24,7 +25,13 @@ public sealed class FeedCache
     /// <summary>A feed as written, and its entity tag (the filter's and the stamp's hash).</summary>
     public sealed record Entry(string Text, string ETag);
 
+    /// <summary>The cache's name in <see cref="CacheMetrics"/>.</summary>
+    public const string Name = "public-feed";
+
     private readonly Lock _gate = new();
+
+    public FeedCache() => CacheMetrics.Start(Name);
+
     private Stamp _stamp;
     private Dictionary<string, Entry> _feeds = new(StringComparer.Ordinal);
 
@@ -44,9 +51,11 @@ public sealed class FeedCache
         {
             if (_stamp == stamp && _feeds.TryGetValue(key, out var kept))
             {
+                CacheMetrics.Hit(Name);
                 return kept;
             }
         }
+        CacheMetrics.Miss(Name);
         var text = await write();
         var tag = $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32]}\"";
         var entry = new Entry(text, tag);

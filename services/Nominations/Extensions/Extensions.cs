@@ -23,5 +23,6 @@ public static class Extensions
         builder.Services.AddOptions<UpdateRequestOptions>().BindConfiguration(UpdateRequestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<UpdateRequestDesk>();
         builder.Services.AddHostedService<UpdateRequestRounds>();
+        builder.Services.AddHostedService<NominationCounts>();
     }
 }

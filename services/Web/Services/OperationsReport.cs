@@ -42,11 +42,25 @@ public sealed record ErrorBudget(string Objective, string Window, double Target,
 
 public sealed record SignInOutcome(string Outcome, double Count);
 
+/// <summary>The last ping test's delivery: when it started, whether its window is open, and its points of contact by outcome.</summary>
+public sealed record LastCampaign(DateTimeOffset StartedAt, bool Open, double Asked, double Acknowledged, double Undeliverable, double Waiting, double Missed);
+
+/// <summary>A service's token checks since it started (every request that carried one) and the 95th percentile of their time.</summary>
+public sealed record TokenChecks(string Job, double Count, double? P95Seconds);
+
+/// <summary>A cache's reads in the last hour and the share answered without going further.</summary>
+public sealed record CacheUse(string Cache, double Reads, double? HitShare);
+
+/// <summary>The work waiting: nominations and update requests by status, as their counts were last taken.</summary>
+public sealed record WorkCount(string What, string Status, double Count);
+
 public sealed record OperationsView(
     DateTimeOffset At, IReadOnlyList<ServiceHealth> Services, IReadOnlyList<ServerHealth> Servers, IReadOnlyList<PromAlert> Alerts,
     IReadOnlyList<AlertSpan> AlertHistory, IReadOnlyList<QueueDepth> Queues, IReadOnlyList<MessageFlow> Flow, IReadOnlyList<OutboxBacklog> Outboxes,
     EmailFlow Email, IReadOnlyList<ErrorBudget> Budgets, IReadOnlyList<PromSeries> RequestRates, IReadOnlyList<PromSeries> Backlogs,
-    IReadOnlyList<SignInOutcome> SignIns, double DuplicatesDropped);
+    IReadOnlyList<SignInOutcome> SignIns, double DuplicatesDropped,
+    LastCampaign? Campaign, IReadOnlyList<TokenChecks> Tokens, IReadOnlyList<CacheUse> Caches, IReadOnlyList<WorkCount> Work,
+    double? EmailAgeP50, double? EmailAgeP95);
 
 /// <summary>
 /// What the operations team sees at a glance, read from Prometheus: counts, rates and states, never a person (no
@@ -104,6 +118,19 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
             + "or label_replace(sum(increase(email_retried_total[1h])), \"kind\", \"retried\", \"\", \"\")");
         var signIns = Q("sum by (outcome) (increase(signin_attempts_total[1h]))");
         var duplicates = Q("sum(increase(inbox_duplicates_total[1h]))");
+        // Every replica counts the same rows: their counts are read with max.
+        var campaign = Q("max by (outcome) (ping_campaign_last_recipients) or label_replace(max(ping_campaign_last_open), \"outcome\", \"open\", \"\", \"\") "
+            + "or label_replace(max(ping_campaign_last_started_seconds), \"outcome\", \"started\", \"\", \"\")");
+        var apis = string.Join('|', ServiceJobs.Where(j => j != ResourceNames.Web && j != ResourceNames.Gateway));
+        // ASP.NET Core's own histogram, whose series start at a service's first check: read since each service started, as an
+        // increase over an hour would miss the checks made before its first scrape.
+        var tokenCounts = Q($"sum by (job) (aspnetcore_authentication_authenticate_duration_seconds_count{{job=~\"{apis}\"}})");
+        var tokenP95 = Q($"histogram_quantile(0.95, sum by (job, le) (aspnetcore_authentication_authenticate_duration_seconds_bucket{{job=~\"{apis}\"}}))");
+        var caches = Q("sum by (cache, result) (increase(cache_requests_total[1h]))");
+        var work = Q("label_replace(max by (status) (nominations), \"what\", \"nominations\", \"\", \"\") "
+            + "or label_replace(max by (status) (update_requests), \"what\", \"update requests\", \"\", \"\")");
+        var emailAge = Q("label_replace(histogram_quantile(0.5, sum by (le) (rate(email_age_seconds_bucket[1h]))), \"q\", \"p50\", \"\", \"\") "
+            + "or label_replace(histogram_quantile(0.95, sum by (le) (rate(email_age_seconds_bucket[1h]))), \"q\", \"p95\", \"\", \"\")");
         var budgets = BudgetsAsync(ct);
         var requestRates = prometheus.RangeAsync($"{RequestRate} * 60",
             now - ChartSpan, now, ChartStep, ct);
@@ -137,6 +164,23 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
         var outboxes = (await backlog).OrderBy(s => s.Label("job"), StringComparer.Ordinal)
             .Select(s => new OutboxBacklog(s.Label("job"), s.Value, oldestByJob.GetValueOrDefault(s.Label("job")))).ToList();
         var emailByKind = (await email).ToDictionary(s => s.Label("kind"), s => s.Value);
+        var campaignBy = (await campaign).ToDictionary(s => s.Label("outcome"), s => s.Value);
+        var lastCampaign = campaignBy.GetValueOrDefault("started") is > 0 and var started
+            ? new LastCampaign(DateTimeOffset.FromUnixTimeSeconds((long)started), campaignBy.GetValueOrDefault("open") == 1, campaignBy.GetValueOrDefault("asked"),
+                campaignBy.GetValueOrDefault("acknowledged"), campaignBy.GetValueOrDefault("undeliverable"), campaignBy.GetValueOrDefault("waiting"), campaignBy.GetValueOrDefault("missed"))
+            : null;
+        var p95ByJob = ByJob(await tokenP95);
+        var tokens = (await tokenCounts).OrderBy(s => s.Label("job"), StringComparer.Ordinal)
+            .Select(s => new TokenChecks(s.Label("job"), s.Value, p95ByJob.TryGetValue(s.Label("job"), out var p) && !double.IsNaN(p) ? p : null)).ToList();
+        var cacheUse = (await caches).GroupBy(s => s.Label("cache")).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var hits = g.Where(s => s.Label("result") == "hit").Sum(s => s.Value);
+            var reads = g.Sum(s => s.Value);
+            return new CacheUse(g.Key, reads, reads > 0 ? hits / reads : null);
+        }).ToList();
+        var workCounts = (await work).Select(s => new WorkCount(s.Label("what"), s.Label("status"), s.Value))
+            .OrderBy(w => w.What, StringComparer.Ordinal).ThenBy(w => w.Status, StringComparer.Ordinal).ToList();
+        var ages = (await emailAge).Where(s => !double.IsNaN(s.Value)).ToDictionary(s => s.Label("q"), s => s.Value);
 
         return new OperationsView(now, services, servers,
             [.. (await alerts).OrderBy(a => a.State == "firing" ? 0 : 1).ThenBy(a => a.ActiveAt)],
@@ -146,7 +190,8 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
             new EmailFlow(emailByKind.GetValueOrDefault("sent"), emailByKind.GetValueOrDefault("failed"), emailByKind.GetValueOrDefault("retried")),
             await budgets, await requestRates, await backlogs,
             [.. (await signIns).Where(s => s.Value > 0).Select(s => new SignInOutcome(s.Label("outcome"), s.Value)).OrderBy(s => s.Outcome, StringComparer.Ordinal)],
-            Scalar(await duplicates));
+            Scalar(await duplicates), lastCampaign, tokens, cacheUse, workCounts,
+            ages.TryGetValue("p50", out var p50) ? p50 : null, ages.TryGetValue("p95", out var p95) ? p95 : null);
 
         Task<IReadOnlyList<PromSample>> Q(string query) => prometheus.QueryAsync(query, ct);
     }
