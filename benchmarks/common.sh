@@ -44,3 +44,30 @@ measure() {
   errors=$(grep -E 'Non-2xx|Socket errors' <<<"$out" || true)
   printf '%-16s %12s %10s %10s %s\n' "$name" "${rate[$name]}" "$p50" "$p99" "$errors"
 }
+
+# start_demo_system PER_STATE [NAME=VALUE...]: the system in Release with the demo data set (PER_STATE points of contact
+# for each of the 195 States), the given settings and the limits for machine clients raised so the load is not refused;
+# returns once it runs, its demo accounts are written, every point of contact is listed and Identity's invitations to
+# them (the four with demo accounts excepted) are out, so that the load measured is the search alone. Sets $gateway,
+# $directory and $auth (a machine client's token).
+start_demo_system() {
+  local per_state="$1"
+  shift
+  env RateLimiting__PermitsPerMinute=1000000000 Directory__MachineRequestsPerMinute=1000000000 "$@" \
+    ./run.sh --configuration Release --isolated --state-dir "$state" --no-console-logs --demo-pocs-per-state "$per_state" >"$state/run.out" 2>&1 &
+  pids+=($!)
+  until grep -q "Everything is running" "$state/run.out"; do
+    kill -0 "${pids[0]}" 2>/dev/null || { echo "the AppHost exited"; tail -20 "$state/run.out"; exit 1; }
+    sleep 1
+  done
+  gateway=$(url_of gateway)
+  directory=$(url_of directory)
+  # The demo's accounts are made once everything runs.
+  until [[ -s "$state/demo-accounts.json" ]]; do sleep 1; done
+  auth=(-H "Authorization: Bearer $(scripts/demo.py --state-dir "$state" machine-token demo-cert-fra)")
+  local expected=$((per_state * 195))
+  until [[ "$(curl -sf "${auth[@]}" "$gateway/api/directory/pocs?pageSize=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" == "$expected" ]]; do
+    sleep 1 # the Directory lists the demo's points of contact as their events arrive
+  done
+  until (($(find "$state/data/mail/maildir/new" -type f | wc -l) >= expected - 4)); do sleep 2; done
+}

@@ -14,24 +14,8 @@ connections="${2:-32}"
 per_state=52
 source benchmarks/common.sh
 
-RateLimiting__PermitsPerMinute=1000000000 Directory__MachineRequestsPerMinute=1000000000 \
-  ./run.sh --configuration Release --isolated --state-dir "$state" --no-console-logs --demo-pocs-per-state "$per_state" >"$state/run.out" 2>&1 &
-pids+=($!)
-until grep -q "Everything is running" "$state/run.out"; do
-  kill -0 "${pids[0]}" 2>/dev/null || { echo "the AppHost exited"; tail -20 "$state/run.out"; exit 1; }
-  sleep 1
-done
-gateway=$(url_of gateway)
-directory=$(url_of directory)
-token=$(scripts/demo.py --state-dir "$state" machine-token demo-cert-fra)
-auth=(-H "Authorization: Bearer $token")
+start_demo_system "$per_state"
 expected=$((per_state * 195))
-until [[ "$(curl -sf "${auth[@]}" "$gateway/api/directory/pocs?pageSize=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" == "$expected" ]]; do
-  sleep 1 # the Directory lists the demo's points of contact as their events arrive
-done
-# Identity invites each listed point of contact (the four with demo accounts excepted): let those
-# e-mails go out before measuring, so the load is the search alone.
-until (($(find "$state/data/mail/maildir/new" -type f | wc -l) >= expected - 4)); do sleep 2; done
 
 # A search a CERT would make in a crisis: the technical points of contact reachable 24/7 in one regional group.
 path="/api/directory/pocs?type=technical&available247=true&regionalGroup=AG&pageSize=20"

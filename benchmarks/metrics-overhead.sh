@@ -3,7 +3,8 @@
 # client's token (10,140 listed points of contact, Release build) while Prometheus scrapes every service every second
 # (15 times as often as the default), against the same search while Prometheus is stopped (SIGSTOP: nothing scrapes;
 # the services still record their measurements, which is the part scraping does not change). The two alternate, three
-# pairs, so that background load on the shared cores moves both alike; prints each pair and the median ratio.
+# pairs in alternating order, so that background load on the shared cores moves both alike; prints each pair and the
+# median ratio.
 # Usage: benchmarks/metrics-overhead.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,25 +13,12 @@ connections="${2:-32}"
 per_state=52
 source benchmarks/common.sh
 
-RateLimiting__PermitsPerMinute=1000000000 Directory__MachineRequestsPerMinute=1000000000 Monitoring__ScrapeInterval=00:00:01 \
-  ./run.sh --configuration Release --isolated --state-dir "$state" --no-console-logs --demo-pocs-per-state "$per_state" >"$state/run.out" 2>&1 &
-pids+=($!)
-until grep -q "Everything is running" "$state/run.out"; do
-  kill -0 "${pids[0]}" 2>/dev/null || { echo "the AppHost exited"; tail -20 "$state/run.out"; exit 1; }
-  sleep 1
-done
-gateway=$(url_of gateway)
+start_demo_system "$per_state" Monitoring__ScrapeInterval=00:00:01
+expected=$((per_state * 195))
 prometheus=$(url_of prometheus)
 prometheus_pid=$(scripts/resources.py pid "$state/resources.json" prometheus)
 resume() { kill -CONT "$prometheus_pid" 2>/dev/null || true; cleanup; }
 trap resume EXIT
-token=$(scripts/demo.py --state-dir "$state" machine-token demo-cert-fra)
-auth=(-H "Authorization: Bearer $token")
-expected=$((per_state * 195))
-until [[ "$(curl -sf "${auth[@]}" "$gateway/api/directory/pocs?pageSize=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" == "$expected" ]]; do
-  sleep 1
-done
-until (($(find "$state/data/mail/maildir/new" -type f | wc -l) >= expected - 4)); do sleep 2; done
 
 # Scrapes of the Directory so far, from Prometheus itself: the marker that it does scrape every second.
 scrapes() { curl -sf "$prometheus/api/v1/query" --data-urlencode 'query=count_over_time(up{job="directory"}[1m])' \
@@ -43,11 +31,14 @@ echo "Prometheus scraping every service every second ($(scrapes) scrapes of the 
 echo "wrk, 1 thread, $connections connections, ${duration} s each after a 10 s warm-up; $(nproc) cores shared"
 printf '%-16s %12s %10s %10s\n' target requests/s p50 p99
 ratios=()
+unscraped() { kill -STOP "$prometheus_pid"; measure "unscraped-$1" "$gateway$path" "${auth[@]}"; kill -CONT "$prometheus_pid"; }
 for pair in 1 2 3; do
-  measure "scraped-$pair" "$gateway$path" "${auth[@]}"
-  kill -STOP "$prometheus_pid"
-  measure "unscraped-$pair" "$gateway$path" "${auth[@]}"
-  kill -CONT "$prometheus_pid"
+  # The order alternates from pair to pair, so that a drift in the background load favours neither.
+  if ((pair % 2)); then
+    measure "scraped-$pair" "$gateway$path" "${auth[@]}"; unscraped "$pair"
+  else
+    unscraped "$pair"; measure "scraped-$pair" "$gateway$path" "${auth[@]}"
+  fi
   ratios+=("$(python3 -c "print(${rate[scraped-$pair]} / ${rate[unscraped-$pair]})")")
 done
 python3 - "${ratios[@]}" <<'PY'

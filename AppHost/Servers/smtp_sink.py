@@ -4,7 +4,9 @@
 - It delivers a message whose end of data it received even when the client is gone right after
   (aiosmtpd alone drops what it has not processed yet when the connection closes).
 - It takes a quarter of a second to accept a message for the slow.example.org domain, as a distant
-  server would: sending to such addresses takes long enough to be interrupted in the middle.
+  server would: sending to such addresses takes long enough to be interrupted in the middle. (A client
+  that resets its connection during that quarter second, instead of closing it, may cancel the message;
+  MailKit closes, having read every answer before.)
 Usage: python3 smtp_sink.py HOST PORT MAILDIR
 """
 import asyncio

@@ -21,4 +21,6 @@ app.MapPingCampaignsApi();
 // The machine API's description (OpenAPI 3.1): public, it holds no directory data.
 app.MapOpenApi("/api/directory/openapi/{documentName}.json").AllowAnonymous().NotAudited("the API's public description");
 
+// The cache's hit and miss series start at 0 once the meter provider runs: a first miss is then an increase Prometheus sees.
+app.Lifetime.ApplicationStarted.Register(() => PocDirectory.BuildingBlocks.Caching.CacheMetrics.Start(PocDirectory.Directory.Apis.MemberStateReader.CacheName));
 app.Run();

@@ -35,5 +35,7 @@ app.MapStakeholdersApi();
 // The API's description (OpenAPI 3.1): public, it holds no data.
 app.MapOpenApi("/api/meetings/openapi/{documentName}.json").AllowAnonymous().NotAudited("the API's public description");
 
+// The cache's hit and miss series start at 0 once the meter provider runs: a first miss is then an increase Prometheus sees.
+app.Lifetime.ApplicationStarted.Register(() => PocDirectory.BuildingBlocks.Caching.CacheMetrics.Start(PocDirectory.Meetings.Schedule.FeedCache.Name));
 app.Run();
 return 0;

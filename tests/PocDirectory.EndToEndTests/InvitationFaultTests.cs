@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace PocDirectory.EndToEndTests;
 
@@ -12,7 +11,7 @@ namespace PocDirectory.EndToEndTests;
 /// ends with exactly one invitation and one update: nothing lost, nothing twice.
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed partial class InvitationFaultTests(SystemFixture fixture)
+public sealed class InvitationFaultTests(SystemFixture fixture)
 {
     private const int States = 60;
 
@@ -101,21 +100,6 @@ public sealed partial class InvitationFaultTests(SystemFixture fixture)
         ("p", $"killinv-{run}-%"), ("s", status ?? ""));
 
     /// <summary>The e-mails in the SMTP sink whose subject starts with "<paramref name="heading"/>: <paramref name="title"/>", by recipient.</summary>
-    private static Dictionary<string, int> Count(RunningSystem system, string heading, string title)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        var subject = $"Subject: {heading}: {title} (";
-        foreach (var text in Mailbox.Texts(system))
-        {
-            if (!text.Contains(subject, StringComparison.Ordinal) || Recipient().Match(text) is not { Success: true } to)
-            {
-                continue;
-            }
-            counts[to.Groups[1].Value] = counts.GetValueOrDefault(to.Groups[1].Value) + 1;
-        }
-        return counts;
-    }
-
-    [GeneratedRegex(@"X-RcptTo: (\S+)")]
-    private static partial Regex Recipient();
+    private static Dictionary<string, int> Count(RunningSystem system, string heading, string title) =>
+        Mailbox.PerRecipient(Mailbox.Texts(system), $"Subject: {heading}: {title} (");
 }

@@ -44,6 +44,23 @@ public static partial class Mailbox
         }
     }
 
+    /// <summary>The e-mails among <paramref name="texts"/> that hold <paramref name="subject"/>, counted by recipient.</summary>
+    public static Dictionary<string, int> PerRecipient(IEnumerable<string> texts, string subject)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var text in texts)
+        {
+            if (text.Contains(subject, StringComparison.Ordinal) && RecipientHeader().Match(text) is { Success: true } to)
+            {
+                counts[to.Groups[1].Value] = counts.GetValueOrDefault(to.Groups[1].Value) + 1;
+            }
+        }
+        return counts;
+    }
+
+    [GeneratedRegex(@"X-RcptTo: (\S+)")]
+    private static partial Regex RecipientHeader();
+
     /// <summary>Every e-mail the SMTP sink has received (its maildir), newest first, as the raw message.</summary>
     public static IEnumerable<string> Texts(RunningSystem system)
     {

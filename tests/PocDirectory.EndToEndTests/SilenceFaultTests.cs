@@ -16,7 +16,7 @@ namespace PocDirectory.EndToEndTests;
 /// none for the broken proposal.
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed partial class SilenceFaultTests(SystemFixture fixture)
+public sealed class SilenceFaultTests(SystemFixture fixture)
 {
     private const int Missions = 20;
     private const int Racing = 8;
@@ -89,7 +89,7 @@ public sealed partial class SilenceFaultTests(SystemFixture fixture)
 
         // The other States object over the last second before the expiry and the first after it; the service dies at it.
         var answers = new ConcurrentDictionary<string, HttpStatusCode?>();
-        await UntilAsync(expiry.At - TimeSpan.FromSeconds(1));
+        await Eventually.At(expiry.At - TimeSpan.FromSeconds(1));
         var objections = racing.Select(async (pair, i) =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(i * 2000.0 / racing.Count));
@@ -104,7 +104,7 @@ public sealed partial class SilenceFaultTests(SystemFixture fixture)
             }
         }).ToList();
         var meetings = system.Resource(ResourceNames.Meetings);
-        await UntilAsync(expiry.At);
+        await Eventually.At(expiry.At);
         Process.GetProcessById(meetings.Pid!.Value).Kill(entireProcessTree: true);
         await Task.WhenAll(objections);
         await system.WaitUntilAsync(r => r.Single(x => x.Name == ResourceNames.Meetings) is { State: "Running" } x && x.Pid != meetings.Pid,
@@ -118,6 +118,10 @@ public sealed partial class SilenceFaultTests(SystemFixture fixture)
         // Every objection answered 201 counts, none answered otherwise does, and none counted was received at or after the expiry.
         var received = answers.Where(a => a.Value == HttpStatusCode.Created).Select(a => a.Key).Append("FRA").ToHashSet();
         var unanswered = answers.Where(a => a.Value is null or (not HttpStatusCode.Created and not HttpStatusCode.Conflict)).Select(a => a.Key).ToHashSet();
+        // The race happened: objections were received in the last second, and others were not (the service was dead after the
+        // expiry; the refusal of one arriving a moment after it is SilenceDeadlinesTests', on a fake clock).
+        Assert.Contains(answers, a => a.Value == HttpStatusCode.Created);
+        Assert.Contains(answers, a => a.Value != HttpStatusCode.Created);
         var brokenBy = brokenRecord.GetProperty("brokenBy").EnumerateArray().Select(s => s.GetString()!).ToHashSet();
         Assert.Subset(brokenBy, received);
         Assert.Empty(brokenBy.Except(received).Except(unanswered));
@@ -133,13 +137,13 @@ public sealed partial class SilenceFaultTests(SystemFixture fixture)
             n => n.Item1 >= expected && n.Item1 == n.Item2, TimeSpan.FromMinutes(3), "every letter of the run sent");
         Assert.Equal(expected, await Letters(system, run, status: null));
         await Mailbox.WaitForAsync(system, ChairOffice, new Regex($"Subject: Silence broken: {Regex.Escape(brokenSubject)}"));
-        await Eventually.Until(() => Task.FromResult(PerRecipient(Mailbox.Texts(system), $"Subject: Silence procedure: {keptSubject}: adopted")),
+        await Eventually.Until(() => Task.FromResult(Mailbox.PerRecipient(Mailbox.Texts(system), $"Subject: Silence procedure: {keptSubject}: adopted")),
             a => addresses.All(a.ContainsKey), TimeSpan.FromMinutes(1), "every adoption letter stored by the mail server");
 
         var texts = Mailbox.Texts(system).ToList();
-        var adopted = PerRecipient(texts, $"Subject: Silence procedure: {keptSubject}: adopted");
+        var adopted = Mailbox.PerRecipient(texts, $"Subject: Silence procedure: {keptSubject}: adopted");
         Assert.All(addresses, a => Assert.Equal(1, adopted.GetValueOrDefault(a)));
-        Assert.Empty(PerRecipient(texts, $"Subject: Silence procedure: {brokenSubject}: "));
+        Assert.Empty(Mailbox.PerRecipient(texts, $"Subject: Silence procedure: {brokenSubject}: "));
         Assert.Single(texts, t => t.Contains($"Subject: Silence broken: {brokenSubject}", StringComparison.Ordinal));
         Assert.Equal(2, await system.ScalarAsync<int>(ResourceNames.MeetingsDb,
             "SELECT cardinality(\"Letters\") FROM silence_procedures WHERE \"Id\" = @p", ("p", kept))); // its circulation and its adoption
@@ -152,8 +156,6 @@ public sealed partial class SilenceFaultTests(SystemFixture fixture)
         return placed.GetProperty("id").GetGuid();
     }
 
-    private static Task UntilAsync(DateTimeOffset at) => at > DateTimeOffset.UtcNow ? Task.Delay(at - DateTimeOffset.UtcNow) : Task.CompletedTask;
-
     private static Task<JsonElement> DecidedAsync(HttpClient client, Guid id) =>
         Eventually.Until(async () => await MeetingsFlow.JsonAsync(await client.GetAsync($"/api/meetings/silence-procedures/{id}"), HttpStatusCode.OK),
             p => p.GetProperty("status").GetString() != "under-silence", TimeSpan.FromMinutes(2), "the procedure decided");
@@ -162,21 +164,4 @@ public sealed partial class SilenceFaultTests(SystemFixture fixture)
     private static Task<long> Letters(RunningSystem system, string run, string? status) => system.ScalarAsync<long>(ResourceNames.NotificationsDb,
         "SELECT count(*) FROM email_deliveries WHERE template = 'chair-letter' AND to_address LIKE @p AND (@s = '' OR status = @s)",
         ("p", $"killsil-{run}-%"), ("s", status ?? ""));
-
-    /// <summary>The e-mails in the SMTP sink holding <paramref name="subject"/>, counted by recipient.</summary>
-    private static Dictionary<string, int> PerRecipient(IEnumerable<string> texts, string subject)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        foreach (var text in texts)
-        {
-            if (text.Contains(subject, StringComparison.Ordinal) && Recipient().Match(text) is { Success: true } to)
-            {
-                counts[to.Groups[1].Value] = counts.GetValueOrDefault(to.Groups[1].Value) + 1;
-            }
-        }
-        return counts;
-    }
-
-    [GeneratedRegex(@"X-RcptTo: (\S+)")]
-    private static partial Regex Recipient();
 }

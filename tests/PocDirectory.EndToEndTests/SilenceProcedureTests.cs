@@ -64,7 +64,7 @@ public sealed class SilenceProcedureTests(SystemFixture fixture)
         // Too short a silence, a time that is not one, nothing written: every error at once. (The minimum is 0 hours here.)
         var refused = await MeetingsFlow.JsonAsync(await chair.PostAsJsonAsync("/api/meetings/silence-procedures",
             new { expiryDate = "2020-01-01", expiryTime = "25:00" }), HttpStatusCode.BadRequest);
-        Assert.Equal(["expiryTime", "proposal", "subject"], refused.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order().ToArray());
+        Assert.Equal(["expiryTime", "isPublic", "proposal", "subject"], refused.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order().ToArray());
 
         var tag = Guid.NewGuid().ToString("N")[..8];
         var broken = await MeetingsFlow.JsonAsync(await chair.PostAsJsonAsync("/api/meetings/silence-procedures",
@@ -178,5 +178,7 @@ public sealed class SilenceProcedureTests(SystemFixture fixture)
         // Not public: the public does not see it at all.
         using var anonymous = DirectoryFlow.Client(system, null);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/meetings/silence-procedures/{id}")).StatusCode);
+        Assert.DoesNotContain((await MeetingsFlow.JsonAsync(await anonymous.GetAsync("/api/meetings/silence-procedures"), HttpStatusCode.OK)).EnumerateArray(),
+            p => p.GetProperty("id").GetGuid() == id); // not public: not in the public record either
     }
 }

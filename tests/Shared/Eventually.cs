@@ -3,6 +3,9 @@ namespace PocDirectory;
 /// <summary>Polls a condition of an asynchronous system until it holds or the time is up.</summary>
 public static class Eventually
 {
+    /// <summary>Returns at the instant <paramref name="at"/> of the wall clock (at once if it has passed).</summary>
+    public static Task At(DateTimeOffset at) => at > DateTimeOffset.UtcNow ? Task.Delay(at - DateTimeOffset.UtcNow) : Task.CompletedTask;
+
     public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -31,9 +31,15 @@ public sealed class MemberStateReader(
     /// <summary>The cache's name in <see cref="CacheMetrics"/>.</summary>
     public const string CacheName = "member-states";
 
-    static MemberStateReader() => CacheMetrics.Start(CacheName);
-
     public async Task<IReadOnlyList<MemberStateResponse>> GetAllAsync(CancellationToken ct)
+    {
+        var (states, missed) = await ReadListAsync(ct);
+        Count(missed);
+        return states;
+    }
+
+    /// <summary>The list, and whether it had to be read from the database; not counted (a read of the filtered forms counts once).</summary>
+    private async Task<(IReadOnlyList<MemberStateResponse> States, bool Missed)> ReadListAsync(CancellationToken ct)
     {
         var missed = false;
         var list = await cache.GetOrCreateAsync(ListKey, async token =>
@@ -46,8 +52,7 @@ public sealed class MemberStateReader(
             var states = await db.MemberStates.AsNoTracking().OrderBy(s => s.Name).ToListAsync(token);
             return new MemberStateList(states.Select(MemberStateResponse.From).ToList());
         }, cancellationToken: ct);
-        Count(missed);
-        return list.States;
+        return (list.States, missed);
     }
 
     /// <summary>The cached list by ISO 3166-1 alpha-3 code, for naming the States of other records.</summary>
@@ -61,7 +66,7 @@ public sealed class MemberStateReader(
         var body = await cache.GetOrCreateAsync(JsonKey(group, status), async token =>
         {
             missed = true;
-            var all = await GetAllAsync(token);
+            var (all, _) = await ReadListAsync(token);
             var filtered = all
                 .Where(s => group is null || s.RegionalGroup == group.ToString())
                 .Where(s => status is null || s.UnStatus == status.ToString())

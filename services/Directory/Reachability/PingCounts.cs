@@ -30,6 +30,7 @@ public sealed class PingCounts : RowCounts
         var counted = new Dictionary<string, long>();
         if (last is not null)
         {
+            // The outcomes as the campaign's results give them (PingResults): acknowledged first, then undeliverable, then missed.
             var recipients = await db.PingRecipients.AsNoTracking().Where(r => r.CampaignId == last.Id)
                 .GroupBy(r => 1)
                 .Select(g => new

@@ -131,6 +131,11 @@ public static class SilenceApi
         var subject = SilenceRules.Text(errors, "subject", request.Subject, SilenceRules.SubjectLength, required: true, lines: false, "Give the proposal's subject.");
         var proposal = SilenceRules.Text(errors, "proposal", request.Proposal, SilenceRules.ProposalLength, required: true, lines: true, "Write the proposal's text.");
         var expiry = SilenceRules.Expiry(errors, request.ExpiryDate, request.ExpiryTime, request.Zone);
+        if (request.IsPublic is null)
+        {
+            // Nothing is published by leaving a field out: the caller says it (the Web's form says public unless restricted).
+            errors.Add("isPublic", "Say whether the proposal is public: true (anyone reads it and its outcome, never the objections) or false (signed-in people only).");
+        }
         var minimum = SilenceRules.Minimum(configuration);
         if (expiry is { } e && e.At < now + minimum)
         {
@@ -152,7 +157,7 @@ public static class SilenceApi
         var by = Caller.From(user).Subject;
         var procedure = new SilenceProcedure
         {
-            Subject = subject!, Proposal = proposal!, ExpiresAt = expiry!.Value.At, Zone = expiry.Value.Zone, IsPublic = request.IsPublic != false,
+            Subject = subject!, Proposal = proposal!, ExpiresAt = expiry!.Value.At, Zone = expiry.Value.Zone, IsPublic = request.IsPublic == true,
             CirculatedAt = now, CirculatedBy = by, UpdatedAt = now,
         };
         db.SilenceProcedures.Add(procedure);

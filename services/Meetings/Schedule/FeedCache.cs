@@ -30,8 +30,6 @@ public sealed class FeedCache
 
     private readonly Lock _gate = new();
 
-    public FeedCache() => CacheMetrics.Start(Name);
-
     private Stamp _stamp;
     private Dictionary<string, Entry> _feeds = new(StringComparer.Ordinal);
 

@@ -33,7 +33,7 @@ public sealed class NominationCounts : RowCounts
         };
     }
 
-    /// <summary>A status as the API writes it: "pending-review", "awaiting-confirmation".</summary>
+    /// <summary>A status in kebab case, as the update requests' are: "pending-review", "awaiting-confirmation".</summary>
     private static string StatusName(NominationStatus status) =>
         System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(status.ToString());
 }

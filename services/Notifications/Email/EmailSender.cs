@@ -39,7 +39,7 @@ public sealed partial class EmailSender(
 
     private static readonly Histogram<double> Age = Meter.CreateHistogram<double>("email.age", "s",
         "From the request of an e-mail to its acceptance by the mail server: how long a point of contact waits for it",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600] });
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600] });
 
     private readonly EmailOptions _options = options.Value;
 
@@ -215,7 +215,7 @@ public sealed partial class EmailSender(
                 }
                 sent.Add(delivery.Id);
                 Sent.Add(1);
-                Age.Record(Math.Max(0, (sentAt - delivery.CreatedAt).TotalSeconds));
+                Age.Record(Math.Max(0, (clock.GetUtcNow() - delivery.CreatedAt).TotalSeconds)); // the server has answered
             }
             catch (SmtpCommandException ex) when (ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted && (int)ex.StatusCode >= 500)
             {

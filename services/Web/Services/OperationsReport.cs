@@ -121,6 +121,7 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
         // Every replica counts the same rows: their counts are read with max.
         var campaign = Q("max by (outcome) (ping_campaign_last_recipients) or label_replace(max(ping_campaign_last_open), \"outcome\", \"open\", \"\", \"\") "
             + "or label_replace(max(ping_campaign_last_started_seconds), \"outcome\", \"started\", \"\", \"\")");
+        // The services that check a token for their own data; the gateway's check before them is counted by YARP's requests.
         var apis = string.Join('|', ServiceJobs.Where(j => j != ResourceNames.Web && j != ResourceNames.Gateway));
         // ASP.NET Core's own histogram, whose series start at a service's first check: read since each service started, as an
         // increase over an hour would miss the checks made before its first scrape.

@@ -59,7 +59,7 @@ public sealed class SilenceBenchmarks(ITestOutputHelper output)
         var broken = await PlaceAsync(chair, "the programme of work", TimeSpan.FromSeconds(30));
         var answers = new ConcurrentDictionary<string, HttpStatusCode?>();
         var lastSecond = broken.At - TimeSpan.FromSeconds(1);
-        await UntilAsync(lastSecond);
+        await Eventually.At(lastSecond);
         var objections = members.Select(async (state, i) =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(i * 1000.0 / members.Count));
@@ -74,7 +74,7 @@ public sealed class SilenceBenchmarks(ITestOutputHelper output)
             }
         }).ToList();
         var meetings = system.Resource(ResourceNames.Meetings);
-        await UntilAsync(broken.At);
+        await Eventually.At(broken.At);
         Process.GetProcessById(meetings.Pid!.Value).Kill(entireProcessTree: true);
         var killedAt = DateTimeOffset.UtcNow;
         await Task.WhenAll(objections);
@@ -95,7 +95,7 @@ public sealed class SilenceBenchmarks(ITestOutputHelper output)
         // 2. Kept, Meetings killed at the expiry: one adoption letter per mission.
         var keptKilled = await PlaceAsync(chair, "the rules of procedure", TimeSpan.FromSeconds(20));
         meetings = system.Resource(ResourceNames.Meetings);
-        await UntilAsync(keptKilled.At);
+        await Eventually.At(keptKilled.At);
         Process.GetProcessById(meetings.Pid!.Value).Kill(entireProcessTree: true);
         var afterKill = await UntilLettersAsync(system, $"Subject: Silence procedure: the rules of procedure {keptKilled.Tag}: adopted", keptKilled.At);
         Assert.Equal("passed", (await DecidedAsync(chair, keptKilled.Id)).GetProperty("status").GetString());
@@ -117,8 +117,6 @@ public sealed class SilenceBenchmarks(ITestOutputHelper output)
             client.Dispose();
         }
     }
-
-    private static Task UntilAsync(DateTimeOffset at) => at > DateTimeOffset.UtcNow ? Task.Delay(at - DateTimeOffset.UtcNow) : Task.CompletedTask;
 
     private static string Recipient(string text) =>
         System.Text.RegularExpressions.Regex.Match(text, @"X-RcptTo: (\S+)").Groups[1].Value.ToLowerInvariant();
