@@ -66,7 +66,7 @@ start_demo_system() {
   until [[ -s "$state/demo-accounts.json" ]]; do sleep 1; done
   auth=(-H "Authorization: Bearer $(scripts/demo.py --state-dir "$state" machine-token demo-cert-fra)")
   local expected=$((per_state * 195))
-  until [[ "$(curl -sf "${auth[@]}" "$gateway/api/directory/pocs?pageSize=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" == "$expected" ]]; do
+  until [[ "$(curl -sf "${auth[@]}" "$gateway/api/directory/pocs?pageSize=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])' 2>/dev/null)" == "$expected" ]]; do
     sleep 1 # the Directory lists the demo's points of contact as their events arrive
   done
   until (($(find "$state/data/mail/maildir/new" -type f | wc -l) >= expected - 4)); do sleep 2; done
