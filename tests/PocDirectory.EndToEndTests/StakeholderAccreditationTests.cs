@@ -60,6 +60,27 @@ public sealed class StakeholderAccreditationTests(SystemFixture fixture)
         .Single(a => a.GetProperty("organization").GetString() == organization);
 
     [Fact]
+    public async Task One_contact_address_sends_three_applications_a_day_however_it_is_written_and_a_fourth_is_refused_until_tomorrow()
+    {
+        using var anonymous = DirectoryFlow.Client(fixture.System, null);
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var email = TestPerson.UniqueEmail("accr-daily");
+        foreach (var (n, written) in new[] { (1, email), (2, email.ToUpperInvariant()), (3, char.ToUpperInvariant(email[0]) + email[1..]) })
+        {
+            using var form = Application($"Daily Limit Institute {n} {tag}", written);
+            await MeetingsFlow.JsonAsync(await anonymous.PostAsync("/api/meetings/stakeholders/applications", form), HttpStatusCode.Accepted);
+        }
+        using var fourth = Application($"Daily Limit Institute 4 {tag}", email);
+        using var refused = await anonymous.PostAsync("/api/meetings/stakeholders/applications", fourth);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromDays(1), refused.Headers.RetryAfter?.Delta);
+        Assert.Equal("Too many applications from this address today.", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        // Nothing of the fourth was kept: three applications of this address wait for confirmation.
+        Assert.Equal(3L, await fixture.System.ScalarAsync<long>(ResourceNames.MeetingsDb,
+            "SELECT count(*) FROM stakeholder_applications WHERE \"Organization\" LIKE @o", ("o", $"Daily Limit Institute % {tag}")));
+    }
+
+    [Fact]
     public async Task Organizations_apply_are_checked_circulated_and_accredited_unless_a_Member_State_objects()
     {
         var system = fixture.System;
