@@ -17,6 +17,44 @@ public static class MeetingsFlow
         time = new { precision = "exact", date = $"{DateTime.UtcNow.Year + 1}-03-02", startTime = "10:00", endTime = "13:00" },
     };
 
+    /// <summary>
+    /// Gives <paramref name="count"/> missions of Member States that have no address yet an address of the test's own
+    /// (<paramref name="address"/> of the State's code), imported as the directory manager imports them. Disposing leaves them
+    /// without an address again, for the other tests sharing the system (the API keeps at least one address, so their rows
+    /// go), and later letters and invitations do not reach them.
+    /// </summary>
+    public static async Task<AddressedMissions> AddressMissionsAsync(RunningSystem system, HttpClient manager, int count, Func<string, string> address)
+    {
+        var missions = await Eventually.Until(async () => await manager.GetFromJsonAsync<JsonElement>("/api/meetings/missions"),
+            m => m.GetArrayLength() == 195, TimeSpan.FromMinutes(2), "the 195 missions");
+        var members = missions.EnumerateArray().Where(m => m.GetProperty("unStatus").GetString() == "Member").ToList();
+        var chosen = members.Where(m => m.GetProperty("emails").GetArrayLength() == 0).Select(m => m.GetProperty("state").GetString()!).Take(count).ToList();
+        Assert.True(chosen.Count == count, $"only {chosen.Count} missions without an address");
+        var addresses = chosen.ToDictionary(s => s, address);
+        var csv = new System.Text.StringBuilder("state,emails\n");
+        foreach (var (state, email) in addresses)
+        {
+            csv.Append(state).Append(',').Append(email).Append('\n');
+        }
+        using (var import = await manager.PostAsync("/api/meetings/missions/import", new StringContent(csv.ToString(), System.Text.Encoding.UTF8, "text/csv")))
+        {
+            Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
+        }
+        return new AddressedMissions(system, addresses, members.Select(m => m.GetProperty("state").GetString()!).ToList());
+    }
+
+    /// <summary>The missions a test gave an address (by State), and every Member State; disposing takes the addresses away.</summary>
+    public sealed class AddressedMissions(RunningSystem system, Dictionary<string, string> addresses, IReadOnlyList<string> memberStates) : IAsyncDisposable
+    {
+        public Dictionary<string, string> Addresses { get; } = addresses;
+
+        public IReadOnlyList<string> MemberStates { get; } = memberStates;
+
+        public async ValueTask DisposeAsync() => await system.ScalarAsync<long>(ResourceNames.MeetingsDb,
+            "WITH gone AS (DELETE FROM permanent_missions WHERE \"State\" = ANY(@states) RETURNING 1) SELECT count(*) FROM gone",
+            ("states", Addresses.Keys.ToArray()));
+    }
+
     /// <summary>The answer's JSON, once its status is the one expected (else the test fails with the body).</summary>
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response, System.Net.HttpStatusCode expected)
     {

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -30,35 +29,20 @@ public sealed class SilenceFaultTests(SystemFixture fixture)
         using var chair = DirectoryFlow.Client(system, await DirectoryFlow.TokenOfAsync(system, "kill-silence-chair", Roles.ChairOffice));
         var run = Guid.NewGuid().ToString("N")[..6];
 
-        var missions = await Eventually.Until(async () => await manager.GetFromJsonAsync<JsonElement>("/api/meetings/missions"),
-            m => m.GetArrayLength() == 195, TimeSpan.FromMinutes(2), "the 195 missions");
-        var members = missions.EnumerateArray().Where(m => m.GetProperty("unStatus").GetString() == "Member").ToList();
-        var chosen = members.Where(m => m.GetProperty("emails").GetArrayLength() == 0)
-            .Select(m => m.GetProperty("state").GetString()!).Take(Missions).ToList();
-        Assert.True(chosen.Count == Missions, $"only {chosen.Count} missions without an address");
-        var addresses = chosen.ToDictionary(s => s, s => $"killsil-{run}-{s.ToLowerInvariant()}@example.org");
-        var csv = new StringBuilder("state,emails\n");
-        foreach (var (state, email) in addresses)
-        {
-            csv.Append(state).Append(',').Append(email).Append('\n');
-        }
-        using (var import = await manager.PostAsync("/api/meetings/missions/import", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv")))
-        {
-            Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
-        }
+        await using var missions = await MeetingsFlow.AddressMissionsAsync(system, manager, Missions, s => $"killsil-{run}-{s.ToLowerInvariant()}@example.org");
 
         // A delegate of France, and of eight other Member States (one real token signed again for each State).
         var franceToken = await DirectoryFlow.TokenOfAsync(system, "kill-silence-fra", Roles.Delegate, "FRA");
         using var france = DirectoryFlow.Client(system, franceToken);
         var racing = new Dictionary<string, HttpClient>();
-        foreach (var state in members.Select(m => m.GetProperty("state").GetString()!).Where(s => s != "FRA").Take(Racing))
+        foreach (var state in missions.MemberStates.Where(s => s != "FRA").Take(Racing))
         {
             racing[state] = DirectoryFlow.Client(system, await IdentityKeys.ResignAsync(system, franceToken, p => p[ApiScopes.StateClaim] = state));
         }
 
         try
         {
-            await DecideThroughKillAsync(system, chair, france, racing, run, addresses.Values.ToList());
+            await DecideThroughKillAsync(system, chair, france, racing, run, missions.Addresses.Values.ToList());
         }
         finally
         {
@@ -66,10 +50,6 @@ public sealed class SilenceFaultTests(SystemFixture fixture)
             {
                 client.Dispose();
             }
-            // The other tests share this system: these missions are left without an address again.
-            await system.ScalarAsync<long>(ResourceNames.MeetingsDb,
-                "WITH gone AS (DELETE FROM permanent_missions WHERE \"State\" = ANY(@states) RETURNING 1) SELECT count(*) FROM gone",
-                ("states", addresses.Keys.ToArray()));
         }
     }
 
