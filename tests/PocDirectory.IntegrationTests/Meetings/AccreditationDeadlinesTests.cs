@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
@@ -108,27 +107,9 @@ public sealed class AccreditationDeadlinesTests(ServersFixture servers) : IAsync
             .Select(b => JsonSerializer.Deserialize<SendEmail>(b, JsonSerializerOptions.Web)!).ToList();
     }
 
-    /// <summary>
-    /// Runs the worker until the round is decided, by it (1) or by another (0): an objection still being received holds the row,
-    /// and the clock may not have reached the deadline yet. Fails if the round is not decided within two minutes.
-    /// </summary>
-    private async Task<int> DecideAsync(AccreditationDeadlines worker, Guid round)
-    {
-        var timeout = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (DateTime.UtcNow < timeout)
-        {
-            if (await worker.RunOnceAsync(CancellationToken.None) is var decided and > 0)
-            {
-                return decided;
-            }
-            if (await RoundStatusAsync(round) != RoundStatuses.Circulated)
-            {
-                return 0;
-            }
-            await Task.Yield();
-        }
-        throw new TimeoutException("The round was not decided within two minutes of its deadline's race.");
-    }
+    /// <summary>Runs the worker until the round is decided, by it (1) or by another (0); fails after two minutes.</summary>
+    private Task<int> DecideAsync(AccreditationDeadlines worker, Guid round) =>
+        DeadlineRace.DecideAsync(() => worker.RunOnceAsync(CancellationToken.None), async () => await RoundStatusAsync(round) != RoundStatuses.Circulated, "round");
 
     [Fact]
     public async Task At_the_deadline_those_not_objected_to_are_accredited_once_and_each_applicant_is_told_once()
@@ -208,30 +189,8 @@ public sealed class AccreditationDeadlinesTests(ServersFixture servers) : IAsync
         // An applicant for each Member State to object to: those not accredited are exactly the objections received.
         var (round, applicants) = await RoundAsync(members.Select(m => $"Applicant {m}"));
         var applicantOf = members.Zip(applicants).ToDictionary(p => p.First, p => p.Second);
-        _clock.SetUtcNow(Deadline - TimeSpan.FromMilliseconds(1));
-        var answers = new ConcurrentDictionary<string, int>();
-        // The first 60 objections are received before the clock reaches the deadline; the rest race it and two deciding replicas.
-        await Parallel.ForEachAsync(members.Take(60), new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            async (state, _) => answers[state] = await ObjectAsync(round, state, applicantOf[state]));
-        var late = Parallel.ForEachAsync(members.Skip(60), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (state, _) =>
-        {
-            if (state == members[100])
-            {
-                _clock.SetUtcNow(Deadline);
-            }
-            answers[state] = await ObjectAsync(round, state, applicantOf[state]);
-        });
-        var deciders = Task.WhenAll(DecideAsync(Worker(), round), DecideAsync(Worker(), round));
-        await late;
-        var decided = await deciders;
-
-        Assert.Equal(1, decided.Sum()); // the two replicas racing the objections, before any other run
-        Assert.Equal(0, await Worker().RunOnceAsync(CancellationToken.None));
-        Assert.All(answers.Values, a => Assert.Contains(a, new[] { StatusCodes.Status201Created, StatusCodes.Status409Conflict }));
-        var received = answers.Where(a => a.Value == StatusCodes.Status201Created).Select(a => a.Key).Order().ToList();
-        // Those sent before the clock moved are received; those started after it (at most eight were in flight then) are refused.
-        Assert.True(received.Count >= 60, $"{received.Count} received");
-        Assert.True(answers.Count(a => a.Value == StatusCodes.Status409Conflict) >= members.Count - 109, "the objections sent after the deadline are refused");
+        var received = await DeadlineRace.RunAsync(members, _clock, Deadline, "deadline", state => ObjectAsync(round, state, applicantOf[state]),
+            () => DecideAsync(Worker(), round), () => Worker().RunOnceAsync(CancellationToken.None));
         var statuses = await StatusesAsync(round);
         Assert.Equal(received, members.Where(m => statuses[applicantOf[m]] == ApplicationStatuses.NotAccredited).Order().ToList());
         Assert.All(members.Except(received), m => Assert.Equal(ApplicationStatuses.Accredited, statuses[applicantOf[m]]));

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
@@ -102,27 +101,9 @@ public sealed class SilenceDeadlinesTests(ServersFixture servers) : IAsyncLifeti
             [.. messages.Where(m => m.MessageType == EmailType).Select(m => JsonSerializer.Deserialize<SendEmail>(m.Body, JsonSerializerOptions.Web)!)]);
     }
 
-    /// <summary>
-    /// Runs the worker until the procedure is decided, by it (1) or by another (0): an objection still being received holds the row,
-    /// and the clock may not have reached the expiry yet. Fails if the procedure is not decided within two minutes.
-    /// </summary>
-    private async Task<int> DecideAsync(SilenceDeadlines worker, Guid id)
-    {
-        var timeout = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (DateTime.UtcNow < timeout)
-        {
-            if (await worker.RunOnceAsync(CancellationToken.None) is var decided and > 0)
-            {
-                return decided;
-            }
-            if ((await ReadAsync(id)).Status != SilenceStatuses.UnderSilence)
-            {
-                return 0;
-            }
-            await Task.Yield();
-        }
-        throw new TimeoutException("The procedure was not decided within two minutes of its expiry's race.");
-    }
+    /// <summary>Runs the worker until the procedure is decided, by it (1) or by another (0); fails after two minutes.</summary>
+    private Task<int> DecideAsync(SilenceDeadlines worker, Guid id) =>
+        DeadlineRace.DecideAsync(() => worker.RunOnceAsync(CancellationToken.None), async () => (await ReadAsync(id)).Status != SilenceStatuses.UnderSilence, "procedure");
 
     [Fact]
     public async Task Silence_that_holds_passes_at_the_expiry_once_and_every_mission_is_sent_the_adoption_letter()
@@ -186,29 +167,8 @@ public sealed class SilenceDeadlinesTests(ServersFixture servers) : IAsyncLifeti
     {
         var id = await ProcedureAsync();
         var members = MemberStateCatalog.All.Where(s => s.Status == UnStatus.Member).Select(s => s.Iso3).ToList();
-        _clock.SetUtcNow(Expiry - TimeSpan.FromMilliseconds(1));
-        var answers = new ConcurrentDictionary<string, int>();
-        // The first 60 objections are on their way before the clock reaches the expiry; the rest race it and two deciding replicas.
-        await Parallel.ForEachAsync(members.Take(60), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (state, _) => answers[state] = await ObjectAsync(id, state));
-        var late = Parallel.ForEachAsync(members.Skip(60), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (state, _) =>
-        {
-            if (state == members[100])
-            {
-                _clock.SetUtcNow(Expiry);
-            }
-            answers[state] = await ObjectAsync(id, state);
-        });
-        var deciders = Task.WhenAll(DecideAsync(Worker(), id), DecideAsync(Worker(), id));
-        await late;
-        var decided = await deciders;
-
-        Assert.Equal(1, decided.Sum()); // the two replicas racing the objections, before any other run
-        Assert.Equal(0, await Worker().RunOnceAsync(CancellationToken.None));
-        Assert.All(answers.Values, a => Assert.Contains(a, new[] { StatusCodes.Status201Created, StatusCodes.Status409Conflict }));
-        var received = answers.Where(a => a.Value == StatusCodes.Status201Created).Select(a => a.Key).Order().ToList();
-        // Those sent before the clock moved are received; those started after it (at most eight were in flight then) are refused.
-        Assert.True(received.Count >= 60, $"{received.Count} received");
-        Assert.True(answers.Count(a => a.Value == StatusCodes.Status409Conflict) >= members.Count - 109, "the objections sent after the expiry are refused");
+        var received = await DeadlineRace.RunAsync(members, _clock, Expiry, "expiry", state => ObjectAsync(id, state),
+            () => DecideAsync(Worker(), id), () => Worker().RunOnceAsync(CancellationToken.None));
         var procedure = await ReadAsync(id);
         Assert.Equal(SilenceStatuses.Broken, procedure.Status);
         Assert.Equal(received, procedure.BrokenBy.Order().ToList());
