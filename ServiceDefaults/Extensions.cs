@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -161,15 +162,33 @@ public static class ServiceDefaultsExtensions
     /// a loopback address (the gateway's): what the audit log and per-address checks of a service see.
     /// The gateway itself passes false: it faces the clients, and a client could write that header.
     /// </param>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool authenticateEveryRequest = false, bool trustForwardedFor = true)
+    /// <param name="browserErrors">
+    /// What a browser's request that ended in an error with no body is shown instead of problem details (the other
+    /// clients keep those), registered on the branch of such requests: for the services people open in a browser. A
+    /// request counts as a browser's when it accepts text/html.
+    /// </param>
+    /// <param name="errorPage">A page's path shown (re-executed) for an unhandled error, for the services that are pages only (the Web).</param>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool authenticateEveryRequest = false, bool trustForwardedFor = true, Action<IApplicationBuilder>? browserErrors = null, string? errorPage = null)
     {
         if (trustForwardedFor)
         {
             // The client's address and scheme as the gateway saw them (https behind a TLS terminator).
             app.UseForwardedHeaders(TransportSecurity.GatewayHeaders(app.Configuration));
         }
-        app.UseExceptionHandler();
+        if (errorPage is null)
+        {
+            app.UseExceptionHandler();
+        }
+        else
+        {
+            app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = errorPage, CreateScopeForErrors = true });
+        }
         app.UseStatusCodePages();
+        if (browserErrors is not null)
+        {
+            // Inside the problem details' handler, so it answers first: a page for a browser, problem details for the rest.
+            app.UseWhen(AcceptsHtml, browserErrors);
+        }
         if (app.Configuration.GetValue<int?>(ManagementPortKey) is { } managementPort)
         {
             // By the port the connection reached, not the Host header (a client writes that): the public
@@ -209,6 +228,10 @@ public static class ServiceDefaultsExtensions
         app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
         return app;
     }
+
+    /// <summary>A browser's request: one that accepts HTML (an API client asks for JSON, or for anything without naming HTML).</summary>
+    public static bool AcceptsHtml(HttpContext context) =>
+        context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>

@@ -40,7 +40,8 @@ app.UseWhen(context => SecurityHeaderPolicies.IsIdentityPage(context.Request.Pat
         return next(context);
     }));
 app.UseWhen(context => !SecurityHeaderPolicies.IsIdentityPage(context.Request.Path), branch => branch.UseSecurityHeaders(apiHeaders));
-app.MapDefaultEndpoints(authenticateEveryRequest: true); // the token server answers from the authentication step
+// The token server answers from the authentication step; a browser's error is a page.
+app.MapDefaultEndpoints(authenticateEveryRequest: true, browserErrors: pages => pages.UseStatusCodePages(StatusPage.WriteAsync));
 app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapRazorPages();

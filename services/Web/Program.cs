@@ -28,7 +28,7 @@ app.UseTrustedProxies(); // behind a TLS terminator: the browser and scheme it s
 
 // Sign-in redirects to Identity through the gateway: forms may lead there.
 app.UseSecurityHeaders(SecurityHeaderPolicies.Page(AuthenticationExtensions.Issuer(app.Configuration).GetLeftPart(UriPartial.Authority)));
-app.MapDefaultEndpoints(authenticateEveryRequest: true, trustForwardedFor: false); // every page shows who is signed in; the OIDC callbacks run here
+app.MapDefaultEndpoints(authenticateEveryRequest: true, trustForwardedFor: false, browserErrors: pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true), errorPage: "/error"); // every page shows who is signed in; the OIDC callbacks run here
 // Pages shown to a signed-in person hold confidential data (and, once, secrets): never stored by a browser or proxy.
 app.Use((context, next) =>
 {

@@ -40,11 +40,25 @@ public sealed class DirectoryPagesTests(SystemFixture fixture) : IAsyncLifetime
         await form.GetByLabel("Organization").FillAsync("Ministry of Foreign Affairs (fictitious)");
         await form.GetByLabel("E-mail address").FillAsync(nominee);
         await form.GetByLabel("Telephone").FillAsync("12");
-        await form.GetByLabel("Languages").FillAsync("ar, fr");
-        await form.GetByLabel("Time zone").FillAsync("Europe/Paris");
+        await form.GetByLabel("Arabic").CheckAsync();
+        await form.GetByLabel("French").CheckAsync();
+        await form.GetByLabel("Other languages").FillAsync("German, pt");
+        await form.GetByLabel("Time zone").SelectOptionAsync("Europe/Paris");
         await form.GetByLabel("Reachable 24/7").CheckAsync();
         await form.GetByRole(AriaRole.Button, new() { Name = "Submit the nomination" }).ClickAsync();
-        await Assertions.Expect(fpPage.GetByText("is not a valid telephone number")).ToBeVisibleAsync();
+        // The summary takes the focus and leads to the field, which is marked and described by its message.
+        var summary = fpPage.GetByTestId("error-summary");
+        await Assertions.Expect(summary).ToBeFocusedAsync();
+        await Assertions.Expect(summary).ToContainTextAsync("The nomination cannot be saved yet");
+        await summary.GetByRole(AriaRole.Link, new() { Name = "Telephone: '12' is not a valid telephone number" }).ClickAsync();
+        await Assertions.Expect(fpPage.Locator("#n-phone")).ToBeFocusedAsync();
+        await Assertions.Expect(fpPage.Locator("#n-phone")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(fpPage.Locator("#n-phone-error")).ToContainTextAsync("is not a valid telephone number");
+        await Assertions.Expect(fpPage.Locator("#n-phone")).ToHaveAttributeAsync("aria-describedby", "n-phone-error");
+        // What was typed stays: the choices too, the other languages by name and code.
+        await Assertions.Expect(form.GetByLabel("French")).ToBeCheckedAsync();
+        await Assertions.Expect(form.GetByLabel("Other languages")).ToHaveValueAsync("German, pt");
+        await Assertions.Expect(form.GetByLabel("Time zone")).ToHaveValueAsync("Europe/Paris");
 
         form = fpPage.GetByTestId("nominate-form");
         await form.GetByLabel("Telephone").FillAsync("+33 1 44 18 00 00");
@@ -116,6 +130,11 @@ public sealed class DirectoryPagesTests(SystemFixture fixture) : IAsyncLifetime
         var change = fpPage.GetByTestId("nominate-form");
         await Assertions.Expect(change.GetByLabel("Full name")).ToHaveValueAsync(name);
         await Assertions.Expect(change.GetByLabel("Telephone")).ToHaveValueAsync("+33144180000");
+        // The languages come back as chosen: the official ones ticked, the others by name with their codes.
+        await Assertions.Expect(change.GetByLabel("Arabic")).ToBeCheckedAsync();
+        await Assertions.Expect(change.GetByLabel("English")).Not.ToBeCheckedAsync();
+        await Assertions.Expect(change.GetByLabel("Other languages")).ToHaveValueAsync("German (de), Portuguese (pt)");
+        await Assertions.Expect(change.GetByLabel("Time zone")).ToHaveValueAsync("Europe/Paris");
         await change.GetByLabel("Title or position").FillAsync("Director");
         await change.GetByRole(AriaRole.Button, new() { Name = "Submit the change" }).ClickAsync();
         await Assertions.Expect(fpPage.GetByTestId("my-state-notice")).ToContainTextAsync("Submitted for review");

@@ -178,6 +178,8 @@ public static class Extensions
                     .EnableTokenEndpointPassthrough()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableEndSessionEndpointPassthrough()
+                    // A sign-in request it refuses without a way back to the client is shown as Identity's page (Program.cs).
+                    .EnableStatusCodePagesIntegration()
                     // TLS ends in front of the gateway (or nowhere, on loopback); the gateway forwards plain HTTP.
                     .DisableTransportSecurityRequirement();
             })
