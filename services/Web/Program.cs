@@ -53,6 +53,23 @@ app.MapPost("/directory/export", async (IFormCollection form, HttpContext http, 
     using var response = await directory.ExportAsync(query.Value ?? "", http.RequestAborted);
     await CopyDownloadAsync(response, http);
 }).RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
+// One entry as a vCard, for an address book: a form post with the antiforgery token, as the export.
+app.MapPost("/directory/{id:guid}/vcard", async (Guid id, IFormCollection form, HttpContext http, DirectoryClient directory) =>
+{
+    using var response = await directory.EntryCardAsync(id, http.RequestAborted);
+    await ForwardFileAsync(response, http, "point-of-contact.vcf");
+}).RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
+// An entry's OpenPGP public key as a file to import (read, and audited, as the entry is).
+app.MapPost("/directory/{id:guid}/key", async (Guid id, IFormCollection form, HttpContext http, DirectoryClient directory) =>
+{
+    var (entry, refusal) = await directory.EntryAsync(id, http.RequestAborted);
+    if (entry?.Details.PgpKey is not { } key)
+    {
+        return Results.StatusCode(refusal?.Status ?? StatusCodes.Status404NotFound);
+    }
+    http.Response.Headers.XContentTypeOptions = "nosniff";
+    return Results.File(System.Text.Encoding.ASCII.GetBytes(key.Armored), "application/pgp-keys", $"{key.Fingerprint.Replace(" ", "")}.asc");
+}).RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
 // The same for a ping test's results (the directory manager's). The form is bound though unused: a body that is
 // not a form (a cross-site text/plain post) then fails binding instead of passing without an antiforgery check.
 app.MapPost("/ping/campaigns/{id:guid}/export", async (Guid id, IFormCollection form, HttpContext http, PingClient ping) =>

@@ -177,6 +177,12 @@ public sealed partial class AccessibilityTests(SystemFixture fixture) : IAsyncLi
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page).ToHaveURLAsync(Web + "/my-state");
 
+        // The focus ring is as visible as Identity's: 3 px, on the dark header and on a radio button alike.
+        await TabToAsync(page, ".site-header nav a[href='/directory']");
+        Assert.Equal("3px solid rgb(255, 209, 102)", await page.EvaluateAsync<string>("() => { const s = getComputedStyle(document.activeElement); return `${s.outlineWidth} ${s.outlineStyle} ${s.outlineColor}`; }"));
+        await TabToAsync(page, "#n-type-diplomatic");
+        Assert.Equal("3px solid rgb(242, 169, 0)", await page.EvaluateAsync<string>("() => { const s = getComputedStyle(document.activeElement); return `${s.outlineWidth} ${s.outlineStyle} ${s.outlineColor}`; }"));
+
         // A marker on this page: it stays as long as no form is sent (sending loads a new page).
         await page.EvaluateAsync("() => window.notSent = true");
         // Enter in a radio button does not send the form; nor does the button with every required field empty:
@@ -190,6 +196,7 @@ public sealed partial class AccessibilityTests(SystemFixture fixture) : IAsyncLi
         Assert.True(await page.EvaluateAsync<bool>("() => window.notSent === true"));
         await Assertions.Expect(summary.GetByRole(AriaRole.Link)).ToHaveCountAsync(8);
         await Assertions.Expect(summary).ToContainTextAsync("Full name: Enter the person's full name.");
+        await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("nomination-errors.png"), FullPage = true });
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("Enter"); // the first error's link
         await Assertions.Expect(page.Locator("#n-type-diplomatic")).ToBeFocusedAsync();

@@ -72,10 +72,15 @@ public sealed class DirectoryPagesTests(SystemFixture fixture) : IAsyncLifetime
         var nomineePage = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
         await nomineePage.GotoAsync(link);
         await Assertions.Expect(nomineePage.GetByTestId("confirm-details")).ToContainTextAsync(name);
+        // Everything the nominee must check: availability, the alternate flag, numbers formatted for reading.
+        await Assertions.Expect(nomineePage.GetByTestId("confirm-details").GetByTestId("availability")).ToHaveTextAsync("Reachable 24/7");
+        await Assertions.Expect(nomineePage.GetByTestId("confirm-details")).ToContainTextAsync("Alternate contact");
+        await Assertions.Expect(nomineePage.GetByTestId("confirm-details")).ToContainTextAsync("+33 1 44 18 00 00");
         await nomineePage.GetByRole(AriaRole.Button, new() { Name = "I confirm and agree to be listed" }).ClickAsync();
         await Assertions.Expect(nomineePage.GetByTestId("confirm-done")).ToContainTextAsync("Thank you");
         await nomineePage.GotoAsync(link);
-        await Assertions.Expect(nomineePage.GetByTestId("confirm-expired")).ToBeVisibleAsync();
+        await Assertions.Expect(nomineePage.GetByTestId("confirm-expired")).ToContainTextAsync("If you have already answered, there is nothing more to do");
+        Assert.Equal(0, await nomineePage.Locator("[role=alert]").CountAsync()); // said kindly, not as an error
 
         var dmPage = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
         await dmPage.GotoAsync(web + "/review");
@@ -83,7 +88,7 @@ public sealed class DirectoryPagesTests(SystemFixture fixture) : IAsyncLifetime
         await Assertions.Expect(dmPage).ToHaveURLAsync(web + "/review");
         var item = dmPage.GetByTestId("review-item").Filter(new() { HasText = name });
         await item.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
-        await Assertions.Expect(dmPage.GetByTestId("review-notice")).ToContainTextAsync("approve recorded");
+        await Assertions.Expect(dmPage.GetByTestId("review-notice")).ToContainTextAsync("Approved: ");
 
         // Listed: the focal point finds the entry and opens it.
         await fpPage.GotoAsync(web + "/directory?q=" + Uri.EscapeDataString(name[^8..]));
@@ -95,7 +100,16 @@ public sealed class DirectoryPagesTests(SystemFixture fixture) : IAsyncLifetime
         }
         await result.ClickAsync();
         await Assertions.Expect(fpPage.GetByTestId("entry-name")).ToHaveTextAsync(name);
-        await Assertions.Expect(fpPage.GetByTestId("entry-facts")).ToContainTextAsync("+33144180000");
+        // Numbers formatted for reading, languages by name, availability in words.
+        await Assertions.Expect(fpPage.GetByTestId("entry-facts")).ToContainTextAsync("+33 1 44 18 00 00");
+        await Assertions.Expect(fpPage.GetByTestId("entry-facts")).ToContainTextAsync("Arabic, French, German, Portuguese");
+        await Assertions.Expect(fpPage.GetByTestId("entry-facts").GetByTestId("availability")).ToHaveTextAsync("Reachable 24/7");
+        // The one entry as a card for an address book.
+        var card = await fpPage.RunAndWaitForDownloadAsync(() => fpPage.GetByTestId("download-vcard").ClickAsync());
+        var vcard = await File.ReadAllTextAsync(await card.PathAsync());
+        Assert.StartsWith("BEGIN:VCARD", vcard);
+        Assert.Contains("EMAIL;TYPE=work:" + nominee, vcard);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(vcard, "BEGIN:VCARD"));
         Assert.Equal("auto", await fpPage.GetByTestId("entry-name").GetAttributeAsync("dir"));
         await fpPage.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("directory-entry.png"), FullPage = true });
 
@@ -145,7 +159,7 @@ public sealed class DirectoryPagesTests(SystemFixture fixture) : IAsyncLifetime
         var pending = dmPage.GetByTestId("review-item").Filter(new() { HasText = name });
         await pending.GetByLabel("Reason").FillAsync("Give the full title, please.");
         await pending.GetByRole(AriaRole.Button, new() { Name = "Return for correction" }).ClickAsync();
-        await Assertions.Expect(dmPage.GetByTestId("review-notice")).ToContainTextAsync("return recorded");
+        await Assertions.Expect(dmPage.GetByTestId("review-notice")).ToContainTextAsync("Returned for correction: ");
         await fpPage.GotoAsync(web + "/my-state");
         await fpPage.GetByRole(AriaRole.Link, new() { Name = $"Correct and resubmit {name}" }).ClickAsync();
         await Assertions.Expect(fpPage.GetByTestId("my-state-notice")).ToContainTextAsync("Give the full title, please.");

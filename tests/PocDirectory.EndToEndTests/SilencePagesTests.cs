@@ -45,8 +45,8 @@ public sealed class SilencePagesTests(SystemFixture fixture) : IAsyncLifetime
         await chair.GetByLabel("Day", new() { Exact = true }).FillAsync("2021-01-25");
         await chair.GetByTestId("circulate").ClickAsync();
         var problems = chair.GetByTestId("silence-problems");
-        await Assertions.Expect(problems.GetByRole(AriaRole.Link, new() { Name = "Subject" })).ToHaveAttributeAsync("href", "#silence-subject");
-        await Assertions.Expect(problems.GetByRole(AriaRole.Link, new() { Name = "The proposal" })).ToBeVisibleAsync();
+        await Assertions.Expect(problems.GetByRole(AriaRole.Link, new() { Name = "Subject:" })).ToHaveAttributeAsync("href", "#silence-subject");
+        await Assertions.Expect(problems.GetByRole(AriaRole.Link, new() { Name = "The proposal:" })).ToBeVisibleAsync();
 
         var subject = $"the working methods {Guid.NewGuid():N}"[..28];
         var year = DateTime.UtcNow.Year + 1;

@@ -12,6 +12,19 @@ public sealed class ReachabilityRulesTests
     private static readonly IReadOnlySet<string> States = new HashSet<string> { "FRA", "KEN", "BRA" };
     private static readonly DateTimeOffset Start = new(2026, 6, 10, 8, 0, 0, TimeSpan.Zero);
 
+    [Theory]
+    [InlineData(new[] { "AG" }, new[] { "technical" }, new[] { "KEN", "FRA" }, "Technical points of contact in the African States group of Kenya and France")]
+    [InlineData(new string[0], new string[0], new[] { "FRA" }, "Points of contact of France")]
+    [InlineData(new[] { "AG", "WEOG" }, new string[0], new string[0], "Points of contact in the African States and Western European and other States groups")]
+    [InlineData(new string[0], new[] { "diplomatic", "technical" }, new[] { "KEN", "FRA", "BRA" }, "Diplomatic and technical points of contact of Kenya, France and Brazil")]
+    public void A_campaign_says_who_is_asked_in_words_with_the_States_by_name(string[] groups, string[] types, string[] states, string expected)
+    {
+        var names = new Dictionary<string, string> { ["FRA"] = "France", ["KEN"] = "Kenya", ["BRA"] = "Brazil" };
+        var (scope, _, _) = PingCampaigns.Validate(new PingCampaignRequest([.. groups], [.. types], [.. states], null, null), States);
+        Assert.Equal(expected, scope.Describe(code => names[code]));
+        Assert.DoesNotContain("France", scope.Describe()); // without names (the audit log): the codes
+    }
+
     [Fact]
     public void A_campaign_defaults_to_a_72_hour_window_with_reminders_at_24_and_48_hours()
     {
@@ -74,13 +87,16 @@ public sealed class ReachabilityRulesTests
         Assert.Equal(["France", "Kenya"], results.ByState.Select(r => r.Label));
         Assert.Equal((30.0, 1800.0), (results.MedianMinutes!.Value, results.P90Minutes!.Value));
         Assert.Equal(["undeliverable", "waiting"], results.NonResponders.Select(n => n.Status).Order());
-        // One point per hour up to now (40 h in), rising at 0.5 h and 30 h.
-        Assert.Equal(41, results.Timeline.Count);
-        Assert.Equal((0.0, 0), (results.Timeline[0].Hours, results.Timeline[0].Acknowledged));
-        Assert.Equal(1, results.Timeline[1].Acknowledged);
-        Assert.Equal(1, results.Timeline[29].Acknowledged);
-        Assert.Equal(2, results.Timeline[30].Acknowledged);
-        Assert.Equal((40.0, 2), (results.Timeline[^1].Hours, results.Timeline[^1].Acknowledged));
+        // The start, each acknowledgement at its moment (0.5 h and 30 h), and now (40 h in).
+        Assert.Equal([(0.0, 0), (0.5, 1), (30.0, 2), (40.0, 2)], results.Timeline.Select(p => (p.Hours, p.Acknowledged)));
+
+        // Many acknowledgements: at most MaxTimelinePoints points, evenly spread, still from 0 to all of them now.
+        var crowd = Enumerable.Range(0, 500).Select(i => Recipient("FRA", "WesternEuropeanAndOthers", "technical", acknowledgedAfterHours: i * 0.05)).ToList();
+        var busy = PingResults.Compute(campaign, crowd, new Dictionary<string, string> { ["FRA"] = "France" }, null, Start.AddHours(40)).Timeline;
+        Assert.Equal(PingResults.MaxTimelinePoints, busy.Count);
+        Assert.Equal((0.0, 0), (busy[0].Hours, busy[0].Acknowledged));
+        Assert.Equal((40.0, 500), (busy[^1].Hours, busy[^1].Acknowledged));
+        Assert.True(busy.Zip(busy.Skip(1)).All(pair => pair.First.Hours < pair.Second.Hours && pair.First.Acknowledged <= pair.Second.Acknowledged));
     }
 
     [Fact]

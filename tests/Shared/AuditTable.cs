@@ -21,6 +21,7 @@ public static class AuditTable
         [("directory", "GET", "/api/directory/export")] = "handler:directory.exported",
         [("directory", "GET", "/api/directory/changes")] = "handler:directory.changes-read",
         [("directory", "POST", "/api/directory/ping/campaigns")] = "handler:ping.started",
+        [("directory", "POST", "/api/directory/ping/campaigns/check")] = "-",
         [("directory", "GET", "/api/directory/ping/campaigns")] = "-",
         [("directory", "GET", "/api/directory/ping/campaigns/{id:guid}")] = "filter:ping.results-read",
         [("directory", "GET", "/api/directory/ping/campaigns/{id:guid}/export")] = "handler:ping.exported",

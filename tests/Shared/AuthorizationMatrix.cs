@@ -88,6 +88,7 @@ public static class AuthorizationMatrix
         // Ping tests: the directory manager starts them and sees all; a focal point sees its State's part; the point of contact
         // acknowledges, signed in or with its e-mailed link (the token is the credential: no token is read, a body without one is 400).
         ("directory", "POST", "/api/directory/ping/campaigns", "/api/directory/ping/campaigns", "401 400 403 403 403 403 403 403 403 403 401 401 401 401 403"),
+        ("directory", "POST", "/api/directory/ping/campaigns/check", "/api/directory/ping/campaigns/check", "401 400 403 403 403 403 403 403 403 403 401 401 401 401 403"),
         ("directory", "GET", "/api/directory/ping/campaigns", "/api/directory/ping/campaigns", "401 200 200 200 403 403 403 403 403 403 401 401 401 401 403"),
         ("directory", "GET", "/api/directory/ping/campaigns/{id:guid}", "/api/directory/ping/campaigns/0198a5c2-0000-7000-8000-000000000001", "401 404 404 404 403 403 403 403 403 403 401 401 401 401 403"),
         ("directory", "GET", "/api/directory/ping/campaigns/{id:guid}/export", "/api/directory/ping/campaigns/0198a5c2-0000-7000-8000-000000000001/export", "401 404 403 403 403 403 403 403 403 403 401 401 401 401 403"),

@@ -39,6 +39,9 @@ public static class PingCampaignsApi
         var api = routes.MapGroup("/api/directory").WithTags("Ping tests");
         api.MapPost("/ping/campaigns", StartAsync).AuditedByHandler("ping.started").WithSummary("Start a ping campaign (directory manager)")
             .Produces<PingCampaignSummary>(StatusCodes.Status201Created).ProducesValidationProblem();
+        api.MapPost("/ping/campaigns/check", CheckAsync).NotAudited("checks a request; starts nothing and reads no contact details")
+            .WithSummary("Check a ping test's request without starting it: every field error at once (directory manager)")
+            .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem();
         api.MapGet("/ping/campaigns", ListAsync).NotAudited("campaigns and their counts, no contact details").WithSummary("Campaigns: all for the directory manager, those that asked its State for a focal point");
         api.MapGet("/ping/campaigns/{id:guid}", ResultsAsync).Audited("ping.results-read", ResourceNames.Directory).WithSummary("A campaign's results, live (a focal point sees its State's part)");
         api.MapGet("/ping/campaigns/{id:guid}/export", ExportAsync).AuditedByHandler("ping.exported").WithSummary("A campaign's results per point of contact, as CSV (directory manager, audited)");
@@ -96,7 +99,24 @@ public static class PingCampaignsApi
         return TypedResults.Created($"/api/directory/ping/campaigns/{campaign.Id}", PingCampaignSummary.From(campaign, campaign.RecipientCount, 0));
     }
 
-    private static async Task<IResult> ListAsync(ClaimsPrincipal user, DirectoryDbContext db, CancellationToken ct)
+    private static async Task<IResult> CheckAsync(PingCampaignRequest? request, ClaimsPrincipal user, MemberStateReader memberStates, CancellationToken ct)
+    {
+        if (!Caller.From(user).IsDirectoryManager)
+        {
+            return NotAllowed("Only the directory manager starts ping tests.");
+        }
+        try
+        {
+            PingCampaigns.Validate(request ?? new PingCampaignRequest(null, null, null, null, null), (await memberStates.ByIso3Async(ct)).Keys.ToHashSet(StringComparer.Ordinal));
+            return TypedResults.NoContent();
+        }
+        catch (FieldErrorsException ex)
+        {
+            return TypedResults.ValidationProblem(ex.Errors, title: "The ping test is not valid.");
+        }
+    }
+
+    private static async Task<IResult> ListAsync(ClaimsPrincipal user, DirectoryDbContext db, MemberStateReader memberStates, CancellationToken ct)
     {
         var (state, refusal) = Reader(Caller.From(user));
         if (refusal is not null)
@@ -109,9 +129,10 @@ public static class PingCampaignsApi
             .Select(g => new { CampaignId = g.Key, Asked = g.Count(), Acknowledged = g.Count(r => r.AcknowledgedAt != null) })
             .ToDictionaryAsync(c => c.CampaignId, ct);
         var list = await db.PingCampaigns.AsNoTracking().OrderByDescending(c => c.StartedAt).ToListAsync(ct);
+        var names = await StateNamesAsync(memberStates, ct);
         return TypedResults.Ok(list
             .Where(c => counts.ContainsKey(c.Id))
-            .Select(c => PingCampaignSummary.From(c, counts[c.Id].Asked, counts[c.Id].Acknowledged))
+            .Select(c => PingCampaignSummary.From(c, counts[c.Id].Asked, counts[c.Id].Acknowledged, code => names.GetValueOrDefault(code, code)))
             .ToList());
     }
 
@@ -271,7 +292,7 @@ public static class PingCampaignsApi
         if (latest is not null)
         {
             var acknowledged = await db.PingRecipients.CountAsync(r => r.CampaignId == latest.Id && r.AcknowledgedAt != null, ct);
-            latestSummary = PingCampaignSummary.From(latest, latest.RecipientCount, acknowledged);
+            latestSummary = PingCampaignSummary.From(latest, latest.RecipientCount, acknowledged, code => names.GetValueOrDefault(code, code));
         }
         return TypedResults.Ok(new ReachabilityOverview(
             ReachabilityStatus.All.ToDictionary(s => s, s => counts.SingleOrDefault(c => c.Key == s)?.Count ?? 0),

@@ -120,9 +120,14 @@ public static class PointsOfContactApi
         {
             return TypedResults.Problem(title: "No such point of contact.", detail: "No listed point of contact has this id; it may have been withdrawn.", statusCode: StatusCodes.Status404NotFound);
         }
-        db.AddAuditRecord(ResourceNames.Directory, "poc.read", AuditOutcomes.Success, http, target: id.ToString(), detail: entry.State);
+        // Asked for as a vCard (Accept: text/vcard), the one entry as the export writes it: an address book's card.
+        var card = http.Request.Headers.Accept.ToString().Contains("text/vcard", StringComparison.OrdinalIgnoreCase);
+        http.Response.Headers.Vary = "Accept";
+        db.AddAuditRecord(ResourceNames.Directory, "poc.read", AuditOutcomes.Success, http, target: id.ToString(), detail: card ? $"{entry.State}, vcard" : entry.State);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(EntryView.From(entry, snapshot));
+        return card
+            ? TypedResults.File(Encoding.UTF8.GetBytes(VCards([entry])), "text/vcard; charset=utf-8", $"poc-{entry.PocId:N}.vcf")
+            : TypedResults.Ok(EntryView.From(entry, snapshot));
     }
 
     private static async Task<IResult> HistoryAsync(Guid id, ClaimsPrincipal user, DirectoryReader reader, DirectoryDbContext db, HttpContext http, CancellationToken ct)

@@ -58,14 +58,30 @@ public sealed record PingScope(IReadOnlyList<string> RegionalGroups, IReadOnlyLi
         && (Types.Count == 0 || Types.Contains(type))
         && (States.Count == 0 || States.Contains(state));
 
-    public string Describe() => RegionalGroups.Count + Types.Count + States.Count == 0
-        ? "All points of contact"
-        : string.Join("; ", new[]
+    /// <summary>
+    /// Who is asked, in words: "Technical points of contact in the African States group of Kenya and France". States by
+    /// name when <paramref name="stateName"/> is given (by code otherwise, as in the audit log).
+    /// </summary>
+    public string Describe(Func<string, string>? stateName = null)
+    {
+        if (RegionalGroups.Count + Types.Count + States.Count == 0)
         {
-            RegionalGroups.Count > 0 ? "groups " + string.Join(", ", RegionalGroups) : null,
-            Types.Count > 0 ? "types " + string.Join(", ", Types) : null,
-            States.Count > 0 ? "States " + string.Join(", ", States) : null,
-        }.Where(s => s is not null));
+            return "All points of contact";
+        }
+        var types = And(Types);
+        var who = Types.Count == 0 ? "Points of contact" : char.ToUpperInvariant(types[0]) + types[1..] + " points of contact";
+        var groups = RegionalGroups.Count == 0 ? ""
+            : " in the " + And(RegionalGroups.Select(g => Enum.TryParse<Model.RegionalGroup>(g, out var group) ? Model.RegionalGroups.DisplayName(group) : g))
+              + (RegionalGroups.Count == 1 ? " group" : " groups");
+        var states = States.Count == 0 ? "" : " of " + And(States.Select(stateName ?? (code => code)));
+        return who + groups + states;
+    }
+
+    private static string And(IEnumerable<string> words)
+    {
+        var list = words.ToList();
+        return list.Count < 2 ? string.Concat(list) : string.Join(", ", list[..^1]) + " and " + list[^1];
+    }
 }
 
 /// <summary>One point of contact asked in one campaign, as it was listed when the campaign started.</summary>

@@ -82,12 +82,12 @@ public sealed class PingCampaigns(DirectoryDbContext db, MemberStateReader membe
             }
             else
             {
-                errors.Add("states", $"'{value}' is not the ISO 3166-1 alpha-3 code of a Member or observer State.");
+                errors.Add("states", $"'{value}' is not a Member State or observer State (by its three-letter code, e.g. KEN for Kenya).");
             }
         }
         if ((request.RegionalGroups?.Count ?? 0) + (request.Types?.Count ?? 0) + (request.States?.Count ?? 0) == 0 && request.Everyone != true)
         {
-            errors.Add("scope", "Choose regional groups, types or States, or ask everyone (everyone: true).");
+            errors.Add("scope", "Choose at least one regional group, type or State, or ask everyone listed.");
         }
         var window = request.WindowHours ?? DefaultWindowHours;
         if (window is < 1 or > MaxWindowHours)

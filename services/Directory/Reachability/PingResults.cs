@@ -5,8 +5,9 @@ public sealed record PingCampaignSummary(
     Guid Id, string Scope, string Status, DateTimeOffset StartedAt, string StartedByName, DateTimeOffset ClosesAt, DateTimeOffset? ClosedAt,
     int WindowHours, IReadOnlyList<int> ReminderHours, int RemindersSent, int Asked, int Acknowledged, double Rate)
 {
-    public static PingCampaignSummary From(PingCampaign c, int asked, int acknowledged) => new(
-        c.Id, c.Scope.Describe(), c.Status.ToString().ToLowerInvariant(), c.StartedAt, c.StartedByName, c.ClosesAt, c.ClosedAt,
+    /// <param name="stateName">A State's name for its code, to say who was asked in words.</param>
+    public static PingCampaignSummary From(PingCampaign c, int asked, int acknowledged, Func<string, string>? stateName = null) => new(
+        c.Id, c.Scope.Describe(stateName), c.Status.ToString().ToLowerInvariant(), c.StartedAt, c.StartedByName, c.ClosesAt, c.ClosedAt,
         c.WindowHours, c.ReminderHours, c.RemindersSent, asked, acknowledged, PingResults.Rate(acknowledged, asked));
 }
 
@@ -58,7 +59,7 @@ public sealed record PingResults(
             .OrderBy(n => n.StateName, StringComparer.InvariantCulture).ThenBy(n => n.Type, StringComparer.Ordinal).ThenBy(n => n.FullName, StringComparer.InvariantCulture)
             .ToList();
         return new PingResults(
-            PingCampaignSummary.From(campaign, recipients.Count, acknowledged),
+            PingCampaignSummary.From(campaign, recipients.Count, acknowledged, StateName),
             state,
             Row("all", "All", recipients),
             Breakdown(recipients, r => r.RegionalGroup, g => Enum.TryParse<Model.RegionalGroup>(g, out var group) ? Model.RegionalGroups.DisplayName(group) : g),
@@ -87,24 +88,35 @@ public sealed record PingResults(
         return new RateRow(key, label, rows.Count, acknowledged, undeliverable, rows.Count - acknowledged - undeliverable - missed, missed, Rate(acknowledged, rows.Count));
     }
 
-    /// <summary>Acknowledgements so far at even steps from the start to now (or the close), at most <see cref="MaxTimelinePoints"/>.</summary>
+    /// <summary>
+    /// Acknowledgements so far, from the start to now (or the close): a point at each acknowledgement's moment (the chart
+    /// draws steps there, however early they came), or, beyond <see cref="MaxTimelinePoints"/>, at even steps.
+    /// </summary>
     private static List<TimelinePoint> TimelineOf(PingCampaign campaign, IReadOnlyList<PingRecipient> recipients, DateTimeOffset now)
     {
         var end = campaign.ClosedAt ?? (now < campaign.ClosesAt ? now : campaign.ClosesAt);
         var span = Math.Max(0, (end - campaign.StartedAt).TotalHours);
         var times = recipients.Where(r => r.AcknowledgedAt is not null).Select(r => (r.AcknowledgedAt!.Value - campaign.StartedAt).TotalHours).Order().ToArray();
-        var steps = Math.Clamp((int)Math.Ceiling(span), 1, MaxTimelinePoints);
-        var points = new List<TimelinePoint>(steps + 1);
-        var counted = 0;
-        for (var i = 0; i <= steps; i++)
+        var points = new List<TimelinePoint> { new(0, 0) };
+        if (times.Length <= MaxTimelinePoints - 2)
         {
-            var at = span * i / steps;
-            while (counted < times.Length && times[counted] <= at + 1e-9)
-            {
-                counted++;
-            }
-            points.Add(new TimelinePoint(Math.Round(at, 2), i == steps ? times.Length : counted));
+            points.AddRange(times.Select((hours, i) => new TimelinePoint(Math.Round(Math.Clamp(hours, 0, span), 4), i + 1)));
         }
+        else
+        {
+            var steps = MaxTimelinePoints - 2;
+            var counted = 0;
+            for (var i = 1; i <= steps; i++)
+            {
+                var at = span * i / (steps + 1);
+                while (counted < times.Length && times[counted] <= at + 1e-9)
+                {
+                    counted++;
+                }
+                points.Add(new TimelinePoint(Math.Round(at, 4), counted));
+            }
+        }
+        points.Add(new TimelinePoint(Math.Round(span, 4), times.Length));
         return points;
     }
 }

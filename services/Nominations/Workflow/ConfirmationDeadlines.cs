@@ -50,12 +50,12 @@ public sealed class ConfirmationDeadlines(IServiceScopeFactory scopes, TimeProvi
                     NominationId = nomination.Id, At = now, Actor = "system", ActorName = "The directory",
                     Action = "lapsed", Detail = "The nominee did not confirm within 14 days",
                 });
-                desk.TellFocalPoint(nomination, "lapsed", "The nominee did not confirm within 14 days.");
+                await desk.TellFocalPointAsync(nomination, "lapsed", "The nominee did not confirm within 14 days.", ct);
             }
             else
             {
                 nomination.ConfirmationReminderSentAt = now;
-                desk.AskNominee(nomination, now, reminder: true);
+                await desk.AskNomineeAsync(nomination, now, reminder: true, ct);
                 db.NominationEvents.Add(new NominationEvent
                 {
                     NominationId = nomination.Id, At = now, Actor = "system", ActorName = "The directory",

@@ -162,7 +162,7 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
         {
             nomination.Status = NominationStatus.Declined;
             AddEvent(nomination, nominee, "declined", "The nominee declined to be listed");
-            TellFocalPoint(nomination, "declined", null);
+            await TellFocalPointAsync(nomination, "declined", null, ct);
         }
         // The audit log cannot forget: the nominee is named by the link they used and the nomination, never by their address.
         db.AddAuditRecord(ResourceNames.Nominations, consent ? "nomination.confirmed" : "nomination.declined", AuditOutcomes.Success, http,
@@ -219,7 +219,7 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
                 .Select(v => v.SubmittedBy).SingleAsync(ct);
             await ListAsync(nomination, caller, submittedBy, now, ct);
         }
-        TellFocalPoint(nomination, action, reason);
+        await TellFocalPointAsync(nomination, action, reason, ct);
         db.AddAuditRecord(ResourceNames.Nominations, $"nomination.{action}", AuditOutcomes.Success, http,
             target: id.ToString(), state: nomination.State, detail: $"version {nomination.Revision}");
         try
@@ -347,7 +347,7 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
         {
             nomination.Status = NominationStatus.AwaitingConfirmation;
             nomination.ConfirmationReminderSentAt = null;
-            AskNominee(nomination, now, reminder: false);
+            await AskNomineeAsync(nomination, now, reminder: false, ct);
         }
         db.AddAuditRecord(ResourceNames.Nominations, "nomination.submitted", AuditOutcomes.Success, http,
             target: nomination.Id.ToString(), state: nomination.State, detail: $"version {nomination.Revision}");
@@ -359,7 +359,7 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
     }
 
     /// <summary>Issues a new single-use link (any earlier one stops working) and e-mails it to the nominee.</summary>
-    internal void AskNominee(Nomination nomination, DateTimeOffset now, bool reminder)
+    internal async Task AskNomineeAsync(Nomination nomination, DateTimeOffset now, bool reminder, CancellationToken ct)
     {
         var token = OneTimeTokens.New();
         nomination.ConfirmationTokenHash = OneTimeTokens.Hash(token);
@@ -378,7 +378,7 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
             Values = new Dictionary<string, string>
             {
                 ["name"] = details.FullName,
-                ["state"] = nomination.State,
+                ["state"] = await StateNameAsync(db, nomination.State, ct),
                 ["type"] = details.Type,
                 ["focal_point"] = nomination.CreatedByName,
                 ["link"] = $"{WebUrl}/nominations/confirm?token={token}",
@@ -388,8 +388,12 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
         });
     }
 
+    /// <summary>A State's name, as people read it in an e-mail (its code, if the reference data lacks it).</summary>
+    internal static async Task<string> StateNameAsync(NominationsDbContext db, string iso3, CancellationToken ct) =>
+        await db.MemberStates.Where(s => s.Iso3 == iso3).Select(s => s.Name).SingleOrDefaultAsync(ct) ?? iso3;
+
     /// <summary>Tells the focal point who created the nomination what became of it.</summary>
-    internal void TellFocalPoint(Nomination nomination, string outcome, string? reason)
+    internal async Task TellFocalPointAsync(Nomination nomination, string outcome, string? reason, CancellationToken ct)
     {
         if (nomination.CreatedByEmail is null)
         {
@@ -406,7 +410,7 @@ public sealed class NominationDesk(NominationsDbContext db, IConfiguration confi
             {
                 ["name"] = nomination.CreatedByName,
                 ["nominee"] = nomination.Submitted?.FullName ?? nomination.Draft.FullName ?? "",
-                ["state"] = nomination.State,
+                ["state"] = await StateNameAsync(db, nomination.State, ct),
                 ["outcome"] = outcome,
                 ["reason"] = reason ?? "",
                 ["link"] = $"{WebUrl}/my-state",

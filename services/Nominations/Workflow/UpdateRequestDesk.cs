@@ -122,6 +122,7 @@ public sealed class UpdateRequestDesk(NominationsDbContext db, IConfiguration co
             await db.SaveChangesAsync(ct);
         }
         var asked = new List<string>();
+        var names = await StateNamesAsync(db, ct);
         foreach (var state in listed.GroupBy(p => p.State).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var request = new UpdateRequest
@@ -134,7 +135,7 @@ public sealed class UpdateRequestDesk(NominationsDbContext db, IConfiguration co
                 Entries = [.. state.OrderBy(p => p.Type).ThenBy(p => p.FullName).Select(p => new UpdateRequestEntry { PocId = p.PocId, FullName = p.FullName, Type = p.Type })],
             };
             db.UpdateRequests.Add(request);
-            EmailFocalPoints(request, "asked");
+            EmailFocalPoints(request, "asked", names.GetValueOrDefault(state.Key, state.Key));
             Publish(request, UpdateRequestStatus.Open, now);
             asked.Add(state.Key);
         }
@@ -142,19 +143,19 @@ public sealed class UpdateRequestDesk(NominationsDbContext db, IConfiguration co
     }
 
     /// <summary>The focal points are reminded once, by the worker, after <see cref="UpdateRequestOptions.ReminderAfterDays"/>.</summary>
-    internal void Remind(UpdateRequest request, DateTimeOffset now)
+    internal void Remind(UpdateRequest request, string stateName, DateTimeOffset now)
     {
         request.RemindedAt = now;
-        EmailFocalPoints(request, "reminded");
+        EmailFocalPoints(request, "reminded", stateName);
         db.AddAuditRecord(ResourceNames.Nominations, "update-request.reminded", AuditOutcomes.Success, actor: System, target: request.Id.ToString(), state: request.State);
     }
 
     /// <summary>Marked overdue once, by the worker, after <see cref="UpdateRequestOptions.OverdueAfterDays"/>: the directory flags the State.</summary>
-    internal void MarkOverdue(UpdateRequest request, DateTimeOffset now)
+    internal void MarkOverdue(UpdateRequest request, string stateName, DateTimeOffset now)
     {
         request.Status = UpdateRequestStatus.Overdue;
         request.OverdueAt = now;
-        EmailFocalPoints(request, "overdue");
+        EmailFocalPoints(request, "overdue", stateName);
         Publish(request, UpdateRequestStatus.Overdue, now);
         db.AddAuditRecord(ResourceNames.Nominations, "update-request.overdue", AuditOutcomes.Success, actor: System, target: request.Id.ToString(), state: request.State);
     }
@@ -269,7 +270,11 @@ public sealed class UpdateRequestDesk(NominationsDbContext db, IConfiguration co
         return request;
     }
 
-    private void EmailFocalPoints(UpdateRequest request, string step)
+    /// <summary>The States' names by code, as people read them in an e-mail.</summary>
+    internal static async Task<Dictionary<string, string>> StateNamesAsync(NominationsDbContext db, CancellationToken ct) =>
+        await db.MemberStates.AsNoTracking().ToDictionaryAsync(s => s.Iso3, s => s.Name, StringComparer.Ordinal, ct);
+
+    private void EmailFocalPoints(UpdateRequest request, string step, string stateName)
     {
         db.AddIntegrationEvent(new EmailFocalPoints
         {
@@ -279,7 +284,7 @@ public sealed class UpdateRequestDesk(NominationsDbContext db, IConfiguration co
             RequestedBy = ResourceNames.Nominations,
             Values = new Dictionary<string, string>
             {
-                ["state"] = request.State,
+                ["state"] = stateName,
                 ["kind"] = step switch { "reminded" => "reminder", "overdue" => "overdue", _ => "asked" },
                 ["due"] = (request.RequestedAt + Options.OverdueAfter).ToString("d MMMM yyyy", CultureInfo.InvariantCulture),
                 ["entries"] = request.Entries.Count.ToString(CultureInfo.InvariantCulture),

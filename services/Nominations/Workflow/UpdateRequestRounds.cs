@@ -86,17 +86,18 @@ public sealed partial class UpdateRequestRounds(IServiceScopeFactory scopes, Tim
                 FOR UPDATE SKIP LOCKED
                 """)
             .ToListAsync(ct);
+        var names = due.Count == 0 ? [] : await UpdateRequestDesk.StateNamesAsync(db, ct);
         foreach (var request in due)
         {
             await db.Entry(request).Collection(r => r.Entries).LoadAsync(ct);
             if (request.RequestedAt <= overdueBefore)
             {
                 // Overdue says more than a late reminder: a request found overdue is not reminded as well.
-                desk.MarkOverdue(request, now);
+                desk.MarkOverdue(request, names.GetValueOrDefault(request.State, request.State), now);
             }
             else
             {
-                desk.Remind(request, now);
+                desk.Remind(request, names.GetValueOrDefault(request.State, request.State), now);
             }
         }
         await db.SaveChangesAsync(ct);

@@ -104,6 +104,14 @@ public sealed class DirectoryClient(HttpClient http)
         return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<NomineeView>(ct) : null;
     }
 
+    /// <summary>One entry as a vCard 4.0 (read and audited as the entry is).</summary>
+    public async Task<HttpResponseMessage> EntryCardAsync(Guid id, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/directory/pocs/{id}");
+        request.Headers.Accept.ParseAdd("text/vcard");
+        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+    }
+
     public Task<(FieldProblems? Problems, Refusal? Refusal)> ConfirmAsync(string token, bool consent, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, "api/nominations/confirmation", new { token, consent }, ct);
 

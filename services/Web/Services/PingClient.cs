@@ -39,6 +39,19 @@ public sealed class PingClient(HttpClient http)
         return await DirectoryClient.ReadOrProblemsAsync<PingCampaignSummary>(response, ct);
     }
 
+    /// <summary>Checks a request without starting anything: every field error at once, or none.</summary>
+    public async Task<(FieldProblems? Problems, Refusal? Refusal)> CheckAsync(object request, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("api/directory/ping/campaigns/check", request, ct);
+        if (response.StatusCode == System.Net.HttpStatusCode.NoContent)
+        {
+            return (null, null);
+        }
+        return response.StatusCode == System.Net.HttpStatusCode.BadRequest
+            ? (await DirectoryClient.ProblemsAsync(response, ct), null)
+            : (null, await DirectoryClient.RefusalAsync(response, ct));
+    }
+
     /// <summary>The CSV as the API sends it (status, type, file name, body).</summary>
     public Task<HttpResponseMessage> ExportAsync(Guid id, CancellationToken ct) =>
         http.GetAsync($"api/directory/ping/campaigns/{id}/export", HttpCompletionOption.ResponseHeadersRead, ct);

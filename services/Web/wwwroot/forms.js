@@ -86,7 +86,6 @@
     summary.setAttribute("role", "alert");
     summary.setAttribute("tabindex", "-1");
     summary.setAttribute("data-error-summary", "");
-    summary.setAttribute("aria-labelledby", "error-summary-title");
     var heading = document.createElement("h2");
     heading.id = "error-summary-title";
     heading.textContent = form.dataset.errorTitle || "The form cannot be sent yet";

@@ -97,6 +97,8 @@ public sealed class ConfirmationDeadlinesTests(ServersFixture servers) : IAsyncL
         }
         var outcome = Assert.Single(await EmailsAsync("nomination-outcome"));
         Assert.Equal(("fp@example.org", "lapsed"), (outcome.To, outcome.Values["outcome"]));
+        Assert.Equal("France", outcome.Values["state"]); // the State by its name, as people read it, never its code
+        Assert.Equal("France", reminder.Values["state"]);
     }
 
     [Fact]
