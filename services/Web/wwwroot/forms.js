@@ -16,6 +16,12 @@
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
       focusSummary(summary);
+      return;
+    }
+    // A second step (a confirmation) opened from a link: its heading takes the focus, so it is read first.
+    var step = document.querySelector("[data-autofocus]");
+    if (step) {
+      step.focus();
     }
   });
 
@@ -24,6 +30,10 @@
     var field = link ? document.getElementById(decodeURIComponent(link.hash.slice(1))) : null;
     if (field) {
       event.preventDefault();
+      // A group (a fieldset) cannot take the focus: its first control does.
+      if (field.tagName === "FIELDSET") {
+        field = field.querySelector("input, select, textarea, button") || field;
+      }
       field.focus();
       field.scrollIntoView({ block: "center" });
     }
@@ -45,7 +55,8 @@
         return;
       }
       var empty = field.tagName === "FIELDSET"
-        ? !field.querySelector("input:checked")
+        ? !field.querySelector("input:checked") && !Array.prototype.some.call(
+            field.querySelectorAll("input[type=text], input:not([type])"), function (input) { return input.value.trim() !== ""; })
         : !field.value || !field.value.trim();
       if (empty) {
         found.push(field);

@@ -24,7 +24,7 @@ public static class Choices
             && !UnLanguages.Any(u => u.Value == c.Name))
         .Select(c => new Choice(c.Name, c.EnglishName))
         .DistinctBy(c => c.Text)
-        .OrderBy(c => c.Text, StringComparer.Ordinal)
+        .OrderBy(c => c.Text, StringComparer.InvariantCulture)
         .ToList();
 
     /// <summary>A language's name for its tag (<c>fr</c> → French; a regional tag names its region); the tag itself when unknown.</summary>
@@ -51,7 +51,8 @@ public static class Choices
     /// service to say what is wrong with it.
     /// </summary>
     public static IEnumerable<string> LanguageTags(string? written) =>
-        (written ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(entry =>
+        // Commas inside parentheses belong to a name: "Chinese (Traditional, Taiwan) (zh-Hant-TW)".
+        System.Text.RegularExpressions.Regex.Split(written ?? "", @",(?![^()]*\))").Select(e => e.Trim()).Where(e => e.Length > 0).Select(entry =>
         {
             if (entry.EndsWith(')') && entry.LastIndexOf('(') is > 0 and var open)
             {
@@ -80,7 +81,7 @@ public static class Choices
         var zones = source.ZoneLocations!
             .Select(location => (location.ZoneId, location.CountryName, City: City(location.ZoneId)))
             .Select(z => new Choice(z.ZoneId, $"{z.CountryName} — {z.City} ({Offset(source.ForId(z.ZoneId), now)})"))
-            .OrderBy(c => c.Text, StringComparer.Ordinal)
+            .OrderBy(c => c.Text, StringComparer.InvariantCulture)
             .ToList();
         return [new Choice("Etc/UTC", "Coordinated Universal Time (UTC)"), .. zones];
     }
