@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Brings the whole PocDirectory system up on this machine: servers, services, gateway and web.
-# Usage: ./run.sh [--reset] [--isolated] [--state-dir PATH] [--configuration Debug|Release] [--no-console-logs] [--demo [--demo-pocs-per-state N]]
+# Usage: ./run.sh [--reset] [--isolated] [--state-dir PATH] [--configuration Debug|Release] [--no-console-logs] [--demo [--demo-pocs-per-state N]] [--replicas N] [--broker-nodes 1|3]
 # (the AppHost's options; --reset wipes .pocdir/ data first). Ctrl+C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -28,6 +28,12 @@ public sealed record AppHostOptions
     /// <summary><c>--demo-pocs-per-state N</c>: how many invented points of contact each State gets (default 2).</summary>
     public int DemoPocsPerState { get; init; } = 2;
 
+    /// <summary><c>--replicas N</c>: how many processes of each service, of the gateway and of the Web (Aspire's replicas, 1 to 8; default 1).</summary>
+    public int Replicas { get; init; } = 1;
+
+    /// <summary><c>--broker-nodes N</c>: RabbitMQ as one node (default) or a cluster of 3 on loopback, whose queues are quorum queues.</summary>
+    public int BrokerNodes { get; init; } = 1;
+
     /// <summary>Aspire's own options, passed through: <c>--publisher manifest --output-path PATH</c>, <c>--operation publish</c>.</summary>
     public IReadOnlyList<string> AspireArgs { get; init; } = [];
 
@@ -66,6 +72,7 @@ public sealed record AppHostOptions
         var configuration = typeof(AppHostOptions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         bool reset = false, isolated = false, echo = true, demo = false;
         var perState = 2;
+        int replicas = 1, brokerNodes = 1;
         var aspire = new List<string>();
         string? kubernetes = null;
         // "--state-dir=PATH" means "--state-dir PATH".
@@ -85,6 +92,19 @@ public sealed record AppHostOptions
                     perState = int.TryParse(Value(args, ref i), out var n) && n is >= 2 and <= 200
                         ? n
                         : throw new ArgumentException($"--demo-pocs-per-state takes a number from 2 to 200.{System.Environment.NewLine}{Usage}");
+                    break;
+                case "--replicas":
+                    replicas = int.TryParse(Value(args, ref i), out var r) && r is >= 1 and <= 8
+                        ? r
+                        : throw new ArgumentException($"--replicas takes a number from 1 to 8.{System.Environment.NewLine}{Usage}");
+                    break;
+                case "--broker-nodes":
+                    brokerNodes = Value(args, ref i) switch
+                    {
+                        "1" => 1,
+                        "3" => 3,
+                        _ => throw new ArgumentException($"--broker-nodes takes 1 or 3 (a cluster needs a majority to survive a node).{System.Environment.NewLine}{Usage}"),
+                    };
                     break;
                 case "--state-dir": state = Value(args, ref i); break;
                 case "--configuration" or "-c": configuration = KnownConfiguration(Value(args, ref i)); break;
@@ -112,13 +132,15 @@ public sealed record AppHostOptions
             EchoToConsole = echo,
             Demo = demo,
             DemoPocsPerState = perState,
+            Replicas = replicas,
+            BrokerNodes = brokerNodes,
             AspireArgs = aspire,
             KubernetesOutput = kubernetes,
         };
     }
 
     public const string Usage =
-        "Usage: PocDirectory.AppHost [--reset] [--isolated] [--state-dir PATH] [--configuration Debug|Release] [--no-console-logs] [--demo [--demo-pocs-per-state N]] [--publisher manifest --output-path PATH [--kubernetes-output DIR]]";
+        "Usage: PocDirectory.AppHost [--reset] [--isolated] [--state-dir PATH] [--configuration Debug|Release] [--no-console-logs] [--demo [--demo-pocs-per-state N]] [--replicas N] [--broker-nodes 1|3] [--publisher manifest --output-path PATH [--kubernetes-output DIR]]";
 
     /// <summary>Build output folders are named Debug and Release: accept any casing, refuse the rest.</summary>
     private static string KnownConfiguration(string value) =>

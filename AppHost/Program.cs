@@ -11,6 +11,8 @@ var builder = DistributedApplication.CreateBuilder(options.AspireOptions([.. opt
 // Publishing the deployment manifest runs nothing: no state folder, no watchers.
 var local = options.Publishing ? new LocalRuntimeSettings() : builder.AddLocalRuntime(options);
 var data = options.DataDirectory;
+// --replicas N: N processes of every service, of the gateway and of the Web (a deployment sets its own counts).
+var replicas = options.Publishing ? 1 : options.Replicas;
 
 // Every secret (a key, a server user's password) is made once for this state folder, in .pocdir/secrets/.
 if (!options.Publishing)
@@ -20,7 +22,8 @@ if (!options.Publishing)
 
 // Servers from Debian's packages, on fixed loopback ports (none a default port); --isolated picks free ones.
 // Every client signs in as a user of its own.
-var postgres = builder.AddPostgresServer(ResourceNames.Postgres, options.Port(18432), Path.Combine(data, ResourceNames.Postgres));
+// Each replica keeps a pool of its own: room for as many pools as there are replicas.
+var postgres = builder.AddPostgresServer(ResourceNames.Postgres, options.Port(18432), Path.Combine(data, ResourceNames.Postgres), maxConnections: 200 * replicas);
 var directoryDb = postgres.AddDatabase(ResourceNames.DirectoryDb, owner: ResourceNames.Directory);
 var nominationsDb = postgres.AddDatabase(ResourceNames.NominationsDb, owner: ResourceNames.Nominations);
 var notificationsDb = postgres.AddDatabase(ResourceNames.NotificationsDb, owner: ResourceNames.Notifications);
@@ -29,6 +32,14 @@ var identityDb = postgres.AddDatabase(ResourceNames.IdentityDb, owner: ResourceN
 var messaging = builder.AddRabbitMQServer(ResourceNames.Messaging, options.Port(18472), distributionPort: options.Port(18473),
         epmdPort: options.Port(18474), Path.Combine(data, ResourceNames.Messaging))
     .WithManagementPlugin(options.Port(18475));
+// --broker-nodes 3: two more nodes on loopback joined to the first as one cluster; the services connect to all
+// three and declare quorum queues, so that a node lost loses no message.
+var brokerNodes = new List<IResourceBuilder<RabbitMQServerResource>> { messaging };
+if (options.BrokerNodes == 3)
+{
+    brokerNodes.Add(messaging.AddClusterNode($"{ResourceNames.Messaging}-2", options.Port(18481), options.Port(18482), Path.Combine(data, $"{ResourceNames.Messaging}-2")));
+    brokerNodes.Add(messaging.AddClusterNode($"{ResourceNames.Messaging}-3", options.Port(18483), options.Port(18484), Path.Combine(data, $"{ResourceNames.Messaging}-3")));
+}
 var cache = builder.AddRedisServer(ResourceNames.Cache, options.Port(18479), Path.Combine(data, ResourceNames.Cache));
 var mail = builder.AddSmtpSink(ResourceNames.Mail, options.Port(18425), Path.Combine(data, ResourceNames.Mail));
 
@@ -50,30 +61,30 @@ if (!options.Publishing)
 
 // Services, each with its own database. None waits for another: they never call each other, and a
 // service whose copy of the Member States is empty keeps asking the Directory until it answers.
-var identity = builder.AddService<Projects.PocDirectory_Identity>(ResourceNames.Identity, options.Port(18415))
+var identity = builder.AddService<Projects.PocDirectory_Identity>(ResourceNames.Identity, options.Port(18415), replicas: replicas)
     .WithReference(identityDb).WithLogins(messaging, cache, ResourceNames.Identity)
     .WaitFor(identityDb).WaitFor(messaging).WaitFor(cache);
 
-var directory = builder.AddService<Projects.PocDirectory_Directory>(ResourceNames.Directory, options.Port(18411))
+var directory = builder.AddService<Projects.PocDirectory_Directory>(ResourceNames.Directory, options.Port(18411), replicas: replicas)
     .WithReference(directoryDb).WithLogins(messaging, cache, ResourceNames.Directory)
     .WaitFor(directoryDb).WaitFor(messaging).WaitFor(cache);
 
-var nominations = builder.AddService<Projects.PocDirectory_Nominations>(ResourceNames.Nominations, options.Port(18412))
+var nominations = builder.AddService<Projects.PocDirectory_Nominations>(ResourceNames.Nominations, options.Port(18412), replicas: replicas)
     .WithReference(nominationsDb).WithLogins(messaging, cache, ResourceNames.Nominations)
     .WaitFor(nominationsDb).WaitFor(messaging).WaitFor(cache);
 
-var notifications = builder.AddService<Projects.PocDirectory_Notifications>(ResourceNames.Notifications, options.Port(18413))
+var notifications = builder.AddService<Projects.PocDirectory_Notifications>(ResourceNames.Notifications, options.Port(18413), replicas: replicas)
     .WithReference(notificationsDb).WithLogins(messaging, cache, ResourceNames.Notifications).WithReference(mail)
     .WaitFor(notificationsDb).WaitFor(messaging).WaitFor(cache).WaitFor(mail);
 
-var meetings = builder.AddService<Projects.PocDirectory_Meetings>(ResourceNames.Meetings, options.Port(18414))
+var meetings = builder.AddService<Projects.PocDirectory_Meetings>(ResourceNames.Meetings, options.Port(18414), replicas: replicas)
     .WithReference(meetingsDb).WithLogins(messaging, cache, ResourceNames.Meetings)
     .WaitFor(meetingsDb).WaitFor(messaging).WaitFor(cache);
 
 // The only public entry, and the front end behind it. The gateway starts beside the services instead
 // of after them: it must answer a service that is away (restarting, say) with a clean 502 anyway.
 local.GatewayPort = options.Port(18400);
-var gateway = builder.AddService<Projects.PocDirectory_Gateway>(ResourceNames.Gateway, local.GatewayPort, managementPort: options.Port(18402))
+var gateway = builder.AddService<Projects.PocDirectory_Gateway>(ResourceNames.Gateway, local.GatewayPort, managementPort: options.Port(18402), replicas: replicas)
     .WithReference(directory).WithReference(nominations).WithReference(notifications)
     .WithReference(meetings).WithReference(identity).WithReference(cache.AddLogin(ResourceNames.Gateway), ResourceNames.Cache)
     .WaitFor(cache);
@@ -88,10 +99,23 @@ foreach (var service in new[] { identity, directory, nominations, notifications,
     service.WithReference(gateway.GetEndpoint("http")).WithEnvironment("Authentication__Issuer", publicOrigin);
 }
 
+foreach (var service in new[] { identity, directory, nominations, notifications, meetings })
+{
+    foreach (var node in brokerNodes.Skip(1))
+    {
+        service.WaitFor(node);
+    }
+    if (messaging.Resource.Clustered)
+    {
+        service.WithEnvironment("Messaging__ClusterNodes", string.Join(',', brokerNodes.Select(n => $"127.0.0.1:{n.Resource.Port}")))
+            .WithEnvironment("Messaging__QuorumQueues", "true");
+    }
+}
+
 // The Web signs people in at Identity as a confidential client; its secret is made for this state folder.
 var webClientSecret = builder.AddStateSecret("web-client-secret");
 local.WebPort = options.Port(18401);
-var web = builder.AddService<Projects.PocDirectory_Web>(ResourceNames.Web, local.WebPort, managementPort: options.Port(18403))
+var web = builder.AddService<Projects.PocDirectory_Web>(ResourceNames.Web, local.WebPort, managementPort: options.Port(18403), replicas: replicas)
     .WithReference(gateway.GetEndpoint("http")).WithReference(identity).WithReference(cache.AddLogin(ResourceNames.Web), ResourceNames.Cache)
     .WithEnvironment("Authentication__ClientSecret", webClientSecret)
     .WithEnvironment("Authentication__Issuer", publicOrigin)

@@ -45,6 +45,27 @@ measure() {
   printf '%-16s %12s %10s %10s %s\n' "$name" "${rate[$name]}" "$p50" "$p99" "$errors"
 }
 
+# alternate CEILING_URL TARGET_NAME TARGET_URL [wrk options for the target...]: background load on these shared cores moves
+# any one figure, so the ceiling and the target are measured in turn, $pairs times (default 3), each after its own
+# warm-up; prints every pair's ratio, then their median with the lowest and highest, and keeps the median in $median_ratio.
+alternate() {
+  local ceiling_url="$1" name="$2" url="$3"
+  shift 3
+  local ratios=()
+  for ((pair = 1; pair <= ${pairs:-3}; pair++)); do
+    measure "ceiling #$pair" "$ceiling_url"
+    measure "$name #$pair" "$url" "$@"
+    ratios+=("$(python3 -c "print(${rate[$name #$pair]} / ${rate[ceiling #$pair]} * 100)")")
+  done
+  median_ratio=$(python3 - "${ratios[@]}" <<'PY'
+import statistics, sys
+ratios = [float(r) for r in sys.argv[1:]]
+print(f"{statistics.median(ratios):.0f}")
+print(" / ".join(f"{r:.0f} %" for r in ratios), f"(median {statistics.median(ratios):.0f} %, lowest {min(ratios):.0f} %, highest {max(ratios):.0f} %)", file=sys.stderr)
+PY
+  )
+}
+
 # start_demo_system PER_STATE [NAME=VALUE...]: the system in Release with the demo data set (PER_STATE points of contact
 # for each of the 195 States), the given settings and the limits for machine clients raised so the load is not refused;
 # returns once it runs, its demo accounts are written, every point of contact is listed and Identity's invitations to

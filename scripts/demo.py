@@ -30,7 +30,7 @@ def url_of(state: str, name: str, fallback: str | None) -> str | None:
     """The resource's address now (an --isolated system moves at each start), else the one written with the accounts."""
     try:
         with open(os.path.join(state, "resources.json"), encoding="utf-8") as f:
-            return next(r["url"] for r in json.load(f)["resources"] if r["name"] == name and r["url"])
+            return next(r["url"] for r in json.load(f)["resources"] if name in (r["name"], r.get("service")) and r["url"])
     except (OSError, ValueError, KeyError, StopIteration):
         return fallback
 

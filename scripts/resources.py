@@ -18,7 +18,7 @@ def parser():
     for field in ("url", "pid"):
         one = sub.add_parser(field, help=f"print the {'URL' if field == 'url' else 'process id'} of the resource NAME")
         one.add_argument("file", metavar="FILE", help="the resource table, e.g. .pocdir/resources.json")
-        one.add_argument("name", metavar="NAME", help="a resource's name, e.g. web")
+        one.add_argument("name", metavar="NAME", help="a resource's name, e.g. web (for a service run as replicas, its first replica)")
     return commands
 
 
@@ -36,6 +36,8 @@ def main(argv):
         print(f"resources.py: cannot read {args.file}: {error}", file=sys.stderr)
         return 1
     found = next((r for r in resources if r["name"] == args.name), None)
+    if found is None:  # a service run as replicas: each row is a replica's, named by its own id
+        found = next((r for r in sorted(resources, key=lambda r: r["name"]) if r.get("service") == args.name), None)
     if found is None or found.get(args.command) is None:
         print(f"resources.py: no {args.command} for a resource named {args.name!r} in {args.file}", file=sys.stderr)
         return 1

@@ -35,7 +35,7 @@ public sealed class CrashRestarter(ResourceNotificationService notifications, Re
         {
             await foreach (var resourceEvent in notifications.WatchAsync(stoppingToken))
             {
-                var name = resourceEvent.Resource.Name;
+                var name = ResourceRow.KeyOf(resourceEvent); // each replica on its own
                 var snapshot = resourceEvent.Snapshot;
                 if (!ResourceTable.Shown(resourceEvent.Resource) || resourceEvent.Resource is PostgresDatabaseResource)
                 {

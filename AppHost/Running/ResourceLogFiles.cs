@@ -24,7 +24,7 @@ public sealed partial class ResourceLogFiles(AppHostOptions options, ResourceNot
             {
                 if (ResourceTable.Shown(resourceEvent.Resource) && resourceEvent.Resource is not PostgresDatabaseResource)
                 {
-                    _ = _watching.GetOrAdd(resourceEvent.ResourceId, id => Task.Run(() => FollowAsync(resourceEvent.Resource.Name, id, stoppingToken), stoppingToken));
+                    _ = _watching.GetOrAdd(resourceEvent.ResourceId, id => Task.Run(() => FollowAsync(ResourceRow.KeyOf(resourceEvent), id, stoppingToken), stoppingToken));
                 }
             }
         }

@@ -5,6 +5,15 @@ namespace PocDirectory.AppHost;
 /// <summary>One resource as people and scripts read it in <c>resources.json</c>.</summary>
 public sealed record ResourceRow(string Name, string State, int? Pid, string? Url, string? ResourceId, string? ManagementUrl = null)
 {
+    /// <summary>The resource the row is of: its name, or for one of several replicas the replica's own id ("directory-xk2pq").</summary>
+    public static string KeyOf(ResourceEvent resourceEvent) => IsReplicated(resourceEvent.Resource) ? resourceEvent.ResourceId : resourceEvent.Resource.Name;
+
+    public static bool IsReplicated(IResource resource) =>
+        resource.TryGetLastAnnotation<ReplicaAnnotation>(out var replicas) && replicas.Replicas > 1;
+
+    /// <summary>The service a row belongs to: its name, also for each of its replicas.</summary>
+    public string Service { get; init; } = Name;
+
     /// <summary>
     /// The row of a snapshot. "Running" means running and healthy (what a dependant waits for); a
     /// resource that runs but does not answer yet is "Starting". The pid is the process that listens:
@@ -52,7 +61,7 @@ public sealed record ResourceRow(string Name, string State, int? Pid, string? Ur
                 => $"http://127.0.0.1:{endpoint.EndpointAnnotation.Port}/",
             _ => null,
         };
-        return new ResourceRow(resource.Name, state, pid, UrlOf(resource), resourceEvent.ResourceId, management);
+        return new ResourceRow(KeyOf(resourceEvent), state, pid, UrlOf(resource), resourceEvent.ResourceId, management) { Service = resource.Name };
     }
 
     /// <summary>The service's own process below <c>dotnet run</c> (the apphost executable of its build output).</summary>

@@ -42,7 +42,7 @@ public sealed class ResourceTable(AppHostOptions options, LocalRuntimeSettings s
                 {
                     continue;
                 }
-                _latest[resourceEvent.Resource.Name] = resourceEvent;
+                _latest[ResourceRow.KeyOf(resourceEvent)] = resourceEvent;
                 if (!_stopped)
                 {
                     Publish();
@@ -83,7 +83,7 @@ public sealed class ResourceTable(AppHostOptions options, LocalRuntimeSettings s
         resource is ServerResource or PostgresDatabaseResource or ProjectResource && !resource.Name.EndsWith("-rebuilder", StringComparison.Ordinal);
 
     public IReadOnlyList<ResourceRow> Rows() =>
-        _latest.Values.Select(e => ResourceRow.From(e, restarter.IsRestarting(e.Resource.Name)))
+        _latest.Values.Select(e => ResourceRow.From(e, restarter.IsRestarting(ResourceRow.KeyOf(e))))
             .Select(r => _stopped && (r.Pid is null || !Posix.IsRunning(r.Pid.Value)) ? r with { State = "Stopped", Pid = null } : r)
             .OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
 
@@ -144,6 +144,7 @@ public sealed class ResourceTable(AppHostOptions options, LocalRuntimeSettings s
             resources = rows.Select(r => new
             {
                 name = r.Name,
+                service = r.Service,
                 state = r.State,
                 pid = r.Pid,
                 url = r.Url,

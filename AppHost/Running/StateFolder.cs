@@ -41,6 +41,29 @@ public static class StateFolder
             }
         }
         Directory.CreateDirectory(options.LogDirectory);
+        return BrokerShapeKept(options);
+    }
+
+    /// <summary>
+    /// The broker's queues are classic on one node and quorum queues in a cluster, and RabbitMQ refuses to declare a queue
+    /// again as the other kind: a state folder keeps the shape its broker was made with (<c>data/broker-nodes</c>) unless
+    /// <c>--reset</c> starts it over.
+    /// </summary>
+    public static bool BrokerShapeKept(AppHostOptions options)
+    {
+        var marker = Path.Combine(options.DataDirectory, "broker-nodes");
+        var broker = Path.Combine(options.DataDirectory, ResourceNames.Messaging, "mnesia");
+        var made = File.Exists(marker) ? File.ReadAllText(marker).Trim()
+            : Directory.Exists(broker) && Directory.EnumerateFileSystemEntries(broker).Any() ? "1" : null;
+        var asked = options.BrokerNodes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (made is not null && made != asked)
+        {
+            Console.Error.WriteLine($"The broker in {options.StateDirectory} was made with {made} node(s) and its queues with it; "
+                + $"--broker-nodes {asked} needs a new one: add --reset (it deletes this folder's data) or use another --state-dir.");
+            return false;
+        }
+        Directory.CreateDirectory(options.DataDirectory);
+        File.WriteAllText(marker, asked);
         return true;
     }
 

@@ -18,7 +18,7 @@ public static class PostgresServerBuilderExtensions
     /// </summary>
     /// <param name="fsyncOff">Trades durability for speed: for throwaway test clusters only.</param>
     public static IResourceBuilder<PostgresServerResource> AddPostgresServer(this IDistributedApplicationBuilder builder,
-        string name, int port, string dataDirectory, bool fsyncOff = false)
+        string name, int port, string dataDirectory, bool fsyncOff = false, int maxConnections = 200)
     {
         var postgres = Path.Combine(BinDirectory(), "postgres");
         var server = new PostgresServerResource(name, Posix.IsRoot ? "/usr/bin/setpriv" : postgres, dataDirectory, port,
@@ -37,7 +37,7 @@ public static class PostgresServerBuilderExtensions
                 foreach (var arg in new[]
                 {
                     "-D", server.PgData, "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200",
+                    "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", $"max_connections={maxConnections}",
                 })
                 {
                     context.Args.Add(arg);

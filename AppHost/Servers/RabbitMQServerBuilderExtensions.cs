@@ -30,6 +30,33 @@ public static class RabbitMQServerBuilderExtensions
         return broker;
     }
 
+    /// <summary>
+    /// A further node of <paramref name="seed"/>'s cluster, on loopback beside it: the same epmd, the same Erlang cookie (a
+    /// state secret), the same users. At its first start it finds the seed through RabbitMQ's classic peer discovery and
+    /// joins it; later starts (a restart after a kill) rejoin from its own data. It starts once the seed answers.
+    /// </summary>
+    public static IResourceBuilder<RabbitMQServerResource> AddClusterNode(this IResourceBuilder<RabbitMQServerResource> seed,
+        string name, int port, int distributionPort, string dataDirectory)
+    {
+        var builder = seed.ApplicationBuilder;
+        var first = seed.Resource;
+        first.Cookie ??= ServerPasswords.Add(builder, $"{first.Name}-erlang-cookie");
+        var server = new RabbitMQServerResource(name, first.Command, dataDirectory, port, distributionPort, first.Epmd, first.AdminPassword)
+        {
+            ClusterSeed = first,
+            Cookie = first.Cookie,
+        };
+        first.ClusterNodes.Add(server);
+        var node = builder.AddServer(server, "amqp", IsHealthyAsync, Prepare)
+            .WaitFor(seed)
+            .WithParentRelationship(seed);
+        foreach (var (key, value) in Environment(server))
+        {
+            node.WithEnvironment(key, value);
+        }
+        return node;
+    }
+
     /// <summary>Turns on the HTTP API and UI (the <c>operator</c> user, loopback only).</summary>
     public static IResourceBuilder<RabbitMQServerResource> WithManagementPlugin(this IResourceBuilder<RabbitMQServerResource> builder, int port)
     {
@@ -64,6 +91,18 @@ public static class RabbitMQServerBuilderExtensions
             && !await Probes.HttpOkAsync(new Uri($"http://127.0.0.1:{management}/"), cancellationToken, anyStatus: true))
         {
             return false;
+        }
+        if (server.ClusterSeed is { } seed && !server.JoinedSeen)
+        {
+            var status = await Commands.RunAsync("/usr/lib/rabbitmq/bin/rabbitmqctl", ["-n", server.NodeName, "cluster_status", "--formatter", "json"],
+                cancellationToken, Environment(server).ToDictionary(e => e.Item1, e => e.Item2));
+            using var json = System.Text.Json.JsonDocument.Parse(status);
+            var running = json.RootElement.GetProperty("running_nodes").EnumerateArray().Select(n => n.GetString()).ToList();
+            if (!running.Contains(seed.NodeName))
+            {
+                return false; // up, but not (yet) one cluster with the seed
+            }
+            server.JoinedSeen = true;
         }
         await RemoveGuestAsync(server, cancellationToken);
         return true;
@@ -128,8 +167,29 @@ public static class RabbitMQServerBuilderExtensions
             config.Add("prometheus.tcp.ip = 127.0.0.1");
             config.Add($"prometheus.tcp.port = {prometheus}");
         }
+        if (server.ClusterSeed is { } seed)
+        {
+            // Joined at the first start: the seed is listed and already answers (the node waits for it).
+            config.Add("cluster_formation.peer_discovery_backend = classic_config");
+            config.Add($"cluster_formation.classic_config.nodes.1 = {seed.NodeName}");
+            config.Add("cluster_formation.randomized_startup_delay_range.min = 0");
+            config.Add("cluster_formation.randomized_startup_delay_range.max = 0");
+        }
+        if (server.Cookie is { } cookie)
+        {
+            // One cookie for every node and for rabbitmqctl; Erlang refuses a cookie file others can read.
+            var path = Path.Combine(data, "home", ".erlang.cookie");
+            if (!File.Exists(path) || File.ReadAllText(path) != cookie.LocalValue)
+            {
+                File.Delete(path);
+                SecretFiles.WritePrivate(path, cookie.LocalValue);
+                File.SetUnixFileMode(path, UnixFileMode.UserRead);
+            }
+        }
         File.WriteAllLines(Path.Combine(data, "rabbitmq.conf"), config);
-        var plugins = new[] { (server.ManagementPort, "rabbitmq_management"), (server.PrometheusPort, "rabbitmq_prometheus") }
+        // A joined node reports its figures to the management plugin of the seed through the agent.
+        var plugins = new[] { (server.ManagementPort, "rabbitmq_management"), (server.PrometheusPort, "rabbitmq_prometheus"),
+                (server.ClusterSeed?.ManagementPort, "rabbitmq_management_agent") }
             .Where(p => p.Item1 is not null).Select(p => p.Item2);
         File.WriteAllText(Path.Combine(data, "enabled_plugins"), $"[{string.Join(",", plugins)}].");
         File.WriteAllText(Path.Combine(data, "rabbitmq-env.conf"), "");

@@ -29,7 +29,26 @@ public sealed class RabbitMQServerResource(string name, string command, string d
 
     public ServerPassword AdminPassword { get; } = operatorPassword;
 
-    public IList<ServerLoginResource> Logins { get; } = [];
+    public IList<ServerLoginResource> Logins => ClusterSeed?.Logins ?? _logins;
+
+    private readonly List<ServerLoginResource> _logins = [];
+
+    /// <summary>For a node that joins a cluster at its first start: the node it joins (whose users and operator it shares).</summary>
+    public RabbitMQServerResource? ClusterSeed { get; internal init; }
+
+    /// <summary>Every node of the cluster this node is one of (itself included), or only itself.</summary>
+    public IList<RabbitMQServerResource> ClusterNodes => ClusterSeed?.ClusterNodes ?? (_nodes ??= [this]);
+
+    private List<RabbitMQServerResource>? _nodes;
+
+    /// <summary>The Erlang cookie every node of a cluster and its control tool share; null for a node alone (Erlang makes its own).</summary>
+    public ServerPassword? Cookie { get; internal set; }
+
+    /// <summary>Set once the health check saw the node running in one cluster with its seed.</summary>
+    internal bool JoinedSeen { get; set; }
+
+    /// <summary>Whether the node's queues are quorum queues (a cluster's): read by the services as <c>Messaging:QuorumQueues</c>.</summary>
+    public bool Clustered => ClusterNodes.Count > 1;
 
     public override ReferenceExpression ConnectionStringExpression => ConnectionStringFor(AdminUser, AdminPassword.Parameter);
 

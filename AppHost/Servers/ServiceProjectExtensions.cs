@@ -14,19 +14,34 @@ public static class ServiceProjectExtensions
     /// a second endpoint, <c>management</c>, the only one serving its health and metrics: the public
     /// port does not tell the world how the system is doing.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port, int? managementPort = null)
+    /// <remarks>
+    /// With <paramref name="replicas"/> above 1 (Aspire's replicas), the documented port belongs to the orchestrator's
+    /// proxy, which spreads connections over the replicas; each replica listens on a port of its own, given to it by
+    /// the orchestrator. Everything that references the service (the gateway's service discovery, the Web) reaches it
+    /// through that one address, as it would through a cluster's Service.
+    /// </remarks>
+    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port, int? managementPort = null,
+        int replicas = 1)
         where TProject : IProjectMetadata, new()
     {
+        var replicated = replicas > 1;
         var project = builder.AddProject<TProject>(name, launchProfileName: null)
-            .WithHttpEndpoint(port: port, targetPort: port, name: "http", isProxied: false)
+            .WithHttpEndpoint(port: port, targetPort: replicated ? null : port, name: "http", isProxied: replicated)
             .WithEndpoint("http", e => e.TargetHost = "127.0.0.1")
             .WithAnnotation(new ScrapeTargetAnnotation(name, managementPort ?? port));
+        if (replicated)
+        {
+            project.WithReplicas(replicas);
+        }
         if (managementPort is { } management)
         {
-            project.WithHttpEndpoint(port: management, targetPort: management, name: ManagementEndpoint, isProxied: false)
+            project.WithHttpEndpoint(port: management, targetPort: replicated ? null : management, name: ManagementEndpoint, isProxied: replicated)
                 .WithEndpoint(ManagementEndpoint, e => e.TargetHost = "127.0.0.1")
-                .WithEnvironment("Management__Port", management.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .WithHttpHealthCheck("/health", endpointName: ManagementEndpoint);
+            // Each replica's own management port: the orchestrator fills it in per replica.
+            project.WithEnvironment(context => context.EnvironmentVariables["Management__Port"] = replicated
+                ? ReferenceExpression.Create($"{project.GetEndpoint(ManagementEndpoint).Property(EndpointProperty.TargetPort)}")
+                : management.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         else
         {

@@ -9,6 +9,8 @@ builder.Configuration[AuthenticationExtensions.IssuerKey] ??= builder.Configurat
 builder.AddTokenValidation();
 builder.Services.AddGatewayRateLimiting(builder.Configuration);
 var (routes, clusters) = ProxyConfiguration.Build(builder.Configuration);
+// Before AddReverseProxy, which only adds its own factory when none is there.
+builder.Services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, ReadRetryForwarderHttpClientFactory>();
 builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddServiceDiscoveryDestinationResolver();
 builder.AddTelemetrySource("Yarp.ReverseProxy");
 

@@ -45,7 +45,9 @@ public sealed class DelegatePagesTests(SystemFixture fixture) : IAsyncLifetime
         await Assertions.Expect(meeting.GetByTestId("delegation-participant").Locator("td")).ToHaveTextAsync(["Ana Souza", "Counsellor, Permanent Mission of Brazil", "In person"]);
         await Assertions.Expect(meeting).ToContainTextAsync("registration open");
         await meeting.GetByRole(AriaRole.Link, new() { Name = "Hybrid informal consultations on the directory" }).ClickAsync();
-        await page.WaitForURLAsync($"**/meetings/{id}#participants");
+        // The Web's enhanced navigation changes the address without a new document: wait for the address, not for a load.
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/meetings/{id}#participants$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your delegation (BRA)" })).ToBeVisibleAsync();
 
         await page.GetByLabel("Full name").FillAsync("Bruno Lima");
         await page.GetByLabel("Function").FillAsync("First Secretary");

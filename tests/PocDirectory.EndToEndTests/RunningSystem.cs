@@ -5,7 +5,11 @@ using PocDirectory.AppHost;
 
 namespace PocDirectory.EndToEndTests;
 
-public sealed record ResourceInfo(string Name, string State, int? Pid, string? Url, string? ManagementUrl = null);
+/// <summary>One row of <c>resources.json</c>; a replica's <see cref="Name"/> is its own ("directory-xk2pq"), its <see cref="Service"/> the resource's.</summary>
+public sealed record ResourceInfo(string Name, string State, int? Pid, string? Url, string? ManagementUrl = null, string? Service = null)
+{
+    public string ServiceName => Service ?? Name;
+}
 
 /// <summary>
 /// The whole system started the way a person starts it: the AppHost, here with <c>--isolated</c> so
@@ -31,7 +35,9 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public static string RepositoryRoot { get; } = RepositoryPaths.FindRoot();
 
-    public static async Task<RunningSystem> StartAsync(TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="arguments">More of the AppHost's options: <c>--replicas 2</c>, <c>--broker-nodes 3</c>.</param>
+    public static async Task<RunningSystem> StartAsync(TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? arguments = null)
     {
         var configuration = typeof(RunningSystem).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var appHostDll = Path.Combine(RepositoryRoot, "AppHost", "bin", configuration, "net10.0", "PocDirectory.AppHost.dll");
@@ -44,7 +50,8 @@ public sealed class RunningSystem : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "--default-signal=INT", "dotnet", appHostDll, "--isolated", "--state-dir", state, "--configuration", configuration, "--no-console-logs" })
+        string[] args = ["--default-signal=INT", "dotnet", appHostDll, "--isolated", "--state-dir", state, "--configuration", configuration, "--no-console-logs", .. arguments ?? []];
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
@@ -89,7 +96,8 @@ public sealed class RunningSystem : IAsyncDisposable
                     r.GetProperty("state").GetString()!,
                     r.TryGetProperty("pid", out var pid) && pid.ValueKind == JsonValueKind.Number ? pid.GetInt32() : null,
                     r.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString() : null,
-                    r.TryGetProperty("managementUrl", out var management) && management.ValueKind == JsonValueKind.String ? management.GetString() : null)).ToList();
+                    r.TryGetProperty("managementUrl", out var management) && management.ValueKind == JsonValueKind.String ? management.GetString() : null,
+                    r.TryGetProperty("service", out var service) && service.ValueKind == JsonValueKind.String ? service.GetString() : null)).ToList();
             }
             catch (Exception ex) when ((ex is IOException or JsonException) && attempt < 5)
             {
@@ -98,7 +106,15 @@ public sealed class RunningSystem : IAsyncDisposable
         }
     }
 
-    public ResourceInfo Resource(string name) => Resources().Single(r => r.Name == name);
+    /// <summary>The resource <paramref name="name"/>; for a service run as replicas, its first replica.</summary>
+    public ResourceInfo Resource(string name) =>
+        Resources() is var all && all.SingleOrDefault(r => r.Name == name) is { } one ? one
+            : all.Where(r => r.ServiceName == name).OrderBy(r => r.Name, StringComparer.Ordinal).FirstOrDefault()
+              ?? throw new InvalidOperationException($"No resource {name} in resources.json.");
+
+    /// <summary>Every replica of <paramref name="service"/> (one row when it runs alone).</summary>
+    public IReadOnlyList<ResourceInfo> Replicas(string service) =>
+        Resources().Where(r => r.ServiceName == service).OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
 
     public Uri Url(string name) => new(Resource(name).Url ?? throw new InvalidOperationException($"{name} has no URL."));
 

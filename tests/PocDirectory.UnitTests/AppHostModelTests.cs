@@ -219,4 +219,119 @@ public sealed class AppHostModelTests : IDisposable
         Assert.Contains("--frobnicate", error.Message);
         Assert.Contains("Usage:", error.Message);
     }
+
+    private static readonly string[] Replicable =
+        [ResourceNames.Identity, ResourceNames.Directory, ResourceNames.Nominations, ResourceNames.Notifications, ResourceNames.Meetings, ResourceNames.Gateway, ResourceNames.Web];
+
+    [Fact]
+    public async Task With_replicas_every_service_runs_that_many_times_behind_its_documented_port_on_the_orchestrators_proxy()
+    {
+        var model = await ModelAsync("--replicas", "3");
+
+        foreach (var (name, port) in new[]
+        {
+            (ResourceNames.Gateway, 18400), (ResourceNames.Web, 18401), (ResourceNames.Directory, 18411), (ResourceNames.Nominations, 18412),
+            (ResourceNames.Notifications, 18413), (ResourceNames.Meetings, 18414), (ResourceNames.Identity, 18415),
+        })
+        {
+            var project = Resource<ProjectResource>(model, name);
+            Assert.Equal(3, project.Annotations.OfType<ReplicaAnnotation>().Single().Replicas);
+            var http = project.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
+            // The documented port is the proxy's; each replica listens on a port the orchestrator gives it.
+            Assert.Equal((port, null, true, "127.0.0.1"), (http.Port, http.TargetPort, http.IsProxied, http.TargetHost));
+        }
+        var management = Resource<ProjectResource>(model, ResourceNames.Gateway).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "management");
+        Assert.Equal((18402, null, true), (management.Port, management.TargetPort, management.IsProxied));
+    }
+
+    [Fact]
+    public async Task One_process_of_each_service_by_default()
+    {
+        var model = await ModelAsync();
+        Assert.All(Replicable, name => Assert.DoesNotContain(Resource<ProjectResource>(model, name).Annotations.OfType<ReplicaAnnotation>(), r => r.Replicas != 1));
+        Assert.Single(model.Resources.OfType<RabbitMQServerResource>());
+        Assert.False(Resource<RabbitMQServerResource>(model, ResourceNames.Messaging).Clustered);
+    }
+
+    [Fact]
+    public async Task Three_broker_nodes_share_one_epmd_cookie_and_users_and_every_service_waits_for_all_of_them()
+    {
+        var model = await ModelAsync("--broker-nodes", "3");
+
+        var nodes = model.Resources.OfType<RabbitMQServerResource>().OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+        Assert.Equal([ResourceNames.Messaging, "messaging-2", "messaging-3"], nodes.Select(n => n.Name));
+        Assert.Equal([18472, 18481, 18483], nodes.Select(n => n.Port));
+        Assert.Equal(3, nodes.Select(n => n.DistributionPort).Distinct().Count());
+        Assert.All(nodes, n => Assert.True(n.Clustered));
+        Assert.All(nodes, n => Assert.Same(nodes[0].Epmd, n.Epmd));
+        Assert.All(nodes, n => Assert.Same(nodes[0].Cookie, n.Cookie));
+        Assert.NotNull(nodes[0].Cookie);
+        Assert.All(nodes.Skip(1), n => Assert.Same(nodes[0], n.ClusterSeed));
+        Assert.All(nodes.Skip(1), n => Assert.Equal(nodes[0].Logins, n.Logins));
+        Assert.All(nodes.Skip(1), n => Assert.Contains(ResourceNames.Messaging, WaitsFor(n)));
+        foreach (var name in new[] { ResourceNames.Identity, ResourceNames.Directory, ResourceNames.Nominations, ResourceNames.Notifications, ResourceNames.Meetings })
+        {
+            var service = Resource<ProjectResource>(model, name);
+            Assert.Contains("messaging-2", WaitsFor(service));
+            Assert.Contains("messaging-3", WaitsFor(service));
+            var environment = await PlainEnvironmentAsync(service);
+            Assert.Equal("127.0.0.1:18472,127.0.0.1:18481,127.0.0.1:18483", environment["Messaging__ClusterNodes"]);
+            Assert.Equal("true", environment["Messaging__QuorumQueues"]);
+        }
+    }
+
+    /// <summary>
+    /// The variables a resource's environment callbacks set to plain text, without resolving anything (a value that
+    /// names an endpoint would wait for the orchestrator to allocate it, which never happens here).
+    /// </summary>
+    private static async Task<Dictionary<string, string>> PlainEnvironmentAsync(IResource resource)
+    {
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
+        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            try
+            {
+                await callback.Callback(context);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or NullReferenceException)
+            {
+                // a callback that needs the running application's services: not one of these
+            }
+        }
+        return context.EnvironmentVariables.Where(e => e.Value is string).ToDictionary(e => e.Key, e => (string)e.Value);
+    }
+
+    [Theory]
+    [InlineData("--replicas", "0", "from 1 to 8")]
+    [InlineData("--replicas", "9", "from 1 to 8")]
+    [InlineData("--replicas", "two", "from 1 to 8")]
+    [InlineData("--broker-nodes", "2", "1 or 3")]
+    [InlineData("--broker-nodes", "5", "1 or 3")]
+    public void A_replica_count_or_a_broker_size_out_of_range_is_refused(string option, string value, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(() => AppHostOptions.Parse([option, value]));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void A_state_folder_keeps_the_broker_shape_it_was_made_with()
+    {
+        var state = _state.CreateSubdirectory("shape").FullName;
+        var single = AppHostOptions.Parse(["--state-dir", state]);
+        var cluster = AppHostOptions.Parse(["--state-dir", state, "--broker-nodes", "3"]);
+
+        Assert.True(StateFolder.BrokerShapeKept(single));
+        Assert.True(StateFolder.BrokerShapeKept(single)); // again: the same shape
+        Assert.False(StateFolder.BrokerShapeKept(cluster));
+        Assert.Equal("1", File.ReadAllText(Path.Combine(state, "data", "broker-nodes")));
+
+        // A folder from before the marker, with a broker's data: it was one node.
+        File.Delete(Path.Combine(state, "data", "broker-nodes"));
+        System.IO.Directory.CreateDirectory(Path.Combine(state, "data", ResourceNames.Messaging, "mnesia", "rabbit@localhost"));
+        Assert.False(StateFolder.BrokerShapeKept(cluster));
+
+        var fresh = AppHostOptions.Parse(["--state-dir", _state.CreateSubdirectory("fresh").FullName, "--broker-nodes", "3"]);
+        Assert.True(StateFolder.BrokerShapeKept(fresh));
+        Assert.False(StateFolder.BrokerShapeKept(AppHostOptions.Parse(["--state-dir", fresh.StateDirectory])));
+    }
 }

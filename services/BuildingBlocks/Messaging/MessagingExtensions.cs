@@ -14,7 +14,8 @@ public static class MessagingExtensions
     /// kebab case, so two services never share a queue. Failed messages are retried with backoff and
     /// then moved to the queue's <c>_error</c> queue, never dropped. MassTransit registers its own bus
     /// readiness check and emits traces and metrics on its "MassTransit" source. Every body is sealed
-    /// under <c>Messaging:Key</c> (<see cref="SealedJsonSerializer"/>).
+    /// under <c>Messaging:Key</c> (<see cref="SealedJsonSerializer"/>). Against a cluster, every node is named and the
+    /// queues are quorum queues.
     /// </summary>
     public static IHostApplicationBuilder AddMessaging<TContext>(
         this IHostApplicationBuilder builder,
@@ -24,6 +25,10 @@ public static class MessagingExtensions
     {
         var connectionString = builder.Configuration.GetConnectionString(ResourceNames.Messaging)
             ?? throw new InvalidOperationException($"ConnectionStrings__{ResourceNames.Messaging} is not set.");
+        // Messaging:ClusterNodes ("host:port,host:port,…") and Messaging:QuorumQueues: set for a RabbitMQ cluster.
+        var clusterNodes = (builder.Configuration["Messaging:ClusterNodes"] ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var quorum = builder.Configuration.GetValue<bool>("Messaging:QuorumQueues");
         var sealing = new SealedJsonSerializerFactory(SealedJsonSerializer.Key(builder.Configuration[SealedJsonSerializer.SettingName]));
 
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
@@ -39,9 +44,39 @@ public static class MessagingExtensions
             bus.ConfigureUsageTelemetryOptions(options => options.Enabled = false);
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
             configureConsumers?.Invoke(bus);
+            if (quorum)
+            {
+                // Every queue a consumer reads, and its _error and _skipped queues, replicated on the cluster's nodes (Raft):
+                // a node lost loses no message. The bus's own temporary queue stays classic (it dies with the process anyway).
+                bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                {
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
+                    {
+                        rabbitEndpoint.SetQuorumQueue();
+                    }
+                });
+            }
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                rabbit.Host(new Uri(connectionString));
+                rabbit.Host(new Uri(connectionString), host =>
+                {
+                    // A cluster: any node that answers, in turn (the user and password stay the connection string's).
+                    if (clusterNodes.Length > 0)
+                    {
+                        host.UseCluster(cluster =>
+                        {
+                            foreach (var node in clusterNodes)
+                            {
+                                cluster.Node(node);
+                            }
+                        });
+                    }
+                });
+                if (quorum)
+                {
+                    rabbit.SendTopology.ConfigureErrorSettings = settings => settings.SetQuorumQueue();
+                    rabbit.SendTopology.ConfigureDeadLetterSettings = settings => settings.SetQuorumQueue();
+                }
                 // Sealed bodies only, both ways: the broker never holds a message it could read, nor one it could forge.
                 rabbit.ClearSerialization();
                 rabbit.AddSerializer(sealing);

@@ -41,8 +41,8 @@ public static class DatabaseExtensions
     }
 
     /// <summary>
-    /// Applies pending migrations before the service takes traffic or messages. EF Core takes a
-    /// database lock while migrating, so replicas starting together are safe. Waits for the server
+    /// Applies pending migrations before the service takes traffic or messages. Replicas starting
+    /// together take turns under a PostgreSQL advisory lock. Waits for the server
     /// for up to <paramref name="timeout"/> (default one minute).
     /// </summary>
     public static async Task MigrateDatabaseAsync<TContext>(this IHost app, TimeSpan? timeout = null)
@@ -56,7 +56,26 @@ public static class DatabaseExtensions
             var db = scope.ServiceProvider.GetRequiredService<TContext>();
             try
             {
-                await db.Database.MigrateAsync();
+                // One replica at a time: EF Core's own lock is taken only once its history table exists, so two
+                // replicas starting on an empty database both created the first tables (42P07, one crashed).
+                await db.Database.OpenConnectionAsync();
+                try
+                {
+                    await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtext('pocdirectory-migrations'))");
+                    try
+                    {
+                        await db.Database.MigrateAsync();
+                    }
+                    finally
+                    {
+                        // A pooled connection keeps its session: let go explicitly (a broken one lets go with its session).
+                        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(hashtext('pocdirectory-migrations'))");
+                    }
+                }
+                finally
+                {
+                    await db.Database.CloseConnectionAsync();
+                }
                 logger.LogInformation("Database of {Context} is up to date", typeof(TContext).Name);
                 return;
             }

@@ -1,0 +1,87 @@
+using Xunit.Abstractions;
+
+namespace PocDirectory.EndToEndTests.Benchmarks;
+
+/// <summary>
+/// The runs with several replicas and a broker cluster, larger than <c>ScalingTests</c> and with their figures:
+/// <c>benchmarks/replicas.sh</c> (left out of <c>./test.sh</c> by their category). Each starts a system of its own
+/// with <c>--replicas 2</c>, the broker run also with <c>--broker-nodes 3</c>. The counts are asserted; the times are reported.
+/// </summary>
+[Trait("Category", "Benchmark")]
+public sealed class ReplicaBenchmarks(ITestOutputHelper output)
+{
+    private static int Seconds => int.TryParse(Environment.GetEnvironmentVariable("POCDIR_BENCH_REPLICA_SECONDS"), out var n) && n > 0 ? n : 20;
+
+    private static int Events => int.TryParse(Environment.GetEnvironmentVariable("POCDIR_BENCH_BROKER_EVENTS"), out var n) && n > 0 ? n : 10_000;
+
+    private static int Recipients => int.TryParse(Environment.GetEnvironmentVariable("POCDIR_BENCH_REPLICA_RECIPIENTS"), out var n) && n > 0 ? n : 2_000;
+
+    private static Task<RunningSystem> StartAsync(params string[] arguments) =>
+        RunningSystem.StartAsync(TimeSpan.FromMinutes(8), new Dictionary<string, string>(BenchmarkReport.Unlimited()) { ["Email__Lease"] = "00:00:10" },
+            ["--replicas", "2", .. arguments]);
+
+    private static async Task<(string Manager, Guid PocId)> ListOneAsync(RunningSystem system)
+    {
+        var manager = await DirectoryFlow.TokenOfAsync(system, "bench-scale-dm", Roles.DirectoryManager);
+        var focalPoint = await DirectoryFlow.TokenOfAsync(system, "bench-scale-fp", Roles.FocalPoint, "KEN");
+        return (manager, await DirectoryFlow.ListAsync(system, focalPoint, manager, "KEN", "Wanjiru Kamau", TestPerson.UniqueEmail("bench-scale-poc")));
+    }
+
+    [Fact]
+    public async Task Reads_through_the_gateway_while_each_Directory_replica_in_turn_is_killed_then_a_campaign_while_each_Notifications_replica_is()
+    {
+        await using var system = await StartAsync();
+        var (manager, pocId) = await ListOneAsync(system);
+        var token = await DirectoryFlow.TokenOfAsync(system, "bench-scale-reader", Roles.DirectoryManager);
+        var (reads, kills, entryReads) = await ReplicaLoad.ReadsWhileDirectoryReplicasDieAsync(system, token, pocId, workers: 32, settle: TimeSpan.FromSeconds(Seconds));
+        var actor = ReplicaLoad.SubjectOf(token);
+        await Eventually.Until(() => ReplicaLoad.AuditRowsAsync(system, "poc.read", actor), r => r.Rows >= entryReads, TimeSpan.FromMinutes(3), "every read audited");
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var (rows, distinct) = await ReplicaLoad.AuditRowsAsync(system, "poc.read", actor);
+
+        var addresses = await PingLoad.ListForCampaignAsync(system, manager, "TUV", Recipients - 1, "benchreplica");
+        var (perAddress, mailKills) = await ReplicaLoad.CampaignWhileNotificationsReplicasDieAsync(system, manager, "TUV", addresses);
+        var histogram = perAddress.GroupBy(a => a.Value).OrderBy(g => g.Key).Select(g => $"{g.Key} e-mail(s): {g.Count()} points of contact");
+
+        BenchmarkReport.Write(output, "replicas",
+            $"--replicas 2 (every service, the gateway and the Web); a search and one audited entry read in turn by 32 callers through the gateway, each Directory replica killed (SIGKILL) in turn, {Seconds} s of load before, between and after",
+            [reads.ToString(),
+             .. kills.Select(k => $"{k.Replica}: SIGKILL to running and healthy again {k.Recovery.TotalSeconds:0.0} s"),
+             $"entry reads answered: {entryReads}; audit rows: {rows} ({distinct} distinct; a read resent after its replica died may be audited by both)",
+             $"then a ping test to {addresses.Count} points of contact, each Notifications replica killed in turn (at 25 % and 66 % of the e-mails):",
+             .. mailKills.Select(k => $"{k.Replica}: SIGKILL to running and healthy again {k.Recovery.TotalSeconds:0.0} s"),
+             .. histogram]);
+        Assert.Equal(0, reads.Failed);
+        Assert.Equal(rows, distinct);
+        Assert.All(perAddress, a => Assert.Equal(1, a.Value));
+    }
+
+    [Fact]
+    public async Task A_broker_node_killed_during_a_burst_of_ten_thousand_audited_reads()
+    {
+        await using var system = await StartAsync("--broker-nodes", "3");
+        var (_, pocId) = await ListOneAsync(system);
+        var token = await DirectoryFlow.TokenOfAsync(system, "bench-scale-burst", Roles.DirectoryManager);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (reads, back) = await ReplicaLoad.AuditedReadsWhileABrokerNodeDiesAsync(system, token, pocId, Events, workers: 32, ResourceNames.Messaging);
+        var sent = clock.Elapsed;
+        var actor = ReplicaLoad.SubjectOf(token);
+        await Eventually.Until(() => ReplicaLoad.AuditRowsAsync(system, "poc.read", actor), r => r.Rows >= Events, TimeSpan.FromMinutes(5), "every read audited");
+        var recorded = clock.Elapsed;
+        await Task.Delay(TimeSpan.FromSeconds(5)); // a late copy would be here by now
+        var (rows, distinct) = await ReplicaLoad.AuditRowsAsync(system, "poc.read", actor);
+        var nodes = await Eventually.Until(() => ReplicaLoad.BrokerNodesAsync(system), n => n.All(x => x.Running), TimeSpan.FromMinutes(2), "every node running");
+        var queues = await ReplicaLoad.BrokerQueuesAsync(system);
+
+        BenchmarkReport.Write(output, "broker-cluster",
+            $"--replicas 2 --broker-nodes 3; {Events} reads of one entry through the gateway, 32 at a time, each audited (an event from the Directory to Identity); the first node (the queues' leaders, every service's first connection) killed (SIGKILL) after a third",
+            reads.ToString(),
+            $"{ResourceNames.Messaging}: SIGKILL to running, healthy and in the cluster again {back.TotalSeconds:0.0} s",
+            $"every read answered after {sent.TotalSeconds:0.0} s; every event recorded by Identity after {recorded.TotalSeconds:0.0} s",
+            $"events lost: {Events - distinct}; effects duplicated: {rows - distinct} (audit rows {rows}, distinct {distinct})",
+            $"nodes: {string.Join(", ", nodes.Select(n => $"{n.Name} {(n.Running ? "running" : "down")}"))}",
+            $"queues: {queues.Count(q => q.Type == "quorum")} quorum, {queues.Count(q => q.Type != "quorum")} other");
+        Assert.Equal(0, reads.Failed);
+        Assert.Equal(((long)Events, (long)Events), (rows, distinct));
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using PocDirectory.EndToEndTests.Benchmarks;
+using Xunit.Abstractions;
+
+namespace PocDirectory.EndToEndTests;
+
+/// <summary>A system of its own started as <c>./run.sh --replicas 2 --broker-nodes 3</c>.</summary>
+public sealed class ScaledSystemFixture : IAsyncLifetime
+{
+    public RunningSystem System { get; private set; } = null!;
+
+    public string Manager { get; private set; } = null!;
+
+    /// <summary>One listed point of contact of Kenya: its reads are audited, each one an event through the broker.</summary>
+    public Guid PocId { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        // E-mails a killed replica had claimed are due again after 10 s instead of 30; no limit stands between the load and the system.
+        System = await RunningSystem.StartAsync(TimeSpan.FromMinutes(6),
+            new Dictionary<string, string>(BenchmarkReport.Unlimited()) { ["Email__Lease"] = "00:00:10" },
+            ["--replicas", "2", "--broker-nodes", "3"]);
+        Manager = await DirectoryFlow.TokenOfAsync(System, "scale-dm", Roles.DirectoryManager);
+        var focalPoint = await DirectoryFlow.TokenOfAsync(System, "scale-fp", Roles.FocalPoint, "KEN");
+        PocId = await DirectoryFlow.ListAsync(System, focalPoint, Manager, "KEN", "Wanjiru Kamau", TestPerson.UniqueEmail("scale-poc"));
+    }
+
+    public async Task DisposeAsync() => await System.DisposeAsync();
+}
+
+/// <summary>
+/// Several replicas of every service and a RabbitMQ cluster of three nodes, on real engines: one address per
+/// service whatever dies behind it, consumers competing on quorum queues, and kills (SIGKILL) of a Directory
+/// replica, of a Notifications replica and of a broker node that lose nothing and double nothing.
+/// Larger runs of the same: <c>benchmarks/replicas.sh</c>.
+/// </summary>
+public sealed class ScalingTests(ScaledSystemFixture fixture, ITestOutputHelper output) : IClassFixture<ScaledSystemFixture>
+{
+    private static readonly string[] Replicated =
+        [ResourceNames.Identity, ResourceNames.Directory, ResourceNames.Nominations, ResourceNames.Notifications, ResourceNames.Meetings, ResourceNames.Gateway, ResourceNames.Web];
+
+    [Fact]
+    public async Task Every_service_runs_twice_behind_one_address_and_its_consumers_compete_on_quorum_queues_of_three_nodes()
+    {
+        var system = fixture.System;
+        foreach (var service in Replicated)
+        {
+            var replicas = system.Replicas(service);
+            Assert.Equal(2, replicas.Count);
+            Assert.All(replicas, r => Assert.Equal("Running", r.State));
+            Assert.Equal(2, replicas.Select(r => r.Pid).Distinct().Count());
+            Assert.Single(replicas.Select(r => r.Url).Distinct()); // one address, the orchestrator's proxy in front of both
+        }
+
+        var nodes = await ReplicaLoad.BrokerNodesAsync(system);
+        Assert.Equal(3, nodes.Count);
+        Assert.All(nodes, n => Assert.True(n.Running, $"{n.Name} runs"));
+
+        // The bus's own temporary queue of each process stays classic; every queue a consumer reads, and its
+        // _error and _skipped queues, is a quorum queue, and each consumer queue is read by both replicas of its service.
+        var queues = (await ReplicaLoad.BrokerQueuesAsync(system)).Where(q => !q.Name.Contains("_bus_", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(queues);
+        Assert.All(queues, q => Assert.Equal(("quorum", q.Name), (q.Type, q.Name)));
+        var consumed = queues.Where(q => !q.Name.EndsWith("_error", StringComparison.Ordinal) && !q.Name.EndsWith("_skipped", StringComparison.Ordinal)).ToList();
+        Assert.Contains(consumed, q => q.Name.StartsWith("identity-", StringComparison.Ordinal));
+        Assert.Contains(consumed, q => q.Name.StartsWith("notifications-", StringComparison.Ordinal));
+        await Eventually.Until(() => ReplicaLoad.BrokerQueuesAsync(system),
+            all => consumed.All(q => all.Single(a => a.Name == q.Name).Consumers == 2), TimeSpan.FromMinutes(1), "two consumers on every queue");
+    }
+
+    [Fact]
+    public async Task Reads_through_the_gateway_all_succeed_while_each_Directory_replica_in_turn_is_killed_and_every_audited_read_is_recorded_once()
+    {
+        var system = fixture.System;
+        var token = await DirectoryFlow.TokenOfAsync(system, "scale-reader", Roles.DirectoryManager);
+        var (reads, kills, entryReads) = await ReplicaLoad.ReadsWhileDirectoryReplicasDieAsync(system, token, fixture.PocId, workers: 8, settle: TimeSpan.FromSeconds(3));
+        output.WriteLine(reads.ToString());
+        output.WriteLine(string.Join("; ", kills.Select(k => $"{k.Replica} back after {k.Recovery.TotalSeconds:0.0} s")));
+
+        Assert.Equal(2, kills.Count);
+        Assert.True(reads.Requests > 100, $"load ran: {reads.Requests} reads");
+        Assert.Equal(0, reads.Failed); // a read whose replica died is answered by the other one
+        // A replica killed after committing a read's audit record, before sending it: the other replica's outbox sends it.
+        var actor = ReplicaLoad.SubjectOf(token);
+        var (rows, distinct) = await Eventually.Until(() => ReplicaLoad.AuditRowsAsync(system, "poc.read", actor),
+            r => r.Rows >= entryReads, TimeSpan.FromMinutes(2), $"{entryReads} reads audited");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a late copy would be here by now
+        (rows, distinct) = await ReplicaLoad.AuditRowsAsync(system, "poc.read", actor);
+        // A read resent by the gateway after its first replica died may have been audited by that replica too.
+        Assert.Equal(rows, distinct);
+        Assert.InRange(rows, entryReads, entryReads + 16);
+    }
+
+    [Fact]
+    public async Task A_broker_node_killed_during_a_burst_of_audited_reads_loses_no_event_doubles_none_and_rejoins()
+    {
+        var system = fixture.System;
+        var token = await DirectoryFlow.TokenOfAsync(system, "scale-burst", Roles.DirectoryManager);
+        // The first node: it holds the queues' leaders and every service's first connection.
+        var (reads, back) = await ReplicaLoad.AuditedReadsWhileABrokerNodeDiesAsync(system, token, fixture.PocId, count: 1500, workers: 16, ResourceNames.Messaging);
+        output.WriteLine($"{reads}; {ResourceNames.Messaging} back after {back.TotalSeconds:0.0} s");
+        Assert.Equal(1500, reads.Requests);
+        Assert.Equal(0, reads.Failed);
+
+        var actor = ReplicaLoad.SubjectOf(token);
+        await Eventually.Until(() => ReplicaLoad.AuditRowsAsync(system, "poc.read", actor), r => r.Rows >= 1500, TimeSpan.FromMinutes(3), "1500 reads audited");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a late copy would be here by now
+        Assert.Equal((1500L, 1500L), await ReplicaLoad.AuditRowsAsync(system, "poc.read", actor));
+
+        var nodes = await Eventually.Until(() => ReplicaLoad.BrokerNodesAsync(system), n => n.Count == 3 && n.All(x => x.Running), TimeSpan.FromMinutes(2), "three nodes running");
+        Assert.Equal(3, nodes.Count);
+    }
+
+    [Fact]
+    public async Task A_ping_test_while_each_Notifications_replica_in_turn_is_killed_e_mails_every_point_of_contact_once()
+    {
+        var system = fixture.System;
+        var addresses = await PingLoad.ListForCampaignAsync(system, fixture.Manager, "TUV", 399, "scalekill");
+        var (perAddress, kills) = await ReplicaLoad.CampaignWhileNotificationsReplicasDieAsync(system, fixture.Manager, "TUV", addresses);
+        output.WriteLine(string.Join("; ", kills.Select(k => $"{k.Replica} back after {k.Recovery.TotalSeconds:0.0} s")));
+        Assert.Equal(2, kills.Count);
+        Assert.Equal(400, perAddress.Count);
+        Assert.All(perAddress, a => Assert.Equal(1, a.Value));
+    }
+}
