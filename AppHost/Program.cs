@@ -35,7 +35,7 @@ var messaging = builder.AddRabbitMQServer(ResourceNames.Messaging, options.Port(
 // --broker-nodes 3: two more nodes on loopback joined to the first as one cluster; the services connect to all
 // three and declare quorum queues, so that a node lost loses no message.
 var brokerNodes = new List<IResourceBuilder<RabbitMQServerResource>> { messaging };
-if (options.BrokerNodes == 3)
+if (options.BrokerNodes == 3 && !options.Publishing)
 {
     brokerNodes.Add(messaging.AddClusterNode($"{ResourceNames.Messaging}-2", options.Port(18481), options.Port(18482), Path.Combine(data, $"{ResourceNames.Messaging}-2")));
     brokerNodes.Add(messaging.AddClusterNode($"{ResourceNames.Messaging}-3", options.Port(18483), options.Port(18484), Path.Combine(data, $"{ResourceNames.Messaging}-3")));

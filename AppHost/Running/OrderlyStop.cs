@@ -70,7 +70,7 @@ public sealed class OrderlyStop(DistributedApplicationModel model, ResourceComma
 
     private async Task StopAsync(IResource resource, CancellationToken cancellationToken)
     {
-        var rows = table.Rows().Where(r => r.Name == resource.Name && r.ResourceId is not null).ToList();
+        var rows = table.Rows().Where(r => r.Service == resource.Name && r.ResourceId is not null).ToList(); // every replica
         foreach (var row in rows)
         {
             try

@@ -53,8 +53,9 @@ public static class StateFolder
     {
         var marker = Path.Combine(options.DataDirectory, "broker-nodes");
         var broker = Path.Combine(options.DataDirectory, ResourceNames.Messaging, "mnesia");
-        var made = File.Exists(marker) ? File.ReadAllText(marker).Trim()
-            : Directory.Exists(broker) && Directory.EnumerateFileSystemEntries(broker).Any() ? "1" : null;
+        // Only a broker that has data has queues; a folder from before the marker with a broker's data had one node.
+        var made = !Directory.Exists(broker) || !Directory.EnumerateFileSystemEntries(broker).Any() ? null
+            : File.Exists(marker) ? File.ReadAllText(marker).Trim() : "1";
         var asked = options.BrokerNodes.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (made is not null && made != asked)
         {

@@ -48,8 +48,14 @@ public static class RabbitMQServerBuilderExtensions
         };
         first.ClusterNodes.Add(server);
         var node = builder.AddServer(server, "amqp", IsHealthyAsync, Prepare)
-            .WaitFor(seed)
             .WithParentRelationship(seed);
+        // At its first boot a node joins the seed, which must answer by then. Later, all three boot together: a node that
+        // stopped with its peers still up (a kill, a second Ctrl+C) waits for one of them before it opens AMQP, so a
+        // node waiting for the seed's health would wait for ever for a seed waiting for it.
+        var mnesia = Path.Combine(server.DataDirectory, "mnesia");
+        node.WaitFor(!Directory.Exists(mnesia) || !Directory.EnumerateFileSystemEntries(mnesia).Any()
+            ? seed
+            : builder.CreateResourceBuilder(first.Epmd));
         foreach (var (key, value) in Environment(server))
         {
             node.WithEnvironment(key, value);
@@ -94,9 +100,15 @@ public static class RabbitMQServerBuilderExtensions
         }
         if (server.ClusterSeed is { } seed && !server.JoinedSeen)
         {
-            var status = await Commands.RunAsync("/usr/lib/rabbitmq/bin/rabbitmqctl", ["-n", server.NodeName, "cluster_status", "--formatter", "json"],
+            var status = await Commands.RunAsync("/usr/lib/rabbitmq/bin/rabbitmqctl", ["-q", "-n", server.NodeName, "cluster_status", "--formatter", "json"],
                 cancellationToken, Environment(server).ToDictionary(e => e.Item1, e => e.Item2));
-            using var json = System.Text.Json.JsonDocument.Parse(status);
+            // The output is the tool's standard output and error together: the JSON object is what lies between its braces.
+            var (start, end) = (status.IndexOf('{'), status.LastIndexOf('}'));
+            if (start < 0 || end < start)
+            {
+                return false;
+            }
+            using var json = System.Text.Json.JsonDocument.Parse(status[start..(end + 1)]);
             var running = json.RootElement.GetProperty("running_nodes").EnumerateArray().Select(n => n.GetString()).ToList();
             if (!running.Contains(seed.NodeName))
             {
@@ -136,6 +148,7 @@ public static class RabbitMQServerBuilderExtensions
 
     private static Task Prepare(RabbitMQServerResource server, CancellationToken cancellationToken)
     {
+        server.JoinedSeen = false; // a node started again is checked again
         var data = server.DataDirectory;
         Directory.CreateDirectory(Path.Combine(data, "home"));
         var mnesia = Path.Combine(data, "mnesia");

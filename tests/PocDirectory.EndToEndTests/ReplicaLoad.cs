@@ -20,7 +20,7 @@ public sealed record LoadResult(string Name, int Requests, int Failed, IReadOnly
 /// <c>./test.sh</c>, <c>ReplicaBenchmarks</c> with larger counts): requests through the gateway counted one by one,
 /// and a replica or a broker node killed (SIGKILL) while they run, with the time until it runs again.
 /// </summary>
-public static class ReplicaLoad
+public static partial class ReplicaLoad
 {
     /// <summary>
     /// <paramref name="workers"/> callers, each sending <paramref name="send"/> (given a running number) until
@@ -84,28 +84,76 @@ public static class ReplicaLoad
 
     /// <summary>
     /// Kills (SIGKILL, with its process tree) the resource row <paramref name="name"/> (a replica's own name, or a server)
-    /// and waits until the AppHost has it running and healthy again under a new process; returns that time.
+    /// and waits until the AppHost has it running again under a new process and, for a replica, until that replica itself
+    /// answers its health check on its own port (the resource's health is checked through the proxy, which any replica
+    /// may answer); returns that time.
     /// </summary>
     public static async Task<TimeSpan> KillAndAwaitAsync(RunningSystem system, string name)
     {
         var victim = system.Resources().Single(r => r.Name == name);
+        var ownPorts = OwnPorts(system, name);
         var clock = Stopwatch.StartNew();
         Process.GetProcessById(victim.Pid ?? throw new InvalidOperationException($"{name} has no process.")).Kill(entireProcessTree: true);
         await system.WaitUntilAsync(r => r.SingleOrDefault(x => x.Name == name) is { State: "Running" } x && x.Pid != victim.Pid,
             TimeSpan.FromMinutes(3), $"{name} running again");
+        if (ownPorts.Count > 0)
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            await Eventually.Until(async () =>
+            {
+                foreach (var port in ownPorts)
+                {
+                    try
+                    {
+                        using var health = await http.GetAsync($"http://127.0.0.1:{port}/health");
+                        if (health.IsSuccessStatusCode)
+                        {
+                            return true;
+                        }
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                    {
+                    }
+                }
+                return false;
+            }, healthy => healthy, TimeSpan.FromMinutes(2), $"{name} healthy on its own port");
+        }
         return clock.Elapsed;
     }
+
+    /// <summary>The loopback ports a replica said it listens on (its log's "Now listening on" lines; a replica keeps them when started again).</summary>
+    private static IReadOnlyList<int> OwnPorts(RunningSystem system, string name)
+    {
+        var log = Path.Combine(system.StateDirectory, "logs", name + ".log");
+        if (!system.Resources().Any(r => r.Name == name && r.ServiceName != name) || !File.Exists(log))
+        {
+            return []; // not a replica: its health is its own
+        }
+        using var reader = new StreamReader(new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return ListeningOn().Matches(reader.ReadToEnd()).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).Distinct().ToList();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex ListeningOn();
 
     /// <summary>The broker's nodes as its management API sees them: name and whether it runs.</summary>
     public static async Task<IReadOnlyList<(string Name, bool Running)>> BrokerNodesAsync(RunningSystem system) =>
         (await BrokerApiAsync(system, "nodes")).EnumerateArray()
             .Select(n => (n.GetProperty("name").GetString()!, n.GetProperty("running").GetBoolean())).ToList();
 
-    /// <summary>Every queue's name, type ("quorum", "classic") and consumers.</summary>
-    public static async Task<IReadOnlyList<(string Name, string Type, int Consumers)>> BrokerQueuesAsync(RunningSystem system) =>
+    /// <summary>Every queue's name, type ("quorum", "classic"), consumers and messages.</summary>
+    public static async Task<IReadOnlyList<(string Name, string Type, int Consumers, long Messages)>> BrokerQueuesAsync(RunningSystem system) =>
         (await BrokerApiAsync(system, "queues")).EnumerateArray()
             .Select(q => (q.GetProperty("name").GetString()!, q.TryGetProperty("type", out var t) ? t.GetString()! : "classic",
-                q.TryGetProperty("consumers", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 0)).ToList();
+                q.TryGetProperty("consumers", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 0,
+                q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0)).ToList();
+
+    /// <summary>
+    /// Messages parked in the <c>_error</c> queues: a message that failed five times, such as a second delivery that
+    /// slipped past the inbox and hit a unique key (it would never show as a second row).
+    /// </summary>
+    public static async Task<long> ParkedMessagesAsync(RunningSystem system) =>
+        (await BrokerQueuesAsync(system)).Where(q => q.Name.EndsWith("_error", StringComparison.Ordinal)).Sum(q => q.Messages);
 
     private static async Task<JsonElement> BrokerApiAsync(RunningSystem system, string path)
     {
@@ -133,7 +181,7 @@ public static class ReplicaLoad
     /// Reads through the gateway (a search and one entry, both with <paramref name="token"/>) by
     /// <paramref name="workers"/> callers, while each replica of the Directory in turn is killed and comes back;
     /// <paramref name="settle"/> of load before, between and after. Returns the reads' counts, each kill's recovery
-    /// time (SIGKILL to running and healthy again) and how many reads of the entry answered 200 (each one audited).
+    /// time (SIGKILL to running and healthy again) and how many reads of the entry were sent (each one answered 200 is audited).
     /// </summary>
     public static async Task<(LoadResult Reads, IReadOnlyList<(string Replica, TimeSpan Recovery)> Kills, int EntryReads)> ReadsWhileDirectoryReplicasDieAsync(
         RunningSystem system, string token, Guid pocId, int workers, TimeSpan settle)

@@ -319,19 +319,24 @@ public sealed class AppHostModelTests : IDisposable
         var state = _state.CreateSubdirectory("shape").FullName;
         var single = AppHostOptions.Parse(["--state-dir", state]);
         var cluster = AppHostOptions.Parse(["--state-dir", state, "--broker-nodes", "3"]);
+        var brokerData = Path.Combine(state, "data", ResourceNames.Messaging, "mnesia", "rabbit18472@localhost");
 
+        // No broker data yet (a first start that failed early, say): any shape.
+        Assert.True(StateFolder.BrokerShapeKept(cluster));
         Assert.True(StateFolder.BrokerShapeKept(single));
+        System.IO.Directory.CreateDirectory(brokerData);
         Assert.True(StateFolder.BrokerShapeKept(single)); // again: the same shape
         Assert.False(StateFolder.BrokerShapeKept(cluster));
         Assert.Equal("1", File.ReadAllText(Path.Combine(state, "data", "broker-nodes")));
 
         // A folder from before the marker, with a broker's data: it was one node.
         File.Delete(Path.Combine(state, "data", "broker-nodes"));
-        System.IO.Directory.CreateDirectory(Path.Combine(state, "data", ResourceNames.Messaging, "mnesia", "rabbit@localhost"));
         Assert.False(StateFolder.BrokerShapeKept(cluster));
 
-        var fresh = AppHostOptions.Parse(["--state-dir", _state.CreateSubdirectory("fresh").FullName, "--broker-nodes", "3"]);
-        Assert.True(StateFolder.BrokerShapeKept(fresh));
-        Assert.False(StateFolder.BrokerShapeKept(AppHostOptions.Parse(["--state-dir", fresh.StateDirectory])));
+        var clustered = _state.CreateSubdirectory("clustered").FullName;
+        Assert.True(StateFolder.BrokerShapeKept(AppHostOptions.Parse(["--state-dir", clustered, "--broker-nodes", "3"])));
+        System.IO.Directory.CreateDirectory(Path.Combine(clustered, "data", ResourceNames.Messaging, "mnesia", "rabbit18472@localhost"));
+        Assert.True(StateFolder.BrokerShapeKept(AppHostOptions.Parse(["--state-dir", clustered, "--broker-nodes", "3"])));
+        Assert.False(StateFolder.BrokerShapeKept(AppHostOptions.Parse(["--state-dir", clustered])));
     }
 }
