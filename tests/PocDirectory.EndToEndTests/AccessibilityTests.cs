@@ -53,7 +53,8 @@ public sealed partial class AccessibilityTests(SystemFixture fixture) : IAsyncLi
             await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
             await CheckAsync(page, "sign-in page", problems, checkedPages); // Identity's, on its first step
             await SignInPageTests.SignInWithAppAsync(page, person);
-            await page.WaitForURLAsync(url => url.StartsWith(Web + "/", StringComparison.Ordinal));
+            await Chromium.ArrivedAsync(page, url => url.StartsWith(Web + "/", StringComparison.Ordinal));
+            await page.Locator("nav[aria-label=Main] a").First.WaitForAsync();
             var navigation = await page.Locator("nav[aria-label=Main] a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
             await WalkAsync(page, role, [.. navigation, "/account/manage"], problems, checkedPages);
             await context.CloseAsync();

@@ -34,8 +34,28 @@ public sealed class Chromium : IAsyncDisposable
         var page = await (await Browser.NewContextAsync()).NewPageAsync();
         await page.GotoAsync(web + path);
         await SignInPageTests.SignInWithAppAsync(page, person);
-        await page.WaitForURLAsync(url => url.StartsWith(web + "/", StringComparison.Ordinal));
+        await ArrivedAsync(page, url => url.StartsWith(web + "/", StringComparison.Ordinal));
         return page;
+    }
+
+    /// <summary>
+    /// Waits until the page's address is one <paramref name="url"/> accepts and its main content is shown. Not for the
+    /// document's "load" event, as <c>WaitForURLAsync</c> does by default: after the sign-in's redirects or the Web's
+    /// enhanced navigation, Chromium now and then never reports it (the wait timed out with the network idle), though
+    /// the page is there.
+    /// </summary>
+    public static async Task ArrivedAsync(IPage page, Func<string, bool> url)
+    {
+        await page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.Locator("main").First).ToBeVisibleAsync();
+    }
+
+    /// <inheritdoc cref="ArrivedAsync(IPage, Func{string, bool})"/>
+    public static Task ArrivedAsync(IPage page, string glob)
+    {
+        var pattern = new System.Text.RegularExpressions.Regex(
+            "^" + System.Text.RegularExpressions.Regex.Escape(glob).Replace(@"\*\*", ".*").Replace(@"\*", "[^/]*") + "$");
+        return ArrivedAsync(page, pattern.IsMatch);
     }
 
     public static string ScreenshotPath(string name)

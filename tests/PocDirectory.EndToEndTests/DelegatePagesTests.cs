@@ -28,7 +28,7 @@ public sealed class DelegatePagesTests(SystemFixture fixture) : IAsyncLifetime
         var page = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
         await page.GotoAsync($"{web}/signin?returnUrl={Uri.EscapeDataString($"/meetings/{id}")}");
         await SignInPageTests.SignInWithAppAsync(page, delegatePerson);
-        await page.WaitForURLAsync($"**/meetings/{id}");
+        await Chromium.ArrivedAsync(page, $"**/meetings/{id}");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your delegation (BRA)" })).ToBeVisibleAsync();
 
         await page.GetByLabel("Full name").FillAsync("Ana Souza");
@@ -70,7 +70,7 @@ public sealed class DelegatePagesTests(SystemFixture fixture) : IAsyncLifetime
         var page = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
         await page.GotoAsync($"{web}/signin?returnUrl={Uri.EscapeDataString("/meetings")}");
         await SignInPageTests.SignInWithAppAsync(page, delegatePerson);
-        await page.WaitForURLAsync("**/meetings");
+        await Chromium.ArrivedAsync(page, "**/meetings");
         await page.GetByTestId("make-feed").ClickAsync();
         var url = await page.GetByTestId("own-feed-url").InputValueAsync();
         Assert.Contains("/api/meetings/feed.ics?token=", url);

@@ -34,7 +34,7 @@ public sealed class LetterPagesTests(SystemFixture fixture) : IAsyncLifetime
         await Assertions.Expect(page.Locator("main")).Not.ToContainTextAsync(draft);
 
         await page.GetByRole(AriaRole.Link, new() { Name = subject }).ClickAsync();
-        await page.WaitForURLAsync($"**/letters/{id}");
+        await Chromium.ArrivedAsync(page, $"**/letters/{id}");
         var text = page.GetByTestId("letter-text");
         await Assertions.Expect(text).ToContainTextAsync("Excellency,");
         await Assertions.Expect(text).ToContainTextAsync("All Permanent Representatives and Permanent Observers to the United Nations");

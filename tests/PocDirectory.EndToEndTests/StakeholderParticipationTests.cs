@@ -192,7 +192,7 @@ public sealed class StakeholderParticipationTests(SystemFixture fixture) : IAsyn
         var secretariat = await (await _chromium.Browser.NewContextAsync()).NewPageAsync();
         await secretariat.GotoAsync(Web + "/letters/new");
         await SignInPageTests.SignInWithAppAsync(secretariat, await TestPerson.CreateAsync(system, "part-web-dm", Roles.DirectoryManager));
-        await secretariat.WaitForURLAsync(url => url.StartsWith(Web + "/", StringComparison.Ordinal));
+        await Chromium.ArrivedAsync(secretariat, url => url.StartsWith(Web + "/", StringComparison.Ordinal));
         await secretariat.GotoAsync(Web + $"/meetings/{id}");
         await Assertions.Expect(secretariat.GetByTestId("pending-count")).ToContainTextAsync("2 participants registered by stakeholders wait");
         await secretariat.GetByRole(AriaRole.Button, new() { Name = "Decline Omar Other…" }).ClickAsync();
