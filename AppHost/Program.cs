@@ -33,12 +33,11 @@ var messaging = builder.AddRabbitMQServer(ResourceNames.Messaging, options.Port(
         epmdPort: options.Port(18474), Path.Combine(data, ResourceNames.Messaging))
     .WithManagementPlugin(options.Port(18475));
 // --broker-nodes 3: two more nodes on loopback joined to the first as one cluster; the services connect to all
-// three and declare quorum queues, so that a node lost loses no message.
-var brokerNodes = new List<IResourceBuilder<RabbitMQServerResource>> { messaging };
+// three and declare quorum queues, so that a node lost loses no message (WithLogins). Added before the services.
 if (options.BrokerNodes == 3 && !options.Publishing)
 {
-    brokerNodes.Add(messaging.AddClusterNode($"{ResourceNames.Messaging}-2", options.Port(18481), options.Port(18482), Path.Combine(data, $"{ResourceNames.Messaging}-2")));
-    brokerNodes.Add(messaging.AddClusterNode($"{ResourceNames.Messaging}-3", options.Port(18483), options.Port(18484), Path.Combine(data, $"{ResourceNames.Messaging}-3")));
+    messaging.AddClusterNode($"{ResourceNames.Messaging}-2", options.Port(18481), options.Port(18482), Path.Combine(data, $"{ResourceNames.Messaging}-2"));
+    messaging.AddClusterNode($"{ResourceNames.Messaging}-3", options.Port(18483), options.Port(18484), Path.Combine(data, $"{ResourceNames.Messaging}-3"));
 }
 var cache = builder.AddRedisServer(ResourceNames.Cache, options.Port(18479), Path.Combine(data, ResourceNames.Cache));
 var mail = builder.AddSmtpSink(ResourceNames.Mail, options.Port(18425), Path.Combine(data, ResourceNames.Mail));
@@ -97,19 +96,6 @@ gateway.WithEnvironment("Authentication__Issuer", publicOrigin);
 foreach (var service in new[] { identity, directory, nominations, notifications, meetings })
 {
     service.WithReference(gateway.GetEndpoint("http")).WithEnvironment("Authentication__Issuer", publicOrigin);
-}
-
-foreach (var service in new[] { identity, directory, nominations, notifications, meetings })
-{
-    foreach (var node in brokerNodes.Skip(1))
-    {
-        service.WaitFor(node);
-    }
-    if (messaging.Resource.Clustered)
-    {
-        service.WithEnvironment("Messaging__ClusterNodes", string.Join(',', brokerNodes.Select(n => $"127.0.0.1:{n.Resource.Port}")))
-            .WithEnvironment("Messaging__QuorumQueues", "true");
-    }
 }
 
 // The Web signs people in at Identity as a confidential client; its secret is made for this state folder.

@@ -52,9 +52,8 @@ public static class StateFolder
     public static bool BrokerShapeKept(AppHostOptions options)
     {
         var marker = Path.Combine(options.DataDirectory, "broker-nodes");
-        var broker = Path.Combine(options.DataDirectory, ResourceNames.Messaging, "mnesia");
         // Only a broker that has data has queues; a folder from before the marker with a broker's data had one node.
-        var made = !Directory.Exists(broker) || !Directory.EnumerateFileSystemEntries(broker).Any() ? null
+        var made = !Aspire.Hosting.ApplicationModel.RabbitMQServerResource.HasData(Path.Combine(options.DataDirectory, ResourceNames.Messaging)) ? null
             : File.Exists(marker) ? File.ReadAllText(marker).Trim() : "1";
         var asked = options.BrokerNodes.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (made is not null && made != asked)

@@ -52,10 +52,7 @@ public static class RabbitMQServerBuilderExtensions
         // At its first boot a node joins the seed, which must answer by then. Later, all three boot together: a node that
         // stopped with its peers still up (a kill, a second Ctrl+C) waits for one of them before it opens AMQP, so a
         // node waiting for the seed's health would wait for ever for a seed waiting for it.
-        var mnesia = Path.Combine(server.DataDirectory, "mnesia");
-        node.WaitFor(!Directory.Exists(mnesia) || !Directory.EnumerateFileSystemEntries(mnesia).Any()
-            ? seed
-            : builder.CreateResourceBuilder(first.Epmd));
+        node.WaitFor(RabbitMQServerResource.HasData(server.DataDirectory) ? builder.CreateResourceBuilder(first.Epmd) : seed);
         foreach (var (key, value) in Environment(server))
         {
             node.WithEnvironment(key, value);
@@ -151,12 +148,11 @@ public static class RabbitMQServerBuilderExtensions
         server.JoinedSeen = false; // a node started again is checked again
         var data = server.DataDirectory;
         Directory.CreateDirectory(Path.Combine(data, "home"));
-        var mnesia = Path.Combine(data, "mnesia");
-        if (!Directory.Exists(mnesia) || !Directory.EnumerateFileSystemEntries(mnesia).Any())
+        if (!RabbitMQServerResource.HasData(data))
         {
             File.WriteAllText(Path.Combine(data, GuestRemovedMarker), ""); // a first boot with definitions makes no guest
         }
-        Directory.CreateDirectory(mnesia);
+        Directory.CreateDirectory(Path.Combine(data, "mnesia"));
         Directory.CreateDirectory(Path.Combine(data, "log"));
         // Users, read at every boot (a changed password takes effect at the next start), their passwords as salted hashes.
         var definitions = Path.Combine(data, "definitions.json");

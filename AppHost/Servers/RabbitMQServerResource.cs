@@ -44,6 +44,16 @@ public sealed class RabbitMQServerResource(string name, string command, string d
     /// <summary>The Erlang cookie every node of a cluster and its control tool share; null for a node alone (Erlang makes its own).</summary>
     public ServerPassword? Cookie { get; internal set; }
 
+    /// <summary>
+    /// Whether a node with its files in <paramref name="dataDirectory"/> has booted before (its Mnesia folder holds
+    /// something): its queues, users and cluster membership are there.
+    /// </summary>
+    public static bool HasData(string dataDirectory)
+    {
+        var mnesia = Path.Combine(dataDirectory, "mnesia");
+        return Directory.Exists(mnesia) && Directory.EnumerateFileSystemEntries(mnesia).Any();
+    }
+
     /// <summary>Set once the health check saw the node running in one cluster with its seed.</summary>
     internal bool JoinedSeen { get; set; }
 

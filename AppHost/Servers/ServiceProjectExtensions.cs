@@ -68,10 +68,25 @@ public static class ServiceProjectExtensions
 
     /// <summary>
     /// The broker and the cache, each through a user of the service's own (<c>{server}-{user}</c>), under the
-    /// connection names the services read (<c>messaging</c>, <c>cache</c>).
+    /// connection names the services read (<c>messaging</c>, <c>cache</c>). When the broker is a cluster (its nodes added
+    /// before), the service waits for every node, names them all (<c>Messaging__ClusterNodes</c>) and declares quorum
+    /// queues (<c>Messaging__QuorumQueues</c>).
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithLogins(this IResourceBuilder<ProjectResource> project,
-        IResourceBuilder<RabbitMQServerResource> messaging, IResourceBuilder<RedisServerResource> cache, string user) => project
-        .WithReference(messaging.AddLogin(user), messaging.Resource.Name)
-        .WithReference(cache.AddLogin(user), cache.Resource.Name);
+        IResourceBuilder<RabbitMQServerResource> messaging, IResourceBuilder<RedisServerResource> cache, string user)
+    {
+        project.WithReference(messaging.AddLogin(user), messaging.Resource.Name)
+            .WithReference(cache.AddLogin(user), cache.Resource.Name);
+        var nodes = messaging.Resource.ClusterNodes;
+        if (messaging.Resource.Clustered)
+        {
+            foreach (var node in nodes.Where(n => n != messaging.Resource))
+            {
+                project.WaitFor(messaging.ApplicationBuilder.CreateResourceBuilder(node));
+            }
+            project.WithEnvironment("Messaging__ClusterNodes", string.Join(',', nodes.Select(n => $"127.0.0.1:{n.Port}")))
+                .WithEnvironment("Messaging__QuorumQueues", "true");
+        }
+        return project;
+    }
 }

@@ -40,6 +40,9 @@ public static class DatabaseExtensions
         return builder;
     }
 
+    /// <summary>The advisory lock under which replicas take turns to migrate (one per database: locks are per database).</summary>
+    private const string MigrationLock = "pocdirectory-migrations";
+
     /// <summary>
     /// Applies pending migrations before the service takes traffic or messages. Replicas starting
     /// together take turns under a PostgreSQL advisory lock. Waits for the server
@@ -61,7 +64,7 @@ public static class DatabaseExtensions
                 await db.Database.OpenConnectionAsync();
                 try
                 {
-                    await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtext('pocdirectory-migrations'))");
+                    await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtext('" + MigrationLock + "'))");
                     try
                     {
                         await db.Database.MigrateAsync();
@@ -69,7 +72,7 @@ public static class DatabaseExtensions
                     finally
                     {
                         // A pooled connection keeps its session: let go explicitly (a broken one lets go with its session).
-                        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(hashtext('pocdirectory-migrations'))");
+                        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(hashtext('" + MigrationLock + "'))");
                     }
                 }
                 finally
