@@ -52,10 +52,18 @@ public static class TelemetryExtensions
         // Trace context still flows between services and into the logs either way.
         if (IsOtlpConfigured(builder))
         {
-            otel.WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName, OwnSources)
-                .AddAspNetCoreInstrumentation(options => options.Filter = context => !ServiceDefaultsExtensions.IsOperationalPath(context.Request.Path))
-                .AddHttpClientInstrumentation());
+            // At most a few traces a second begin here (TraceSampling): the public entries are those with a management port.
+            var sampler = TraceSampling.For(builder.Configuration, publicEntry: builder.Configuration[ServiceDefaultsExtensions.ManagementPortKey] is { Length: > 0 });
+            otel.WithTracing(tracing =>
+            {
+                tracing.AddSource(builder.Environment.ApplicationName, OwnSources)
+                    .AddAspNetCoreInstrumentation(options => options.Filter = context => !ServiceDefaultsExtensions.IsOperationalPath(context.Request.Path))
+                    .AddHttpClientInstrumentation();
+                if (sampler is not null)
+                {
+                    tracing.SetSampler(sampler);
+                }
+            });
             otel.UseOtlpExporter();
         }
         return builder;

@@ -7,6 +7,14 @@ public static class ServiceProjectExtensions
     /// <summary>The endpoint of a public entry that serves only <c>/health</c>, <c>/alive</c> and <c>/metrics</c>.</summary>
     public const string ManagementEndpoint = "management";
 
+    /// <summary>What Aspire sets on every service for its dashboard that a service here must not get (see <see cref="AddService{TProject}"/>).</summary>
+    public static readonly string[] AspireTraceDefaults =
+    [
+        "OTEL_TRACES_SAMPLER",
+        "OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION",
+        "OTEL_DOTNET_EXPERIMENTAL_HTTPCLIENT_DISABLE_URL_QUERY_REDACTION",
+    ];
+
     /// <summary>
     /// One of the system's services: its HTTP endpoint on a fixed loopback port (not proxied, so the
     /// port belongs to the service's own process), healthy when <c>/health</c> answers 200. Launch
@@ -54,8 +62,20 @@ public static class ServiceProjectExtensions
             // Metrics every 10 s rather than Aspire's 1 s: five services exporting every second cost each
             // about 2 % of a core at idle, and more while they start on two cores (docs/benchmarks.md).
             project.WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "10000");
-            // Telemetry to a collector of one's own instead of the dashboard, when the AppHost is given one.
-            foreach (var name2 in new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_BSP_SCHEDULE_DELAY", "OTEL_METRIC_EXPORT_INTERVAL" })
+            // Aspire asks every service to record every trace (always_on) and to leave URLs' query strings unredacted in
+            // them. Here a service samples its traces itself (TraceSampling: every trace at a person's pace, a few a
+            // second under load, where recording all of them took a third of the cores), and query strings (a search's
+            // words, a calendar feed's secret) stay redacted in the dashboard.
+            project.WithEnvironment(context =>
+            {
+                foreach (var unset in AspireTraceDefaults)
+                {
+                    context.EnvironmentVariables.Remove(unset);
+                }
+            });
+            // Telemetry to a collector of one's own instead of the dashboard, or a sampler of one's own, when the AppHost is given one.
+            foreach (var name2 in new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_BSP_SCHEDULE_DELAY", "OTEL_METRIC_EXPORT_INTERVAL",
+                         "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG" })
             {
                 if (Environment.GetEnvironmentVariable(name2) is { Length: > 0 } value)
                 {

@@ -280,13 +280,30 @@ public sealed class AppHostModelTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task No_service_is_told_to_record_every_trace_or_to_leave_query_strings_unredacted()
+    {
+        var model = await ModelAsync();
+        foreach (var name in Replicable)
+        {
+            // As Aspire's own callback leaves them for its dashboard.
+            var preset = ServiceProjectExtensions.AspireTraceDefaults.ToDictionary(n => n, n => n == "OTEL_TRACES_SAMPLER" ? "always_on" : "true");
+            var environment = await PlainEnvironmentAsync(Resource<ProjectResource>(model, name), preset);
+            Assert.All(ServiceProjectExtensions.AspireTraceDefaults, variable => Assert.False(environment.ContainsKey(variable), $"{name}: {variable}"));
+        }
+    }
+
     /// <summary>
     /// The variables a resource's environment callbacks set to plain text, without resolving anything (a value that
     /// names an endpoint would wait for the orchestrator to allocate it, which never happens here).
     /// </summary>
-    private static async Task<Dictionary<string, string>> PlainEnvironmentAsync(IResource resource)
+    private static async Task<Dictionary<string, string>> PlainEnvironmentAsync(IResource resource, IReadOnlyDictionary<string, string>? preset = null)
     {
         var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
+        foreach (var (key, value) in preset ?? new Dictionary<string, string>())
+        {
+            context.EnvironmentVariables[key] = value;
+        }
         foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
         {
             try
