@@ -50,6 +50,8 @@ public static class AuthenticationExtensions
         builder.Services.AddSingleton<ValidatedTokenCache>();
         builder.Services.AddAuthentication(CachedTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, CachedTokenHandler>(CachedTokenHandler.SchemeName, null);
+        // OpenIddict's validation is prepared by CachedTokenHandler when a request needs it, not on every request.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthenticationSchemeProvider, ValidationOnDemand>());
         return builder;
     }
 

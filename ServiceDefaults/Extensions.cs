@@ -53,10 +53,14 @@ public static class ServiceDefaultsExtensions
     public static TBuilder AllowAnonymousReadingToken<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AllowAnonymous().WithMetadata(new ReadsTokenWhenGiven());
 
-    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <param name="publicEntry">
+    /// True for the processes that face clients (the gateway, the Web): a client's trace header does not decide what
+    /// they record (<see cref="TraceSampling"/>).
+    /// </param>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, bool publicEntry = false) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureStructuredLogging();
-        builder.ConfigureOpenTelemetry();
+        builder.ConfigureOpenTelemetry(publicEntry);
         builder.AddDefaultHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<PocDirectory.RequestProblems>();

@@ -20,7 +20,7 @@ public static class TelemetryExtensions
     /// <summary>The project's own activity sources and meters (outbox, caches…).</summary>
     public const string OwnSources = "PocDirectory.*";
 
-    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder, bool publicEntry = false) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -52,8 +52,8 @@ public static class TelemetryExtensions
         // Trace context still flows between services and into the logs either way.
         if (IsOtlpConfigured(builder))
         {
-            // At most a few traces a second begin here (TraceSampling): the public entries are those with a management port.
-            var sampler = TraceSampling.For(builder.Configuration, publicEntry: builder.Configuration[ServiceDefaultsExtensions.ManagementPortKey] is { Length: > 0 });
+            // At most a few traces a second begin here (TraceSampling).
+            var sampler = TraceSampling.For(builder.Configuration, publicEntry);
             otel.WithTracing(tracing =>
             {
                 tracing.AddSource(builder.Environment.ApplicationName, OwnSources)

@@ -11,7 +11,8 @@ namespace Microsoft.Extensions.Hosting;
 /// do not take the cores the searches need (docs/benchmarks.md). A service follows the decision of the caller whose
 /// trace it continues, so a recorded trace is whole across the gateway, the services and the broker. A public entry
 /// (the gateway, the Web) takes no decision from outside: a client's trace header keeps its id but is counted like a
-/// trace begun here, so no client can make the system record everything. The standard
+/// trace begun here, so no client can make the system record everything. (The gateway cannot tell the Web's requests
+/// from a client's when it decides, so under load a trace the Web recorded may lose its gateway part.) The standard
 /// <c>OTEL_TRACES_SAMPLER</c> (and <c>OTEL_TRACES_SAMPLER_ARG</c>), when set, replaces all of this.
 /// </summary>
 public static class TraceSampling

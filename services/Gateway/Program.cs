@@ -2,7 +2,7 @@ using PocDirectory.Gateway.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
+builder.AddServiceDefaults(publicEntry: true);
 // The gateway is the tokens' issuer origin: unless configured, its own address. A second wall:
 // each service checks every token again, with its own audience.
 builder.Configuration[AuthenticationExtensions.IssuerKey] ??= builder.Configuration["urls"]?.Split(';')[0];

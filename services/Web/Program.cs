@@ -4,7 +4,7 @@ using PocDirectory.Web.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
+builder.AddServiceDefaults(publicEntry: true);
 // The Web's pages are public or ask for sign-in themselves; sessions and tokens are its own (not bearer tokens).
 builder.AddWebSessions();
 builder.Services.AddRazorComponents();

@@ -21,6 +21,9 @@ public sealed class AuthorizationMatrixTests(SystemFixture fixture)
         var letter = await MeetingsFlow.DraftAsync(fixture.System, tokens["chair-office"].Data!, MeetingsFlow.Letter("Matrix letter"));
         var document = await MeetingsFlow.UploadAsync(fixture.System, tokens["chair-office"].Data!, meeting, "matrix.txt", "Matrix paper", "Not for the public."u8.ToArray());
         using var chair = DirectoryFlow.Client(fixture.System, tokens["chair-office"].Data!);
+        // A proposal is circulated to the missions: one with an address of its own, whatever the other tests left.
+        using var manager = DirectoryFlow.Client(fixture.System, tokens["directory-manager"].Data!);
+        await using var missions = await MeetingsFlow.AddressMissionsAsync(fixture.System, manager, 1, s => $"matrix-{Guid.NewGuid():N}-{s.ToLowerInvariant()}@example.org");
         var silence = (await MeetingsFlow.JsonAsync(await chair.PostAsJsonAsync("/api/meetings/silence-procedures",
             new { subject = "Matrix proposal", proposal = "One paragraph.", expiryDate = $"{DateTime.UtcNow.Year + 1}-06-30", expiryTime = "18:00", isPublic = false }),
             System.Net.HttpStatusCode.Created)).GetProperty("id").GetGuid();

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -156,6 +157,35 @@ public sealed class ServiceDefaultsTests
             options.Retry.UseJitter = false;
         });
         return builder.Build();
+    }
+
+    [Fact]
+    public async Task OpenIddicts_validation_is_not_asked_on_every_request_and_every_other_request_handler_still_is()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration[AuthenticationExtensions.IssuerKey] = "http://127.0.0.1:1/";
+        builder.AddTokenValidation("directory");
+        builder.Services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AnswersItself>("answers-itself", null);
+        await using var app = builder.Build();
+        var schemes = app.Services.GetRequiredService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>();
+
+        Assert.IsType<ValidationOnDemand>(schemes);
+        Assert.NotNull(await schemes.GetSchemeAsync(OpenIddict.Validation.AspNetCore.OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme));
+        var asked = (await schemes.GetRequestHandlerSchemesAsync()).Select(s => s.Name).ToList();
+        Assert.Equal(["answers-itself"], asked);
+        Assert.Same(await schemes.GetRequestHandlerSchemesAsync(), await schemes.GetRequestHandlerSchemesAsync());
+        Assert.Equal(CachedTokenHandler.SchemeName, (await schemes.GetDefaultAuthenticateSchemeAsync())?.Name);
+    }
+
+    private sealed class AnswersItself(Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions> options,
+        ILoggerFactory logger, System.Text.Encodings.Web.UrlEncoder encoder)
+        : Microsoft.AspNetCore.Authentication.AuthenticationHandler<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions>(options, logger, encoder),
+            Microsoft.AspNetCore.Authentication.IAuthenticationRequestHandler
+    {
+        public Task<bool> HandleRequestAsync() => Task.FromResult(false);
+
+        protected override Task<Microsoft.AspNetCore.Authentication.AuthenticateResult> HandleAuthenticateAsync() =>
+            Task.FromResult(Microsoft.AspNetCore.Authentication.AuthenticateResult.NoResult());
     }
 
     private sealed class CountingHandler(HttpStatusCode status) : HttpMessageHandler
