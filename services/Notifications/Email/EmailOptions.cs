@@ -20,7 +20,7 @@ public sealed class EmailOptions
     public int BatchSize { get; set; } = 50;
 
     /// <summary>SMTP connections sending at once, each with its own rounds.</summary>
-    public int Senders { get; set; } = 8;
+    public int Senders { get; set; } = 4;
 
     /// <summary>
     /// How long a round holds the e-mails it claimed: if the process dies, they are due again after it
