@@ -18,18 +18,41 @@ start_demo_system 52
 path="/api/directory/pocs?type=technical&available247=true&regionalGroup=AG&pageSize=20"
 pid_of() { scripts/resources.py pid "$state/resources.json" "$1"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-declare -A pid=([gateway]=$(pid_of gateway) [directory]=$(pid_of directory) [cache]=$(pid_of cache) [dashboard]=$(pgrep -f Aspire.Dashboard | head -1))
+# This system's dashboard: the Aspire.Dashboard process under this AppHost (another system may run beside it).
+dashboard=$(python3 - "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["appHostPid"])' "$state/resources.json")" <<'PY'
+import os, sys
+root, children = sys.argv[1], {}
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        children.setdefault(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1], []).append(pid)
+    except OSError:
+        pass
+todo = [root]
+while todo:
+    pid = todo.pop()
+    try:
+        if b"Aspire.Dashboard" in open(f"/proc/{pid}/cmdline", "rb").read():
+            print(pid)
+            break
+    except OSError:
+        pass
+    todo += children.get(pid, [])
+PY
+)
+[[ -n "$dashboard" ]] || { echo "This system's Aspire.Dashboard process was not found"; exit 1; }
+declare -A pid=([gateway]=$(pid_of gateway) [directory]=$(pid_of directory) [cache]=$(pid_of cache) [dashboard]=$dashboard)
+ticks_per_second=$(getconf CLK_TCK)
 out=TestResults/profile
 mkdir -p "$out"
 
 wrk -t1 -c"$connections" -d10s "${auth[@]}" "$gateway$path" >/dev/null # warm-up
 declare -A before
 for name in "${!pid[@]}"; do before[$name]=$(cpu_ticks "${pid[$name]}"); done
-rate=$(wrk -t1 -c"$connections" -d"${duration}s" "${auth[@]}" "$gateway$path" | awk '/^Requests\/sec/ {print $2}')
-echo "search through the gateway with a token: $rate requests/s ($connections connections, ${duration} s, $(nproc) cores shared)"
+per_second=$(wrk -t1 -c"$connections" -d"${duration}s" "${auth[@]}" "$gateway$path" | awk '/^Requests\/sec/ {print $2}')
+echo "search through the gateway with a token: $per_second requests/s ($connections connections, ${duration} s, $(nproc) cores shared)"
 for name in gateway directory dashboard cache; do
   ticks=$(($(cpu_ticks "${pid[$name]}") - ${before[$name]}))
-  python3 -c "import sys; print(f'{sys.argv[1]:>10}: {int(sys.argv[2]) / 100:5.1f} s of CPU, {int(sys.argv[2]) * 10000 / (float(sys.argv[3]) * $duration):6.1f} us per search')" "$name" "$ticks" "$rate"
+  python3 -c "import sys; s = int(sys.argv[2]) / $ticks_per_second; print(f'{sys.argv[1]:>10}: {s:5.1f} s of CPU, {s * 1e6 / (float(sys.argv[3]) * $duration):6.1f} us per search')" "$name" "$ticks" "$per_second"
 done
 
 # Frames of the request's path worth reading; the rest (the kernel's, the runtime's) is in the trace.
@@ -37,9 +60,13 @@ steps='HostingApplication::CreateContext|AuthenticationMiddleware::Invoke|Authen
 for name in gateway directory; do
   wrk -t1 -c"$connections" -d25s "${auth[@]}" "$gateway$path" >/dev/null &
   load=$!
+  pids+=("$load")
   sleep 5
-  dotnet tool run dotnet-trace collect-linux -p "${pid[$name]}" --profile cpu-sampling --duration 00:00:00:10 -o "$out/$name.nettrace" >"$out/$name.log" 2>&1
+  # The kernel's sampler: root and Linux 6.4 or later.
+  dotnet tool run dotnet-trace collect-linux -p "${pid[$name]}" --profile cpu-sampling --duration 00:00:00:10 -o "$out/$name.nettrace" >"$out/$name.log" 2>&1 \
+    || { echo "dotnet-trace could not sample $name:"; cat "$out/$name.log"; exit 1; }
   wait "$load"
   echo "== $name: share of its CPU samples with the frame on the stack (inclusive)"
-  dotnet tool run dotnet-trace report "$out/$name.nettrace" topN -n 400 --inclusive | grep -E "$steps" | sed -E 's/^ *[0-9]+\. +//; s/ +[0-9.]+% *$//'
+  dotnet tool run dotnet-trace report "$out/$name.nettrace" topN -n 400 --inclusive | { grep -E "$steps" || echo "(no frame of the request's path among the 400 most frequent: see the trace)"; } \
+    | sed -E 's/^ *[0-9]+\. +//; s/ +[0-9.]+% *$//'
 done

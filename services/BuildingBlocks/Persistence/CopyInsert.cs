@@ -23,12 +23,25 @@ public static class CopyInsert
         var entity = db.Model.FindEntityType(typeof(TEntity))
             ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not an entity of {db.GetType().Name}.");
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        if (entity.GetComplexProperties().Any() || entity.GetNavigations().Any(n => n.TargetEntityType.IsOwned()))
+        {
+            throw new NotSupportedException($"{typeof(TEntity).Name} has complex or owned properties: insert it with SaveChanges.");
+        }
         var columns = entity.GetProperties()
             .Select(p => (Property: p, Column: p.GetColumnName(table)!, Converter: p.GetTypeMapping().Converter))
             .ToList();
-        if (columns.Any(c => c.Property.ValueGenerated != ValueGenerated.Never && !c.Property.IsKey()))
+        foreach (var (property, _, converter) in columns)
         {
-            throw new InvalidOperationException($"{typeof(TEntity).Name} has columns the database fills in: insert it with SaveChanges.");
+            if (property.ValueGenerated != ValueGenerated.Never)
+            {
+                throw new NotSupportedException($"{typeof(TEntity).Name}.{property.Name} is filled in on insert: insert it with SaveChanges.");
+            }
+            var provider = Nullable.GetUnderlyingType(converter?.ProviderClrType ?? property.ClrType) ?? converter?.ProviderClrType ?? property.ClrType;
+            var storeType = property.GetColumnType();
+            if (!WrittenAs.TryGetValue(provider, out var types) || !types.Any(t => storeType.StartsWith(t, StringComparison.Ordinal)))
+            {
+                throw new NotSupportedException($"{typeof(TEntity).Name}.{property.Name} ({provider.Name} as {storeType}) is not one of the types copied as SaveChanges writes them: insert it with SaveChanges.");
+            }
         }
 
         // Only inside a transaction do the copied rows and the rest of the change (SaveChanges) commit together.
@@ -63,6 +76,24 @@ public static class CopyInsert
         }
         await importer.CompleteAsync(ct);
     }
+
+    /// <summary>
+    /// The CLR types whose values Npgsql writes, inferred from the value alone, as the column's type (the store types
+    /// EF Core maps them to): anything else (a DateTime, whose kind decides its type; JSON; an enum) is refused.
+    /// </summary>
+    private static readonly Dictionary<Type, string[]> WrittenAs = new()
+    {
+        [typeof(string)] = ["text", "character varying", "character("],
+        [typeof(Guid)] = ["uuid"],
+        [typeof(byte[])] = ["bytea"],
+        [typeof(bool)] = ["boolean"],
+        [typeof(short)] = ["smallint"],
+        [typeof(int)] = ["integer"],
+        [typeof(long)] = ["bigint"],
+        [typeof(double)] = ["double precision"],
+        [typeof(decimal)] = ["numeric"],
+        [typeof(DateTimeOffset)] = ["timestamp with time zone"],
+    };
 
     private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 }

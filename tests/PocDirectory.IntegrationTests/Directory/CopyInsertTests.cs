@@ -8,7 +8,8 @@ namespace PocDirectory.IntegrationTests.Directory;
 
 /// <summary>
 /// Rows copied in with PostgreSQL's COPY read back as EF Core wrote them with SaveChanges (text, fixed-length text, uuid,
-/// bytea, timestamptz, null, bool), commit and roll back with the transaction around them, and are refused outside one.
+/// bytea, timestamptz, null, bool), commit and roll back with the transaction around them, are refused outside one, and a
+/// value too long for its column fails as SaveChanges' insert does.
 /// </summary>
 [Collection(ServersCollection.Name)]
 public sealed class CopyInsertTests(ServersFixture servers)
@@ -83,12 +84,38 @@ public sealed class CopyInsertTests(ServersFixture servers)
         Assert.Contains("transaction", refused.Message);
         Assert.Equal(0, await db.PingRecipients.CountAsync(r => r.CampaignId == campaign));
 
-        // A duplicate key fails the whole copy: nothing of it stays.
-        var twice = Recipient(campaign, 7);
+        // A value too long for its column is refused as SaveChanges' insert is (22001), and nothing of the copy stays.
+        var tooLong = Recipient(campaign, 7);
+        tooLong.State = "FRAN";
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
-            await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.CopyInsertAsync([Recipient(campaign, 1), twice, twice], CancellationToken.None));
+            var copy = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.CopyInsertAsync([Recipient(campaign, 1), tooLong], CancellationToken.None));
+            Assert.Equal(Npgsql.PostgresErrorCodes.StringDataRightTruncation, copy.SqlState);
         }
         Assert.Equal(0, await db.PingRecipients.CountAsync(r => r.CampaignId == campaign));
+        db.PingRecipients.Add(tooLong);
+        var save = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        Assert.Equal(Npgsql.PostgresErrorCodes.StringDataRightTruncation, Assert.IsType<Npgsql.PostgresException>(save.InnerException).SqlState);
+    }
+
+    [Fact]
+    public async Task A_short_fixed_length_value_reads_back_the_same_copied_or_saved()
+    {
+        await using var db = await ContextAsync();
+        var campaign = Guid.CreateVersion7();
+        var copied = Recipient(campaign, 1);
+        var saved = Recipient(campaign, 2);
+        copied.State = saved.State = "KE";
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            await db.CopyInsertAsync([copied], CancellationToken.None);
+            db.PingRecipients.Add(saved);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+        db.ChangeTracker.Clear();
+        var states = await db.PingRecipients.AsNoTracking().Where(r => r.CampaignId == campaign).ToDictionaryAsync(r => r.PocId, r => r.State);
+        Assert.Equal(states[saved.PocId], states[copied.PocId]);
+        Assert.Equal(1, await db.PingRecipients.CountAsync(r => r.CampaignId == campaign && r.PocId == copied.PocId && r.State == saved.State));
     }
 }
