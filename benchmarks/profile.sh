@@ -18,25 +18,21 @@ start_demo_system 52
 path="/api/directory/pocs?type=technical&available247=true&regionalGroup=AG&pageSize=20"
 pid_of() { scripts/resources.py pid "$state/resources.json" "$1"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# This system's dashboard: the Aspire.Dashboard process under this AppHost (another system may run beside it).
-dashboard=$(python3 - "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["appHostPid"])' "$state/resources.json")" <<'PY'
+# This system's dashboard: the process listening on the port run.sh printed (another system may run beside it).
+dashboard_port=$(grep -oE 'Dashboard: http://127\.0\.0\.1:[0-9]+' "$state/run.out" | head -1 | grep -oE '[0-9]+$' || true)
+dashboard=$(python3 - "${dashboard_port:-0}" <<'PY'
 import os, sys
-root, children = sys.argv[1], {}
+port = int(sys.argv[1])
+# The listening socket's inode (/proc/net/tcp: local address in hex, state 0A = LISTEN), then the process holding it.
+inodes = {line.split()[9] for line in open("/proc/net/tcp").readlines()[1:]
+          if int(line.split()[1].split(":")[1], 16) == port and line.split()[3] == "0A"}
 for pid in filter(str.isdigit, os.listdir("/proc")):
     try:
-        children.setdefault(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1], []).append(pid)
-    except OSError:
-        pass
-todo = [root]
-while todo:
-    pid = todo.pop()
-    try:
-        if b"Aspire.Dashboard" in open(f"/proc/{pid}/cmdline", "rb").read():
+        if any(os.readlink(f"/proc/{pid}/fd/{fd}") in {f"socket:[{i}]" for i in inodes} for fd in os.listdir(f"/proc/{pid}/fd")):
             print(pid)
             break
     except OSError:
         pass
-    todo += children.get(pid, [])
 PY
 )
 [[ -n "$dashboard" ]] || { echo "This system's Aspire.Dashboard process was not found"; exit 1; }
