@@ -82,7 +82,7 @@ internal static class InboxMetrics
         }
     }
 
-    public static void Dropped(Type consumer) => Duplicates.Add(1, Tag(consumer));
+    public static void Dropped(Type consumer, int count = 1) => Duplicates.Add(count, Tag(consumer));
 
     private static KeyValuePair<string, object?> Tag(Type consumer) => new("consumer", consumer.Name);
 }

@@ -231,12 +231,11 @@ public static class PingCampaignsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["Give the token from the e-mailed link."] },
                 title: "The acknowledgement is not valid.");
         }
-        var outcome = await campaigns.AcknowledgeWithLinkAsync(request.Token.Trim(), ct);
         // Every use of a link is on record (an unknown one too: someone guessing), with the address it came from.
-        db.AddAuditRecord(ResourceNames.Directory, "ping.acknowledged-by-link",
-            outcome == AcknowledgeOutcome.Acknowledged ? AuditOutcomes.Success : AuditOutcomes.Failure, http,
-            actor: "ping-link", detail: outcome.ToString());
-        await db.SaveChangesAsync(ct);
+        var outcome = await campaigns.AcknowledgeWithLinkAsync(request.Token.Trim(), result =>
+            db.AddAuditRecord(ResourceNames.Directory, "ping.acknowledged-by-link",
+                result == AcknowledgeOutcome.Acknowledged ? AuditOutcomes.Success : AuditOutcomes.Failure, http,
+                actor: "ping-link", detail: result.ToString()), ct);
         return Answer(outcome);
     }
 
@@ -247,15 +246,15 @@ public static class PingCampaignsApi
         {
             return NotAllowed("A ping test is acknowledged by the point of contact it was sent to.");
         }
-        var outcome = await campaigns.AcknowledgeSignedInAsync(id, caller, ct);
-        if (outcome == AcknowledgeOutcome.NotFound)
+        var outcome = await campaigns.AcknowledgeSignedInAsync(id, caller, result =>
         {
-            return NoCampaign();
-        }
-        db.AddAuditRecord(ResourceNames.Directory, "ping.acknowledged", outcome == AcknowledgeOutcome.Acknowledged ? AuditOutcomes.Success : AuditOutcomes.Failure, http,
-            target: id.ToString(), detail: outcome.ToString());
-        await db.SaveChangesAsync(ct);
-        return Answer(outcome);
+            if (result != AcknowledgeOutcome.NotFound)
+            {
+                db.AddAuditRecord(ResourceNames.Directory, "ping.acknowledged", result == AcknowledgeOutcome.Acknowledged ? AuditOutcomes.Success : AuditOutcomes.Failure, http,
+                    target: id.ToString(), detail: result.ToString());
+            }
+        }, ct);
+        return outcome == AcknowledgeOutcome.NotFound ? NoCampaign() : Answer(outcome);
     }
 
     private static async Task<IResult> AwaitingAsync(ClaimsPrincipal user, DirectoryDbContext db, CancellationToken ct)

@@ -247,12 +247,43 @@ public sealed class PingCampaigns(DirectoryDbContext db, MemberStateReader membe
         campaign.ClosedAt = now;
     }
 
-    /// <summary>Acknowledges with an e-mailed link: the link names the campaign and the point of contact.</summary>
-    public Task<AcknowledgeOutcome> AcknowledgeWithLinkAsync(string token, CancellationToken ct) =>
-        AcknowledgeAsync(OneTimeTokens.Hash(token), Guid.Empty, Guid.Empty, "link", ct);
+    /// <summary>
+    /// Acknowledges with an e-mailed link: the link names the campaign and the point of contact.
+    /// <paramref name="audit"/> adds the record of this use (any outcome) to the change: both commit in
+    /// one transaction, so no acknowledgement is ever without its audit record, nor the other way round.
+    /// </summary>
+    public Task<AcknowledgeOutcome> AcknowledgeWithLinkAsync(string token, Action<AcknowledgeOutcome>? audit, CancellationToken ct) =>
+        RecordedAsync(() => AcknowledgeAsync(OneTimeTokens.Hash(token), Guid.Empty, Guid.Empty, "link", ct), audit, ct);
 
-    /// <summary>Acknowledges as a signed-in point of contact: the recipient with the caller's address and State.</summary>
-    public async Task<AcknowledgeOutcome> AcknowledgeSignedInAsync(Guid campaignId, Caller caller, CancellationToken ct)
+    /// <summary>
+    /// Acknowledges as a signed-in point of contact: the recipient with the caller's address and State;
+    /// <paramref name="audit"/> as for a link.
+    /// </summary>
+    public Task<AcknowledgeOutcome> AcknowledgeSignedInAsync(Guid campaignId, Caller caller, Action<AcknowledgeOutcome>? audit, CancellationToken ct) =>
+        RecordedAsync(() => AcknowledgeSignedInAsync(campaignId, caller, ct), audit, ct);
+
+    /// <summary>
+    /// The acknowledgement and its audit record in one transaction; then, once both are committed, the
+    /// other replicas are told that reachability changed (told before, one could reload without it).
+    /// </summary>
+    private async Task<AcknowledgeOutcome> RecordedAsync(Func<Task<AcknowledgeOutcome>> acknowledge, Action<AcknowledgeOutcome>? audit, CancellationToken ct)
+    {
+        AcknowledgeOutcome outcome;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            outcome = await acknowledge();
+            audit?.Invoke(outcome);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        if (outcome == AcknowledgeOutcome.Acknowledged)
+        {
+            await generation.ReachabilityChangedAsync();
+        }
+        return outcome;
+    }
+
+    private async Task<AcknowledgeOutcome> AcknowledgeSignedInAsync(Guid campaignId, Caller caller, CancellationToken ct)
     {
         if (caller.Email is not { } email || caller.State is not { } state)
         {
@@ -302,7 +333,6 @@ public sealed class PingCampaigns(DirectoryDbContext db, MemberStateReader membe
             """).ToListAsync(ct)).Single();
         if (acknowledged > 0)
         {
-            await generation.ReachabilityChangedAsync();
             return AcknowledgeOutcome.Acknowledged;
         }
         var link = await db.PingLinks.AsNoTracking()

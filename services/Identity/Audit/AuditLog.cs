@@ -17,16 +17,34 @@ public sealed record AuditVerification(long Records, long? BrokenAt, string? Pro
 public static class AuditLog
 {
     /// <summary>
-    /// Appends one record after the current last, inside the caller's transaction. Appends are taken
-    /// one at a time (a transaction-scoped advisory lock), so the chain never forks across replicas.
-    /// Only Identity's consumer of <see cref="AuditRecorded"/> calls this.
+    /// Appends one record after the current last, inside the caller's transaction (<see cref="AppendAsync(PocIdentityDbContext, IReadOnlyList{ValueTuple{AuditRecorded, string}}, byte[], CancellationToken)"/>).
     /// </summary>
-    public static async Task AppendAsync(PocIdentityDbContext db, AuditRecorded record, byte[] key, string? sender, CancellationToken ct)
+    public static Task AppendAsync(PocIdentityDbContext db, AuditRecorded record, byte[] key, string? sender, CancellationToken ct) =>
+        AppendAsync(db, [(record, sender)], key, ct);
+
+    /// <summary>
+    /// Appends records after the current last, in the order given, each chained to the one before,
+    /// inside the caller's transaction. Appends are taken one at a time (a transaction-scoped advisory
+    /// lock), so the chain never forks across replicas; a batch takes the lock and reads the last
+    /// record once. Only Identity's consumer of <see cref="AuditRecorded"/> calls this.
+    /// </summary>
+    public static async Task AppendAsync(PocIdentityDbContext db, IReadOnlyList<(AuditRecorded Record, string? Sender)> records, byte[] key, CancellationToken ct)
     {
+        if (records.Count == 0)
+        {
+            return;
+        }
         await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7301002)", ct);
         var last = await db.AuditLog.AsNoTracking().OrderByDescending(e => e.Sequence)
             .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
-        db.AuditLog.Add(AuditEntry.Create(record, (last?.Sequence ?? 0) + 1, last?.Hash ?? AuditEntry.Genesis, key, sender));
+        var sequence = last?.Sequence ?? 0;
+        var previous = last?.Hash ?? AuditEntry.Genesis;
+        foreach (var (record, sender) in records)
+        {
+            var entry = AuditEntry.Create(record, ++sequence, previous, key, sender);
+            db.AuditLog.Add(entry);
+            previous = entry.Hash;
+        }
     }
 
     /// <summary>The newest record's number and hash, and the first keyed record's number (0: none yet): what a checkpoint keeps.</summary>

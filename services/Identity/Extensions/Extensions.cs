@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,7 +28,7 @@ public static class Extensions
         builder.AddMessaging<PocIdentityDbContext>(ResourceNames.Identity, bus =>
         {
             bus.AddMemberStateCopy<PocIdentityDbContext>(ResourceNames.Identity);
-            bus.AddConsumer<AuditRecordedConsumer>();
+            bus.AddConsumer<AuditRecordedConsumer>(consumer => consumer.Options<BatchOptions>(AuditRecordedConsumer.Options));
             bus.AddConsumer<PrincipalRevokedConsumer>();
             bus.AddConsumer<PointOfContactApprovedConsumer>();
             bus.AddConsumer<PointOfContactWithdrawnConsumer>();

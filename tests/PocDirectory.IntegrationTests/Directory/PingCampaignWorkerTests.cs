@@ -215,7 +215,7 @@ public sealed class PingCampaignWorkerTests(ServersFixture servers) : IAsyncLife
     {
         await using var scope = _services.CreateAsyncScope();
         var token = link.Contains("token=", StringComparison.Ordinal) ? link[(link.IndexOf("token=", StringComparison.Ordinal) + 6)..] : link;
-        return await scope.ServiceProvider.GetRequiredService<PingCampaigns>().AcknowledgeWithLinkAsync(token, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<PingCampaigns>().AcknowledgeWithLinkAsync(token, audit: null, CancellationToken.None);
     }
 
     private static string LinkOf(IEnumerable<SendEmail> emails, string name, bool last = false)

@@ -206,6 +206,40 @@ public sealed class AuditLogTests(ServersFixture servers) : IdentityDatabaseTest
     }
 
     [Fact]
+    public async Task Batches_appended_from_four_writers_at_once_keep_one_unbroken_chain_in_each_batch_s_order()
+    {
+        // As four replicas of Identity would: each writer appends batches of five in transactions of its own.
+        var writers = Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
+        {
+            for (var round = 0; round < 5; round++)
+            {
+                await using var db = Context();
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                var batch = Enumerable.Range(0, 5).Select(i => (Record($"writer{writer}.round{round}.{i}"), (string?)$"writer {writer}")).ToList();
+                await AuditLog.AppendAsync(db, batch, _key, CancellationToken.None);
+                await db.SaveChangesAsync();
+                await transaction.CommitAsync();
+            }
+        })).ToList();
+        await Task.WhenAll(writers);
+
+        await using var check = Context();
+        var entries = await check.AuditLog.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, 4 + 100).Select(i => (long)i), entries.Select(e => e.Sequence));
+        // A batch's five records are next to each other, in its order: the lock is held from the first to the commit.
+        var batches = entries.Skip(4).Chunk(5).ToList();
+        Assert.All(batches, batch =>
+        {
+            var prefix = batch[0].Action[..^2];
+            Assert.Equal(Enumerable.Range(0, 5).Select(i => $"{prefix}.{i}"), batch.Select(e => e.Action));
+            Assert.All(batch, e => Assert.Equal(batch[0].Sender, e.Sender));
+        });
+        var result = await AuditLog.VerifyAsync(check, _key, [], CancellationToken.None);
+        Assert.True(result.Intact, result.Problem);
+        Assert.Equal(104, result.Records);
+    }
+
+    [Fact]
     public async Task Checkpoints_are_appended_to_their_file_and_read_back_whole()
     {
         var path = Path.Combine(Path.GetTempPath(), $"pocdir-checkpoints-{Guid.NewGuid():N}", "checkpoints.jsonl");

@@ -27,7 +27,8 @@ public sealed class MessagingHost : IAsyncDisposable
     /// <summary>The queue its consumer takes widget events from (when it consumes).</summary>
     public string ConsumerQueue { get; }
 
-    public static async Task<MessagingHost> StartAsync(string connectionString, Uri amqp, bool consumes)
+    /// <param name="batches">Consumes widget events in batches (<see cref="WidgetBatchConsumer"/>) instead of one at a time.</param>
+    public static async Task<MessagingHost> StartAsync(string connectionString, Uri amqp, bool consumes, bool batches = false)
     {
         var service = $"test-{Guid.NewGuid():N}"[..13];
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -48,7 +49,12 @@ public sealed class MessagingHost : IAsyncDisposable
         builder.AddServiceDatabase<TestDbContext>(DatabaseName);
         builder.AddMessaging<TestDbContext>(service, bus =>
         {
-            if (consumes)
+            if (consumes && batches)
+            {
+                bus.AddConsumer<WidgetBatchConsumer>(consumer => consumer.Options<BatchOptions>(WidgetBatchConsumer.Options))
+                    .Endpoint(e => e.Name = $"{service}-widget-created");
+            }
+            else if (consumes)
             {
                 // One at a time, so a marker message proves that everything before it was handled.
                 bus.AddConsumer<WidgetCreatedConsumer>().Endpoint(e =>

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using PocDirectory.BuildingBlocks.Messaging;
 
@@ -52,5 +54,45 @@ public sealed class WidgetCreatedConsumer(TestDbContext db) : IdempotentConsumer
         {
             applied.Times++;
         }
+    }
+}
+
+/// <summary>
+/// Counts applications in batches, without any guard of its own: only the inbox prevents a second one. Fails its
+/// first attempt at a batch holding the widget numbered <see cref="FailOnce"/>, after adding its changes.
+/// </summary>
+public sealed class WidgetBatchConsumer(TestDbContext db) : IdempotentBatchConsumer<WidgetCreated, TestDbContext>(db)
+{
+    public const int FailOnce = -7;
+
+    private static int _failed;
+
+    /// <summary>The size of each batch the handler was given (only one test's host uses this consumer).</summary>
+    public static ConcurrentQueue<int> Sizes { get; } = new();
+
+    /// <summary>Batches of up to 50, given half a second to fill, so a burst arrives as a few.</summary>
+    public static void Options(BatchOptions options) =>
+        options.SetMessageLimit(50).SetTimeLimit(TimeSpan.FromMilliseconds(500)).SetConcurrencyLimit(1);
+
+    protected override async Task HandleAsync(IReadOnlyList<ConsumeContext<WidgetCreated>> messages, CancellationToken cancellationToken)
+    {
+        foreach (var message in messages.Select(m => m.Message))
+        {
+            var applied = await Db.Applied.FindAsync([message.WidgetId], cancellationToken);
+            if (applied is null)
+            {
+                Db.Applied.Add(new AppliedWidget { Id = message.WidgetId, Times = 1 });
+            }
+            else
+            {
+                applied.Times++;
+            }
+        }
+        if (messages.Any(m => m.Message.Sequence == FailOnce) && Interlocked.Exchange(ref _failed, 1) == 0)
+        {
+            await Db.SaveChangesAsync(cancellationToken); // written, then rolled back with the inbox rows
+            throw new InvalidOperationException("The first attempt at this batch fails.");
+        }
+        Sizes.Enqueue(messages.Count);
     }
 }

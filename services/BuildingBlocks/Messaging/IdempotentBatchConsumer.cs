@@ -1,0 +1,73 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace PocDirectory.BuildingBlocks.Messaging;
+
+/// <summary>
+/// A consumer of MassTransit's <see cref="Batch{T}"/> that applies each message at most once, as
+/// <see cref="IdempotentConsumer{TMessage, TContext}"/> does for one: the batch's inbox rows, the
+/// handler's changes and the events it stores commit in one transaction. The messages of the batch a
+/// consumer applied before (a redelivery, a publish repeated) are left out of what the handler gets. A
+/// handler that throws leaves nothing behind; MassTransit retries the batch's messages, then moves them
+/// to the error queue. For a consumer whose every message costs a transaction of its own and whose
+/// messages come in bursts (one statement and one commit for many).
+/// </summary>
+public abstract class IdempotentBatchConsumer<TMessage, TContext>(TContext db) : IConsumer<Batch<TMessage>>
+    where TMessage : class
+    where TContext : DbContext
+{
+    protected TContext Db { get; } = db;
+
+    public async Task Consume(ConsumeContext<Batch<TMessage>> context)
+    {
+        var consumer = GetType().FullName!;
+        InboxMetrics.Started(GetType());
+        var cancellationToken = context.CancellationToken;
+        var batch = new List<ConsumeContext<TMessage>>(context.Message.Length);
+        var ids = new List<Guid>(context.Message.Length);
+        foreach (var message in context.Message)
+        {
+            var id = message.MessageId ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a message id.");
+            batch.Add(message);
+            ids.Add(id);
+        }
+
+        Db.ChangeTracker.Clear(); // a retry must not see a failed attempt's entities
+        await using var transaction = await Db.Database.BeginTransactionAsync(cancellationToken);
+        // In one order, so two batches that share a message (a redelivery) never wait on each other in a circle. A
+        // concurrent duplicate blocks on the primary key until the other transaction ends, then inserts nothing.
+        var distinct = ids.Distinct().Order().ToArray();
+        var claimed = (await Db.Database.SqlQuery<Guid>($"""
+            INSERT INTO inbox_messages (message_id, consumer, processed_at)
+            SELECT id, {consumer}, now() FROM unnest({distinct}) AS id
+            ON CONFLICT DO NOTHING
+            RETURNING message_id AS "Value"
+            """).ToListAsync(cancellationToken)).ToHashSet();
+
+        // The batch's own order, each message once (MassTransit's collector already keeps one of two with an id).
+        var fresh = new List<ConsumeContext<TMessage>>(claimed.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (claimed.Remove(ids[i]))
+            {
+                fresh.Add(batch[i]);
+            }
+        }
+        if (fresh.Count > 0)
+        {
+            await HandleAsync(fresh, cancellationToken);
+            await Db.SaveChangesAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        if (batch.Count > fresh.Count)
+        {
+            InboxMetrics.Dropped(GetType(), batch.Count - fresh.Count);
+        }
+    }
+
+    /// <summary>
+    /// Applies the messages not applied before, in the order they arrived, through <see cref="Db"/>; do not call
+    /// SaveChanges. Each context has the message's headers (who sent it).
+    /// </summary>
+    protected abstract Task HandleAsync(IReadOnlyList<ConsumeContext<TMessage>> messages, CancellationToken cancellationToken);
+}

@@ -1,0 +1,95 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PocDirectory.IntegrationTests.Infrastructure;
+
+namespace PocDirectory.IntegrationTests.Messaging;
+
+/// <summary>
+/// <see cref="PocDirectory.BuildingBlocks.Messaging.IdempotentBatchConsumer{TMessage, TContext}"/> on the real broker and
+/// PostgreSQL: a burst arrives in batches, each message applied once, whether repeated inside one batch or across two,
+/// and a batch whose handler fails leaves nothing behind and is applied once on its retry.
+/// </summary>
+[Collection(ServersCollection.Name)]
+public sealed class BatchInboxTests(ServersFixture servers) : IAsyncLifetime
+{
+    private MessagingHost _producer = null!;
+    private MessagingHost _consumer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _producer = await MessagingHost.StartAsync(await servers.CreateDatabaseAsync("producer"), servers.RabbitMq.AmqpUri, consumes: false);
+        _consumer = await MessagingHost.StartAsync(await servers.CreateDatabaseAsync("consumer"), servers.RabbitMq.AmqpUri, consumes: true, batches: true);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _consumer.DisposeAsync();
+        await _producer.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_burst_is_applied_in_batches_each_message_once_through_repeats_and_a_failed_attempt()
+    {
+        var dropped = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "PocDirectory.Inbox" && instrument.Name == "inbox.duplicates")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "consumer" && tag.Value as string == nameof(WidgetBatchConsumer))
+                {
+                    Interlocked.Add(ref dropped, value);
+                }
+            }
+        });
+        listener.Start();
+
+        var bus = _producer.Host.Services.GetRequiredService<IBus>();
+        var widgets = Enumerable.Range(0, 200)
+            .Select(i => (Message: new WidgetCreated { WidgetId = Guid.NewGuid(), Sequence = i == 100 ? WidgetBatchConsumer.FailOnce : i }, Id: NewId.NextGuid()))
+            .ToList();
+        // Every tenth message is published twice with its id, the second right after the first: in the same batch,
+        // MassTransit's collector keeps one; in the next, the inbox drops it.
+        var repeated = widgets.Where(w => w.Message.Sequence % 10 == 0).ToList();
+        var published = new List<Task>();
+        foreach (var (message, id) in widgets)
+        {
+            published.Add(bus.Publish(message, context => context.MessageId = id));
+            if (message.Sequence % 10 == 0)
+            {
+                published.Add(bus.Publish(message, context => context.MessageId = id));
+            }
+        }
+        await Task.WhenAll(published);
+        await Eventually.Until(_consumer.AppliedCountAsync, n => n >= 200, TimeSpan.FromMinutes(2), "200 applied widgets");
+        var droppedInTheBurst = Interlocked.Read(ref dropped);
+        Assert.InRange(droppedInTheBurst, 0, repeated.Count);
+
+        // Once every message is applied, each repeat is a redelivery the inbox drops, and counts.
+        foreach (var (message, id) in repeated)
+        {
+            await bus.Publish(message, context => context.MessageId = id);
+        }
+        await Eventually.Until(() => Task.FromResult(Interlocked.Read(ref dropped)), n => n >= droppedInTheBurst + repeated.Count,
+            TimeSpan.FromMinutes(2), $"{repeated.Count} redeliveries dropped");
+
+        var applied = await _consumer.WithDbAsync(db => db.Applied.ToListAsync());
+        Assert.Equal(widgets.Select(w => w.Message.WidgetId).Order(), applied.Select(a => a.Id).Order());
+        Assert.All(applied, a => Assert.Equal(1, a.Times));
+        var ids = widgets.Select(w => w.Id).ToList();
+        Assert.Equal(200, await _consumer.WithDbAsync(db => db.Inbox.CountAsync(m => ids.Contains(m.MessageId))));
+        Assert.Equal(droppedInTheBurst + repeated.Count, Interlocked.Read(ref dropped));
+        Assert.Contains(WidgetBatchConsumer.Sizes, size => size > 1); // a burst really came in batches
+        Assert.Equal(200, WidgetBatchConsumer.Sizes.Sum()); // each message handled once: the failed attempt's batch not counted, its retry was
+    }
+}
