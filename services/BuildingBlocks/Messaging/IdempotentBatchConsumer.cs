@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,8 +10,9 @@ namespace PocDirectory.BuildingBlocks.Messaging;
 /// <see cref="IdempotentConsumer{TMessage, TContext}"/> does for one: the batch's inbox rows, the
 /// handler's changes and the events it stores commit in one transaction. The messages of the batch a
 /// consumer applied before (a redelivery, a publish repeated) are left out of what the handler gets. A
-/// handler that throws leaves nothing behind; MassTransit retries the batch's messages, then moves them
-/// to the error queue. For a consumer whose every message costs a transaction of its own and whose
+/// handler that throws leaves nothing behind; the batch's messages are then applied one by one, so a
+/// message that cannot be applied fails alone: MassTransit retries it, then moves it to the error queue,
+/// and acknowledges the others. For a consumer whose every message costs a transaction of its own and whose
 /// messages come in bursts (one statement and one commit for many).
 /// </summary>
 public abstract class IdempotentBatchConsumer<TMessage, TContext>(TContext db) : IConsumer<Batch<TMessage>>
@@ -20,16 +23,45 @@ public abstract class IdempotentBatchConsumer<TMessage, TContext>(TContext db) :
 
     public async Task Consume(ConsumeContext<Batch<TMessage>> context)
     {
-        var consumer = GetType().FullName!;
         InboxMetrics.Started(GetType());
         var cancellationToken = context.CancellationToken;
-        var batch = new List<ConsumeContext<TMessage>>(context.Message.Length);
-        var ids = new List<Guid>(context.Message.Length);
-        foreach (var message in context.Message)
+        // A message applied alone on an earlier attempt at this batch (below) is acknowledged already: not again.
+        var pending = context.Message.Where(m => !m.ReceiveContext.IsDelivered).ToList();
+        try
         {
-            var id = message.MessageId ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a message id.");
-            batch.Add(message);
-            ids.Add(id);
+            await ApplyAsync(pending, cancellationToken);
+        }
+        catch (Exception) when (pending.Count > 1 && !cancellationToken.IsCancellationRequested)
+        {
+            // One message the handler cannot apply must not hold back the others (nor take them to the error queue
+            // with it): each is applied alone and acknowledged once committed. Only what fails alone fails the batch,
+            // which MassTransit retries, then moves to the error queue; the others are acknowledged as delivered.
+            ExceptionDispatchInfo? failure = null;
+            foreach (var message in pending)
+            {
+                try
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    await ApplyAsync([message], cancellationToken);
+                    await message.NotifyConsumed(message, Stopwatch.GetElapsedTime(started), GetType().Name);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    failure ??= ExceptionDispatchInfo.Capture(ex);
+                }
+            }
+            failure?.Throw();
+        }
+    }
+
+    /// <summary>Claims the messages' inbox rows and applies the new ones, in one transaction.</summary>
+    private async Task ApplyAsync(IReadOnlyList<ConsumeContext<TMessage>> batch, CancellationToken cancellationToken)
+    {
+        var consumer = GetType().FullName!;
+        var ids = new List<Guid>(batch.Count);
+        foreach (var message in batch)
+        {
+            ids.Add(message.MessageId ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a message id."));
         }
 
         Db.ChangeTracker.Clear(); // a retry must not see a failed attempt's entities

@@ -273,8 +273,9 @@ public sealed class PingCampaigns(DirectoryDbContext db, MemberStateReader membe
         {
             outcome = await acknowledge();
             audit?.Invoke(outcome);
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            // Not cancelled once the acknowledgement is made: a caller gone mid-commit must not leave it committed untold.
+            await db.SaveChangesAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
         }
         if (outcome == AcknowledgeOutcome.Acknowledged)
         {

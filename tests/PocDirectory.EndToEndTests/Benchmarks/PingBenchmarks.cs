@@ -34,6 +34,7 @@ public sealed class PingBenchmarks(ITestOutputHelper output)
         var before = Directory.GetFiles(maildir).Length;
 
         using var http = DirectoryFlow.Client(system, manager);
+        var campaignCpu = ProcessCpu.Snapshot(system);
         var clock = Stopwatch.StartNew();
         using var started = await http.PostAsJsonAsync("/api/directory/ping/campaigns", new { states = new[] { "BEN" } });
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
@@ -50,6 +51,7 @@ public sealed class PingBenchmarks(ITestOutputHelper output)
             await Task.Delay(50);
         }
         var all = clock.Elapsed;
+        var campaignCpuAfter = ProcessCpu.Snapshot(system);
         var counts = PingLoad.PingEmails(system);
         Assert.All(addresses, a => Assert.Equal(1, counts.GetValueOrDefault(a)));
 
@@ -77,6 +79,7 @@ public sealed class PingBenchmarks(ITestOutputHelper output)
         // No link was used before the warm-up on this system of its own: every link's record so far is a warm-up request's.
         await Eventually.Until(() => ReplicaLoad.AuditRowsAsync(system, "ping.acknowledged-by-link", "ping-link"),
             r => r.Rows >= warmUpRequests, TimeSpan.FromMinutes(5), "every warm-up request's audit record in Identity");
+        var acksCpu = ProcessCpu.Snapshot(system);
         var acks = Stopwatch.StartNew();
         await Parallel.ForEachAsync(tokens, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (token, ct) =>
         {
@@ -89,6 +92,7 @@ public sealed class PingBenchmarks(ITestOutputHelper output)
             }
         });
         acks.Stop();
+        var acksCpuAfter = ProcessCpu.Snapshot(system);
         Assert.Equal(0, failures);
         var results = await http.GetFromJsonAsync<JsonElement>($"/api/directory/ping/campaigns/{campaign}");
         Assert.Equal(addresses.Count, results.GetProperty("overall").GetProperty("acknowledged").GetInt32());
@@ -98,11 +102,13 @@ public sealed class PingBenchmarks(ITestOutputHelper output)
             $"a ping test to {addresses.Count} points of contact of one State (Debug or Release as built), e-mailed through Notifications to the SMTP sink",
             $"start request answered (campaign, recipients, links and e-mail batches committed): {answered.TotalSeconds:0.00} s",
             $"first e-mail in the sink: {first?.TotalSeconds ?? all.TotalSeconds:0.00} s; every e-mail accepted by the sink: {all.TotalSeconds:0.00} s ({addresses.Count / all.TotalSeconds:0} e-mails/s)",
-            $"every point of contact got exactly one e-mail: {counts.Count(c => c.Value == 1)} of {addresses.Count}");
+            $"every point of contact got exactly one e-mail: {counts.Count(c => c.Value == 1)} of {addresses.Count}",
+            ProcessCpu.PerUnit(campaignCpu, campaignCpuAfter, addresses.Count, "e-mail, from the start to the last accepted"));
         BenchmarkReport.Write(output, "ping-acknowledgements",
             $"{tokens.Count} acknowledgements with the e-mailed links, POST through the gateway, 32 at a time, from this machine",
             $"{tokens.Count / acks.Elapsed.TotalSeconds:0} acknowledgements/s over {acks.Elapsed.TotalSeconds:0.00} s, all 200",
-            $"latency p50 {BenchmarkReport.Percentile(sorted, 50):0.0} ms, p90 {BenchmarkReport.Percentile(sorted, 90):0.0} ms, p99 {BenchmarkReport.Percentile(sorted, 99):0.0} ms, max {sorted[^1]:0.0} ms");
+            $"latency p50 {BenchmarkReport.Percentile(sorted, 50):0.0} ms, p90 {BenchmarkReport.Percentile(sorted, 90):0.0} ms, p99 {BenchmarkReport.Percentile(sorted, 99):0.0} ms, max {sorted[^1]:0.0} ms",
+            ProcessCpu.PerUnit(acksCpu, acksCpuAfter, tokens.Count, "acknowledgement"));
     }
 
     [Fact]

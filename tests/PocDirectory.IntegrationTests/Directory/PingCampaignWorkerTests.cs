@@ -10,6 +10,8 @@ using PocDirectory.BuildingBlocks.Validation;
 using PocDirectory.Contracts.Identity;
 using PocDirectory.Contracts.Notifications;
 using PocDirectory.Contracts.PointsOfContact;
+using PocDirectory.BuildingBlocks.Audit;
+using PocDirectory.Contracts.Audit;
 using PocDirectory.BuildingBlocks.Caching;
 using PocDirectory.Directory.Apis;
 using PocDirectory.Directory.Infrastructure;
@@ -165,6 +167,46 @@ public sealed class PingCampaignWorkerTests(ServersFixture servers) : IAsyncLife
             Assert.Equal((ReachabilityStatus.Verified, 0), (entry.Reachability, entry.MissedInARow));
         }
         Assert.Equal(2, (await FocalPointRequestsAsync()).Count(r => r.State == "FRA"));
+    }
+
+    [Fact]
+    public async Task An_acknowledgement_commits_with_its_audit_record_or_not_at_all()
+    {
+        await StartAsync(new PingCampaignRequest(null, [PocTypes.Technical], ["FRA"], 2, [1], null));
+        var token = LinkOf(await EmailsAsync(), "Luc Bernard");
+        token = token[(token.IndexOf("token=", StringComparison.Ordinal) + 6)..];
+        var audit = OutboxMessage.TypeName(typeof(AuditRecorded));
+
+        // The audit record cannot be written (here: it throws): the acknowledgement is not kept either.
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var campaigns = scope.ServiceProvider.GetRequiredService<PingCampaigns>();
+            await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                campaigns.AcknowledgeWithLinkAsync(token, _ => throw new InvalidOperationException("no audit"), CancellationToken.None));
+        }
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DirectoryDbContext>();
+            Assert.Null((await db.PingRecipients.AsNoTracking().SingleAsync(r => r.PocId == _fraTechnical)).AcknowledgedAt);
+            Assert.Equal(0, await db.Set<OutboxMessage>().CountAsync(m => m.MessageType == audit));
+        }
+
+        // With it, both are committed, the record saying what happened.
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DirectoryDbContext>();
+            var outcome = await scope.ServiceProvider.GetRequiredService<PingCampaigns>().AcknowledgeWithLinkAsync(token, result =>
+                db.AddAuditRecord(ResourceNames.Directory, "ping.acknowledged-by-link", AuditOutcomes.Success, actor: "ping-link", detail: result.ToString()),
+                CancellationToken.None);
+            Assert.Equal(AcknowledgeOutcome.Acknowledged, outcome);
+        }
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DirectoryDbContext>();
+            Assert.NotNull((await db.PingRecipients.AsNoTracking().SingleAsync(r => r.PocId == _fraTechnical)).AcknowledgedAt);
+            var body = Assert.Single(await db.Set<OutboxMessage>().Where(m => m.MessageType == audit).Select(m => m.Body).ToListAsync());
+            Assert.Equal("Acknowledged", JsonSerializer.Deserialize<AuditRecorded>(body, JsonSerializerOptions.Web)!.Detail);
+        }
     }
 
     [Fact]

@@ -59,16 +59,22 @@ public sealed class WidgetCreatedConsumer(TestDbContext db) : IdempotentConsumer
 
 /// <summary>
 /// Counts applications in batches, without any guard of its own: only the inbox prevents a second one. Fails its
-/// first attempt at a batch holding the widget numbered <see cref="FailOnce"/>, after adding its changes.
+/// first attempt at a batch holding the widget numbered <see cref="FailOnce"/>, after writing its changes, and every
+/// attempt at one holding <see cref="AlwaysFails"/>.
 /// </summary>
 public sealed class WidgetBatchConsumer(TestDbContext db) : IdempotentBatchConsumer<WidgetCreated, TestDbContext>(db)
 {
     public const int FailOnce = -7;
 
+    public const int AlwaysFails = -9;
+
     private static int _failed;
 
-    /// <summary>The size of each batch the handler was given (only one test's host uses this consumer).</summary>
-    public static ConcurrentQueue<int> Sizes { get; } = new();
+    /// <summary>Whether the attempt meant to fail once did.</summary>
+    public static bool FailedOnce => Volatile.Read(ref _failed) == 1;
+
+    /// <summary>The widgets of each batch the handler applied.</summary>
+    public static ConcurrentQueue<Guid[]> Batches { get; } = new();
 
     /// <summary>Batches of up to 50, given half a second to fill, so a burst arrives as a few.</summary>
     public static void Options(BatchOptions options) =>
@@ -88,11 +94,15 @@ public sealed class WidgetBatchConsumer(TestDbContext db) : IdempotentBatchConsu
                 applied.Times++;
             }
         }
+        if (messages.Any(m => m.Message.Sequence == AlwaysFails))
+        {
+            throw new InvalidOperationException("A widget this consumer can never apply.");
+        }
         if (messages.Any(m => m.Message.Sequence == FailOnce) && Interlocked.Exchange(ref _failed, 1) == 0)
         {
             await Db.SaveChangesAsync(cancellationToken); // written, then rolled back with the inbox rows
             throw new InvalidOperationException("The first attempt at this batch fails.");
         }
-        Sizes.Enqueue(messages.Count);
+        Batches.Enqueue(messages.Select(m => m.Message.WidgetId).ToArray());
     }
 }
