@@ -21,8 +21,8 @@ public static class DatabaseExtensions
     public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, string connectionName)
         where TContext : DbContext
     {
-        var connectionString = builder.Configuration.GetConnectionString(connectionName)
-            ?? throw new InvalidOperationException($"ConnectionStrings__{connectionName} is not set.");
+        var connectionString = WithPreparedStatements(builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings__{connectionName} is not set."));
 
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxSignalInterceptor>();
@@ -38,6 +38,23 @@ public static class DatabaseExtensions
             otel.WithTracing(tracing => tracing.AddNpgsql());
         }
         return builder;
+    }
+
+    /// <summary>
+    /// The connection string with Npgsql's automatic preparation on (<c>Max Auto Prepare</c>, unless it says otherwise):
+    /// a statement a connection runs again and again (an acknowledgement's, the inbox's, the outbox's) is prepared on
+    /// the server once, so PostgreSQL no longer parses and plans it on every call. Prepared statements live with their
+    /// pooled connection.
+    /// </summary>
+    public static string WithPreparedStatements(string connectionString)
+    {
+        // Npgsql's own builder says it "contains" every keyword it knows: the string as given says what was set.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        {
+            return connectionString;
+        }
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64 }.ConnectionString;
     }
 
     /// <summary>The advisory lock under which replicas take turns to migrate (one per database: locks are per database).</summary>
