@@ -26,10 +26,10 @@ public static partial class ReplicaLoad
     /// <paramref name="workers"/> callers, each sending <paramref name="send"/> (given a running number) until
     /// <paramref name="stop"/> or until <paramref name="send"/> returns null; every answer other than
     /// <paramref name="expected"/>, and every exception (30 s timeout), is a failure. A request under way when the
-    /// stop comes is finished and counted.
+    /// stop comes is finished and counted. <paramref name="failed"/> is told the running number of each failed request.
     /// </summary>
     public static async Task<LoadResult> RunAsync(string name, HttpClient http, int workers, Func<int, HttpRequestMessage?> send,
-        CancellationToken stop, HttpStatusCode expected = HttpStatusCode.OK, TimeSpan? pause = null)
+        CancellationToken stop, HttpStatusCode expected = HttpStatusCode.OK, TimeSpan? pause = null, Action<int>? failed = null)
     {
         var latencies = new ConcurrentBag<double>();
         var failures = new ConcurrentDictionary<string, int>();
@@ -38,7 +38,8 @@ public static partial class ReplicaLoad
         {
             while (!stop.IsCancellationRequested)
             {
-                using var request = send(Interlocked.Increment(ref next));
+                var number = Interlocked.Increment(ref next);
+                using var request = send(number);
                 if (request is null)
                 {
                     return;
@@ -51,11 +52,13 @@ public static partial class ReplicaLoad
                     if (response.StatusCode != expected)
                     {
                         failures.AddOrUpdate(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
+                        failed?.Invoke(number);
                     }
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
                 {
                     failures.AddOrUpdate(ex.GetType().Name, 1, (_, n) => n + 1);
+                    failed?.Invoke(number);
                 }
                 latencies.Add(clock.Elapsed.TotalMilliseconds);
                 if (pause is { } wait)
@@ -208,6 +211,50 @@ public static partial class ReplicaLoad
         await stop.CancelAsync();
         var reads = await load;
         return (reads, kills, entryReads);
+    }
+
+    /// <summary>
+    /// Every link of <paramref name="tokens"/> used once through the gateway (an acknowledgement: a write),
+    /// <paramref name="workers"/> at a time with <paramref name="pause"/> between a caller's uses, while each replica of
+    /// the Directory in turn is killed (SIGKILL), once a fifth and once three fifths of the links were used. The gateway
+    /// never resends a write: a link whose use failed is used once more at the end, as its recipient would click it
+    /// again. Returns the first uses' counts, the answers to the second uses, and each kill's recovery time.
+    /// </summary>
+    public static async Task<(LoadResult FirstUses, IReadOnlyDictionary<string, int> SecondUses, IReadOnlyList<(string Replica, TimeSpan Recovery)> Kills)>
+        AcknowledgementsWhileDirectoryReplicasDieAsync(RunningSystem system, IReadOnlyList<string> tokens, int workers, TimeSpan pause)
+    {
+        using var http = Gateway(system);
+        var failedTokens = new ConcurrentQueue<string>();
+        var replicas = system.Replicas(ResourceNames.Directory).Select(r => r.Name).ToList();
+        var marks = replicas.Select((_, i) => (At: tokens.Count * (1 + 2 * i) / 5, Reached: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))).ToList();
+        var load = RunAsync("acknowledgements through the gateway", http, workers, n =>
+        {
+            if (n >= tokens.Count)
+            {
+                return null;
+            }
+            foreach (var mark in marks.Where(m => m.At == n))
+            {
+                mark.Reached.TrySetResult();
+            }
+            return new HttpRequestMessage(HttpMethod.Post, "/api/directory/ping/acknowledgements") { Content = JsonContent.Create(new { token = tokens[n] }) };
+        }, CancellationToken.None, pause: pause, failed: n => failedTokens.Enqueue(tokens[n]));
+        var kills = new List<(string, TimeSpan)>();
+        foreach (var (replica, mark) in replicas.Zip(marks))
+        {
+            await mark.Reached.Task;
+            kills.Add((replica, await KillAndAwaitAsync(system, replica)));
+        }
+        var firstUses = await load;
+
+        var secondUses = new Dictionary<string, int>();
+        foreach (var token in failedTokens)
+        {
+            using var again = await http.PostAsJsonAsync("/api/directory/ping/acknowledgements", new { token });
+            var key = ((int)again.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            secondUses[key] = secondUses.GetValueOrDefault(key) + 1;
+        }
+        return (firstUses, secondUses, kills);
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public sealed class ReplicaBenchmarks(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Reads_through_the_gateway_while_each_Directory_replica_in_turn_is_killed_then_a_campaign_while_each_Notifications_replica_is()
+    public async Task Reads_through_the_gateway_while_each_Directory_replica_in_turn_is_killed_then_a_campaign_while_each_Notifications_replica_is_then_its_acknowledgements_while_each_Directory_replica_is()
     {
         await using var system = await StartAsync();
         var (manager, pocId) = await ListOneAsync(system);
@@ -46,6 +46,20 @@ public sealed class ReplicaBenchmarks(ITestOutputHelper output)
         var (perAddress, mailKills) = await ReplicaLoad.CampaignWhileNotificationsReplicasDieAsync(system, manager, "TUV", addresses);
         var histogram = perAddress.GroupBy(a => a.Value).OrderBy(g => g.Key).Select(g => $"{g.Key} e-mail(s): {g.Count()} points of contact");
 
+        // Every recipient acknowledges with its link through the gateway while each Directory replica in turn is killed.
+        var tokens = Mailbox.Texts(system).Select(t => PingTests.AcknowledgementLink().Match(t)).Where(m => m.Success)
+            .Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Equal(addresses.Count, tokens.Count);
+        var (uses, secondUses, ackKills) = await ReplicaLoad.AcknowledgementsWhileDirectoryReplicasDieAsync(system, tokens, workers: 8, TimeSpan.FromMilliseconds(100));
+        output.WriteLine(uses.ToString());
+        var acknowledged = await system.ScalarAsync<long>(ResourceNames.DirectoryDb, "SELECT count(*) FROM ping_recipients WHERE \"AcknowledgedAt\" IS NOT NULL");
+        // A use that reached a replica and committed is audited once; one whose replica died before the commit left nothing.
+        var linkUses = await Eventually.Until(() => ReplicaLoad.AuditRowsAsync(system, "ping.acknowledged-by-link", "ping-link"),
+            r => r.Rows >= tokens.Count, TimeSpan.FromMinutes(3), "every acknowledgement audited");
+        await Task.Delay(TimeSpan.FromSeconds(5)); // a late record would be here by now
+        linkUses = await ReplicaLoad.AuditRowsAsync(system, "ping.acknowledged-by-link", "ping-link");
+        var parkedAfter = await ReplicaLoad.ParkedMessagesAsync(system);
+
         BenchmarkReport.Write(output, "replicas",
             $"--replicas 2 (every service, the gateway and the Web); a search and one audited entry read in turn by 32 callers through the gateway, each Directory replica killed (SIGKILL) in turn, {Seconds} s of load before, between and after",
             [reads.ToString(),
@@ -53,10 +67,21 @@ public sealed class ReplicaBenchmarks(ITestOutputHelper output)
              $"entry reads answered: {entryReads}; audit rows: {rows} ({distinct} distinct; a read resent after its replica died may be audited by both); messages parked in _error queues: {parked}",
              $"then a ping test to {addresses.Count} points of contact, each Notifications replica killed in turn (at 25 % and 66 % of the e-mails):",
              .. mailKills.Select(k => $"{k.Replica}: SIGKILL to running and healthy again {k.Recovery.TotalSeconds:0.0} s"),
-             .. histogram]);
+             .. histogram,
+             $"then every recipient's link used once through the gateway (8 callers, 100 ms apart), each Directory replica killed in turn (at a fifth and three fifths of the links):",
+             uses.ToString(),
+             .. ackKills.Select(k => $"{k.Replica}: SIGKILL to running and healthy again {k.Recovery.TotalSeconds:0.0} s"),
+             $"each failed use made again (a recipient clicking again): {(secondUses.Count == 0 ? "none" : string.Join(", ", secondUses.Select(a => $"{a.Key} × {a.Value}")))} (410: it had been recorded before its answer was lost)",
+             $"points of contact acknowledged: {acknowledged} of {tokens.Count}; link uses audited: {linkUses.Rows} ({linkUses.Distinct} distinct) for {tokens.Count + uses.Failed} uses sent; messages parked in _error queues: {parkedAfter}"]);
         Assert.Equal(rows, distinct);
         Assert.Equal(0, parked);
         Assert.All(perAddress, a => Assert.Equal(1, a.Value));
+        Assert.Equal(tokens.Count, acknowledged); // nothing lost: each acknowledged, once (a second use changes nothing)
+        Assert.Equal(uses.Failed, secondUses.Values.Sum());
+        Assert.All(secondUses.Keys, status => Assert.Contains(status, new[] { "200", "410" }));
+        Assert.Equal(linkUses.Rows, linkUses.Distinct);
+        Assert.InRange(linkUses.Rows, tokens.Count, tokens.Count + uses.Failed);
+        Assert.Equal(0, parkedAfter);
     }
 
     [Fact]
