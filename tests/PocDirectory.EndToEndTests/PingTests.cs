@@ -247,36 +247,48 @@ public static class PingLoad
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
         foreach (var fraction in killNotificationsAt.Order())
         {
-            var threshold = Math.Max(1, (int)(count * fraction));
-            while (DateTime.UtcNow < deadline && Directory.GetFiles(maildir).Length - before < threshold)
+            if (await KillOnceMailArrivedAsync(system, ResourceNames.Notifications, before, Math.Max(1, (int)(count * fraction)), count, stallMailServer, deadline) is null)
             {
-                await Task.Delay(5);
-            }
-            var arrived = Directory.GetFiles(maildir).Length - before;
-            if (arrived >= count)
-            {
-                break;
-            }
-            var notifications = system.Resource(ResourceNames.Notifications);
-            var mail = system.Resource(ResourceNames.Mail).Pid!.Value;
-            if (stallMailServer)
-            {
-                Assert.True(PocDirectory.AppHost.Posix.Signal(mail, PocDirectory.AppHost.Posix.SigStop));
-                await Task.Delay(300);
-            }
-            Process.GetProcessById(notifications.Pid!.Value).Kill(entireProcessTree: true);
-            if (stallMailServer)
-            {
-                await Task.Delay(100);
-                Assert.True(PocDirectory.AppHost.Posix.Signal(mail, PocDirectory.AppHost.Posix.SigCont));
+                break; // every e-mail had arrived: nothing left to interrupt
             }
             kills++;
-            await system.WaitUntilAsync(r => r.Single(x => x.Name == ResourceNames.Notifications) is { State: "Running" } x && x.Pid != notifications.Pid,
-                TimeSpan.FromMinutes(2), "Notifications running again");
         }
         await system.WaitUntilAsync(r => r.Single(x => x.Name == ResourceNames.Directory) is { State: "Running" } x && x.Pid != directory.Pid,
             TimeSpan.FromMinutes(2), "the Directory running again");
         return (campaign, kills);
+    }
+
+    /// <summary>
+    /// Once <paramref name="threshold"/> e-mails have arrived in the sink since <paramref name="before"/> were there (or the
+    /// deadline passed), kills <paramref name="victim"/> (a service or a replica, SIGKILL) and waits until it runs again;
+    /// returns that time, or null without a kill when all of <paramref name="skipWhenAll"/> had arrived already. With
+    /// <paramref name="stallMailServer"/>, the sink is stopped (SIGSTOP) a moment before the kill and continued after it.
+    /// </summary>
+    public static async Task<TimeSpan?> KillOnceMailArrivedAsync(RunningSystem system, string victim, int before, int threshold, int? skipWhenAll,
+        bool stallMailServer, DateTime deadline)
+    {
+        var maildir = Path.Combine(system.StateDirectory, "data", ResourceNames.Mail, "maildir", "new");
+        while (DateTime.UtcNow < deadline && Directory.GetFiles(maildir).Length - before < threshold)
+        {
+            await Task.Delay(5);
+        }
+        if (Directory.GetFiles(maildir).Length - before >= skipWhenAll)
+        {
+            return null;
+        }
+        var mail = system.Resource(ResourceNames.Mail).Pid!.Value;
+        if (stallMailServer)
+        {
+            Assert.True(PocDirectory.AppHost.Posix.Signal(mail, PocDirectory.AppHost.Posix.SigStop));
+            await Task.Delay(300);
+        }
+        var killed = ReplicaLoad.KillAndAwaitAsync(system, victim); // the signal is sent before it first waits
+        if (stallMailServer)
+        {
+            await Task.Delay(100);
+            Assert.True(PocDirectory.AppHost.Posix.Signal(mail, PocDirectory.AppHost.Posix.SigCont));
+        }
+        return await killed;
     }
 
     /// <summary>Ping e-mails in the SMTP sink's maildir, by recipient.</summary>

@@ -283,7 +283,7 @@ public static partial class ReplicaLoad
     /// <summary>
     /// A ping test to <paramref name="addresses"/> of <paramref name="state"/>, each replica of Notifications killed in
     /// turn as the e-mails go out (at a quarter and at two thirds of them), the SMTP sink paused a moment around each
-    /// kill (see <see cref="PingLoad.StartWhileKillingAsync"/>). Returns how many ping e-mails each address got.
+    /// kill (see <see cref="PingLoad.KillOnceMailArrivedAsync"/>). Returns how many ping e-mails each address got.
     /// </summary>
     public static async Task<(Dictionary<string, int> PerAddress, IReadOnlyList<(string Replica, TimeSpan Recovery)> Kills)> CampaignWhileNotificationsReplicasDieAsync(
         RunningSystem system, string manager, string state, IReadOnlyList<string> addresses)
@@ -298,17 +298,8 @@ public static partial class ReplicaLoad
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
         foreach (var (replica, fraction) in replicas.Zip([0.25, 0.66]))
         {
-            while (DateTime.UtcNow < deadline && Directory.GetFiles(maildir).Length - before < addresses.Count * fraction)
-            {
-                await Task.Delay(5);
-            }
-            var mail = system.Resource(ResourceNames.Mail).Pid!.Value;
-            Assert.True(PocDirectory.AppHost.Posix.Signal(mail, PocDirectory.AppHost.Posix.SigStop));
-            await Task.Delay(300);
-            var kill = KillAndAwaitAsync(system, replica);
-            await Task.Delay(100);
-            Assert.True(PocDirectory.AppHost.Posix.Signal(mail, PocDirectory.AppHost.Posix.SigCont));
-            kills.Add((replica, await kill));
+            kills.Add((replica, (await PingLoad.KillOnceMailArrivedAsync(system, replica, before, (int)(addresses.Count * fraction), skipWhenAll: null,
+                stallMailServer: true, deadline))!.Value));
         }
         return (await PingLoad.WaitForEveryoneAsync(system, addresses, TimeSpan.FromMinutes(10)), kills);
     }

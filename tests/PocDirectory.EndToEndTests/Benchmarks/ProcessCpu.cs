@@ -57,6 +57,26 @@ public sealed class ProcessCpu
         return $"CPU ms per {unit}: {string.Join(", ", parts)} (all {all.ToString("0.00", CultureInfo.InvariantCulture)})";
     }
 
+    /// <summary>
+    /// Waits until the machine has settled: less than <paramref name="cores"/> of CPU used over a 2 s window (a system
+    /// just started still compiles its code to the final tier and runs its first checks), for at most
+    /// <paramref name="atMost"/>. Returns how long it waited and the last window's use, for the report.
+    /// </summary>
+    public static async Task<(TimeSpan Waited, double Cores)> SettleAsync(double cores, TimeSpan atMost)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var before = MachineTicks();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var used = (MachineTicks() - before) / TicksPerSecond / 2;
+            if (used < cores || clock.Elapsed >= atMost)
+            {
+                return (clock.Elapsed, used);
+            }
+        }
+    }
+
     private sealed record Process(int Pid, int Parent, long Ticks);
 
     private static double Tree(int pid, Dictionary<int, Process> processes, Dictionary<int, List<int>> children)
