@@ -33,28 +33,7 @@ public sealed class BatchInboxTests(ServersFixture servers) : IAsyncLifetime
     [Fact]
     public async Task A_burst_is_applied_in_batches_each_message_once_through_repeats_and_a_failed_attempt()
     {
-        var dropped = 0L;
-        using var listener = new System.Diagnostics.Metrics.MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == "PocDirectory.Inbox" && instrument.Name == "inbox.duplicates")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "consumer" && tag.Value as string == nameof(WidgetBatchConsumer))
-                {
-                    Interlocked.Add(ref dropped, value);
-                }
-            }
-        });
-        listener.Start();
+        using var dropped = new InboxDuplicates(nameof(WidgetBatchConsumer));
 
         var bus = _producer.Host.Services.GetRequiredService<IBus>();
         var widgets = Enumerable.Range(0, 200)
@@ -74,7 +53,7 @@ public sealed class BatchInboxTests(ServersFixture servers) : IAsyncLifetime
         }
         await Task.WhenAll(published);
         await Eventually.Until(_consumer.AppliedCountAsync, n => n >= 200, TimeSpan.FromMinutes(2), "200 applied widgets");
-        var droppedInTheBurst = Interlocked.Read(ref dropped);
+        var droppedInTheBurst = dropped.Dropped;
         Assert.InRange(droppedInTheBurst, 0, repeated.Count);
 
         // Once every message is applied, each repeat is a redelivery the inbox drops, and counts.
@@ -82,7 +61,7 @@ public sealed class BatchInboxTests(ServersFixture servers) : IAsyncLifetime
         {
             await bus.Publish(message, context => context.MessageId = id);
         }
-        await Eventually.Until(() => Task.FromResult(Interlocked.Read(ref dropped)), n => n >= droppedInTheBurst + repeated.Count,
+        await Eventually.Until(() => Task.FromResult(dropped.Dropped), n => n >= droppedInTheBurst + repeated.Count,
             TimeSpan.FromMinutes(2), $"{repeated.Count} redeliveries dropped");
 
         var applied = await _consumer.WithDbAsync(db => db.Applied.ToListAsync());
@@ -90,7 +69,7 @@ public sealed class BatchInboxTests(ServersFixture servers) : IAsyncLifetime
         Assert.All(applied, a => Assert.Equal(1, a.Times));
         var ids = widgets.Select(w => w.Id).ToList();
         Assert.Equal(200, await _consumer.WithDbAsync(db => db.Inbox.CountAsync(m => ids.Contains(m.MessageId))));
-        Assert.Equal(droppedInTheBurst + repeated.Count, Interlocked.Read(ref dropped));
+        Assert.Equal(droppedInTheBurst + repeated.Count, dropped.Dropped);
         var mine = widgets.Select(w => w.Message.WidgetId).ToHashSet();
         var batches = WidgetBatchConsumer.Batches.Select(b => b.Count(mine.Contains)).Where(n => n > 0).ToList();
         Assert.Contains(batches, size => size > 1); // a burst really came in batches

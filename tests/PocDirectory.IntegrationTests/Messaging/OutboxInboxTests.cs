@@ -67,28 +67,7 @@ public sealed class OutboxInboxTests(ServersFixture servers) : ProducerConsumerT
         var messageId = NewId.NextGuid();
         // The operations team's count of duplicates dropped (inbox.duplicates), as an exporter reads it; only this
         // test's consumer publishes this message id twice.
-        var dropped = 0L;
-        using var listener = new System.Diagnostics.Metrics.MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == "PocDirectory.Inbox" && instrument.Name == "inbox.duplicates")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "consumer" && tag.Value as string == nameof(WidgetCreatedConsumer))
-                {
-                    Interlocked.Add(ref dropped, value);
-                }
-            }
-        });
-        listener.Start();
+        using var dropped = new InboxDuplicates(nameof(WidgetCreatedConsumer));
 
         await bus.Publish(duplicate, context => context.MessageId = messageId);
         await bus.Publish(duplicate, context => context.MessageId = messageId);
@@ -99,7 +78,7 @@ public sealed class OutboxInboxTests(ServersFixture servers) : ProducerConsumerT
         var applied = await Consumer.WithDbAsync(db => db.Applied.SingleAsync(a => a.Id == duplicate.WidgetId));
         Assert.Equal(1, applied.Times);
         Assert.Equal(1, await Consumer.WithDbAsync(db => db.Inbox.CountAsync(m => m.MessageId == messageId)));
-        Assert.Equal(1, Interlocked.Read(ref dropped)); // counted once, as it was dropped (one message at a time, before the marker)
+        Assert.Equal(1, dropped.Dropped); // counted once, as it was dropped (one message at a time, before the marker)
     }
 
     [Fact]

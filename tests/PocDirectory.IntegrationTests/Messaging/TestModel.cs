@@ -106,3 +106,42 @@ public sealed class WidgetBatchConsumer(TestDbContext db) : IdempotentBatchConsu
         Batches.Enqueue(messages.Select(m => m.Message.WidgetId).ToArray());
     }
 }
+
+/// <summary>
+/// The operations team's count of duplicates an inbox dropped (<c>inbox.duplicates</c>) for one consumer class, as an
+/// exporter reads it, from its creation on.
+/// </summary>
+public sealed class InboxDuplicates : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener _listener;
+    private long _dropped;
+
+    public InboxDuplicates(string consumer)
+    {
+        _listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "PocDirectory.Inbox" && instrument.Name == "inbox.duplicates")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "consumer" && tag.Value as string == consumer)
+                {
+                    Interlocked.Add(ref _dropped, value);
+                }
+            }
+        });
+        _listener.Start();
+    }
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public void Dispose() => _listener.Dispose();
+}
