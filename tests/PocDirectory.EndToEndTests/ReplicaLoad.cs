@@ -216,7 +216,7 @@ public static partial class ReplicaLoad
     /// <summary>
     /// Every link of <paramref name="tokens"/> used once through the gateway (an acknowledgement: a write),
     /// <paramref name="workers"/> at a time with <paramref name="pause"/> between a caller's uses, while each replica of
-    /// the Directory in turn is killed (SIGKILL), once a fifth and once three fifths of the links were used. The gateway
+    /// the Directory in turn is killed (SIGKILL), with two replicas once a fifth and once three fifths of the links were used. The gateway
     /// never resends a write: a link whose use failed is used once more at the end, as its recipient would click it
     /// again. Returns the first uses' counts, the answers to the second uses, and each kill's recovery time.
     /// </summary>
@@ -226,7 +226,8 @@ public static partial class ReplicaLoad
         using var http = Gateway(system);
         var failedTokens = new ConcurrentQueue<string>();
         var replicas = system.Replicas(ResourceNames.Directory).Select(r => r.Name).ToList();
-        var marks = replicas.Select((_, i) => (At: tokens.Count * (1 + 2 * i) / 5, Reached: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))).ToList();
+        // With two replicas, at a fifth and at three fifths of the links; with more, spread the same way.
+        var marks = replicas.Select((_, i) => (At: tokens.Count * (1 + 2 * i) / (2 * replicas.Count + 1), Reached: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))).ToList();
         var load = RunAsync("acknowledgements through the gateway", http, workers, n =>
         {
             if (n >= tokens.Count)
@@ -242,7 +243,11 @@ public static partial class ReplicaLoad
         var kills = new List<(string, TimeSpan)>();
         foreach (var (replica, mark) in replicas.Zip(marks))
         {
-            await mark.Reached.Task;
+            await Task.WhenAny(mark.Reached.Task, load); // a load that failed ends the wait too, and is awaited below
+            if (!mark.Reached.Task.IsCompleted)
+            {
+                break;
+            }
             kills.Add((replica, await KillAndAwaitAsync(system, replica)));
         }
         var firstUses = await load;

@@ -31,11 +31,14 @@ public abstract class IdempotentBatchConsumer<TMessage, TContext>(TContext db) :
         {
             await ApplyAsync(pending, cancellationToken);
         }
-        catch (Exception) when (pending.Count > 1 && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (pending.Count > 1 && !cancellationToken.IsCancellationRequested && !Unavailable(ex))
         {
             // One message the handler cannot apply must not hold back the others (nor take them to the error queue
             // with it): each is applied alone and acknowledged once committed. Only what fails alone fails the batch,
             // which MassTransit retries, then moves to the error queue; the others are acknowledged as delivered.
+            // (The database away is no message's fault: that batch is retried whole, above, not tried message by message.)
+            // The kind of error only: a message's values (and an exception's words about them) stay out of the logs.
+            LogContext.Warning?.Log("A batch of {Count} {Message} failed ({Error}); each is applied alone", pending.Count, typeof(TMessage).Name, ex.GetType().Name);
             ExceptionDispatchInfo? failure = null;
             foreach (var message in pending)
             {
@@ -45,14 +48,18 @@ public abstract class IdempotentBatchConsumer<TMessage, TContext>(TContext db) :
                     await ApplyAsync([message], cancellationToken);
                     await message.NotifyConsumed(message, Stopwatch.GetElapsedTime(started), GetType().Name);
                 }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception alone) when (!cancellationToken.IsCancellationRequested)
                 {
-                    failure ??= ExceptionDispatchInfo.Capture(ex);
+                    failure ??= ExceptionDispatchInfo.Capture(alone);
                 }
             }
             failure?.Throw();
         }
     }
+
+    /// <summary>The database unreachable or timing out: every message would fail alone too, each after its own wait.</summary>
+    private static bool Unavailable(Exception ex) =>
+        ex is TimeoutException or Npgsql.NpgsqlException { IsTransient: true } || ex.InnerException is { } inner && Unavailable(inner);
 
     /// <summary>Claims the messages' inbox rows and applies the new ones, in one transaction.</summary>
     private async Task ApplyAsync(IReadOnlyList<ConsumeContext<TMessage>> batch, CancellationToken cancellationToken)

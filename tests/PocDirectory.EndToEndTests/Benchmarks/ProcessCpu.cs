@@ -41,7 +41,7 @@ public sealed class ProcessCpu
 
     /// <summary>
     /// Milliseconds of CPU per unit of work between two snapshots, largest first, each resource that used any, then
-    /// the rest of the machine; e.g. "postgres 1.21, directory 0.95, …, rest 0.20 (all 3.10 ms per acknowledgement)".
+    /// the rest of the machine (the AppHost, the orchestrator, the dashboard taking in telemetry, the kernel's own work); e.g. "postgres 1.21, directory 0.95, …, rest 0.20 (all 3.10 ms per acknowledgement)".
     /// </summary>
     public static string PerUnit(ProcessCpu before, ProcessCpu after, int units, string unit)
     {
@@ -62,7 +62,7 @@ public sealed class ProcessCpu
     /// just started still compiles its code to the final tier and runs its first checks), for at most
     /// <paramref name="atMost"/>. Returns how long it waited and the last window's use, for the report.
     /// </summary>
-    public static async Task<(TimeSpan Waited, double Cores)> SettleAsync(double cores, TimeSpan atMost)
+    public static async Task<(bool Settled, TimeSpan Waited, double Cores)> SettleAsync(double cores, TimeSpan atMost)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
@@ -72,10 +72,15 @@ public sealed class ProcessCpu
             var used = (MachineTicks() - before) / TicksPerSecond / 2;
             if (used < cores || clock.Elapsed >= atMost)
             {
-                return (clock.Elapsed, used);
+                return (used < cores, clock.Elapsed, used);
             }
         }
     }
+
+    /// <summary>The settle wait as a report says it, whether or not the machine became quiet.</summary>
+    public static string Describe((bool Settled, TimeSpan Waited, double Cores) settle, double cores) =>
+        (settle.Settled ? "started once the machine was quiet" : "started WITHOUT the machine becoming quiet")
+        + $": after {settle.Waited.TotalSeconds:0} s, {settle.Cores * 100:0} % of a core used over the last 2 s (below {cores * 100:0} % asked, waiting at most 90 s)";
 
     private sealed record Process(int Pid, int Parent, long Ticks);
 
@@ -131,9 +136,10 @@ public sealed class ProcessCpu
 
     private static long MachineTicks()
     {
-        // "cpu  user nice system idle iowait irq softirq steal …": everything but idle and iowait.
+        // "cpu  user nice system idle iowait irq softirq steal …": the work this machine did (not idle, iowait, nor the
+        // time a hypervisor gave to others, steal).
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
             .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-        return fields.Take(8).Sum() - fields[3] - fields[4];
+        return fields.Take(7).Sum() - fields[3] - fields[4];
     }
 }

@@ -58,6 +58,7 @@ public sealed class ReplicaBenchmarks(ITestOutputHelper output)
             r => r.Rows >= tokens.Count, TimeSpan.FromMinutes(3), "every acknowledgement audited");
         await Task.Delay(TimeSpan.FromSeconds(5)); // a late record would be here by now
         linkUses = await ReplicaLoad.AuditRowsAsync(system, "ping.acknowledged-by-link", "ping-link");
+        var recordedAs = await LinkUsesByDetailAsync(system);
         var parkedAfter = await ReplicaLoad.ParkedMessagesAsync(system);
 
         BenchmarkReport.Write(output, "replicas",
@@ -72,7 +73,7 @@ public sealed class ReplicaBenchmarks(ITestOutputHelper output)
              uses.ToString(),
              .. ackKills.Select(k => $"{k.Replica}: SIGKILL to running and healthy again {k.Recovery.TotalSeconds:0.0} s"),
              $"each failed use made again (a recipient clicking again): {(secondUses.Count == 0 ? "none" : string.Join(", ", secondUses.Select(a => $"{a.Key} × {a.Value}")))} (410: it had been recorded before its answer was lost)",
-             $"points of contact acknowledged: {acknowledged} of {tokens.Count}; link uses audited: {linkUses.Rows} ({linkUses.Distinct} distinct) for {tokens.Count + uses.Failed} uses sent; messages parked in _error queues: {parkedAfter}"]);
+             $"points of contact acknowledged: {acknowledged} of {tokens.Count}; link uses audited: {linkUses.Rows} ({linkUses.Distinct} distinct; {string.Join(", ", recordedAs.Select(r => $"{r.Key} {r.Value}"))}) for {tokens.Count + uses.Failed} uses sent; messages parked in _error queues: {parkedAfter}"]);
         Assert.Equal(rows, distinct);
         Assert.Equal(0, parked);
         Assert.All(perAddress, a => Assert.Equal(1, a.Value));
@@ -81,7 +82,26 @@ public sealed class ReplicaBenchmarks(ITestOutputHelper output)
         Assert.All(secondUses.Keys, status => Assert.Contains(status, new[] { "200", "410" }));
         Assert.Equal(linkUses.Rows, linkUses.Distinct);
         Assert.InRange(linkUses.Rows, tokens.Count, tokens.Count + uses.Failed);
+        // Each acknowledgement is on record exactly once, and each second use answered 410 as already given.
+        Assert.Equal(tokens.Count, recordedAs.GetValueOrDefault("Acknowledged"));
+        Assert.True(recordedAs.GetValueOrDefault("AlreadyAcknowledged") >= secondUses.GetValueOrDefault("410"));
         Assert.Equal(0, parkedAfter);
+    }
+
+    /// <summary>The links' uses in Identity's audit log by what each found (Acknowledged, AlreadyAcknowledged, …).</summary>
+    private static async Task<Dictionary<string, long>> LinkUsesByDetailAsync(RunningSystem system)
+    {
+        var counts = new Dictionary<string, long>();
+        foreach (var detail in new[] { "Acknowledged", "AlreadyAcknowledged", "Closed", "NotFound" }) // the Directory's AcknowledgeOutcome
+        {
+            var n = await system.ScalarAsync<long>(ResourceNames.IdentityDb,
+                "SELECT count(*) FROM audit_log WHERE action = 'ping.acknowledged-by-link' AND actor = 'ping-link' AND detail = @detail", ("detail", detail));
+            if (n > 0)
+            {
+                counts[detail] = n;
+            }
+        }
+        return counts;
     }
 
     [Fact]
