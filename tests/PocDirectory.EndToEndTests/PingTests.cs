@@ -291,6 +291,11 @@ public static class PingLoad
         return await killed;
     }
 
+    /// <summary>The token of every acknowledgement link in the SMTP sink's maildir, each once.</summary>
+    public static List<string> AcknowledgementTokens(RunningSystem system) =>
+        Mailbox.Texts(system).Select(t => PingTests.AcknowledgementLink().Match(t)).Where(m => m.Success)
+            .Select(m => m.Groups[1].Value).Distinct().ToList();
+
     /// <summary>Ping e-mails in the SMTP sink's maildir, by recipient.</summary>
     public static Dictionary<string, int> PingEmails(RunningSystem system)
     {

@@ -17,12 +17,6 @@ public sealed record AuditVerification(long Records, long? BrokenAt, string? Pro
 public static class AuditLog
 {
     /// <summary>
-    /// Appends one record after the current last, inside the caller's transaction (<see cref="AppendAsync(PocIdentityDbContext, IReadOnlyList{ValueTuple{AuditRecorded, string}}, byte[], CancellationToken)"/>).
-    /// </summary>
-    public static Task AppendAsync(PocIdentityDbContext db, AuditRecorded record, byte[] key, string? sender, CancellationToken ct) =>
-        AppendAsync(db, [(record, sender)], key, ct);
-
-    /// <summary>
     /// Appends records after the current last, in the order given, each chained to the one before,
     /// inside the caller's transaction. Appends are taken one at a time (a transaction-scoped advisory
     /// lock), so the chain never forks across replicas; a batch takes the lock and reads the last

@@ -62,7 +62,7 @@ public sealed class ProcessCpu
     /// just started still compiles its code to the final tier and runs its first checks), for at most
     /// <paramref name="atMost"/>. Returns how long it waited and the last window's use, for the report.
     /// </summary>
-    public static async Task<(bool Settled, TimeSpan Waited, double Cores)> SettleAsync(double cores, TimeSpan atMost)
+    public static async Task<Settle> SettleAsync(double cores, TimeSpan atMost)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
@@ -72,15 +72,18 @@ public sealed class ProcessCpu
             var used = (MachineTicks() - before) / TicksPerSecond / 2;
             if (used < cores || clock.Elapsed >= atMost)
             {
-                return (used < cores, clock.Elapsed, used);
+                return new Settle(used < cores, clock.Elapsed, used, cores, atMost);
             }
         }
     }
 
-    /// <summary>The settle wait as a report says it, whether or not the machine became quiet.</summary>
-    public static string Describe((bool Settled, TimeSpan Waited, double Cores) settle, double cores) =>
-        (settle.Settled ? "started once the machine was quiet" : "started WITHOUT the machine becoming quiet")
-        + $": after {settle.Waited.TotalSeconds:0} s, {settle.Cores * 100:0} % of a core used over the last 2 s (below {cores * 100:0} % asked, waiting at most 90 s)";
+    /// <summary>What a settle wait found; as a report says it, whether or not the machine became quiet.</summary>
+    public sealed record Settle(bool Settled, TimeSpan Waited, double Cores, double Asked, TimeSpan AtMost)
+    {
+        public override string ToString() =>
+            (Settled ? "started once the machine was quiet" : "started WITHOUT the machine becoming quiet")
+            + $": after {Waited.TotalSeconds:0} s, {Cores * 100:0} % of a core used over the last 2 s (below {Asked * 100:0} % asked, waiting at most {AtMost.TotalSeconds:0} s)";
+    }
 
     private sealed record Process(int Pid, int Parent, long Ticks);
 

@@ -47,8 +47,7 @@ public sealed class ReplicaBenchmarks(ITestOutputHelper output)
         var histogram = perAddress.GroupBy(a => a.Value).OrderBy(g => g.Key).Select(g => $"{g.Key} e-mail(s): {g.Count()} points of contact");
 
         // Every recipient acknowledges with its link through the gateway while each Directory replica in turn is killed.
-        var tokens = Mailbox.Texts(system).Select(t => PingTests.AcknowledgementLink().Match(t)).Where(m => m.Success)
-            .Select(m => m.Groups[1].Value).Distinct().ToList();
+        var tokens = PingLoad.AcknowledgementTokens(system);
         Assert.Equal(addresses.Count, tokens.Count);
         var (uses, secondUses, ackKills) = await ReplicaLoad.AcknowledgementsWhileDirectoryReplicasDieAsync(system, tokens, workers: 8, TimeSpan.FromMilliseconds(100));
         output.WriteLine(uses.ToString());

@@ -173,8 +173,7 @@ public sealed class PingCampaignWorkerTests(ServersFixture servers) : IAsyncLife
     public async Task An_acknowledgement_commits_with_its_audit_record_or_not_at_all()
     {
         await StartAsync(new PingCampaignRequest(null, [PocTypes.Technical], ["FRA"], 2, [1], null));
-        var token = LinkOf(await EmailsAsync(), "Luc Bernard");
-        token = token[(token.IndexOf("token=", StringComparison.Ordinal) + 6)..];
+        var token = TokenOf(LinkOf(await EmailsAsync(), "Luc Bernard"));
         var audit = OutboxMessage.TypeName(typeof(AuditRecorded));
 
         // The audit record cannot be written (here: it throws): the acknowledgement is not kept either.
@@ -256,9 +255,12 @@ public sealed class PingCampaignWorkerTests(ServersFixture servers) : IAsyncLife
     private async Task<AcknowledgeOutcome> AcknowledgeAsync(string link)
     {
         await using var scope = _services.CreateAsyncScope();
-        var token = link.Contains("token=", StringComparison.Ordinal) ? link[(link.IndexOf("token=", StringComparison.Ordinal) + 6)..] : link;
-        return await scope.ServiceProvider.GetRequiredService<PingCampaigns>().AcknowledgeWithLinkAsync(token, audit: null, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<PingCampaigns>().AcknowledgeWithLinkAsync(TokenOf(link), audit: null, CancellationToken.None);
     }
+
+    /// <summary>The token of an e-mailed link (or the token itself).</summary>
+    private static string TokenOf(string link) =>
+        link.Contains("token=", StringComparison.Ordinal) ? link[(link.IndexOf("token=", StringComparison.Ordinal) + 6)..] : link;
 
     private static string LinkOf(IEnumerable<SendEmail> emails, string name, bool last = false)
     {

@@ -186,7 +186,7 @@ public sealed class AuditLogTests(ServersFixture servers) : IdentityDatabaseTest
             }
             await db.SaveChangesAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await AuditLog.AppendAsync(db, Record("after.keying"), _key, "PocDirectory.Directory on host-a", CancellationToken.None);
+            await AuditLog.AppendAsync(db, [(Record("after.keying"), "PocDirectory.Directory on host-a")], _key, CancellationToken.None);
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
         }
@@ -286,7 +286,7 @@ public sealed class AuditLogTests(ServersFixture servers) : IdentityDatabaseTest
     {
         await using var db = Context();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        await AuditLog.AppendAsync(db, Record(action), key ?? _key, "PocDirectory.IntegrationTests on this machine", CancellationToken.None);
+        await AuditLog.AppendAsync(db, [(Record(action), "PocDirectory.IntegrationTests on this machine")], key ?? _key, CancellationToken.None);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
     }
