@@ -34,10 +34,11 @@ var messaging = builder.AddRabbitMQServer(ResourceNames.Messaging, options.Port(
     .WithManagementPlugin(options.Port(18475));
 // --broker-nodes 3: two more nodes on loopback joined to the first as one cluster; the services connect to all
 // three and declare quorum queues, so that a node lost loses no message (WithLogins). Added before the services.
+var brokerNodes = new List<IResourceBuilder<RabbitMQServerResource>>();
 if (options.BrokerNodes == 3 && !options.Publishing)
 {
-    messaging.AddClusterNode($"{ResourceNames.Messaging}-2", options.Port(18481), options.Port(18482), Path.Combine(data, $"{ResourceNames.Messaging}-2"));
-    messaging.AddClusterNode($"{ResourceNames.Messaging}-3", options.Port(18483), options.Port(18484), Path.Combine(data, $"{ResourceNames.Messaging}-3"));
+    brokerNodes.Add(messaging.AddClusterNode($"{ResourceNames.Messaging}-2", options.Port(18481), options.Port(18482), Path.Combine(data, $"{ResourceNames.Messaging}-2")));
+    brokerNodes.Add(messaging.AddClusterNode($"{ResourceNames.Messaging}-3", options.Port(18483), options.Port(18484), Path.Combine(data, $"{ResourceNames.Messaging}-3")));
 }
 var cache = builder.AddRedisServer(ResourceNames.Cache, options.Port(18479), Path.Combine(data, ResourceNames.Cache));
 var mail = builder.AddSmtpSink(ResourceNames.Mail, options.Port(18425), Path.Combine(data, ResourceNames.Mail));
@@ -51,6 +52,12 @@ if (!options.Publishing)
     postgres.AddExporter(options.Port(18496));
     cache.AddExporter(options.Port(18497));
     messaging.WithPrometheusPlugin(options.Port(18476));
+    // Each node of a cluster reports the queues it leads: every node is scraped.
+    int[] nodePrometheusPorts = [18485, 18486];
+    foreach (var (node, port) in brokerNodes.Zip(nodePrometheusPorts))
+    {
+        node.WithPrometheusPlugin(options.Port(port));
+    }
     builder.AddAlertmanager(ResourceNames.Alertmanager, options.Port(18495), Path.Combine(data, ResourceNames.Alertmanager), mail,
         builder.Configuration["Monitoring:OperationsAddress"] ?? "operations@example.org");
     prometheus = builder.AddPrometheus(ResourceNames.Prometheus, options.Port(18494), Path.Combine(data, ResourceNames.Prometheus),

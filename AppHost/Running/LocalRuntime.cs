@@ -68,7 +68,7 @@ public static class LocalRuntime
 
     public static string DashboardUrl => Environment.GetEnvironmentVariable("ASPNETCORE_URLS")!.Split(';')[0];
 
-    /// <summary>resources.json, the log files, restarts with backoff and the start-up commands.</summary>
+    /// <summary>resources.json, the log files, restarts with backoff, the start-up commands and each replica's scrape target.</summary>
     public static LocalRuntimeSettings AddLocalRuntime(this IDistributedApplicationBuilder builder, AppHostOptions options)
     {
         var settings = new LocalRuntimeSettings
@@ -82,6 +82,7 @@ public static class LocalRuntime
         builder.Services.AddSingleton<ResourceLogFiles>();
         builder.Services.AddSingleton<ResourceTable>();
         builder.Services.AddSingleton<StartupCommands>();
+        builder.Services.AddSingleton<ReplicaScrapeTargets>();
         // Registered last, so stopped first: every resource ends before Aspire's own shutdown.
         builder.Services.AddHostedService<OrderlyStop>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90));
@@ -93,6 +94,7 @@ public static class LocalRuntime
             e.Services.GetRequiredService<ResourceLogFiles>().Start(lifetime.ApplicationStopped);
             e.Services.GetRequiredService<ResourceTable>().Start(lifetime.ApplicationStopped);
             e.Services.GetRequiredService<StartupCommands>().Start(stopping);
+            e.Services.GetRequiredService<ReplicaScrapeTargets>().Start(stopping);
             return Task.CompletedTask;
         });
         return settings;

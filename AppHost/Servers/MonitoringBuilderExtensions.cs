@@ -71,23 +71,51 @@ public static class MonitoringBuilderExtensions
 
     /// <summary>
     /// Prometheus' configuration: a job per scrape target of the model (its name the resource's, or the server's for an
-    /// exporter), the rules file, and the model's Alertmanagers.
+    /// exporter), the rules file, and the model's Alertmanagers. A service of several replicas is scraped replica by
+    /// replica, each at its own port, from the file <see cref="PrometheusResource.TargetsFile"/> kept current while the
+    /// system runs: through the service's one address each scrape would reach some replica, and a dead one would have no
+    /// <c>up</c> of its own.
     /// </summary>
     public static string PrometheusConfig(PrometheusResource prometheus, IEnumerable<IResource> resources)
     {
         var list = resources.ToList();
         var interval = Duration(prometheus.ScrapeInterval);
         var scrapeConfigs = list
-            .SelectMany(r => r.Annotations.OfType<ScrapeTargetAnnotation>())
-            .OrderBy(t => t.Job, StringComparer.Ordinal)
-            .Select(t =>
+            .SelectMany(r => r.Annotations.OfType<ScrapeTargetAnnotation>().Select(t => (Resource: r, Target: t)))
+            .GroupBy(x => x.Target.Job, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
             {
+                var t = g.First().Target;
+                if (g.Any(x => x.Target.Path != t.Path || !SameParameters(x.Target.Parameters, t.Parameters)))
+                {
+                    throw new InvalidOperationException($"Two scrape targets are named '{g.Key}' with different paths or parameters.");
+                }
                 var job = new Dictionary<string, object>
                 {
                     ["job_name"] = t.Job,
                     ["metrics_path"] = t.Path,
-                    ["static_configs"] = new[] { new Dictionary<string, object> { ["targets"] = new[] { $"127.0.0.1:{Invariant(t.Port)}" } } },
                 };
+                if (g.Count() == 1 && ResourceRow.IsReplicated(g.Single().Resource))
+                {
+                    job["file_sd_configs"] = new[]
+                    {
+                        new Dictionary<string, object> { ["files"] = new[] { prometheus.TargetsFile(t.Job) }, ["refresh_interval"] = "5s" },
+                    };
+                }
+                else if (g.Count() == 1)
+                {
+                    job["static_configs"] = new[] { new Dictionary<string, object> { ["targets"] = new[] { $"127.0.0.1:{Invariant(t.Port)}" } } };
+                }
+                else
+                {
+                    // Several servers under one job (a cluster's nodes): each its own target, named by its resource.
+                    job["static_configs"] = g.Select(x => new Dictionary<string, object>
+                    {
+                        ["targets"] = new[] { $"127.0.0.1:{Invariant(x.Target.Port)}" },
+                        ["labels"] = new Dictionary<string, string> { ["node"] = x.Resource.Name },
+                    }).ToArray();
+                }
                 if (t.Parameters is { Count: > 0 } parameters)
                 {
                     job["params"] = parameters.ToDictionary(p => p.Key, p => new[] { p.Value });
@@ -95,11 +123,6 @@ public static class MonitoringBuilderExtensions
                 return job;
             })
             .ToList();
-        var duplicate = scrapeConfigs.GroupBy(j => (string)j["job_name"]).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            throw new InvalidOperationException($"Two scrape targets are named '{duplicate.Key}'.");
-        }
         var config = new Dictionary<string, object>
         {
             ["global"] = new Dictionary<string, object>
@@ -158,6 +181,9 @@ public static class MonitoringBuilderExtensions
         };
         return "# Written by the AppHost before every start; edits are lost.\n" + Yaml.Serialize(config);
     }
+
+    private static bool SameParameters(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a is null || a.All(p => b!.TryGetValue(p.Key, out var v) && v == p.Value));
 
     private static string Duration(TimeSpan value) => $"{Invariant((int)Math.Ceiling(value.TotalSeconds))}s";
 

@@ -32,6 +32,12 @@ public sealed class PrometheusResource(string name, string command, string dataD
 
     /// <summary>Written from the model before every start.</summary>
     public string ConfigFile => Path.Combine(DataDirectory, "prometheus.yml");
+
+    /// <summary>
+    /// The targets of a job whose service runs as several replicas, one per replica, kept current while the system runs
+    /// (Prometheus' file-based discovery: <c>ReplicaScrapeTargets</c> writes them).
+    /// </summary>
+    public string TargetsFile(string job) => Path.Combine(DataDirectory, "targets", $"{job}.json");
 }
 
 /// <summary>Alertmanager from Debian's package: every alert e-mailed to the operations address, and its resolution.</summary>

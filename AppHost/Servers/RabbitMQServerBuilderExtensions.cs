@@ -71,14 +71,16 @@ public static class RabbitMQServerBuilderExtensions
     /// <summary>
     /// Turns on the rabbitmq_prometheus plugin on 127.0.0.1:<paramref name="port"/> (no sign-in: it says how busy the
     /// queues are, never what is in them), scraped as the server's job (the node's totals) and as <c>{name}-queues</c>:
-    /// the depth of every queue, which the error-queue alert reads.
+    /// the depth of every queue, which the error-queue alert reads. A cluster's node is scraped under its seed's jobs,
+    /// each node a target of its own: a node reports the queues it leads, and a node down shows <c>up == 0</c>.
     /// </summary>
     public static IResourceBuilder<RabbitMQServerResource> WithPrometheusPlugin(this IResourceBuilder<RabbitMQServerResource> builder, int port)
     {
         builder.Resource.PrometheusPort = port;
+        var job = (builder.Resource.ClusterSeed ?? builder.Resource).Name;
         return builder
-            .WithAnnotation(new ScrapeTargetAnnotation(builder.Resource.Name, port))
-            .WithAnnotation(new ScrapeTargetAnnotation($"{builder.Resource.Name}-queues", port, "/metrics/detailed",
+            .WithAnnotation(new ScrapeTargetAnnotation(job, port))
+            .WithAnnotation(new ScrapeTargetAnnotation($"{job}-queues", port, "/metrics/detailed",
                 new Dictionary<string, string> { ["family"] = "queue_coarse_metrics" }));
     }
 

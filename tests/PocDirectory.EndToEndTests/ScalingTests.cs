@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using PocDirectory.EndToEndTests.Benchmarks;
 using Xunit.Abstractions;
 
@@ -16,9 +18,10 @@ public sealed class ScaledSystemFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // E-mails a killed replica had claimed are due again after 10 s instead of 30; no limit stands between the load and the system.
+        // E-mails a killed replica had claimed are due again after 10 s instead of 30; no limit stands between the load and the system;
+        // Prometheus scrapes every 2 s, so that a replica or node down for a few seconds is seen down.
         System = await RunningSystem.StartAsync(TimeSpan.FromMinutes(6),
-            new Dictionary<string, string>(BenchmarkReport.Unlimited()) { ["Email__Lease"] = "00:00:10" },
+            new Dictionary<string, string>(BenchmarkReport.Unlimited()) { ["Email__Lease"] = "00:00:10", ["Monitoring__ScrapeInterval"] = "00:00:02" },
             ["--replicas", "2", "--broker-nodes", "3"]);
         Manager = await DirectoryFlow.TokenOfAsync(System, "scale-dm", Roles.DirectoryManager);
         var focalPoint = await DirectoryFlow.TokenOfAsync(System, "scale-fp", Roles.FocalPoint, "KEN");
@@ -66,6 +69,39 @@ public sealed class ScalingTests(ScaledSystemFixture fixture, ITestOutputHelper 
         Assert.Contains(consumed, q => q.Name.StartsWith("notifications-", StringComparison.Ordinal));
         await Eventually.Until(() => ReplicaLoad.BrokerQueuesAsync(system),
             all => consumed.All(q => all.Single(a => a.Name == q.Name).Consumers == 2), TimeSpan.FromMinutes(1), "two consumers on every queue");
+
+        // Prometheus scrapes each replica at its own port, and each broker node: none is hidden behind the one address.
+        var targets = await Eventually.Until(() => ScrapeTargetsAsync(system),
+            all => Replicated.All(s => all.Count(t => t.Job == s && t.Health == "up") == 2) && all.Count(t => t.Job == ResourceNames.Messaging && t.Health == "up") == 3,
+            TimeSpan.FromMinutes(1), "every replica and every broker node scraped");
+        foreach (var service in Replicated)
+        {
+            Assert.Equal(system.Replicas(service).Select(r => r.Name).Order(StringComparer.Ordinal),
+                targets.Where(t => t.Job == service).Select(t => t.Labels.GetValueOrDefault("replica")).Order(StringComparer.Ordinal));
+        }
+        Assert.Equal(["messaging", "messaging-2", "messaging-3"],
+            targets.Where(t => t.Job == ResourceNames.Messaging).Select(t => t.Labels.GetValueOrDefault("node")).Order(StringComparer.Ordinal));
+    }
+
+    private static readonly HttpClient Prometheus = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    private sealed record Target(string Job, string Health, IReadOnlyDictionary<string, string> Labels);
+
+    private static async Task<IReadOnlyList<Target>> ScrapeTargetsAsync(RunningSystem system) =>
+        (await Prometheus.GetFromJsonAsync<JsonElement>(new Uri(system.Url(ResourceNames.Prometheus), "/api/v1/targets?state=active")))
+            .GetProperty("data").GetProperty("activeTargets").EnumerateArray()
+            .Select(t => new Target(t.GetProperty("labels").GetProperty("job").GetString()!, t.GetProperty("health").GetString()!,
+                t.GetProperty("labels").EnumerateObject().ToDictionary(l => l.Name, l => l.Value.GetString()!)))
+            .ToList();
+
+    /// <summary>The lowest <c>up</c> Prometheus recorded for the target over the last 15 minutes (0: it was seen down).</summary>
+    private static async Task<string?> LowestUpAsync(RunningSystem system, string selector)
+    {
+        var query = $"min_over_time(up{{{selector}}}[15m])";
+        var answer = await Prometheus.GetFromJsonAsync<JsonElement>(new Uri(system.Url(ResourceNames.Prometheus), $"/api/v1/query?query={Uri.EscapeDataString(query)}"));
+        return answer.GetProperty("data").GetProperty("result").EnumerateArray().SingleOrDefault() is { ValueKind: JsonValueKind.Object } sample
+            ? sample.GetProperty("value")[1].GetString()
+            : null;
     }
 
     [Fact]
@@ -90,6 +126,14 @@ public sealed class ScalingTests(ScaledSystemFixture fixture, ITestOutputHelper 
         Assert.Equal(rows, distinct);
         Assert.InRange(rows, entryReads, entryReads + 2 * 8);
         Assert.Equal(0, await ReplicaLoad.ParkedMessagesAsync(system)); // nothing failed on its way, nor was refused as a second copy
+
+        // Each killed replica was seen down as itself by the monitoring, and is scraped again.
+        foreach (var (replica, _) in kills)
+        {
+            Assert.Equal("0", await LowestUpAsync(system, $"job=\"{ResourceNames.Directory}\",replica=\"{replica}\""));
+        }
+        await Eventually.Until(() => ScrapeTargetsAsync(system), all => all.Count(t => t.Job == ResourceNames.Directory && t.Health == "up") == 2,
+            TimeSpan.FromMinutes(1), "both Directory replicas scraped again");
     }
 
     [Fact]
@@ -111,6 +155,11 @@ public sealed class ScalingTests(ScaledSystemFixture fixture, ITestOutputHelper 
 
         var nodes = await Eventually.Until(() => ReplicaLoad.BrokerNodesAsync(system), n => n.Count == 3 && n.All(x => x.Running), TimeSpan.FromMinutes(2), "three nodes running");
         Assert.Equal(3, nodes.Count);
+
+        // The monitoring saw the killed node down as itself, and scrapes all three again.
+        Assert.Equal("0", await LowestUpAsync(system, $"job=\"{ResourceNames.Messaging}\",node=\"{ResourceNames.Messaging}\""));
+        await Eventually.Until(() => ScrapeTargetsAsync(system), all => all.Count(t => t.Job == ResourceNames.Messaging && t.Health == "up") == 3,
+            TimeSpan.FromMinutes(1), "the three broker nodes scraped again");
     }
 
     [Fact]

@@ -86,6 +86,83 @@ public sealed partial class MonitoringModelTests : IDisposable
     }
 
     [Fact]
+    public async Task With_replicas_and_a_broker_cluster_each_replica_and_each_node_is_a_target_of_its_own_and_promtool_reads_them()
+    {
+        var model = await ModelAsync("--replicas", "2", "--broker-nodes", "3");
+        var prometheus = model.Resources.OfType<PrometheusResource>().Single();
+        var file = Path.Combine(_state.FullName, "prometheus.yml");
+        await File.WriteAllTextAsync(file, MonitoringBuilderExtensions.PrometheusConfig(prometheus, model.Resources));
+        var jobs = ScrapeConfigs(await File.ReadAllTextAsync(file)).ToDictionary(j => (string)j["job_name"]);
+
+        // Every project runs twice: its job reads its replicas from its own file; the servers keep their one address.
+        foreach (var service in model.Resources.OfType<ProjectResource>().Select(p => p.Name))
+        {
+            var discovery = (Dictionary<object, object>)((List<object>)jobs[service]["file_sd_configs"]).Single();
+            Assert.Equal(prometheus.TargetsFile(service), (string)((List<object>)discovery["files"]).Single());
+            Assert.False(jobs[service].ContainsKey("static_configs"));
+            // As ReplicaScrapeTargets writes it while the replicas run.
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(prometheus.TargetsFile(service))!);
+            await File.WriteAllTextAsync(prometheus.TargetsFile(service),
+                ReplicaScrapeTargets.FileSd(new Dictionary<string, int> { [$"{service}-b2"] = 40002, [$"{service}-a1"] = 40001 }));
+        }
+        Assert.True(jobs[ResourceNames.Postgres].ContainsKey("static_configs"));
+        // Each broker node reports the queues it leads: the three are scraped under the seed's jobs, each named.
+        foreach (var brokerJob in new[] { ResourceNames.Messaging, "messaging-queues" })
+        {
+            var nodes = ((List<object>)jobs[brokerJob]["static_configs"]).Cast<Dictionary<object, object>>()
+                .Select(c => ((string)((List<object>)c["targets"]).Single(), (string)((Dictionary<object, object>)c["labels"])["node"])).ToList();
+            Assert.Equal([("127.0.0.1:18476", "messaging"), ("127.0.0.1:18485", "messaging-2"), ("127.0.0.1:18486", "messaging-3")], nodes);
+        }
+        Assert.Equal([18476, 18485, 18486], model.Resources.OfType<RabbitMQServerResource>().OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => r.PrometheusPort));
+
+        var (code, output) = await MonitoringTools.RunAsync("promtool", _state.FullName, "check", "config", file);
+        Assert.True(code == 0, output);
+        Assert.Contains("SUCCESS", output);
+
+        // promtool reads the targets files themselves: one it cannot use is refused.
+        await File.WriteAllTextAsync(prometheus.TargetsFile(ResourceNames.Directory), """[{"targets": ["127.0.0.1:40001"], "labels": {"0replica": "x"}}]""");
+        (code, output) = await MonitoringTools.RunAsync("promtool", _state.FullName, "check", "config", file);
+        Assert.NotEqual(0, code);
+        Assert.Contains(prometheus.TargetsFile(ResourceNames.Directory), output);
+    }
+
+    [Fact]
+    public void A_replicas_targets_name_each_replica_at_its_own_port_in_order()
+    {
+        var json = ReplicaScrapeTargets.FileSd(new Dictionary<string, int> { ["directory-zz"] = 40002, ["directory-aa"] = 40001 });
+
+        var groups = System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateArray()
+            .Select(g => (Target: g.GetProperty("targets").EnumerateArray().Single().GetString(), Replica: g.GetProperty("labels").GetProperty("replica").GetString()))
+            .ToList();
+        Assert.Equal([("127.0.0.1:40001", "directory-aa"), ("127.0.0.1:40002", "directory-zz")], groups);
+        Assert.Equal("[]", ReplicaScrapeTargets.FileSd(new Dictionary<string, int>()));
+    }
+
+    [Theory]
+    // A public entry serves its metrics on its management port only.
+    [InlineData("http://127.0.0.1:41001;http://127.0.0.1:41002", "41002", 41002)]
+    // A service, on the one address it listens on.
+    [InlineData("http://127.0.0.1:41003", null, 41003)]
+    // Not filled in by the orchestrator yet, or nothing to scrape.
+    [InlineData(null, null, null)]
+    [InlineData("http://127.0.0.1:41003", "{gateway.bindings.management.targetPort}", null)]
+    [InlineData("http://127.0.0.1", null, null)]
+    public void A_replicas_metrics_port_comes_from_the_environment_the_orchestrator_gave_it(string? urls, string? management, int? expected)
+    {
+        var environment = new List<EnvironmentVariableSnapshot> { new("OTEL_SERVICE_NAME", "directory", true) };
+        if (urls is not null)
+        {
+            environment.Add(new("ASPNETCORE_URLS", urls, true));
+        }
+        if (management is not null)
+        {
+            environment.Add(new("Management__Port", management, true));
+        }
+
+        Assert.Equal(expected, ReplicaScrapeTargets.MetricsPort(environment));
+    }
+
+    [Fact]
     public async Task Promtool_refuses_a_configuration_whose_rules_file_is_missing()
     {
         var model = await ModelAsync();

@@ -47,6 +47,22 @@ public sealed class OperationsReportTests
         Assert.Equal(-99, budget.Remaining!.Value, 6);
     }
 
+    private static PromSample Up(string job, string metric, double value, string node) =>
+        new(new Dictionary<string, string> { ["__name__"] = metric, ["job"] = job, ["node"] = node }, value);
+
+    [Fact]
+    public void A_cluster_is_up_only_when_every_node_is_and_unknown_when_none_was_scraped()
+    {
+        PromSample[] threeNodes = [Up("messaging", "up", 1, "messaging"), Up("messaging", "up", 1, "messaging-2"), Up("messaging", "up", 1, "messaging-3")];
+        Assert.True(OperationsReport.ServerUp(threeNodes, "messaging", "up"));
+
+        PromSample[] oneDown = [threeNodes[0], Up("messaging", "up", 0, "messaging-2"), threeNodes[2]];
+        Assert.False(OperationsReport.ServerUp(oneDown, "messaging", "up"));
+
+        Assert.False(OperationsReport.ServerUp([Up("postgres", "pg_up", 0, "postgres"), .. threeNodes], "postgres", "pg_up"));
+        Assert.Null(OperationsReport.ServerUp(threeNodes, "cache", "redis_up"));
+    }
+
     private static PromSeries Alert(string name, params int[] minutesAgo) => new(
         new Dictionary<string, string> { ["alertname"] = name, ["job"] = "meetings", ["instance"] = "127.0.0.1:18414" },
         [.. minutesAgo.Order().Reverse().Select(m => (Now.AddMinutes(-m), 1.0))]);

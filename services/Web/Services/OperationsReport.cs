@@ -106,7 +106,7 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
         var serversUp = Q("pg_up or redis_up or up{job=\"messaging\"}");
         var alerts = prometheus.AlertsAsync(ct);
         var history = prometheus.RangeAsync("ALERTS{alertstate=\"firing\"}", now - HistorySpan, now, HistoryStep, ct);
-        var queues = Q("rabbitmq_detailed_queue_messages");
+        var queues = Q("max by (queue) (rabbitmq_detailed_queue_messages)"); // once per queue, whichever node reports it
         // MassTransit's own counters (their unit "ea" is part of the names Prometheus gets); a publish is counted as a send.
         var published = Q("sum by (job) (increase(messaging_masstransit_send_ea_total[1h]))");
         var consumed = Q("sum by (job) (increase(messaging_masstransit_consume_ea_total[1h]))");
@@ -146,8 +146,7 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
             rateByJob.TryGetValue(job, out var r) ? r : null, errorByJob.TryGetValue(job, out var e) && !double.IsNaN(e) ? e : null)).ToList();
 
         var serverSamples = await serversUp;
-        bool? ServerUp(string job, string metric) =>
-            serverSamples.FirstOrDefault(s => s.Label("job") == job && s.Label("__name__") == metric) is { } sample ? sample.Value == 1 : null;
+        bool? ServerUp(string job, string metric) => OperationsReport.ServerUp(serverSamples, job, metric);
         var servers = new List<ServerHealth>
         {
             new(ResourceNames.Postgres, "PostgreSQL: the services' databases", ServerUp(ResourceNames.Postgres, "pg_up")),
@@ -220,6 +219,13 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
     private static Dictionary<string, double> ByJob(IReadOnlyList<PromSample> samples) => samples.ToDictionary(s => s.Label("job"), s => s.Value);
 
     private static double Scalar(IReadOnlyList<PromSample> samples) => samples.Count == 0 ? 0 : samples[0].Value;
+
+    /// <summary>
+    /// A server's state from its <paramref name="metric"/> samples under <paramref name="job"/>: up when every sample says
+    /// 1 (a cluster, the broker's nodes, is up when every node is), unknown when none was scraped.
+    /// </summary>
+    public static bool? ServerUp(IEnumerable<PromSample> samples, string job, string metric) =>
+        samples.Where(s => s.Label("job") == job && s.Label("__name__") == metric).ToList() is { Count: > 0 } found ? found.All(s => s.Value == 1) : null;
 
     /// <summary>
     /// Each alert's times firing, from the <c>ALERTS</c> series read every <paramref name="step"/>: a gap of more than two
