@@ -94,7 +94,9 @@ public static class LocalRuntime
             e.Services.GetRequiredService<ResourceLogFiles>().Start(lifetime.ApplicationStopped);
             e.Services.GetRequiredService<ResourceTable>().Start(lifetime.ApplicationStopped);
             e.Services.GetRequiredService<StartupCommands>().Start(stopping);
-            e.Services.GetRequiredService<ReplicaScrapeTargets>().Start(stopping);
+            var targets = e.Services.GetRequiredService<ReplicaScrapeTargets>();
+            targets.Prepare(e.Model);
+            targets.Start(stopping);
             return Task.CompletedTask;
         });
         return settings;

@@ -11,28 +11,42 @@ namespace PocDirectory.AppHost;
 /// <c>up == 0</c> of its own until it is back; through the service's one address, a scrape reaches whichever replica
 /// the proxy picks.
 /// </summary>
-public sealed class ReplicaScrapeTargets(DistributedApplicationModel model, ResourceNotificationService notifications) : ResourceWatcher
+public sealed class ReplicaScrapeTargets(ResourceNotificationService notifications) : ResourceWatcher
 {
-    protected override async Task RunAsync(CancellationToken stoppingToken)
+    private IReadOnlyDictionary<string, List<string>> _files = new Dictionary<string, List<string>>();
+
+    /// <summary>
+    /// Reads which services run as several replicas, and empties their files (a previous run's replicas and ports are
+    /// gone). Called before the loop starts, in the start-up event: the model's list is not safe to read while another
+    /// handler of that event still changes it (the dashboard inserts its resource).
+    /// </summary>
+    public void Prepare(DistributedApplicationModel model)
     {
         if (model.Resources.OfType<PrometheusResource>().SingleOrDefault() is not { } prometheus)
         {
             return;
         }
-        var jobs = model.Resources.Where(ResourceRow.IsReplicated)
+        _files = model.Resources.Where(ResourceRow.IsReplicated)
             .ToDictionary(r => r.Name, r => r.Annotations.OfType<ScrapeTargetAnnotation>().Select(t => prometheus.TargetsFile(t.Job)).ToList());
-        // A previous run's replicas and ports are gone: each file starts empty and fills as the replicas start.
-        foreach (var file in jobs.Values.SelectMany(f => f))
+        foreach (var file in _files.Values.SelectMany(f => f))
         {
-            Write(file, new SortedDictionary<string, int>(StringComparer.Ordinal));
+            Write(file, new Dictionary<string, int>());
+        }
+    }
+
+    protected override async Task RunAsync(CancellationToken stoppingToken)
+    {
+        if (_files.Count == 0)
+        {
+            return;
         }
         var ports = new Dictionary<string, SortedDictionary<string, int>>();
         await foreach (var resourceEvent in notifications.WatchAsync(stoppingToken))
         {
-            if (!jobs.TryGetValue(resourceEvent.Resource.Name, out var files) || files.Count == 0
+            if (!_files.TryGetValue(resourceEvent.Resource.Name, out var files) || files.Count == 0
                 || MetricsPort(resourceEvent.Snapshot.EnvironmentVariables) is not { } port)
             {
-                continue;
+                continue; // not replicated, or not launched yet (its environment comes with its process)
             }
             if (!ports.TryGetValue(resourceEvent.Resource.Name, out var replicas))
             {

@@ -94,14 +94,26 @@ public sealed class ScalingTests(ScaledSystemFixture fixture, ITestOutputHelper 
                 t.GetProperty("labels").EnumerateObject().ToDictionary(l => l.Name, l => l.Value.GetString()!)))
             .ToList();
 
-    /// <summary>The lowest <c>up</c> Prometheus recorded for the target over the last 15 minutes (0: it was seen down).</summary>
-    private static async Task<string?> LowestUpAsync(RunningSystem system, string selector)
+    /// <summary>
+    /// The lowest <c>up</c> Prometheus recorded for the targets <paramref name="selector"/> names since <paramref name="since"/>
+    /// (0: one was seen down then), or null when it has no such target.
+    /// </summary>
+    private static async Task<string?> LowestUpSinceAsync(RunningSystem system, string selector, DateTimeOffset since)
     {
-        var query = $"min_over_time(up{{{selector}}}[15m])";
+        var seconds = (int)Math.Ceiling((DateTimeOffset.UtcNow - since).TotalSeconds);
+        var query = $"min(min_over_time(up{{{selector}}}[{seconds}s]))";
         var answer = await Prometheus.GetFromJsonAsync<JsonElement>(new Uri(system.Url(ResourceNames.Prometheus), $"/api/v1/query?query={Uri.EscapeDataString(query)}"));
         return answer.GetProperty("data").GetProperty("result").EnumerateArray().SingleOrDefault() is { ValueKind: JsonValueKind.Object } sample
             ? sample.GetProperty("value")[1].GetString()
             : null;
+    }
+
+    /// <summary>Waits until every target of <paramref name="job"/> is up (<paramref name="count"/> of them), and returns the instant.</summary>
+    private static async Task<DateTimeOffset> AllUpAsync(RunningSystem system, string job, int count)
+    {
+        await Eventually.Until(() => ScrapeTargetsAsync(system), all => all.Count(t => t.Job == job && t.Health == "up") == count,
+            TimeSpan.FromMinutes(1), $"{count} targets of {job} scraped up");
+        return DateTimeOffset.UtcNow;
     }
 
     [Fact]
@@ -109,6 +121,7 @@ public sealed class ScalingTests(ScaledSystemFixture fixture, ITestOutputHelper 
     {
         var system = fixture.System;
         var token = await DirectoryFlow.TokenOfAsync(system, "scale-reader", Roles.DirectoryManager);
+        var upBefore = await AllUpAsync(system, ResourceNames.Directory, 2);
         var (reads, kills, entryReads) = await ReplicaLoad.ReadsWhileDirectoryReplicasDieAsync(system, token, fixture.PocId, workers: 8, settle: TimeSpan.FromSeconds(3));
         output.WriteLine(reads.ToString());
         output.WriteLine(string.Join("; ", kills.Select(k => $"{k.Replica} back after {k.Recovery.TotalSeconds:0.0} s")));
@@ -127,13 +140,12 @@ public sealed class ScalingTests(ScaledSystemFixture fixture, ITestOutputHelper 
         Assert.InRange(rows, entryReads, entryReads + 2 * 8);
         Assert.Equal(0, await ReplicaLoad.ParkedMessagesAsync(system)); // nothing failed on its way, nor was refused as a second copy
 
-        // Each killed replica was seen down as itself by the monitoring, and is scraped again.
+        // Each killed replica, up before the kills, was seen down as itself by the monitoring, and is scraped again.
         foreach (var (replica, _) in kills)
         {
-            Assert.Equal("0", await LowestUpAsync(system, $"job=\"{ResourceNames.Directory}\",replica=\"{replica}\""));
+            Assert.Equal("0", await LowestUpSinceAsync(system, $"job=\"{ResourceNames.Directory}\",replica=\"{replica}\"", upBefore));
         }
-        await Eventually.Until(() => ScrapeTargetsAsync(system), all => all.Count(t => t.Job == ResourceNames.Directory && t.Health == "up") == 2,
-            TimeSpan.FromMinutes(1), "both Directory replicas scraped again");
+        await AllUpAsync(system, ResourceNames.Directory, 2);
     }
 
     [Fact]
@@ -141,6 +153,7 @@ public sealed class ScalingTests(ScaledSystemFixture fixture, ITestOutputHelper 
     {
         var system = fixture.System;
         var token = await DirectoryFlow.TokenOfAsync(system, "scale-burst", Roles.DirectoryManager);
+        var upBefore = await AllUpAsync(system, ResourceNames.Messaging, 3);
         // The first node: it holds the queues' leaders and every service's first connection.
         var (reads, back) = await ReplicaLoad.AuditedReadsWhileABrokerNodeDiesAsync(system, token, fixture.PocId, count: 1500, workers: 16, ResourceNames.Messaging);
         output.WriteLine($"{reads}; {ResourceNames.Messaging} back after {back.TotalSeconds:0.0} s");
@@ -156,10 +169,9 @@ public sealed class ScalingTests(ScaledSystemFixture fixture, ITestOutputHelper 
         var nodes = await Eventually.Until(() => ReplicaLoad.BrokerNodesAsync(system), n => n.Count == 3 && n.All(x => x.Running), TimeSpan.FromMinutes(2), "three nodes running");
         Assert.Equal(3, nodes.Count);
 
-        // The monitoring saw the killed node down as itself, and scrapes all three again.
-        Assert.Equal("0", await LowestUpAsync(system, $"job=\"{ResourceNames.Messaging}\",node=\"{ResourceNames.Messaging}\""));
-        await Eventually.Until(() => ScrapeTargetsAsync(system), all => all.Count(t => t.Job == ResourceNames.Messaging && t.Health == "up") == 3,
-            TimeSpan.FromMinutes(1), "the three broker nodes scraped again");
+        // The monitoring saw the killed node, up before, down as itself, and scrapes all three again.
+        Assert.Equal("0", await LowestUpSinceAsync(system, $"job=\"{ResourceNames.Messaging}\",node=\"{ResourceNames.Messaging}\"", upBefore));
+        await AllUpAsync(system, ResourceNames.Messaging, 3);
     }
 
     [Fact]

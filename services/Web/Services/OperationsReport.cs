@@ -106,7 +106,7 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
         var serversUp = Q("pg_up or redis_up or up{job=\"messaging\"}");
         var alerts = prometheus.AlertsAsync(ct);
         var history = prometheus.RangeAsync("ALERTS{alertstate=\"firing\"}", now - HistorySpan, now, HistoryStep, ct);
-        var queues = Q("max by (queue) (rabbitmq_detailed_queue_messages)"); // once per queue, whichever node reports it
+        var queues = Q("max by (vhost, queue) (rabbitmq_detailed_queue_messages)"); // once per queue, whichever node reports it
         // MassTransit's own counters (their unit "ea" is part of the names Prometheus gets); a publish is counted as a send.
         var published = Q("sum by (job) (increase(messaging_masstransit_send_ea_total[1h]))");
         var consumed = Q("sum by (job) (increase(messaging_masstransit_consume_ea_total[1h]))");
@@ -135,7 +135,7 @@ public sealed class OperationsReport(PrometheusClient prometheus, TimeProvider c
         var budgets = BudgetsAsync(ct);
         var requestRates = prometheus.RangeAsync($"{RequestRate} * 60",
             now - ChartSpan, now, ChartStep, ct);
-        var backlogs = prometheus.RangeAsync("label_replace(sum(rabbitmq_detailed_queue_messages), \"job\", \"queued messages\", \"\", \"\") "
+        var backlogs = prometheus.RangeAsync("label_replace(sum(max by (vhost, queue) (rabbitmq_detailed_queue_messages)), \"job\", \"queued messages\", \"\", \"\") "
             + "or label_replace(sum(outbox_backlog), \"job\", \"outbox rows\", \"\", \"\")", now - ChartSpan, now, ChartStep, ct);
 
         var upByJob = (await up).ToDictionary(s => s.Label("job"), s => s.Value == 1);
