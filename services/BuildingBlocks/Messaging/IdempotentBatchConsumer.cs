@@ -73,15 +73,7 @@ public abstract class IdempotentBatchConsumer<TMessage, TContext>(TContext db) :
 
         Db.ChangeTracker.Clear(); // a retry must not see a failed attempt's entities
         await using var transaction = await Db.Database.BeginTransactionAsync(cancellationToken);
-        // In one order, so two batches that share a message (a redelivery) never wait on each other in a circle. A
-        // concurrent duplicate blocks on the primary key until the other transaction ends, then inserts nothing.
-        var distinct = ids.Distinct().Order().ToArray();
-        var claimed = (await Db.Database.SqlQuery<Guid>($"""
-            INSERT INTO inbox_messages (message_id, consumer, processed_at)
-            SELECT id, {consumer}, now() FROM unnest({distinct}) AS id
-            ON CONFLICT DO NOTHING
-            RETURNING message_id AS "Value"
-            """).ToListAsync(cancellationToken)).ToHashSet();
+        var claimed = await Inbox.ClaimAsync(Db, ids, consumer, cancellationToken);
 
         // The batch's own order, each message once (MassTransit's collector already keeps one of two with an id).
         var fresh = new List<ConsumeContext<TMessage>>(claimed.Count);

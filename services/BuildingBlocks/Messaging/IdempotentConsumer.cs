@@ -32,13 +32,7 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db) : ICon
         Db.ChangeTracker.Clear(); // a retry must not see a failed attempt's entities
         await using var transaction = await Db.Database.BeginTransactionAsync(cancellationToken);
 
-        // A concurrent duplicate blocks on the primary key until this transaction ends, then inserts nothing.
-        var claimed = await Db.Database.ExecuteSqlAsync($"""
-            INSERT INTO inbox_messages (message_id, consumer, processed_at)
-            VALUES ({messageId}, {consumer}, now())
-            ON CONFLICT DO NOTHING
-            """, cancellationToken);
-        if (claimed == 0)
+        if ((await Inbox.ClaimAsync(Db, [messageId], consumer, cancellationToken)).Count == 0)
         {
             InboxMetrics.Dropped(GetType());
             return;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PocDirectory.BuildingBlocks.Persistence;
 
 namespace PocDirectory.BuildingBlocks.Messaging;
 
@@ -143,6 +144,7 @@ public sealed partial class OutboxDispatcher<TContext>(
                 LIMIT {_options.BatchSize}
                 FOR UPDATE SKIP LOCKED
                 """)
+            .InOrder(m => m.Id)
             .ToListAsync(cancellationToken);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -27,6 +27,7 @@ public sealed class WithdrawnDetailsRemoval(IServiceScopeFactory scopes, TimePro
                 LIMIT {Batch}
                 FOR UPDATE SKIP LOCKED
                 """)
+            .InOrder(e => e.WithdrawnAt)
             .ToListAsync(ct);
         if (due.Count == 0)
         {

@@ -35,6 +35,7 @@ public sealed partial class PingCampaignWorker(IServiceScopeFactory scopes, Time
                 LIMIT {Batch}
                 FOR UPDATE SKIP LOCKED
                 """)
+            .InOrder(c => c.NextDueAt)
             .ToListAsync(ct);
         var closed = false;
         foreach (var campaign in due)

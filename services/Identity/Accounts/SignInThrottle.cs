@@ -93,7 +93,7 @@ public sealed class SignInThrottle(PocIdentityDbContext db, ILookupNormalizer no
                 await db.Database.ExecuteSqlAsync(
                     $"INSERT INTO sign_in_throttles (key, failures, last_failure_at, updated_at) VALUES ({key}, 0, {DateTimeOffset.UnixEpoch}, {now}) ON CONFLICT (key) DO NOTHING", ct);
             }
-            var rows = await db.SignInThrottles.FromSql($"SELECT * FROM sign_in_throttles WHERE key = ANY({ordered}) ORDER BY key FOR UPDATE").ToListAsync(ct);
+            var rows = await db.SignInThrottles.FromSql($"SELECT * FROM sign_in_throttles WHERE key = ANY({ordered}) ORDER BY key FOR UPDATE").InOrder(t => t.Key).ToListAsync(ct);
             var wait = TimeSpan.Zero;
             foreach (var row in rows)
             {
@@ -147,7 +147,7 @@ public sealed class SignInThrottle(PocIdentityDbContext db, ILookupNormalizer no
         await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var rows = await db.SignInThrottles.FromSql($"SELECT * FROM sign_in_throttles WHERE key = {before.Key} FOR UPDATE").ToListAsync(ct);
+            var rows = await db.SignInThrottles.FromSql($"SELECT * FROM sign_in_throttles WHERE key = {before.Key} FOR UPDATE").InOrder(t => t.Key).ToListAsync(ct);
             foreach (var row in rows)
             {
                 var (failures, forgivenUpTo) = Forgiven(Address, row, now);

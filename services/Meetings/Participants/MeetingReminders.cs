@@ -124,6 +124,7 @@ public sealed class MeetingReminders(IServiceScopeFactory scopes, TimeProvider c
                 LIMIT {Batch}
                 FOR UPDATE SKIP LOCKED
                 """)
+            .InOrder(r => r.DueAt)
             .ToListAsync(ct);
         var handled = 0;
         foreach (var reminder in due)

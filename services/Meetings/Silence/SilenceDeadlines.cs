@@ -66,6 +66,7 @@ public sealed partial class SilenceDeadlines(IServiceScopeFactory scopes, TimePr
                 LIMIT {Batch}
                 FOR UPDATE SKIP LOCKED
                 """)
+            .InOrder(s => s.ExpiresAt)
             .ToListAsync(ct);
         if (due.Count == 0)
         {

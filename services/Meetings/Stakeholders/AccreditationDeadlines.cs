@@ -60,6 +60,7 @@ public sealed class AccreditationDeadlines(IServiceScopeFactory scopes, TimeProv
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED
                 """)
+            .InOrder(r => r.Deadline)
             .ToListAsync(ct)).SingleOrDefault();
         if (round is null)
         {

@@ -36,6 +36,7 @@ public sealed class ConfirmationDeadlines(IServiceScopeFactory scopes, TimeProvi
                 LIMIT {Batch}
                 FOR UPDATE SKIP LOCKED
                 """)
+            .InOrder(n => n.SubmittedAt)
             .ToListAsync(ct);
         foreach (var nomination in due)
         {

@@ -10,6 +10,7 @@ using PocDirectory.Contracts.Identity;
 using PocDirectory.Contracts.Nominations;
 using PocDirectory.Nominations.Infrastructure;
 using PocDirectory.Nominations.Model;
+using PocDirectory.BuildingBlocks.Persistence;
 
 namespace PocDirectory.Nominations.Workflow;
 
@@ -75,6 +76,7 @@ public sealed class UpdateRequestDesk(NominationsDbContext db, IConfiguration co
             await EnsureScheduleAsync(now, ct);
             var schedules = await db.UpdateRequestSchedules
                 .FromSql($"""SELECT *, xmin FROM update_request_schedule WHERE "Id" = {UpdateRequestSchedule.SingleId} FOR UPDATE""")
+                .InOrder(s => s.Id)
                 .ToListAsync(ct);
             var schedule = schedules.Single();
             schedule.LastRoundAt = now;
@@ -261,6 +263,7 @@ public sealed class UpdateRequestDesk(NominationsDbContext db, IConfiguration co
                 WHERE "State" = {state} AND "Status" IN ('open', 'overdue')
                 FOR UPDATE
                 """)
+            .InOrder(r => r.Id)
             .ToListAsync(ct);
         var request = requests.SingleOrDefault();
         if (request is not null)

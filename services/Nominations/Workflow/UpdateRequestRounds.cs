@@ -46,6 +46,7 @@ public sealed partial class UpdateRequestRounds(IServiceScopeFactory scopes, Tim
                 WHERE "Id" = {UpdateRequestSchedule.SingleId} AND "NextRoundAt" <= {now}
                 FOR UPDATE SKIP LOCKED
                 """)
+            .InOrder(s => s.Id)
             .ToListAsync(ct);
         if (due.Count == 0)
         {
@@ -85,6 +86,7 @@ public sealed partial class UpdateRequestRounds(IServiceScopeFactory scopes, Tim
                 LIMIT {Batch}
                 FOR UPDATE SKIP LOCKED
                 """)
+            .InOrder(r => r.RequestedAt)
             .ToListAsync(ct);
         var names = due.Count == 0 ? [] : await UpdateRequestDesk.StateNamesAsync(db, ct);
         foreach (var request in due)

@@ -28,6 +28,7 @@ public sealed class WithdrawnDetailsRemoval(IServiceScopeFactory scopes, TimePro
                 LIMIT {Batch}
                 FOR UPDATE SKIP LOCKED
                 """)
+            .InOrder(p => p.WithdrawnAt)
             .ToListAsync(ct);
         if (due.Count == 0)
         {

@@ -8,6 +8,7 @@ using PocDirectory.Contracts.Notifications;
 using PocDirectory.Notifications.Infrastructure;
 using PocDirectory.Notifications.IntegrationEvents;
 using PocDirectory.Notifications.Model;
+using PocDirectory.BuildingBlocks.Persistence;
 
 namespace PocDirectory.Notifications.Email;
 
@@ -108,6 +109,7 @@ public sealed partial class EmailSender(
                     LIMIT {_options.BatchSize}
                     FOR UPDATE SKIP LOCKED
                     """)
+                .InOrder(d => d.NextAttemptAt)
                 .ToListAsync(cancellationToken);
             if (due.Count == 0)
             {

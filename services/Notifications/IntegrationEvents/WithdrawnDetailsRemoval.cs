@@ -41,6 +41,7 @@ public sealed class WithdrawnDetailsRemoval(IServiceScopeFactory scopes, TimePro
                 LIMIT {Batch}
                 FOR UPDATE SKIP LOCKED
                 """)
+            .InOrder(w => w.WithdrawnAt)
             .ToListAsync(ct);
         foreach (var withdrawn in due)
         {
