@@ -93,6 +93,54 @@ public sealed class AccessTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task A_machine_client_gets_600_searches_a_minute_from_the_Directory_counted_in_Redis_for_every_replica_then_429()
+    {
+        // Iceland reads the directory once one of its points of contact is listed.
+        var manager = await DirectoryFlow.TokenOfAsync(fixture.System, "limit-dm", Roles.DirectoryManager);
+        var focalPoint = await DirectoryFlow.TokenOfAsync(fixture.System, "limit-fp", Roles.FocalPoint, "ISL");
+        await DirectoryFlow.ListAsync(fixture.System, focalPoint, manager, "ISL", "Sigrún Jónsdóttir", TestPerson.UniqueEmail("limit-poc"));
+        var client = await MachineClient.CreateAsync(fixture.System, "e2e-limited", "ISL", "directory.read");
+        using var directory = new HttpClient { BaseAddress = fixture.System.Url(ResourceNames.Directory) };
+        directory.DefaultRequestHeaders.Authorization = new("Bearer", await client.AccessTokenAsync(fixture.Gateway, "directory.read"));
+
+        // The window is the clock's minute: begin early in one, so that every request falls in it.
+        var now = DateTimeOffset.UtcNow;
+        if (now.Second >= 40)
+        {
+            await Eventually.At(now.AddSeconds(60 - now.Second));
+        }
+        // Eight at a time, as a client's tool would send them, until each sender has been refused once.
+        var answered = 0;
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+        TimeSpan? retryAfter = null;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            while (Volatile.Read(ref answered) <= 700)
+            {
+                using var response = await directory.GetAsync("/api/directory/pocs?pageSize=1");
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    retryAfter ??= response.Headers.RetryAfter?.Delta;
+                    return;
+                }
+                statuses.Add(response.StatusCode);
+                Interlocked.Increment(ref answered);
+            }
+        }));
+
+        // One replica spends every permit it took: exactly the limit passes (with several, a few held at the window's end are lost).
+        Assert.Equal(600, answered);
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value.TotalSeconds, 1, 60);
+        // The window's count is in Redis, where every replica takes its permits from.
+        var cache = fixture.System.Url(ResourceNames.Cache);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(fixture.System.RedisConnectionString);
+        var key = Assert.Single(redis.GetServer(cache.Host, cache.Port).Keys(pattern: "pocdir:directory-readers:machine:e2e-limited:*"));
+        Assert.Equal("600", (string?)await redis.GetDatabase().StringGetAsync(key));
+    }
+
+    [Fact]
     public async Task A_scope_the_client_was_not_granted_is_refused()
     {
         var client = await MachineClient.CreateAsync(fixture.System, "e2e-directory-only", "DEU", "directory.read");

@@ -5,8 +5,9 @@ namespace PocDirectory.Directory.PointsOfContact;
 
 /// <summary>
 /// The machine API's limit: each machine client may make <c>Directory:MachineRequestsPerMinute</c>
-/// requests a minute (default 600) to each replica, then gets 429 with Retry-After. People reading
-/// through the Web are not limited here.
+/// requests a minute (default 600) to all the Directory's replicas together, counted in Redis by blocks of
+/// permits (<see cref="SharedWindowRateLimiter"/>), then gets 429 with Retry-After. People reading through the
+/// Web are not limited here.
 /// </summary>
 public static class DirectoryRateLimits
 {
@@ -15,26 +16,30 @@ public static class DirectoryRateLimits
     public static IServiceCollection AddDirectoryRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var perMinute = configuration.GetValue("Directory:MachineRequestsPerMinute", 600);
+        services.AddOptions<RateLimiterOptions>().Configure<IServiceProvider>((options, provider) =>
+        {
+            var redis = provider.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
+            var clock = provider.GetService<TimeProvider>() ?? TimeProvider.System;
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DirectoryRateLimits).FullName!);
+            options.AddPolicy(Policy, http =>
+            {
+                var caller = Caller.From(http.User);
+                return caller.IsMachine
+                    // "machine:": a client may be named "people", which must not share the people's partition.
+                    ? RateLimitPartition.Get("machine:" + caller.Subject, key =>
+                        new SharedWindowRateLimiter($"pocdir:{Policy}:{key}", perMinute, TimeSpan.FromMinutes(1), redis, clock, logger))
+                    : RateLimitPartition.GetNoLimiter("people");
+            });
+        });
         return services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = (context, _) =>
             {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return ValueTask.CompletedTask;
             };
-            options.AddPolicy(Policy, http =>
-            {
-                var caller = Caller.From(http.User);
-                return caller.IsMachine
-                    ? RateLimitPartition.GetFixedWindowLimiter(caller.Subject, _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = perMinute,
-                        Window = TimeSpan.FromMinutes(1),
-                        QueueLimit = 0,
-                    })
-                    : RateLimitPartition.GetNoLimiter("people");
-            });
         });
     }
 }

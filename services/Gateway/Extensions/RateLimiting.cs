@@ -9,10 +9,10 @@ namespace PocDirectory.Gateway.Extensions;
 /// Per caller: a signed-in caller (a person or a machine client, by its token's subject) has a window
 /// of its own wherever it connects from; anyone else is counted by address — the browser's, when the
 /// Web names it in a signed <see cref="ForwardedClient"/> header, so that one anonymous client cannot
-/// use up the Web's share for everyone. A fixed window in this process for every route, and a stricter one for
-/// sign-in and tokens held in Redis, so that every gateway replica counts the same attempts (a
-/// password or secret guesser gains nothing from spreading over replicas). Excess requests get a 429
-/// problem with Retry-After.
+/// use up the Web's share for everyone. A fixed window for every route, shared by the gateway's replicas
+/// (<see cref="SharedWindowRateLimiter"/>: a caller gains nothing from connecting to several), and a
+/// stricter one for sign-in and tokens counted in Redis request by request (a password or secret guesser
+/// gains nothing from spreading over replicas either). Excess requests get a 429 problem with Retry-After.
 /// </summary>
 public static class RateLimiting
 {
@@ -51,6 +51,10 @@ public static class RateLimiting
             });
             ByAddressInRedis(SignInPolicyName, signInLimit);
             ByAddressInRedis(PublicFormPolicyName, publicFormLimit);
+            // Every route: one window per caller for all gateway replicas together, counted in Redis by blocks of permits.
+            var clock = provider.GetService<TimeProvider>() ?? TimeProvider.System;
+            options.AddPolicy(PolicyName, http => RateLimitPartition.Get(CallerKey(http), caller =>
+                new SharedWindowRateLimiter($"pocdir:{PolicyName}:{caller}", permitLimit, TimeSpan.FromMinutes(1), multiplexer, clock, logger)));
         });
         return services.AddRateLimiter(options =>
         {
@@ -65,7 +69,6 @@ public static class RateLimiting
                         statusCode: StatusCodes.Status429TooManyRequests)
                     .ExecuteAsync(context.HttpContext);
             };
-            options.AddPolicy(PolicyName, http => RateLimitPartition.GetFixedWindowLimiter(CallerKey(http), _ => Window(permitLimit)));
         });
     }
 

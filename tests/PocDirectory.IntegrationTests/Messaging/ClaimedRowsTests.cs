@@ -38,25 +38,25 @@ public sealed class ClaimedRowsTests(ServersFixture servers)
         return rows.Select(w => w.Sequence).ToList();
     }
 
-    private static async Task AddColumnElsewhereAsync(string plain)
+    /// <summary>The claim made four times (prepared on the server by then), then a column added from another connection.</summary>
+    private async Task<TestDbContext> PreparedThenAlteredAsync(bool inOrder)
     {
+        var (db, plain) = await DatabaseAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal([0, 1, 2], await ClaimAsync(db, inOrder));
+        }
         await using var migration = new NpgsqlConnection(plain);
         await migration.OpenAsync();
         await using var alter = new NpgsqlCommand("ALTER TABLE widgets ADD COLUMN added_later integer", migration);
         await alter.ExecuteNonQueryAsync();
+        return db;
     }
 
     [Fact]
     public async Task A_claim_read_in_order_survives_a_column_added_by_another_connection()
     {
-        var (db, plain) = await DatabaseAsync();
-        await using var _ = db;
-        for (var i = 0; i < 4; i++)
-        {
-            Assert.Equal([0, 1, 2], await ClaimAsync(db, inOrder: true));
-        }
-
-        await AddColumnElsewhereAsync(plain);
+        await using var db = await PreparedThenAlteredAsync(inOrder: true);
 
         Assert.Equal([0, 1, 2], await ClaimAsync(db, inOrder: true));
     }
@@ -64,14 +64,7 @@ public sealed class ClaimedRowsTests(ServersFixture servers)
     [Fact]
     public async Task The_same_claim_sent_alone_is_refused_once_the_column_is_added()
     {
-        var (db, plain) = await DatabaseAsync();
-        await using var _ = db;
-        for (var i = 0; i < 4; i++)
-        {
-            Assert.Equal([0, 1, 2], await ClaimAsync(db, inOrder: false));
-        }
-
-        await AddColumnElsewhereAsync(plain);
+        await using var db = await PreparedThenAlteredAsync(inOrder: false);
 
         var refused = await Assert.ThrowsAsync<PostgresException>(() => ClaimAsync(db, inOrder: false));
         Assert.Equal(PostgresErrorCodes.FeatureNotSupported, refused.SqlState); // 0A000 cached plan must not change result type

@@ -1,0 +1,139 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using PocDirectory.AppHost;
+using PocDirectory.IntegrationTests.Infrastructure;
+using StackExchange.Redis;
+
+namespace PocDirectory.IntegrationTests.Access;
+
+/// <summary>
+/// A caller's limit shared by replicas through real Redis (<see cref="SharedWindowRateLimiter"/>): together they admit at
+/// most the limit in a window, every permit Redis handed out is spent or still held, a refusal says when the window ends,
+/// the next window admits again, and without Redis each replica counts alone.
+/// </summary>
+[Collection(ServersCollection.Name)]
+public sealed class SharedWindowRateLimiterTests(ServersFixture servers)
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    /// <summary>Ten seconds into a minute of the wall clock's, as replicas on one clock see it.</summary>
+    private static FakeTimeProvider Clock()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new FakeTimeProvider(new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 10, TimeSpan.Zero));
+    }
+
+    private static SharedWindowRateLimiter Replica(IConnectionMultiplexer redis, string key, int limit, TimeProvider clock) =>
+        new(key, limit, Minute, redis, clock, NullLogger.Instance);
+
+    /// <summary>As ASP.NET Core's middleware asks: at once first, then waiting.</summary>
+    private static async Task<RateLimitLease> AskAsync(RateLimiter limiter)
+    {
+        var lease = limiter.AttemptAcquire();
+        return lease.IsAcquired ? lease : await limiter.AcquireAsync();
+    }
+
+    [Fact]
+    public async Task Three_replicas_asked_at_once_admit_at_most_the_limit_together_and_lose_only_what_they_still_hold()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisOptions.Parse(servers.Redis.ConnectionString));
+        var clock = Clock();
+        var key = $"pocdir:test:{Guid.NewGuid():N}";
+        var replicas = Enumerable.Range(0, 3).Select(_ => Replica(redis, key, 100, clock)).ToList();
+
+        var admitted = 0;
+        var refused = 0;
+        await Task.WhenAll(Enumerable.Range(0, 24).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                using var lease = await AskAsync(replicas[(worker + i) % 3]);
+                if (lease.IsAcquired)
+                {
+                    Interlocked.Increment(ref admitted);
+                }
+                else
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        })));
+
+        var held = replicas.Sum(r => r.GetStatistics()!.CurrentAvailablePermits);
+        Assert.Equal(600, admitted + refused);
+        Assert.InRange(admitted, 100 - 3 * SharedWindowRateLimiter.MaxBlock, 100);
+        Assert.Equal(100, admitted + held); // every permit taken from Redis was spent, or is still held by a replica
+        Assert.Equal("100", (string?)await redis.GetDatabase().StringGetAsync($"{key}:{clock.GetUtcNow().ToUnixTimeMilliseconds() / 60_000}"));
+        Assert.Equal(admitted, replicas.Sum(r => r.GetStatistics()!.TotalSuccessfulLeases));
+    }
+
+    [Fact]
+    public async Task One_replica_admits_exactly_the_limit_then_says_when_the_window_ends_and_the_next_window_admits_again()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisOptions.Parse(servers.Redis.ConnectionString));
+        var clock = Clock();
+        using var limiter = Replica(redis, $"pocdir:test:{Guid.NewGuid():N}", 5, clock);
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True((await AskAsync(limiter)).IsAcquired, $"request {i + 1} of 5");
+        }
+        using var sixth = await AskAsync(limiter);
+        Assert.False(sixth.IsAcquired);
+        Assert.True(sixth.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
+        Assert.Equal(TimeSpan.FromSeconds(50), retryAfter); // the window began 10 s ago
+        Assert.False(limiter.AttemptAcquire().IsAcquired); // refused at once too, without asking Redis
+
+        clock.Advance(TimeSpan.FromSeconds(50));
+        Assert.True((await AskAsync(limiter)).IsAcquired);
+    }
+
+    [Fact]
+    public async Task A_limiter_holding_permits_of_its_window_is_never_idle_so_they_are_not_dropped_with_it()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisOptions.Parse(servers.Redis.ConnectionString));
+        var clock = Clock();
+        using var limiter = Replica(redis, $"pocdir:test:{Guid.NewGuid():N}", 100, clock);
+
+        Assert.True((await AskAsync(limiter)).IsAcquired); // took 1, spent it
+        Assert.NotNull(limiter.IdleDuration);
+        Assert.True((await AskAsync(limiter)).IsAcquired); // took 2, spent 1
+        Assert.Equal(1, limiter.GetStatistics()!.CurrentAvailablePermits);
+        Assert.Null(limiter.IdleDuration);
+
+        clock.Advance(Minute); // the permit held belongs to a window that is over
+        Assert.NotNull(limiter.IdleDuration);
+    }
+
+    [Fact]
+    public async Task Without_Redis_each_replica_counts_the_caller_alone()
+    {
+        // Nothing listens on this port: every command fails at once (the services' own Redis options).
+        var nowhere = LoopbackPorts.GetFreePort();
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisOptions.Parse($"127.0.0.1:{nowhere}"));
+        var clock = Clock();
+        var key = $"pocdir:test:{Guid.NewGuid():N}";
+        using var first = Replica(redis, key, 3, clock);
+        using var second = Replica(redis, key, 3, clock);
+
+        foreach (var replica in new[] { first, second })
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.True((await AskAsync(replica)).IsAcquired);
+            }
+            using var refused = await AskAsync(replica);
+            Assert.False(refused.IsAcquired);
+            Assert.True(refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
+            Assert.Equal(TimeSpan.FromSeconds(50), retryAfter);
+            // What it counted alone keeps it from being dropped and made again from zero.
+            Assert.Null(replica.IdleDuration);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(50)); // the next window
+        Assert.NotNull(first.IdleDuration);
+        Assert.True((await AskAsync(first)).IsAcquired);
+    }
+}
