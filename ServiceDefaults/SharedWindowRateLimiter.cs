@@ -12,8 +12,10 @@ namespace Microsoft.Extensions.Hosting;
 /// memory. Redis never hands out more than the limit, so all replicas together admit at most the limit in a window,
 /// whatever their number. What a replica took and did not spend before the window ends (at most a block each) is
 /// lost: a caller right at its limit may be refused a few requests early. While Redis cannot be reached (or takes
-/// longer than <see cref="TakeTimeout"/>), each replica counts the caller alone, the whole limit in this process, and
-/// asks Redis again only after <see cref="RetryRedisAfter"/>; the log says when Redis is lost and when it is back.
+/// longer than <see cref="TakeTimeout"/>), each replica counts the caller alone, up to the whole limit in this process
+/// with what it spent before in the window, and asks Redis again only after <see cref="RetryRedisAfter"/>; the log says
+/// when Redis is lost and when it is back. What a replica spent alone is not told to Redis when it is back: in a window
+/// where Redis went away or came back, the replicas together may admit up to the limit once more.
 /// </summary>
 public sealed partial class SharedWindowRateLimiter : RateLimiter
 {
@@ -52,7 +54,7 @@ public sealed partial class SharedWindowRateLimiter : RateLimiter
 
     private long _windowIndex = -1;
     private int _held;
-    private int _alone; // permits spent in this window while Redis was away
+    private int _spent; // permits this replica spent in this window, from Redis or counting alone
     private int _block = 1;
     private bool _exhausted;
     private Task? _taking;
@@ -78,8 +80,8 @@ public sealed partial class SharedWindowRateLimiter : RateLimiter
     public int PermitLimit { get; }
 
     /// <summary>
-    /// Not idle while a take is under way, nor while it holds permits of the current window (they would be lost) or has
-    /// counted the caller alone in it (a new limiter would count from zero).
+    /// Not idle while a take is under way, nor while it holds, has spent or has run out of permits of the current window:
+    /// a new limiter would count it from zero when Redis is away.
     /// </summary>
     public override TimeSpan? IdleDuration
     {
@@ -87,7 +89,7 @@ public sealed partial class SharedWindowRateLimiter : RateLimiter
         {
             lock (_gate)
             {
-                return _taking is not null || ((_held > 0 || _alone > 0) && CurrentIndex() == _windowIndex) ? null : _clock.GetElapsedTime(_lastUsed);
+                return _taking is not null || ((_held > 0 || _spent > 0 || _exhausted) && CurrentIndex() == _windowIndex) ? null : _clock.GetElapsedTime(_lastUsed);
             }
         }
     }
@@ -140,8 +142,9 @@ public sealed partial class SharedWindowRateLimiter : RateLimiter
                 {
                     return Spend(permitCount);
                 }
-                if (_exhausted)
+                if (_exhausted || _spent > PermitLimit - permitCount)
                 {
+                    _exhausted = true; // this replica alone has spent the whole limit (some of it while Redis was away)
                     return Refused();
                 }
                 if (RedisAway())
@@ -165,16 +168,21 @@ public sealed partial class SharedWindowRateLimiter : RateLimiter
             {
                 await taking.WaitAsync(TakeTimeout, _clock, cancellationToken);
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
+                // Any fault of the take (Redis away, slow, refusing the script): never a 500 for the caller.
                 if (Interlocked.Exchange(ref _awayUntil.Value, (_clock.GetUtcNow() + RetryRedisAfter).UtcTicks) == 0)
                 {
-                    LogRedisAway(ex.GetType().Name);
+                    LogRedisAway(ex.GetType().Name, ex);
                 }
                 lock (_gate)
                 {
                     Roll();
-                    return Alone(permitCount);
+                    if (_held >= Math.Max(permitCount, 1))
+                    {
+                        return Spend(permitCount); // a take that landed meanwhile
+                    }
+                    return _exhausted ? Refused() : Alone(permitCount);
                 }
             }
         }
@@ -192,7 +200,7 @@ public sealed partial class SharedWindowRateLimiter : RateLimiter
         {
             if (until == 0 && Interlocked.CompareExchange(ref _awayUntil.Value, (_clock.GetUtcNow() + RetryRedisAfter).UtcTicks, 0) == 0)
             {
-                LogRedisAway("not connected");
+                LogRedisAway("not connected", null);
             }
             return true;
         }
@@ -202,11 +210,11 @@ public sealed partial class SharedWindowRateLimiter : RateLimiter
     /// <summary>The caller counted in this process only, the whole limit per window, while Redis is away.</summary>
     private RateLimitLease Alone(int permitCount)
     {
-        if (_alone > PermitLimit - permitCount)
+        if (_spent > PermitLimit - permitCount)
         {
             return Refused();
         }
-        _alone += permitCount;
+        _spent += permitCount;
         Interlocked.Increment(ref _successful);
         return Granted;
     }
@@ -216,6 +224,7 @@ public sealed partial class SharedWindowRateLimiter : RateLimiter
         try
         {
             var windowMs = (long)_window.TotalMilliseconds;
+            var started = _clock.GetTimestamp();
             var granted = (long)await _redis.GetDatabase().ScriptEvaluateAsync(Take, new
             {
                 key = (RedisKey)$"{_key}:{windowIndex}",
@@ -223,7 +232,8 @@ public sealed partial class SharedWindowRateLimiter : RateLimiter
                 limit = PermitLimit,
                 expireAt = (windowIndex + 1) * windowMs + 5_000, // a few seconds of clock skew between replicas
             });
-            if (Interlocked.Exchange(ref _awayUntil.Value, 0) != 0)
+            // An answer later than a request waits is not Redis back: the replica keeps counting alone until the next try.
+            if (_clock.GetElapsedTime(started) <= TakeTimeout && Interlocked.Exchange(ref _awayUntil.Value, 0) != 0)
             {
                 LogRedisBack();
             }
@@ -259,7 +269,7 @@ public sealed partial class SharedWindowRateLimiter : RateLimiter
         {
             _windowIndex = index;
             _held = 0;
-            _alone = 0;
+            _spent = 0;
             _block = 1;
             _exhausted = false;
         }
@@ -268,6 +278,7 @@ public sealed partial class SharedWindowRateLimiter : RateLimiter
     private RateLimitLease Spend(int permitCount)
     {
         _held -= permitCount;
+        _spent += permitCount;
         Interlocked.Increment(ref _successful);
         return Granted;
     }
@@ -300,7 +311,7 @@ public sealed partial class SharedWindowRateLimiter : RateLimiter
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis away for the shared request limits ({Reason}); each caller is counted in this process until it answers")]
-    private partial void LogRedisAway(string reason);
+    private partial void LogRedisAway(string reason, Exception? ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis answers again: the request limits are shared again")]
     private partial void LogRedisBack();

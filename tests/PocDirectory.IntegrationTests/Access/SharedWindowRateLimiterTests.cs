@@ -18,11 +18,15 @@ public sealed class SharedWindowRateLimiterTests(ServersFixture servers)
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
-    /// <summary>Ten seconds into a minute of the wall clock's, as replicas on one clock see it.</summary>
+    /// <summary>
+    /// Ten seconds into a minute of the wall clock's (the next one late in this one, so that Redis keeps the window's key
+    /// while the test reads it), as replicas on one clock see it.
+    /// </summary>
     private static FakeTimeProvider Clock()
     {
         var now = DateTimeOffset.UtcNow;
-        return new FakeTimeProvider(new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 10, TimeSpan.Zero));
+        var minute = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(now.Second > 40 ? 1 : 0);
+        return new FakeTimeProvider(minute.AddSeconds(10));
     }
 
     private static SharedWindowRateLimiter Replica(IConnectionMultiplexer redis, string key, int limit, TimeProvider clock) =>
@@ -91,20 +95,42 @@ public sealed class SharedWindowRateLimiterTests(ServersFixture servers)
     }
 
     [Fact]
-    public async Task A_limiter_holding_permits_of_its_window_is_never_idle_so_they_are_not_dropped_with_it()
+    public async Task A_limiter_that_spent_or_holds_permits_of_its_window_is_never_idle_so_they_are_not_dropped_with_it()
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisOptions.Parse(servers.Redis.ConnectionString));
         var clock = Clock();
         using var limiter = Replica(redis, $"pocdir:test:{Guid.NewGuid():N}", 100, clock);
+        Assert.NotNull(limiter.IdleDuration); // nothing taken yet
 
         Assert.True((await AskAsync(limiter)).IsAcquired); // took 1, spent it
-        Assert.NotNull(limiter.IdleDuration);
+        Assert.Null(limiter.IdleDuration);
         Assert.True((await AskAsync(limiter)).IsAcquired); // took 2, spent 1
         Assert.Equal(1, limiter.GetStatistics()!.CurrentAvailablePermits);
         Assert.Null(limiter.IdleDuration);
 
         clock.Advance(Minute); // the permit held belongs to a window that is over
         Assert.NotNull(limiter.IdleDuration);
+    }
+
+    [Fact]
+    public async Task A_Redis_that_refuses_the_take_counts_the_caller_alone_with_what_it_spent_before_and_never_answers_500()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisOptions.Parse(servers.Redis.ConnectionString));
+        var clock = Clock();
+        var key = $"pocdir:test:{Guid.NewGuid():N}";
+        using var limiter = Replica(redis, key, 4, clock);
+        Assert.True((await AskAsync(limiter)).IsAcquired); // 1 taken from Redis and spent
+
+        // The window's key made a hash: Redis refuses the script (WRONGTYPE), as a Redis out of memory or read-only would.
+        var windowKey = $"{key}:{clock.GetUtcNow().ToUnixTimeMilliseconds() / 60_000}";
+        await redis.GetDatabase().KeyDeleteAsync(windowKey);
+        await redis.GetDatabase().HashSetAsync(windowKey, "taken", "by something else");
+
+        Assert.True((await AskAsync(limiter)).IsAcquired);
+        Assert.True((await AskAsync(limiter)).IsAcquired);
+        Assert.True((await AskAsync(limiter)).IsAcquired);
+        Assert.False((await AskAsync(limiter)).IsAcquired); // 4 in all this window: the one spent through Redis counts
+        Assert.Null(limiter.IdleDuration);
     }
 
     [Fact]
