@@ -61,8 +61,7 @@ public static class RateLimiting
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = async (context, ct) =>
             {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+                context.HttpContext.Response.Headers.RetryAfter = RetryAfter.Seconds(context.Lease);
                 await Results.Problem(
                         title: "Too many requests.",
                         detail: "Too many requests from this caller; try again after the time in Retry-After.",
