@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -70,7 +69,7 @@ public sealed class DirectoryDeliveryTests(SystemFixture fixture)
             await Eventually.Until(() => CountAsync(database, "SELECT count(*) FROM inbox_messages WHERE message_id = @p::uuid", copyId.ToString()), n => n == 1,
                 TimeSpan.FromSeconds(60), $"the copy handled by {database}'s consumer");
         }
-        await QueuesDrainedAsync();
+        await InFlight.NothingAsync(System);
 
         Assert.Equal(before, await StateOfAsync(manager, pocId, email));
     }
@@ -101,7 +100,7 @@ public sealed class DirectoryDeliveryTests(SystemFixture fixture)
         await DirectoryFlow.WaitForEntryAsync(System, manager, pocId, listed: true, TimeSpan.FromMinutes(2));
         await Eventually.Until(() => CountAsync(ResourceNames.IdentityDb, "SELECT count(*) FROM invitations WHERE email = @p", email), n => n == 1,
             TimeSpan.FromSeconds(60), "the point of contact invited");
-        await QueuesDrainedAsync();
+        await InFlight.NothingAsync(System);
 
         Assert.Equal((1, 1, 1), await StateOfAsync(manager, pocId, email));
         // Every service is connected again before the next test.
@@ -121,30 +120,6 @@ public sealed class DirectoryDeliveryTests(SystemFixture fixture)
         return (history.Length,
             await CountAsync(ResourceNames.DirectoryDb, "SELECT count(*) FROM poc_changes WHERE \"PocId\" = @p::uuid", pocId.ToString()),
             await CountAsync(ResourceNames.IdentityDb, "SELECT count(*) FROM invitations WHERE email = @p", email));
-    }
-
-    /// <summary>No message waits in a working queue (the broker's figures are refreshed every 5 s).</summary>
-    private async Task QueuesDrainedAsync()
-    {
-        var management = System.Resources().Single(r => r.Name == ResourceNames.Messaging);
-        using var http = new HttpClient { BaseAddress = new Uri(RabbitManagementUrl()) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(global::System.Text.Encoding.UTF8.GetBytes($"operator:{System.Secret($"{ResourceNames.Messaging}-operator-password")}")));
-        await Task.Delay(TimeSpan.FromSeconds(6));
-        await Eventually.Until(async () =>
-        {
-            var queues = await http.GetFromJsonAsync<JsonElement[]>("/api/queues") ?? [];
-            return queues.Where(q => !q.GetProperty("name").GetString()!.EndsWith("_error", StringComparison.Ordinal)
-                                     && !q.GetProperty("name").GetString()!.EndsWith("_skipped", StringComparison.Ordinal))
-                .Sum(q => q.TryGetProperty("messages", out var n) ? n.GetInt64() : 1);
-        }, waiting => waiting == 0, TimeSpan.FromSeconds(60), $"every queue of {management.Name} empty");
-    }
-
-    private string RabbitManagementUrl()
-    {
-        using var table = JsonDocument.Parse(File.ReadAllText(Path.Combine(System.StateDirectory, "resources.json")));
-        return table.RootElement.GetProperty("resources").EnumerateArray()
-            .Single(r => r.GetProperty("name").GetString() == ResourceNames.Messaging).GetProperty("managementUrl").GetString()!;
     }
 
     private Task<long> CountAsync(string database, string sql, string p, string? t = null) => ScalarAsync<long>(database, sql, p, t);

@@ -99,7 +99,7 @@ public sealed class PointsOfContactBenchmarks(ITestOutputHelper output)
         log.Enqueue($"{clock.Elapsed.TotalSeconds:0.0} s: all {listed} listed");
         await Eventually.Until(() => CountAsync(system, ResourceNames.IdentityDb, "SELECT count(*) FROM invitations WHERE state = 'NZL' AND email LIKE 'fault-w%'"),
             n => n >= Count, TimeSpan.FromMinutes(10), $"{Count} invitations");
-        await Task.Delay(TimeSpan.FromSeconds(10)); // any late duplicate would arrive now
+        await InFlight.NothingAsync(system, TimeSpan.FromMinutes(5)); // any late duplicate would be counted now
 
         var approved = await CountAsync(system, ResourceNames.NominationsDb, "SELECT count(*) FROM nominations WHERE \"State\" = 'NZL' AND \"Status\" = 'Approved'");
         var entries = await CountAsync(system, ResourceNames.DirectoryDb, "SELECT count(*) FROM poc_entries WHERE \"State\" = 'NZL'");

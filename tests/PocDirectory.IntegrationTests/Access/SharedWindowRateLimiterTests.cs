@@ -1,8 +1,12 @@
 using System.Threading.RateLimiting;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PocDirectory.AppHost;
+using PocDirectory.Testing;
 using PocDirectory.IntegrationTests.Infrastructure;
 using StackExchange.Redis;
 
@@ -161,5 +165,81 @@ public sealed class SharedWindowRateLimiterTests(ServersFixture servers)
         clock.Advance(TimeSpan.FromSeconds(50)); // the next window
         Assert.NotNull(first.IdleDuration);
         Assert.True((await AskAsync(first)).IsAcquired);
+    }
+
+    [Fact]
+    public async Task A_Redis_that_hangs_is_waited_for_half_a_second_then_the_caller_is_counted_alone_until_Redis_answers_again_each_said_once()
+    {
+        // A Redis of its own, stopped (SIGSTOP) while connected: commands are sent and never answered.
+        await using var app = await ServerApp.StartAsync((builder, root) => builder.AddRedisServer("hanging", LoopbackPorts.GetFreePort(), Path.Combine(root, "hanging")));
+        var server = app.Resource<RedisServerResource>("hanging");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisOptions.Parse(server.LocalConnectionString));
+        var clock = Clock();
+        var key = $"pocdir:test:{Guid.NewGuid():N}";
+        var log = new ListLogger();
+        using var limiter = new SharedWindowRateLimiter(key, 1000, Minute, redis, clock, log);
+        Assert.True((await AskAsync(limiter)).IsAcquired); // 1 taken from Redis
+
+        var pid = app.Pid("hanging")!.Value;
+        Assert.True(Posix.Signal(pid, Posix.SigStop));
+        try
+        {
+            var started = clock.GetUtcNow();
+            var waiting = AskAsync(limiter);
+            // The request waits for the take on the replicas' clock; it is moved on until the request has its answer.
+            for (var i = 0; i < 100 && !waiting.IsCompleted; i++)
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(50));
+                await Task.WhenAny(waiting, Task.Delay(20));
+            }
+            Assert.True(waiting.IsCompleted, "the request waiting for a hung Redis got an answer");
+            Assert.True((await waiting).IsAcquired); // counted alone: no refusal, no 500
+            Assert.InRange(clock.GetUtcNow() - started, SharedWindowRateLimiter.TakeTimeout, SharedWindowRateLimiter.TakeTimeout + TimeSpan.FromSeconds(1));
+            Assert.Equal(1, log.Count(LogLevel.Warning));
+
+            // Away: the next requests are counted alone at once, without waiting for Redis again, and it is not said again.
+            for (var i = 0; i < 5; i++)
+            {
+                var lease = limiter.AcquireAsync();
+                Assert.True(lease.IsCompleted, $"request {i + 1} answered without waiting");
+                Assert.True((await lease).IsAcquired);
+            }
+            Assert.Equal(1, log.Count(LogLevel.Warning));
+        }
+        finally
+        {
+            Posix.Signal(pid, Posix.SigCont);
+        }
+
+        // Redis answers again; after RetryRedisAfter the limiter asks it again, and says once that the limits are shared again.
+        clock.Advance(SharedWindowRateLimiter.RetryRedisAfter);
+        // (If the client saw the connection break meanwhile, it counts alone until it has connected again.)
+        await Eventually.Until(async () =>
+        {
+            Assert.True((await AskAsync(limiter)).IsAcquired);
+            return log.Count(LogLevel.Information);
+        }, said => said > 0, TimeSpan.FromSeconds(30), "the limits said to be shared again");
+        Assert.Equal(1, log.Count(LogLevel.Information));
+        Assert.Equal(1, log.Count(LogLevel.Warning));
+        Assert.True((await AskAsync(limiter)).IsAcquired);
+        Assert.Equal(1, log.Count(LogLevel.Information));
+        // Redis counted what it handed out: at least the first take and the ones since it answers again.
+        var taken = (long)await redis.GetDatabase().StringGetAsync($"{key}:{clock.GetUtcNow().ToUnixTimeMilliseconds() / 60_000}");
+        Assert.InRange(taken, 2, 1000);
+    }
+
+    /// <summary>The levels of what a limiter logged.</summary>
+    private sealed class ListLogger : ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<LogLevel> _levels = new();
+
+        public int Count(LogLevel level) => _levels.Count(l => l == level);
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _levels.Enqueue(logLevel);
     }
 }

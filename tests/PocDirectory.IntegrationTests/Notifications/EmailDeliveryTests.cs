@@ -16,6 +16,7 @@ namespace PocDirectory.IntegrationTests.Notifications;
 public sealed class EmailDeliveryTests(ServersFixture servers) : IAsyncLifetime
 {
     private WebApplicationFactory<NotificationsDbContext> _notifications = null!;
+    private readonly HandledMessages _handled = new();
 
     public async Task InitializeAsync()
     {
@@ -25,6 +26,7 @@ public sealed class EmailDeliveryTests(ServersFixture servers) : IAsyncLifetime
             .UseSetting("Email:RetryDelay", "00:00:01")
             .UseSetting("Email:PollInterval", "00:00:00.200"));
         _notifications.CreateClient().Dispose();
+        _notifications.Services.GetRequiredService<IBus>().ConnectConsumeObserver(_handled);
     }
 
     public async Task DisposeAsync() => await _notifications.DisposeAsync();
@@ -45,7 +47,7 @@ public sealed class EmailDeliveryTests(ServersFixture servers) : IAsyncLifetime
         await PublishAsync(email, Guid.NewGuid()); // asked for again
 
         await Eventually.Until(() => StatusAsync(email.EmailId), s => s == DeliveryStatus.Sent, TimeSpan.FromSeconds(30), "the e-mail sent");
-        await Task.Delay(1500); // any second copy would be sent by now
+        await NothingLeftAsync(published: 3); // any second copy would be in the Maildir now
         var message = Assert.Single(await MessagesToAsync(email.To));
 
         Assert.Equal($"{email.EmailId:N}@pocdirectory", message.MessageId);
@@ -149,7 +151,7 @@ public sealed class EmailDeliveryTests(ServersFixture servers) : IAsyncLifetime
         {
             await Eventually.Until(() => StatusAsync(email.EmailId), s => s == DeliveryStatus.Sent, TimeSpan.FromSeconds(30), "the e-mail sent");
         }
-        await Task.Delay(1500); // any second copy would be sent by now
+        await NothingLeftAsync(published: 3); // any second copy would be in the Maildir now
         foreach (var email in emails)
         {
             Assert.Single(await MessagesToAsync(email.To));
@@ -209,6 +211,43 @@ public sealed class EmailDeliveryTests(ServersFixture servers) : IAsyncLifetime
         Values = values,
         RequestedBy = "tests",
     };
+
+    /// <summary>
+    /// The marker that no copy is still to come: the service handled every message published to it (one its inbox drops as
+    /// a copy is handled too), and no e-mail waits to be sent (the SMTP server stores a message before it accepts it).
+    /// </summary>
+    private async Task NothingLeftAsync(int published)
+    {
+        await Eventually.Until(() => Task.FromResult(_handled.Count), n => n >= published, TimeSpan.FromSeconds(30), $"the {published} messages handled");
+        await Eventually.Until(async () =>
+        {
+            await using var scope = _notifications.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().EmailDeliveries.CountAsync(d => d.Status == DeliveryStatus.Pending);
+        }, n => n == 0, TimeSpan.FromSeconds(30), "no e-mail waiting to be sent");
+    }
+
+    /// <summary>Counts the e-mail requests the service's consumers finished with, however (sent on, dropped as a copy, or failed).</summary>
+    private sealed class HandledMessages : IConsumeObserver
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+
+        public Task PostConsume<T>(ConsumeContext<T> context) where T : class => Handled(context.Message);
+
+        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Handled(context.Message);
+
+        private Task Handled(object message)
+        {
+            if (message is SendEmail or SendEmailBatch)
+            {
+                Interlocked.Increment(ref _count);
+            }
+            return Task.CompletedTask;
+        }
+    }
 
     private Task PublishAsync(SendEmail email, Guid messageId) =>
         _notifications.Services.GetRequiredService<IBus>().Publish(email, context => context.MessageId = messageId);
