@@ -59,16 +59,18 @@ public sealed class ServerLifecycleTests
     /// </summary>
     private static async Task<string> SessionAsync(int port, string to, string data, bool leaveAtOnce)
     {
+        // Every read and write of the session within 30 s: a server that stops answering fails the test instead of hanging it.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", port);
+        await client.ConnectAsync("127.0.0.1", port, timeout.Token);
         var stream = client.GetStream();
         var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
         async Task<string> SendAsync(string line)
         {
-            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(line));
-            return await reader.ReadLineAsync() ?? "";
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(line), timeout.Token);
+            return await reader.ReadLineAsync(timeout.Token) ?? "";
         }
-        await reader.ReadLineAsync(); // 220
+        await reader.ReadLineAsync(timeout.Token); // 220
         var ehlo = await SendAsync("HELO tests\r\n");
         Assert.StartsWith("250", ehlo);
         Assert.StartsWith("250", await SendAsync("MAIL FROM:<directory@example.org>\r\n"));
@@ -78,13 +80,13 @@ public sealed class ServerLifecycleTests
             return rcpt;
         }
         Assert.StartsWith("354", await SendAsync("DATA\r\n"));
-        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(data));
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(data), timeout.Token);
         if (leaveAtOnce)
         {
-            client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
-            return await reader.ReadToEndAsync();
+            client.Client.Shutdown(SocketShutdown.Send);
+            return await reader.ReadToEndAsync(timeout.Token);
         }
-        return await reader.ReadLineAsync() ?? "";
+        return await reader.ReadLineAsync(timeout.Token) ?? "";
     }
 
     [Fact]

@@ -42,12 +42,13 @@ public sealed class EmailDeliveryTests(ServersFixture servers) : IAsyncLifetime
             ["details"] = "Chromium on Linux",
         });
         var messageId = Guid.NewGuid();
+        var againId = Guid.NewGuid();
         await PublishAsync(email, messageId);
         await PublishAsync(email, messageId); // redelivered
-        await PublishAsync(email, Guid.NewGuid()); // asked for again
+        await PublishAsync(email, againId); // asked for again
 
         await Eventually.Until(() => StatusAsync(email.EmailId), s => s == DeliveryStatus.Sent, TimeSpan.FromSeconds(30), "the e-mail sent");
-        await NothingLeftAsync(published: 3); // any second copy would be in the Maildir now
+        await NothingLeftAsync((messageId, 2), (againId, 1)); // any second copy would be in the Maildir now
         var message = Assert.Single(await MessagesToAsync(email.To));
 
         Assert.Equal($"{email.EmailId:N}@pocdirectory", message.MessageId);
@@ -143,15 +144,16 @@ public sealed class EmailDeliveryTests(ServersFixture servers) : IAsyncLifetime
         var emails = Enumerable.Range(0, 3).Select(_ => Email("security-notice", new Dictionary<string, string> { ["name"] = "Ana", ["event"] = "Test" })).ToList();
         var batch = new SendEmailBatch { Emails = [.. emails, emails[0]] };
         var bus = _notifications.Services.GetRequiredService<IBus>();
-        await bus.Publish(batch, context => context.MessageId = Guid.NewGuid());
-        await bus.Publish(batch, context => context.MessageId = Guid.NewGuid()); // the same e-mails asked for again
-        await PublishAsync(emails[1], Guid.NewGuid()); // and one of them alone
+        var (first, second, alone) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await bus.Publish(batch, context => context.MessageId = first);
+        await bus.Publish(batch, context => context.MessageId = second); // the same e-mails asked for again
+        await PublishAsync(emails[1], alone); // and one of them alone
 
         foreach (var email in emails)
         {
             await Eventually.Until(() => StatusAsync(email.EmailId), s => s == DeliveryStatus.Sent, TimeSpan.FromSeconds(30), "the e-mail sent");
         }
-        await NothingLeftAsync(published: 3); // any second copy would be in the Maildir now
+        await NothingLeftAsync((first, 1), (second, 1), (alone, 1)); // any second copy would be in the Maildir now
         foreach (var email in emails)
         {
             Assert.Single(await MessagesToAsync(email.To));
@@ -213,37 +215,43 @@ public sealed class EmailDeliveryTests(ServersFixture servers) : IAsyncLifetime
     };
 
     /// <summary>
-    /// The marker that no copy is still to come: the service handled every message published to it (one its inbox drops as
-    /// a copy is handled too), and no e-mail waits to be sent (the SMTP server stores a message before it accepts it).
+    /// The marker that no copy is still to come: the service handled each message published to it as often as it was
+    /// published (a copy its inbox drops is handled too), no e-mail waits to be sent, and no session with the SMTP server
+    /// is open (an e-mail is recorded as sent before the server's answer, and the server stores it before it answers).
     /// </summary>
-    private async Task NothingLeftAsync(int published)
+    private async Task NothingLeftAsync(params (Guid MessageId, int Times)[] published)
     {
-        await Eventually.Until(() => Task.FromResult(_handled.Count), n => n >= published, TimeSpan.FromSeconds(30), $"the {published} messages handled");
+        foreach (var (messageId, times) in published)
+        {
+            await Eventually.Until(() => Task.FromResult(_handled.Times(messageId)), n => n >= times, TimeSpan.FromSeconds(30),
+                $"message {messageId} handled {times} time(s)");
+        }
         await Eventually.Until(async () =>
         {
             await using var scope = _notifications.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().EmailDeliveries.CountAsync(d => d.Status == DeliveryStatus.Pending);
-        }, n => n == 0, TimeSpan.FromSeconds(30), "no e-mail waiting to be sent");
+            var pending = await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().EmailDeliveries.CountAsync(d => d.Status == DeliveryStatus.Pending);
+            return (Pending: pending, Sessions: SmtpSessions.OpenTo(servers.Smtp.Port));
+        }, left => left == (0, 0), TimeSpan.FromSeconds(30), "no e-mail waiting to be sent, no SMTP session open");
     }
 
-    /// <summary>Counts the e-mail requests the service's consumers finished with, however (sent on, dropped as a copy, or failed).</summary>
+    /// <summary>How often the service's consumers finished with each e-mail request (sent on, or dropped as a copy), by message id; a failed attempt is not counted.</summary>
     private sealed class HandledMessages : IConsumeObserver
     {
-        private int _count;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> _times = new();
 
-        public int Count => Volatile.Read(ref _count);
+        public int Times(Guid messageId) => _times.GetValueOrDefault(messageId);
 
         public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
 
-        public Task PostConsume<T>(ConsumeContext<T> context) where T : class => Handled(context.Message);
+        public Task PostConsume<T>(ConsumeContext<T> context) where T : class => Handled(context);
 
-        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Handled(context.Message);
+        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask; // tried again, or parked
 
-        private Task Handled(object message)
+        private Task Handled<T>(ConsumeContext<T> context) where T : class
         {
-            if (message is SendEmail or SendEmailBatch)
+            if (context.Message is SendEmail or SendEmailBatch && context.MessageId is { } id)
             {
-                Interlocked.Increment(ref _count);
+                _times.AddOrUpdate(id, 1, (_, n) => n + 1);
             }
             return Task.CompletedTask;
         }
