@@ -121,7 +121,7 @@ public sealed class ReplicaBenchmarks(ITestOutputHelper output)
         var (rows, distinct) = await ReplicaLoad.AuditRowsAsync(system, "poc.read", actor);
         var nodes = await Eventually.Until(() => ReplicaLoad.BrokerNodesAsync(system), n => n.All(x => x.Running), TimeSpan.FromMinutes(2), "every node running");
         var queues = await ReplicaLoad.BrokerQueuesAsync(system);
-        var parked = queues.Where(q => q.Name.EndsWith("_error", StringComparison.Ordinal)).Sum(q => q.Messages);
+        var parked = await ReplicaLoad.ParkedMessagesAsync(system);
 
         BenchmarkReport.Write(output, "broker-cluster",
             $"--replicas 2 --broker-nodes 3; {Events} reads of one entry through the gateway, 32 at a time, each audited (an event from the Directory to Identity); the first node (the queues' leaders, every service's first connection) killed (SIGKILL) after a third",
